@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Spotify accepts HTTPS redirect URIs, or plain HTTP only on loopback IP literals
+ * (127.0.0.1 / [::1]); `localhost` is rejected by its dashboard.
+ */
+function isAllowedPublicUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]');
+}
+
+function isBase64Key(value: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}
+
+const httpUrl = (example: string) =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+      message: `must be an http(s) URL, e.g. ${example}`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits), e.g. 1234567890123456789');
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().min(50, 'must be the bot token from the Discord developer portal (Bot → Reset Token)'),
+  DISCORD_APP_ID: snowflake,
+  SPOTIFY_CLIENT_ID: z.string().regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the Client ID of your Spotify app (32 hex characters)'),
+  SPOTIFY_CLIENT_SECRET: z.string().regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the Client secret of your Spotify app (32 hex characters)'),
+  PUBLIC_URL: z
+    .string()
+    .refine(isAllowedPublicUrl, {
+      message: 'must be an https:// URL, or http:// on 127.0.0.1 or [::1] (Spotify rejects other http and "localhost"), e.g. https://encore.example.com',
+    })
+    .transform((v) => v.replace(/\/+$/, '')),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://user:pass@host:5432/encore (leave unset for the embedded store)')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ENCRYPTION_KEY: z.string().refine(isBase64Key, {
+    message: 'must be 32 random bytes in base64; generate one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64\'))"',
+  }),
+  PORT: z.coerce.number({ message: 'must be a port number, e.g. 3000' }).int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SPOTIFY_USER_CAP: z.coerce.number({ message: 'must be a whole number ≥ 1, e.g. 5' }).int().min(1).default(5),
+  DISCORD_API_URL: httpUrl('https://discord.com/api').default('https://discord.com/api'),
+  SPOTIFY_API_URL: httpUrl('https://api.spotify.com/v1').default('https://api.spotify.com/v1'),
+  SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').default('https://accounts.spotify.com'),
+  MUSICBRAINZ_URL: httpUrl('https://musicbrainz.org/ws/2').optional(),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Parses an environment into a Config, or lists one problem per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  // An empty variable in a .env file means "unset", not "the empty string".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return { ok: true, config: Object.freeze(result.data) };
+  const byVariable = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const name = String(issue.path[0] ?? 'config');
+    if (byVariable.has(name)) continue;
+    const message = cleaned[name] === undefined ? 'is required but not set' : issue.message;
+    byVariable.set(name, `${name} ${message}`);
+  }
+  return { ok: false, problems: [...byVariable.values()] };
+}
+
+/** Reads the process environment once; on a bad value prints one line per variable and exits 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = parseConfig(env);
+  if (result.ok) return result.config;
+  process.stderr.write(`Encore cannot start: fix these settings (see .env.example):\n`);
+  for (const line of result.problems) process.stderr.write(`  ${line}\n`);
+  process.exit(1);
+}

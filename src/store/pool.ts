@@ -1,0 +1,21 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+/**
+ * The one pool the whole app shares. Its error handler matters: pg emits 'error' on an idle
+ * client whose connection died (Postgres restarted, pg_terminate_backend), and an unhandled
+ * 'error' event would crash the process.
+ */
+export function createPool(connectionString: string, log: Logger, max = 10): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'encore',
+  });
+  pool.on('error', (error) => {
+    log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle Postgres connection lost; the pool will reconnect');
+  });
+  return pool;
+}
