@@ -10,3 +10,7 @@ export {
   planOrderChange, applyOrderPlan, applyReorder, longestIncreasingSubsequence,
   type OrderPlan, type OrderPlanOptions, type ReorderOperation,
 } from './orderPlan.js';
+export {
+  startSplitJob, nextSplitStep, startStep, finishStep, splitProgress,
+  type SplitJobState, type SplitTarget, type SplitStep, type SplitStepResult,
+} from './splitJob.js';
