@@ -66,10 +66,9 @@ describe('a resumable split job', () => {
   });
 
   it('ends with the same playlists, no duplicates, however often it is interrupted', () => {
-    const { analysis } = plannedJob(1_000);
+    const { analysis, job } = plannedJob(1_000);
     const expected = analysis.playlists.map((p) => ({ name: p.playlistName, uris: p.trackUris }));
     for (let seed = 1; seed <= 50; seed++) {
-      const { job } = plannedJob(1_000);
       const random = seededRandom(seed);
       const spotify: FakeSpotify = new Map();
       run(job, spotify, () => random() < 0.3);
