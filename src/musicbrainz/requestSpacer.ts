@@ -1,0 +1,28 @@
+/**
+ * Spaces calls at least `intervalMs` apart, in arrival order. MusicBrainz allows one request per
+ * second per client and answers 503 to anything faster, so every client in the process shares one.
+ */
+export interface RequestSpacer {
+  schedule<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export function createRequestSpacer(intervalMs: number, now: () => number = Date.now): RequestSpacer {
+  let nextSlot = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    schedule<T>(task: () => Promise<T>): Promise<T> {
+      const run = queue.then(async () => {
+        const wait = nextSlot - now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        nextSlot = now() + intervalMs;
+        return task();
+      });
+      // A failed task must not stall the queue for everyone behind it.
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+/** The process-wide spacer for musicbrainz.org: 1 request per second. */
+export const musicBrainzSpacer: RequestSpacer = createRequestSpacer(1_000);
