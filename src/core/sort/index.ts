@@ -1,5 +1,5 @@
 export type { PlaylistItemInput, ArtistGenreLookup } from './types.js';
-export { ITEMS_PER_PAGE, URIS_PER_WRITE, itemPagesFor, splitRequestLowerBound, naiveSplitRequests, type SplitRequestEstimate, type SplitWorkload } from './requestEstimate.js';
+export { ITEMS_PER_PAGE, URIS_PER_WRITE, itemPagesFor, splitRequestLowerBound, naiveSplitRequests, orderRequestEstimate, type SplitRequestEstimate, type SplitWorkload } from './requestEstimate.js';
 export { MAX_PLAYLIST_NAME_LENGTH, genrePlaylistName, truncateText } from './playlistNames.js';
 export {
   analysePlaylist, OTHER_KEY, UNCLASSIFIED_KEY,

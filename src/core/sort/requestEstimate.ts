@@ -43,3 +43,8 @@ export function naiveSplitRequests(workload: SplitWorkload & { readonly trackCou
   const bound = splitRequestLowerBound(workload);
   return bound.total - bound.artistLookups + workload.trackCount;
 }
+
+/** Order mode's cost: the item pages, the artist lookups (genre order only) and the plan's write calls. */
+export function orderRequestEstimate(workload: { readonly itemCount: number; readonly uncachedArtistCount: number; readonly planCalls: number }): number {
+  return itemPagesFor(workload.itemCount) + workload.uncachedArtistCount + workload.planCalls;
+}

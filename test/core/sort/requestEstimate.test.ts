@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemPagesFor, naiveSplitRequests, splitRequestLowerBound } from '../../../src/core/sort/index.js';
+import { itemPagesFor, naiveSplitRequests, orderRequestEstimate, splitRequestLowerBound } from '../../../src/core/sort/index.js';
 
 describe('splitRequestLowerBound', () => {
   it('adds ceil(N/50) pages, one lookup per uncached artist, one create per playlist and ceil(n/100) adds each', () => {
@@ -23,5 +23,12 @@ describe('splitRequestLowerBound', () => {
   it('compares with the seed, which looked up an artist for every track', () => {
     const workload = { itemCount: 1_000, uncachedArtistCount: 0, playlistSizes: [1_000] };
     expect(naiveSplitRequests({ ...workload, trackCount: 1_000 })).toBe(20 + 1_000 + 1 + 10);
+  });
+});
+
+describe('orderRequestEstimate', () => {
+  it('adds the item pages, the uncached artists and the plan’s calls', () => {
+    expect(orderRequestEstimate({ itemCount: 1_000, uncachedArtistCount: 12, planCalls: 10 })).toBe(20 + 12 + 10);
+    expect(orderRequestEstimate({ itemCount: 0, uncachedArtistCount: 0, planCalls: 0 })).toBe(1);
   });
 });
