@@ -1,0 +1,63 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createChartRenderer, isEmptyChart, topGenresChart, type ChartRequest } from '../src/charts/index.js';
+import { CachedChartRenderer, renderNaively } from '../src/charts/renderCore.js';
+
+/**
+ * Issue 6's figures for a 600×360 chart at 2×: warm vs naive time per chart, throughput with 20
+ * requested at once, and the worst event-loop delay while those 20 render.
+ */
+const job = (i: number): ChartRequest => {
+  const result = topGenresChart(
+    Array.from({ length: 10 }, (_, g) => ({ genre: `Genre ${g} ${i}`, share: (10 - g + (i % 3)) / 70 })),
+    { title: `Your top genres ${i}`, subtitle: 'Last 4 weeks' },
+  );
+  if (isEmptyChart(result)) throw new Error('bench data too small');
+  return result;
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timeEach(n: number, render: (i: number) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await render(i);
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function burst(render: (j: ChartRequest) => Promise<unknown>): Promise<{ ms: number; maxDelayMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const t = performance.now();
+  await Promise.all(Array.from({ length: 20 }, (_, i) => render(job(100 + i))));
+  const ms = performance.now() - t;
+  histogram.disable();
+  return { ms, maxDelayMs: histogram.max / 1e6 };
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+export default async function bench(): Promise<void> {
+  const naive = await timeEach(8, (i) => renderNaively(job(i)));
+
+  const inline = new CachedChartRenderer();
+  await inline.render(job(0));
+  const warmInline = await timeEach(20, (i) => inline.render(job(i)));
+
+  const pool = createChartRenderer({ workers: 2 });
+  await pool.warm();
+  const warmPool = await timeEach(20, (i) => pool.render(job(i)));
+  const pooled = await burst((j) => pool.render(j));
+  const onMainThread = await burst((j) => inline.render(j));
+  await pool.close();
+
+  const speedup = naive / warmInline;
+  console.log(`median per chart, naive (compile + parse + render + encode): ${naive.toFixed(1)} ms`);
+  console.log(`median per chart, warm cached view (same thread):          ${warmInline.toFixed(1)} ms  → ${speedup.toFixed(1)}× faster (target ≥ 2.5×: ${verdict(speedup >= 2.5)}; ≤ 25 ms: ${verdict(warmInline <= 25)})`);
+  console.log(`median per chart, warm worker pool incl. message passing:   ${warmPool.toFixed(1)} ms`);
+  console.log(`20 charts at once, worker pool (2 workers): ${pooled.ms.toFixed(0)} ms → ${(20_000 / pooled.ms).toFixed(1)} charts/s`);
+  console.log(`largest event-loop delay during those 20:   ${pooled.maxDelayMs.toFixed(1)} ms (target ≤ 50 ms: ${verdict(pooled.maxDelayMs <= 50)})`);
+  console.log(`for comparison, the same 20 on the main thread: ${onMainThread.ms.toFixed(0)} ms, event-loop delay up to ${onMainThread.maxDelayMs.toFixed(1)} ms`);
+}

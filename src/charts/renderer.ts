@@ -1,0 +1,80 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CHART_KINDS } from './specs.js';
+import type { RenderJob } from './renderCore.js';
+
+export interface ChartRenderer {
+  render(job: RenderJob): Promise<Buffer>;
+  /** Compiles every kind in every worker, so the first real chart is already warm. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(png: Buffer): void;
+  reject(error: Error): void;
+}
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * Renders charts in worker threads. Vega's dataflow and canvas drawing are synchronous CPU work;
+ * on the main thread twenty charts at once would stall gateway heartbeats and interaction
+ * deadlines, so the main thread only posts data and receives PNG bytes.
+ */
+export function createChartRenderer(options: { workers?: number } = {}): ChartRenderer {
+  const size = options.workers ?? Math.max(1, Math.min(2, os.availableParallelism() - 1 || 1));
+  const workerUrl = new URL('./renderWorker.bootstrap.mjs', import.meta.url);
+  let nextId = 0;
+  let closed = false;
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(workerUrl), pending: new Map() };
+    slot.worker.on('message', (message: { id: number; png?: ArrayBuffer; error?: string }) => {
+      const waiter = slot.pending.get(message.id);
+      if (!waiter) return;
+      slot.pending.delete(message.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      if (message.png) waiter.resolve(Buffer.from(message.png));
+      else waiter.reject(new Error(`chart rendering failed: ${message.error}`));
+    });
+    const fail = (error: Error) => {
+      for (const waiter of slot.pending.values()) waiter.reject(error);
+      slot.pending.clear();
+      const index = slots.indexOf(slot);
+      if (!closed && index >= 0) slots[index] = spawn(); // a crashed worker is replaced
+    };
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => code !== 0 && fail(new Error(`chart worker exited with ${code}`)));
+    // Idle workers must not keep the process alive; busy ones must, or awaits would be dropped.
+    slot.worker.unref();
+    return slot;
+  };
+  const slots: Slot[] = Array.from({ length: size }, spawn);
+
+  const post = (slot: Slot, job: RenderJob) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const id = nextId++;
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ id, job });
+    });
+
+  return {
+    render(job) {
+      if (closed) return Promise.reject(new Error('chart renderer is closed'));
+      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      return post(slot, job);
+    },
+    async warm() {
+      const sample = { rows: [], title: '' };
+      await Promise.all(slots.flatMap((slot) => CHART_KINDS.map((kind) => post(slot, { kind, ...sample }))));
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

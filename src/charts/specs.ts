@@ -1,0 +1,126 @@
+import { CHART_HEIGHT, CHART_WIDTH, colours, vegaLiteConfig } from './theme.js';
+
+export type ChartKind = 'top-genres' | 'top-artists' | 'top-tracks' | 'leaderboard' | 'sort-preview' | 'listening-clock' | 'genre-mix';
+export const CHART_KINDS: readonly ChartKind[] = ['top-genres', 'top-artists', 'top-tracks', 'leaderboard', 'sort-preview', 'listening-clock', 'genre-mix'];
+
+/** A bar in a ranked chart; `valueLabel` is what is printed at the end of the bar. */
+export interface RankedRow {
+  rank: number;
+  label: string;
+  value: number;
+  valueLabel: string;
+}
+export interface ClockCell {
+  weekday: number; // 0 = Monday … 6 = Sunday
+  hour: number; // 0–23
+  minutes: number;
+}
+export interface MixPoint {
+  week: string; // ISO date of the week's Monday
+  genre: string;
+  share: number; // 0–1 of that week's listening
+}
+export type ChartRows = RankedRow[] | ClockCell[] | MixPoint[];
+
+/** Data and the title are the only things that vary between two charts of one kind. */
+const frame: VegaLiteJson = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  width: CHART_WIDTH,
+  height: CHART_HEIGHT,
+  autosize: { type: 'fit', contains: 'padding' },
+  params: [
+    { name: 'chartTitle', value: '' },
+    { name: 'chartSubtitle', value: '' },
+  ],
+  // Placeholders: renderCore binds the compiled title to the chartTitle/chartSubtitle signals.
+  title: { text: 'title', subtitle: 'subtitle' },
+  data: { name: 'table' },
+  config: vegaLiteConfig,
+};
+
+/** A vega-lite spec as plain JSON; tests validate every one against vega-lite's schema. */
+export type VegaLiteJson = Record<string, unknown>;
+
+function rankedBar(showRank: boolean, colourByRank: boolean): VegaLiteJson {
+  return {
+    ...frame,
+    transform: [
+      { calculate: showRank ? "'#' + datum.rank + '  ' + datum.label" : 'datum.label', as: 'display' },
+      { joinaggregate: [{ op: 'max', field: 'value', as: 'maxValue' }] },
+      // Room at the end of the longest bar for its value label.
+      { calculate: 'datum.maxValue * 1.2', as: 'room' },
+    ],
+    encoding: {
+      y: {
+        field: 'display',
+        type: 'nominal',
+        sort: null, // rows arrive in rank order
+        axis: { title: null, ticks: false, domain: false, labelPadding: 10, labelLimit: 250, labelFontSize: 13 },
+      },
+    },
+    layer: [
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 5, height: { band: 0.7 } },
+        encoding: {
+          x: { field: 'value', type: 'quantitative', axis: null, scale: { zero: true } },
+          color: colourByRank
+            ? { condition: { test: 'datum.rank === 1', value: colours.accent }, value: colours.accentSoft }
+            : { value: colours.accent },
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 12, color: colours.labelText },
+        encoding: { x: { field: 'value', type: 'quantitative' }, text: { field: 'valueLabel' } },
+      },
+      { mark: { type: 'tick', opacity: 0 }, encoding: { x: { field: 'room', type: 'quantitative' } } },
+    ],
+  };
+}
+
+const listeningClock: VegaLiteJson = {
+  ...frame,
+  transform: [{ calculate: "['Mon','Tue','Wed','Thu','Fri','Sat','Sun'][datum.weekday]", as: 'day' }],
+  mark: { type: 'rect', cornerRadius: 3, stroke: colours.background, strokeWidth: 2 },
+  encoding: {
+    x: {
+      field: 'hour',
+      type: 'ordinal',
+      scale: { domain: Array.from({ length: 24 }, (_, h) => h) },
+      axis: { title: null, labelExpr: "datum.value % 3 === 0 ? datum.value + 'h' : ''", ticks: false, domain: false, labelAngle: 0 },
+    },
+    y: {
+      field: 'day',
+      type: 'ordinal',
+      scale: { domain: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] },
+      axis: { title: null, ticks: false, domain: false, labelPadding: 8 },
+    },
+    color: {
+      field: 'minutes',
+      type: 'quantitative',
+      scale: { range: [colours.heatLow, colours.accent, '#C9CDFB'] },
+      legend: { title: 'minutes', orient: 'bottom', gradientLength: 200, direction: 'horizontal' },
+    },
+  },
+};
+
+const genreMix: VegaLiteJson = {
+  ...frame,
+  mark: { type: 'area', interpolate: 'monotone', line: false, opacity: 0.95 },
+  encoding: {
+    x: { field: 'week', type: 'temporal', axis: { title: null, format: '%d %b', labelAngle: 0, grid: false, tickCount: 6 } },
+    y: { field: 'share', type: 'quantitative', stack: 'normalize', axis: { title: null, format: '.0%', grid: true, tickCount: 4 } },
+    color: { field: 'genre', type: 'nominal', legend: { title: null, orient: 'right' } },
+    order: { field: 'genre' },
+  },
+};
+
+/** The vega-lite spec of each kind; data arrives later through the `table` dataset. */
+export const specs: Record<ChartKind, VegaLiteJson> = {
+  'top-genres': rankedBar(false, true),
+  'top-artists': rankedBar(true, true),
+  'top-tracks': rankedBar(true, true),
+  leaderboard: rankedBar(true, true),
+  'sort-preview': rankedBar(false, false),
+  'listening-clock': listeningClock,
+  'genre-mix': genreMix,
+};
