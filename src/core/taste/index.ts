@@ -1,0 +1,1 @@
+export { topGenresFromArtists, type GenreShare, type TopGenres } from './topGenres.js';
