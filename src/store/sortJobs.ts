@@ -1,0 +1,37 @@
+import type { SortJobRecord, SortJobRepository } from '../app/sort/ports.js';
+import type { Store } from './index.js';
+
+const PREVIEW_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * Sort jobs in keyv, one key per job plus a per-member index (for /unlink). Unfinished jobs are
+ * found by iterating the namespace: there are at most a handful per member.
+ */
+export function createSortJobRepository(store: Store): SortJobRepository {
+  const jobs = store.namespace<SortJobRecord>('sort-jobs');
+  const byUser = store.namespace<string[]>('sort-jobs-by-user');
+  return {
+    get: async (id) => jobs.get(id),
+    async save(job) {
+      // A preview nobody confirms expires; a confirmed job stays until it finishes and a week after.
+      const ttl = job.status === 'previewed' ? PREVIEW_TTL_MS : job.status === 'done' || job.status === 'cancelled' ? 7 * PREVIEW_TTL_MS : undefined;
+      await jobs.set(job.id, job, ttl);
+      const ids = (await byUser.get(job.discordUserId)) ?? [];
+      if (!ids.includes(job.id)) await byUser.set(job.discordUserId, [...ids.slice(-49), job.id]);
+    },
+    async listUnfinished() {
+      const out: SortJobRecord[] = [];
+      for await (const [, job] of jobs.iterator!(undefined)) {
+        const record = job as SortJobRecord | undefined;
+        if (record && (record.status === 'running' || record.status === 'waiting')) out.push(record);
+      }
+      return out;
+    },
+    async deleteForUser(discordUserId) {
+      const ids = (await byUser.get(discordUserId)) ?? [];
+      for (const id of ids) await jobs.delete(id);
+      await byUser.delete(discordUserId);
+      return ids.length;
+    },
+  };
+}
