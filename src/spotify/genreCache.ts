@@ -1,0 +1,63 @@
+import type Keyv from 'keyv';
+import type { GatewayMetrics } from './metrics.js';
+import type { Artist } from './types.js';
+
+const TTL_MS = 45 * 24 * 3_600_000;
+
+/**
+ * Artist → genres, shared by every member and server. Filled for free from every full artist
+ * object the gateway sees; misses cost one GET /artists/{id} each (batch lookups are gone), and
+ * concurrent callers asking for the same artist share one request. An empty list is an answer too.
+ */
+export class ArtistGenreCache {
+  private readonly inFlight = new Map<string, Promise<string[]>>();
+
+  constructor(
+    private readonly store: Keyv<string[]>,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async remember(artists: ReadonlyArray<Pick<Artist, 'id' | 'genres'>>): Promise<void> {
+    const entries = artists.filter((a) => a.id && Array.isArray(a.genres)).map((a) => ({ key: a.id, value: a.genres, ttl: TTL_MS }));
+    if (entries.length) await this.store.setMany(entries);
+  }
+
+  /** The ids the cache already knows, without asking Spotify. */
+  async known(ids: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    const values = unique.length ? await this.store.getMany(unique) : [];
+    return new Set(unique.filter((_, i) => values[i] !== undefined));
+  }
+
+  async genresFor(ids: readonly string[], lookup: (id: string) => Promise<Artist>, onProgress?: (done: number, total: number) => void): Promise<Map<string, string[]>> {
+    const unique = [...new Set(ids)];
+    const cached = unique.length ? await this.store.getMany(unique) : [];
+    const result = new Map<string, string[]>();
+    const misses: string[] = [];
+    unique.forEach((id, i) => {
+      const genres = cached[i];
+      if (genres) result.set(id, genres);
+      else misses.push(id);
+    });
+    this.metrics.genreCacheHits += result.size;
+    let done = result.size;
+    onProgress?.(done, unique.length);
+    await Promise.all(
+      misses.map(async (id) => {
+        let pending = this.inFlight.get(id);
+        if (!pending) {
+          this.metrics.genreLookups++;
+          pending = lookup(id).then(async (artist) => {
+            await this.remember([artist]);
+            return artist.genres;
+          });
+          this.inFlight.set(id, pending);
+          void pending.catch(() => {}).finally(() => this.inFlight.delete(id));
+        }
+        result.set(id, await pending);
+        onProgress?.(++done, unique.length);
+      }),
+    );
+    return result;
+  }
+}

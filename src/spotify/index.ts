@@ -1,0 +1,79 @@
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { QuotaBreaker } from './breaker.js';
+import { RequestBudget } from './budget.js';
+import { ArtistGenreCache } from './genreCache.js';
+import { GatewayMetrics } from './metrics.js';
+import { createOAuthClient, type OAuthClient } from './oauth.js';
+import { Pacer } from './pacer.js';
+import { SpotifyUserClient } from './userClient.js';
+import type { Priority, UserTokens } from './types.js';
+
+export { SCOPES, createPkce, type OAuthClient } from './oauth.js';
+export { SpotifyApiError } from './errors.js';
+export { SpotifyUserClient, toPlaylistEntry } from './userClient.js';
+export { endpointTemplate } from './metrics.js';
+export type * from './types.js';
+
+export interface GatewayOptions {
+  apiUrl: string;
+  accountsUrl: string;
+  clientId: string;
+  clientSecret: string;
+  store: Store;
+  log: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Requests in flight at once, and request starts per second, for the whole process. */
+  concurrency?: number;
+  perSecond?: number;
+  /** The rolling 24-hour request budget (development mode: roughly 1,100+ before Spotify's quota). */
+  dailyBudget?: number;
+}
+
+export interface SpotifyGateway {
+  readonly oauth: OAuthClient;
+  forUser(tokens: UserTokens, options?: { priority?: Priority }): SpotifyUserClient;
+  /** Which artists the shared genre cache knows, at no request cost. */
+  knownArtists(ids: readonly string[]): Promise<Set<string>>;
+  budget: { remaining(priority: Priority): Promise<number>; fits(requests: number, priority: Priority): Promise<boolean> };
+  /** When the quota breaker lets traffic through again, if it is open. */
+  quotaResumesAt(): number | undefined;
+  metrics(): ReturnType<GatewayMetrics['snapshot']>;
+}
+
+/** The one way Encore talks to Spotify. */
+export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
+  const now = options.now ?? Date.now;
+  const doFetch = options.fetch ?? fetch;
+  const metrics = new GatewayMetrics();
+  const breaker = new QuotaBreaker(options.store.namespace('spotify-breaker'), now);
+  const budget = new RequestBudget(options.dailyBudget ?? 2_000, options.store.namespace('spotify-budget'), now);
+  const genres = new ArtistGenreCache(options.store.namespace('artist-genres'), metrics);
+  const oauth = createOAuthClient({ accountsUrl: options.accountsUrl, clientId: options.clientId, clientSecret: options.clientSecret, fetch: doFetch, now });
+  const shared = {
+    transport: {
+      apiUrl: options.apiUrl,
+      fetch: doFetch,
+      now,
+      pacer: new Pacer(options.concurrency ?? 6, options.perSecond ?? 20, now),
+      breaker,
+      budget,
+      metrics,
+      log: options.log.child({ module: 'spotify' }),
+    },
+    oauth,
+    genres,
+    metrics,
+    inFlightGets: new Map<string, Promise<unknown>>(),
+    refreshes: new Map(),
+  };
+  return {
+    oauth,
+    forUser: (tokens, { priority = 'interactive' } = {}) => new SpotifyUserClient(shared, tokens, priority),
+    knownArtists: (ids) => genres.known(ids),
+    budget: { remaining: (p) => budget.remaining(p), fits: (n, p) => budget.fits(n, p) },
+    quotaResumesAt: () => breaker.resumesAt,
+    metrics: () => metrics.snapshot(),
+  };
+}

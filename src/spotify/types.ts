@@ -1,0 +1,88 @@
+/** Tokens for one member. expiresAt is epoch ms. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  scope: string;
+}
+
+/** Where a member's tokens live; the linking feature stores them encrypted. */
+export interface UserTokens {
+  load(): Promise<TokenSet>;
+  save(next: TokenSet): Promise<void>;
+}
+
+/** Who a request is for: interactive commands first, background collection and warming last. */
+export type Priority = 'interactive' | 'background' | 'warming';
+
+export interface SpotifyImage {
+  url: string;
+  width?: number | null;
+  height?: number | null;
+}
+export interface SimpleArtist {
+  id: string | null;
+  name: string;
+}
+export interface Artist {
+  id: string;
+  name: string;
+  genres: string[];
+}
+export interface Track {
+  id: string | null;
+  uri: string;
+  name: string;
+  duration_ms: number;
+  is_local?: boolean;
+  artists: SimpleArtist[];
+  album?: { id: string | null; name: string; release_date?: string | null };
+  external_ids?: { isrc?: string };
+  type: 'track';
+}
+export interface Episode {
+  id: string;
+  uri: string;
+  name: string;
+  duration_ms: number;
+  type: 'episode';
+}
+export interface SpotifyUser {
+  id: string;
+  display_name: string | null;
+  /** PLATFORM.md: link on account_id where Spotify sends it; fall back to id. */
+  account_id?: string;
+}
+export interface SimplePlaylist {
+  id: string;
+  name: string;
+  description: string | null;
+  collaborative: boolean;
+  public: boolean | null;
+  snapshot_id: string;
+  owner: { id: string; display_name?: string | null };
+  items?: { total: number };
+  tracks?: { total: number };
+}
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+  next: string | null;
+}
+
+/** A playlist entry read from both `item` (2026) and `track` (before), normalised. */
+export interface PlaylistEntry {
+  uri: string;
+  type: 'track' | 'episode';
+  isLocal: boolean;
+  addedAt?: string;
+  name: string;
+  durationMs: number;
+  artists: SimpleArtist[];
+  releaseDate?: string;
+  isrc?: string;
+}
+
+export type TimeRange = 'short_term' | 'medium_term' | 'long_term';

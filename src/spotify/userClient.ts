@@ -1,0 +1,189 @@
+import type { ArtistGenreCache } from './genreCache.js';
+import { AccessTokenRejected } from './errors.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { OAuthClient } from './oauth.js';
+import { send, type ApiRequest, type TransportDeps } from './transport.js';
+import type { Artist, Episode, Page, PlaylistEntry, Priority, SimplePlaylist, SpotifyUser, TimeRange, TokenSet, Track, UserTokens } from './types.js';
+
+/** Refresh this long before expiry so a request never leaves with a token about to die. */
+const REFRESH_AHEAD_MS = 60_000;
+
+export interface ClientShared {
+  transport: TransportDeps;
+  oauth: OAuthClient;
+  genres: ArtistGenreCache;
+  metrics: GatewayMetrics;
+  /** In-flight identical GETs, shared by all clients of the process. */
+  inFlightGets: Map<string, Promise<unknown>>;
+  /** One refresh per refresh token, however many requests need it at once. */
+  refreshes: Map<string, Promise<TokenSet>>;
+}
+
+type RawItem = { added_at?: string; is_local?: boolean; item?: Track | Episode | null; track?: Track | Episode | null };
+
+/** Reads a playlist item from `item` (2026) or `track` (older), normalised; undefined if Spotify lost it. */
+export function toPlaylistEntry(raw: RawItem): PlaylistEntry | undefined {
+  const content = raw.item ?? raw.track;
+  if (!content) return undefined;
+  if (content.type === 'episode') return { uri: content.uri, type: 'episode', isLocal: false, addedAt: raw.added_at, name: content.name, durationMs: content.duration_ms, artists: [] };
+  return {
+    uri: content.uri,
+    type: 'track',
+    isLocal: raw.is_local === true || content.is_local === true,
+    addedAt: raw.added_at,
+    name: content.name,
+    durationMs: content.duration_ms,
+    artists: content.artists ?? [],
+    releaseDate: content.album?.release_date ?? undefined,
+    isrc: content.external_ids?.isrc,
+  };
+}
+
+/** One member's view of Spotify: every call paced, budgeted and authenticated through the gateway. */
+export class SpotifyUserClient {
+  constructor(
+    private readonly shared: ClientShared,
+    private readonly tokens: UserTokens,
+    readonly priority: Priority,
+  ) {}
+
+  private async freshTokens(force = false): Promise<TokenSet> {
+    const current = await this.tokens.load();
+    if (!force && current.expiresAt - REFRESH_AHEAD_MS > this.shared.transport.now()) return current;
+    let pending = this.shared.refreshes.get(current.refreshToken);
+    if (!pending) {
+      this.shared.metrics.refreshes++;
+      pending = this.shared.oauth.refresh(current).then(async (next) => {
+        await this.tokens.save(next);
+        return next;
+      });
+      this.shared.refreshes.set(current.refreshToken, pending);
+      void pending.catch(() => {}).finally(() => this.shared.refreshes.delete(current.refreshToken));
+    }
+    return pending;
+  }
+
+  private async call<T>(method: ApiRequest['method'], path: string, body?: unknown): Promise<T> {
+    const attempt = async (force: boolean) => {
+      const { accessToken } = await this.freshTokens(force);
+      const request: ApiRequest = { method, path, body, accessToken, priority: this.priority };
+      if (method !== 'GET') return send<T>(this.shared.transport, request);
+      const key = `${accessToken} ${path}`;
+      const existing = this.shared.inFlightGets.get(key);
+      if (existing) {
+        this.shared.metrics.coalesced++;
+        return existing as Promise<T>;
+      }
+      const pending = send<T>(this.shared.transport, request);
+      this.shared.inFlightGets.set(key, pending);
+      void pending.catch(() => {}).finally(() => this.shared.inFlightGets.delete(key));
+      return pending;
+    };
+    try {
+      return await attempt(false);
+    } catch (error) {
+      if (!(error instanceof AccessTokenRejected)) throw error;
+      return attempt(true); // once: a second 401 after a fresh token is not a token problem
+    }
+  }
+
+  /** Every page of an offset-paged list, page size capped at what Spotify allows. */
+  private async allPages<T>(path: string, pageSize: number, onProgress?: (read: number, total: number) => void): Promise<T[]> {
+    const out: T[] = [];
+    const sep = path.includes('?') ? '&' : '?';
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await this.call<Page<T>>('GET', `${path}${sep}limit=${pageSize}&offset=${offset}`);
+      out.push(...page.items);
+      onProgress?.(out.length, page.total);
+      if (!page.next || page.items.length === 0) return out;
+    }
+  }
+
+  me(): Promise<SpotifyUser> {
+    return this.call('GET', '/me');
+  }
+  myPlaylists(onProgress?: (read: number, total: number) => void): Promise<SimplePlaylist[]> {
+    return this.allPages('/me/playlists', 50, onProgress);
+  }
+  playlist(id: string): Promise<SimplePlaylist> {
+    return this.call('GET', `/playlists/${encodeURIComponent(id)}`);
+  }
+  async playlistItems(id: string, onProgress?: (read: number, total: number) => void): Promise<PlaylistEntry[]> {
+    const raw = await this.allPages<RawItem>(`/playlists/${encodeURIComponent(id)}/items`, 50, onProgress);
+    return raw.map(toPlaylistEntry).filter((e): e is PlaylistEntry => e !== undefined);
+  }
+  async createPlaylist(name: string, description: string): Promise<SimplePlaylist> {
+    // POST /me/playlists defaults to public; Encore's playlists are private unless asked.
+    return this.call('POST', '/me/playlists', { name, description, public: false });
+  }
+  async addItems(playlistId: string, uris: readonly string[], position?: number): Promise<string> {
+    if (uris.length > 100) throw new RangeError('at most 100 items per add');
+    const r = await this.call<{ snapshot_id: string }>('POST', `/playlists/${encodeURIComponent(playlistId)}/items`, { uris, ...(position === undefined ? {} : { position }) });
+    return r.snapshot_id;
+  }
+  async replaceItems(playlistId: string, uris: readonly string[]): Promise<string> {
+    if (uris.length > 100) throw new RangeError('at most 100 items per replace');
+    return (await this.call<{ snapshot_id: string }>('PUT', `/playlists/${encodeURIComponent(playlistId)}/items`, { uris })).snapshot_id;
+  }
+  async reorderItems(playlistId: string, op: { rangeStart: number; insertBefore: number; rangeLength: number; snapshotId?: string }): Promise<string> {
+    const body = { range_start: op.rangeStart, insert_before: op.insertBefore, range_length: op.rangeLength, ...(op.snapshotId ? { snapshot_id: op.snapshotId } : {}) };
+    return (await this.call<{ snapshot_id: string }>('PUT', `/playlists/${encodeURIComponent(playlistId)}/items`, body)).snapshot_id;
+  }
+  async removeItems(playlistId: string, uris: readonly string[], snapshotId?: string): Promise<string> {
+    const body = { items: uris.map((uri) => ({ uri })), ...(snapshotId ? { snapshot_id: snapshotId } : {}) };
+    return (await this.call<{ snapshot_id: string }>('DELETE', `/playlists/${encodeURIComponent(playlistId)}/items`, body)).snapshot_id;
+  }
+  async topArtists(range: TimeRange, limit = 50): Promise<Artist[]> {
+    const page = await this.call<Page<Artist>>('GET', `/me/top/artists?time_range=${range}&limit=${Math.min(50, limit)}`);
+    await this.shared.genres.remember(page.items);
+    return page.items;
+  }
+  async topTracks(range: TimeRange, limit = 50): Promise<Track[]> {
+    return (await this.call<Page<Track>>('GET', `/me/top/tracks?time_range=${range}&limit=${Math.min(50, limit)}`)).items;
+  }
+  async followedArtists(): Promise<Artist[]> {
+    const out: Artist[] = [];
+    let after: string | null = null;
+    do {
+      const r: { artists: { items: Artist[]; cursors: { after: string | null } | null } } = await this.call('GET', `/me/following?type=artist&limit=50${after ? `&after=${after}` : ''}`);
+      out.push(...r.artists.items);
+      await this.shared.genres.remember(r.artists.items);
+      after = r.artists.cursors?.after ?? null;
+    } while (after);
+    return out;
+  }
+  savedTracks(onProgress?: (read: number, total: number) => void): Promise<Array<{ added_at: string; track: Track }>> {
+    return this.allPages('/me/tracks', 50, onProgress);
+  }
+  recentlyPlayed(cursor: { after?: number; before?: number } = {}): Promise<{ items: Array<{ track: Track; played_at: string }> }> {
+    const q = cursor.after !== undefined ? `&after=${cursor.after}` : cursor.before !== undefined ? `&before=${cursor.before}` : '';
+    return this.call('GET', `/me/player/recently-played?limit=50${q}`);
+  }
+  async artist(id: string): Promise<Artist> {
+    const a = await this.call<Artist>('GET', `/artists/${encodeURIComponent(id)}`);
+    await this.shared.genres.remember([a]);
+    return a;
+  }
+  artistAlbums(id: string): Promise<Array<{ id: string; name: string; release_date: string }>> {
+    return this.allPages(`/artists/${encodeURIComponent(id)}/albums`, 50);
+  }
+  albumTracks(id: string): Promise<Track[]> {
+    return this.allPages(`/albums/${encodeURIComponent(id)}/tracks`, 50);
+  }
+  track(id: string): Promise<Track> {
+    return this.call('GET', `/tracks/${encodeURIComponent(id)}`);
+  }
+  /** Search; Spotify caps development-mode apps at 10 per page and offset 1000. */
+  async search(q: string, types: Array<'artist' | 'track' | 'album'>, limit = 10, offset = 0): Promise<{ artists?: Page<Artist>; tracks?: Page<Track> }> {
+    const r = await this.call<{ artists?: Page<Artist>; tracks?: Page<Track> }>(
+      'GET',
+      `/search?q=${encodeURIComponent(q)}&type=${types.join(',')}&limit=${Math.min(10, limit)}&offset=${Math.min(1000, offset)}`,
+    );
+    if (r.artists) await this.shared.genres.remember(r.artists.items);
+    return r;
+  }
+  /** Genres for these artists from the shared cache, looking up only the misses. */
+  genresForArtists(ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Map<string, string[]>> {
+    return this.shared.genres.genresFor(ids, (id) => this.artist(id), onProgress);
+  }
+}
