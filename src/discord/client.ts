@@ -5,10 +5,10 @@ export interface DiscordClientOptions {
   apiUrl: string;
 }
 
-/** A discord.js client that can be pointed at any Discord-compatible server. */
+/** A discord.js client that can be pointed at any Discord-compatible server. Only the Guilds intent: no privileged intents. */
 export function createDiscordClient(options: DiscordClientOptions): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+    intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
     rest: { api: options.apiUrl },
   });

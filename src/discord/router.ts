@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../log.js';
+import type { Command, CommandContext } from './command.js';
+import { brandEmbed, ERROR_COLOUR } from './replies.js';
+import { userErrorMessage } from './userErrorMessages.js';
+
+/** Autocomplete has 3 s and can't be deferred: answer with what we have by then. */
+const AUTOCOMPLETE_BUDGET_MS = 2_500;
+
+export interface RouterHooks {
+  /** Called when an interaction's handling has finished, however it ended (tests wait on it). */
+  onSettled?(interactionId: string): void;
+}
+
+/**
+ * The one error boundary for every interaction. Expected failures (UserError) become a friendly
+ * ephemeral message from one table; anything else is logged with a short reference the member
+ * can quote, and never shows a stack trace. It knows whether the interaction was already
+ * deferred or answered and replies, edits or follows up accordingly.
+ */
+export async function renderError(interaction: RepliableInteraction, error: unknown, log: Logger): Promise<void> {
+  let text: string;
+  if (error instanceof UserError) {
+    text = userErrorMessage(error);
+    log.info({ id: error.id, interaction: interaction.id }, 'user error');
+  } else {
+    const reference = randomBytes(4).toString('hex');
+    log.error({ err: error, reference, interaction: interaction.id }, 'interaction failed');
+    text = `Something went wrong on our side. If it keeps happening, tell the bot’s operator this reference: \`${reference}\``;
+  }
+  const embed = brandEmbed({ description: text, colour: ERROR_COLOUR });
+  try {
+    if (interaction.deferred && !interaction.replied) await interaction.editReply({ content: '', embeds: [embed], components: [], files: [] });
+    else if (interaction.replied || interaction.deferred) await interaction.followUp({ embeds: [embed], flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
+  } catch (renderFailure) {
+    log.warn({ err: renderFailure, interaction: interaction.id }, 'could not tell the member about an error');
+  }
+}
+
+export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks = {}) {
+  const { commands, log } = ctx;
+  return async function route(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) {
+        const command = commands.get(interaction.commandName);
+        const timeout = new Promise<Array<{ name: string; value: string }>>((resolve) => setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS).unref());
+        const choices = await Promise.race([command?.autocomplete?.(interaction, ctx).catch((error: unknown) => (log.warn({ err: error }, 'autocomplete failed'), [])) ?? [], timeout]);
+        await interaction.respond(choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) }))).catch((error: unknown) => log.warn({ err: error }, 'autocomplete answer rejected'));
+        return;
+      }
+      if (interaction.isChatInputCommand()) {
+        const command = commands.get(interaction.commandName);
+        if (!command) return void (await renderError(interaction, new UserError('command.notConfigured', { what: `/${interaction.commandName}` }), log));
+        try {
+          await deferIfNeeded(interaction, command);
+          await command.execute(interaction, ctx);
+        } catch (error) {
+          await renderError(interaction, error, log.child({ command: interaction.commandName }));
+        }
+        return;
+      }
+      if (interaction.isMessageComponent()) {
+        const owner = commands.get(interaction.customId.split(':')[0] ?? '');
+        if (!owner?.handleComponent) return; // a collector elsewhere may own it
+        try {
+          await owner.handleComponent(interaction, ctx);
+        } catch (error) {
+          await renderError(interaction, error, log.child({ component: interaction.customId }));
+        }
+      }
+    } finally {
+      hooks.onSettled?.(interaction.id);
+    }
+  };
+}
+
+async function deferIfNeeded(interaction: Parameters<Command['execute']>[0], command: Command): Promise<void> {
+  if (!command.defer) return;
+  await interaction.deferReply(command.defer === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
+}

@@ -1,0 +1,116 @@
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { channelJson, userJson, type EmulatorState, type EGuild } from './state.js';
+
+const ALL_PERMISSIONS = '2251799813685247';
+
+export function guildJson(g: EGuild, state: EmulatorState) {
+  return {
+    id: g.id,
+    name: g.name,
+    icon: null,
+    owner_id: g.ownerId,
+    unavailable: false,
+    large: false,
+    member_count: g.memberIds.length,
+    joined_at: new Date(state.now()).toISOString(),
+    roles: [{ id: g.id, name: '@everyone', permissions: ALL_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    emojis: [],
+    stickers: [],
+    features: [],
+    channels: g.channelIds.map((id) => channelJson(state.channels.get(id)!, state)),
+    members: g.memberIds.map((id) => ({ user: userJson(state.users.get(id)!), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 })),
+    voice_states: [],
+    presences: [],
+    threads: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    premium_tier: 0,
+    preferred_locale: 'en-US',
+    system_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    mfa_level: 0,
+    nsfw_level: 0,
+    application_id: null,
+  };
+}
+
+interface Session {
+  socket: WebSocket;
+  id: string;
+  seq: number;
+  identified: boolean;
+}
+
+/** The gateway: what discord.js needs to log in, stay connected, resume, and receive dispatches. */
+export function startGateway(server: Server, state: EmulatorState, url: () => string) {
+  const wss = new WebSocketServer({ server, path: '/gateway' });
+  const sessions = new Set<Session>();
+  const resumable = new Map<string, Session>();
+
+  const send = (session: Session, payload: Record<string, unknown>) => session.socket.readyState === 1 && session.socket.send(JSON.stringify(payload));
+  const dispatchTo = (session: Session, t: string, d: unknown) => send(session, { op: 0, t, s: ++session.seq, d });
+
+  wss.on('connection', (socket) => {
+    const session: Session = { socket, id: randomBytes(16).toString('hex'), seq: 0, identified: false };
+    sessions.add(session);
+    send(session, { op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null });
+    socket.on('message', (raw) => {
+      const { op, d } = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | number | null };
+      if (op === 1) return send(session, { op: 11, d: null, s: null, t: null });
+      if (op === 2) {
+        if ((d as { token?: string }).token !== state.token) return socket.close(4004, 'Authentication failed.');
+        session.identified = true;
+        resumable.set(session.id, session);
+        dispatchTo(session, 'READY', {
+          v: 10,
+          user: { ...userJson(state.bot), verified: true, mfa_enabled: false, flags: 0 },
+          guilds: [...state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+          session_id: session.id,
+          resume_gateway_url: url(),
+          shard: [0, 1],
+          application: { id: state.applicationId, flags: 0 },
+          private_channels: [],
+          presences: [],
+          relationships: [],
+          guild_join_requests: [],
+          user_settings: {},
+        });
+        for (const guild of state.guilds.values()) dispatchTo(session, 'GUILD_CREATE', guildJson(guild, state));
+        return;
+      }
+      if (op === 6) {
+        const { session_id: id, seq } = d as { session_id: string; seq: number };
+        const old = resumable.get(id);
+        if (!old) return send(session, { op: 9, d: false, s: null, t: null });
+        session.id = id;
+        session.seq = seq;
+        session.identified = true;
+        resumable.set(id, session);
+        return dispatchTo(session, 'RESUMED', {});
+      }
+    });
+    socket.on('close', () => sessions.delete(session));
+  });
+
+  return {
+    /** Sends a dispatch to every identified session (one bot process in tests). */
+    dispatch(t: string, d: unknown) {
+      for (const s of sessions) if (s.identified) dispatchTo(s, t, d);
+    },
+    connectedSessions: () => [...sessions].filter((s) => s.identified).length,
+    /** Drops every connection as a network blip would; discord.js should resume. */
+    dropConnections() {
+      for (const s of sessions) s.socket.terminate();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sessions) s.socket.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { startGateway } from './gateway.js';
+import { restRouter } from './rest.js';
+import { channelJson, createState, messageJson, snowflake, userJson, type EChannel, type EGuild, type EInteraction, type EmulatorState, type EUser, type RecordedMessage } from './state.js';
+
+export type { EInteraction, EmulatorState, EUser, RecordedMessage, RecordedFile, RejectedCall } from './state.js';
+
+const ALL_PERMISSIONS = '2251799813685247';
+
+export interface DiscordEmulator {
+  readonly apiUrl: string;
+  readonly port: number;
+  readonly state: EmulatorState;
+  readonly token: string;
+  readonly applicationId: string;
+  addGuild(name: string, channelNames?: string[]): EGuild;
+  addMember(guild: EGuild, username: string, options?: { dmsClosed?: boolean }): EUser;
+  channel(guild: EGuild, name: string): EChannel;
+  /** Sends a slash command as `user` (in `guild`'s first channel, or in DMs without a guild). */
+  chatInput(name: string, options: Record<string, unknown>, user: EUser, where?: { guild?: EGuild; channel?: EChannel }): EInteraction;
+  autocomplete(name: string, options: Record<string, unknown>, focused: string, user: EUser, where?: { guild?: EGuild }): EInteraction;
+  component(message: RecordedMessage, customId: string, user: EUser, values?: string[]): EInteraction;
+  dmsOf(user: EUser): RecordedMessage[];
+  messagesIn(channel: EChannel): RecordedMessage[];
+  dropConnections(): void;
+  connectedSessions(): number;
+  close(): Promise<void>;
+}
+
+/** Starts a Discord REST + gateway emulator on 127.0.0.1 that the real discord.js logs into. */
+export async function startDiscordEmulator(options: { port?: number; now?: () => number } = {}): Promise<DiscordEmulator> {
+  const state = createState(options.now);
+  let wsUrl = '';
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api/v10', restRouter(state, () => wsUrl));
+  const server = createServer(app);
+  const gateway = startGateway(server, state, () => wsUrl);
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  wsUrl = `ws://127.0.0.1:${port}/gateway`;
+
+  const findCommand = (name: string, guildId?: string) =>
+    (guildId ? state.commands.guild.get(guildId)?.find((c) => c.name === name) : undefined) ?? state.commands.global.find((c) => c.name === name);
+
+  /** Turns { name: value } into Discord's typed option list, using the registered definition. */
+  const typedOptions = (definition: Record<string, unknown> | undefined, values: Record<string, unknown>, focused?: string) => {
+    const defs = (definition?.options as Array<{ name: string; type: number; options?: unknown[] }> | undefined) ?? [];
+    const sub = defs.find((d) => (d.type === 1 || d.type === 2) && values.subcommand === d.name);
+    const leafDefs = (sub ? (sub.options as typeof defs | undefined) ?? [] : defs).filter((d) => d.type !== 1 && d.type !== 2);
+    const leaves = Object.entries(values)
+      .filter(([k]) => k !== 'subcommand')
+      .map(([name, value]) => {
+        const def = leafDefs.find((d) => d.name === name);
+        if (!def) throw new Error(`/${String(definition?.name)} has no option "${name}"`);
+        return { name, type: def.type, value, ...(focused === name ? { focused: true } : {}) };
+      });
+    return sub ? [{ name: sub.name, type: sub.type, options: leaves }] : leaves;
+  };
+
+  const context = (user: EUser, where: { guild?: EGuild; channel?: EChannel }) => {
+    if (where.guild) {
+      const channel = where.channel ?? state.channels.get(where.guild.channelIds[0]!)!;
+      return {
+        channelId: channel.id,
+        payload: {
+          guild_id: where.guild.id,
+          channel_id: channel.id,
+          channel: { ...channelJson(channel, state), permissions: ALL_PERMISSIONS },
+          member: { user: userJson(user), roles: [], permissions: ALL_PERMISSIONS, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false },
+          context: 0,
+          guild_locale: 'en-US',
+        },
+      };
+    }
+    let dm = [...state.channels.values()].find((c) => c.type === 1 && c.recipientId === user.id);
+    if (!dm) {
+      dm = { id: snowflake(), type: 1, recipientId: user.id };
+      state.channels.set(dm.id, dm);
+    }
+    return { channelId: dm.id, payload: { channel_id: dm.id, channel: channelJson(dm, state), user: userJson(user), context: 1 } };
+  };
+
+  const send = (type: number, user: EUser, where: { guild?: EGuild; channel?: EChannel }, data: Record<string, unknown>, extra: Record<string, unknown> = {}, sourceMessageId?: string) => {
+    const ctx = context(user, where);
+    const interaction: EInteraction = {
+      id: snowflake(),
+      token: `aW50ZXJhY3Rpb246${randomBytes(24).toString('base64url')}`,
+      type,
+      userId: user.id,
+      guildId: where.guild?.id,
+      channelId: ctx.channelId,
+      createdAt: state.now(),
+      acknowledged: false,
+      deferred: false,
+      ephemeral: false,
+      followUps: [],
+      history: [],
+      sourceMessageId,
+    };
+    state.interactions.set(interaction.id, interaction);
+    gateway.dispatch('INTERACTION_CREATE', {
+      id: interaction.id,
+      application_id: state.applicationId,
+      type,
+      token: interaction.token,
+      version: 1,
+      app_permissions: ALL_PERMISSIONS,
+      locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: {},
+      attachment_size_limit: 10 * 1024 * 1024,
+      data,
+      ...ctx.payload,
+      ...extra,
+    });
+    return interaction;
+  };
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api`,
+    port,
+    state,
+    token: state.token,
+    applicationId: state.applicationId,
+    addGuild(name, channelNames = ['general']) {
+      const guild: EGuild = { id: snowflake(), name, ownerId: state.bot.id, channelIds: [], memberIds: [state.bot.id] };
+      for (const channelName of channelNames) {
+        const channel: EChannel = { id: snowflake(), type: 0, name: channelName, guild_id: guild.id };
+        state.channels.set(channel.id, channel);
+        guild.channelIds.push(channel.id);
+      }
+      state.guilds.set(guild.id, guild);
+      return guild;
+    },
+    addMember(guild, username, memberOptions = {}) {
+      const user: EUser = { id: snowflake(), username, global_name: username, dmsClosed: memberOptions.dmsClosed };
+      state.users.set(user.id, user);
+      guild.memberIds.push(user.id);
+      return user;
+    },
+    channel: (guild, name) => guild.channelIds.map((id) => state.channels.get(id)!).find((c) => c.name === name)!,
+    chatInput(name, values, user, where = {}) {
+      const definition = findCommand(name, where.guild?.id);
+      const data = { id: String(definition?.id ?? snowflake()), name, type: 1, options: typedOptions(definition, values), ...(where.guild ? { guild_id: where.guild.id } : {}) };
+      return send(2, user, where, data);
+    },
+    autocomplete(name, values, focused, user, where = {}) {
+      const definition = findCommand(name, where.guild?.id);
+      return send(4, user, where, { id: String(definition?.id ?? snowflake()), name, type: 1, options: typedOptions(definition, values, focused) });
+    },
+    component(message, customId, user, values) {
+      const channel = state.channels.get(message.channel_id);
+      const guild = channel?.guild_id ? state.guilds.get(channel.guild_id) : undefined;
+      const data = { custom_id: customId, component_type: values ? 3 : 2, ...(values ? { values } : {}) };
+      return send(3, user, { guild, channel }, data, { message: messageJson(message, state) }, message.id);
+    },
+    dmsOf: (user) => state.channelMessages.filter((m) => state.channels.get(m.channel_id)?.recipientId === user.id),
+    messagesIn: (channel) => state.channelMessages.filter((m) => m.channel_id === channel.id),
+    dropConnections: () => gateway.dropConnections(),
+    connectedSessions: () => gateway.connectedSessions(),
+    async close() {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+
+let counter = 0n;
+/** Snowflake-shaped ids that increase, like Discord's. */
+export const snowflake = () => String((BigInt(Date.now() - 1420070400000) << 22n) + (counter++ % 4096n));
+
+export interface EUser {
+  id: string;
+  username: string;
+  global_name: string | null;
+  bot?: boolean;
+  /** This member has closed DMs from server members: sending them a DM answers 50007. */
+  dmsClosed?: boolean;
+}
+export interface EChannel {
+  id: string;
+  type: 0 | 1;
+  name?: string;
+  guild_id?: string;
+  recipientId?: string;
+  /** The bot may not see (50001) or may not send in (50013) this channel. */
+  botDenied?: 'view' | 'send';
+}
+export interface EGuild {
+  id: string;
+  name: string;
+  ownerId: string;
+  channelIds: string[];
+  memberIds: string[];
+}
+
+export interface RecordedFile {
+  filename: string;
+  description?: string;
+  contentType?: string;
+  bytes: Buffer;
+}
+export interface RecordedMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  embeds: Array<Record<string, unknown>>;
+  components: Array<Record<string, unknown>>;
+  files: RecordedFile[];
+  flags: number;
+  interactionId?: string;
+  /** How it got here. */
+  via: 'reply' | 'deferred' | 'edit' | 'followup' | 'update' | 'channel' | 'dm';
+  at: number;
+}
+export interface RejectedCall {
+  method: string;
+  path: string;
+  status: number;
+  code: number;
+  message: string;
+  interactionId?: string;
+}
+export interface EInteraction {
+  id: string;
+  token: string;
+  type: number;
+  userId: string;
+  guildId?: string;
+  channelId: string;
+  createdAt: number;
+  acknowledged: boolean;
+  deferred: boolean;
+  ephemeral: boolean;
+  /** The message the interaction's response created or edited (the "original"). */
+  original?: RecordedMessage;
+  followUps: RecordedMessage[];
+  /** Every state the member saw, in order: reply, defer, edits, updates. */
+  history: RecordedMessage[];
+  autocompleteChoices?: Array<{ name: string; value: string | number }>;
+  /** For component interactions: the message the component was on. */
+  sourceMessageId?: string;
+}
+
+export interface EmulatorState {
+  bot: EUser;
+  applicationId: string;
+  token: string;
+  users: Map<string, EUser>;
+  guilds: Map<string, EGuild>;
+  channels: Map<string, EChannel>;
+  interactions: Map<string, EInteraction>;
+  /** Every message the bot posted anywhere, by id (interaction responses included). */
+  messages: Map<string, RecordedMessage>;
+  channelMessages: RecordedMessage[];
+  commands: { global: Array<Record<string, unknown>>; guild: Map<string, Array<Record<string, unknown>>>; registrations: number };
+  rejected: RejectedCall[];
+  /** Make the next `count` REST calls answer 429. */
+  rateLimit: { count: number; retryAfterSec: number };
+  now: () => number;
+}
+
+export function createState(now: () => number = Date.now): EmulatorState {
+  const bot: EUser = { id: snowflake(), username: 'Encore', global_name: 'Encore', bot: true };
+  return {
+    bot,
+    applicationId: bot.id,
+    token: `${Buffer.from(bot.id).toString('base64')}.${randomBytes(4).toString('hex')}.${randomBytes(20).toString('base64url')}`,
+    users: new Map([[bot.id, bot]]),
+    guilds: new Map(),
+    channels: new Map(),
+    interactions: new Map(),
+    messages: new Map(),
+    channelMessages: [],
+    commands: { global: [], guild: new Map(), registrations: 0 },
+    rejected: [],
+    rateLimit: { count: 0, retryAfterSec: 0.2 },
+    now,
+  };
+}
+
+export const userJson = (u: EUser) => ({ id: u.id, username: u.username, global_name: u.global_name, discriminator: '0', avatar: null, bot: u.bot ?? false, public_flags: 0 });
+export const channelJson = (c: EChannel, state: EmulatorState) =>
+  c.type === 1
+    ? { id: c.id, type: 1, recipients: [userJson(state.users.get(c.recipientId!)!)], last_message_id: null }
+    : { id: c.id, type: 0, name: c.name, guild_id: c.guild_id, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, topic: null };
+export const messageJson = (m: RecordedMessage, state: EmulatorState) => ({
+  id: m.id,
+  channel_id: m.channel_id,
+  type: m.interactionId ? 20 : 0,
+  content: m.content,
+  embeds: m.embeds,
+  components: m.components,
+  attachments: m.files.map((f, i) => ({ id: `${m.id}${i}`, filename: f.filename, description: f.description, size: f.bytes.length, url: `https://cdn.invalid/${f.filename}`, proxy_url: `https://cdn.invalid/${f.filename}`, content_type: f.contentType })),
+  author: userJson(state.bot),
+  timestamp: new Date(m.at).toISOString(),
+  edited_timestamp: null,
+  flags: m.flags,
+  tts: false,
+  mention_everyone: false,
+  mentions: [],
+  mention_roles: [],
+  pinned: false,
+  application_id: state.applicationId,
+});
