@@ -1,14 +1,32 @@
+import { Router } from 'express';
+import type { Client } from 'discord.js';
+// discord.js before the chart modules: under vitest's module loader, loading vega first breaks
+// the copy of util.inspect that discord.js's event emitter bundles (it throws at import).
+import { sendDm } from './discord/dm.js';
+import { brandEmbed } from './discord/replies.js';
+import type { RouterHooks } from './discord/router.js';
+import type { Services } from './discord/services.js';
+import { startDiscord, type RunningDiscord } from './discord/start.js';
+import { createChartRenderer } from './charts/index.js';
 import type { Config } from './config.js';
-import { createDiscordClient } from './discord/client.js';
 import { createHttpApp } from './http/app.js';
+import { linkingRouter } from './http/linking/routes.js';
 import { listen, type RunningServer } from './http/server.js';
+import { resumeSorts } from './jobs/resumeSorts.js';
+import { startJobs } from './jobs/scheduler.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
+import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
+import { createAccounts } from './wiring/accounts.js';
+import { createSortService } from './wiring/sort.js';
 
 export interface Encore {
   readonly store: Store;
   readonly http: RunningServer;
+  readonly discord: RunningDiscord;
+  readonly gateway: SpotifyGateway;
+  readonly services: Services;
   /** Stops everything in order (jobs → gateway → HTTP → store); false if the deadline passed. */
   stop(deadlineMs?: number): Promise<boolean>;
 }
@@ -18,36 +36,67 @@ export interface StartOptions {
   log: Logger;
   /** Bind address for HTTP; tests and the sandbox use 127.0.0.1. */
   host?: string;
+  commandsDir?: string;
+  discordHooks?: RouterHooks;
 }
 
 /**
  * The composition root shared by `npm start`, the sandbox and end-to-end tests:
  * config → store → spotify → charts → discord → http → jobs.
  */
-export async function startEncore({ config, log, host }: StartOptions): Promise<Encore> {
+export async function startEncore({ config, log, host, commandsDir, discordHooks }: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
   const stop = (deadlineMs?: number) => runShutdown([...steps].reverse(), log, deadlineMs);
   try {
     const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
     steps.push({ name: 'store', run: () => store.close() });
 
-    const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL });
-    client.on('error', (error) => log.error({ err: error }, 'discord client error'));
-
-    const app = createHttpApp({
-      log,
+    const gateway = createSpotifyGateway({
+      apiUrl: config.SPOTIFY_API_URL,
+      accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
+      clientId: config.SPOTIFY_CLIENT_ID,
+      clientSecret: config.SPOTIFY_CLIENT_SECRET,
       store,
-      info: () => ({ discord: { ready: client.isReady(), ping: client.ws.ping } }),
+      log,
     });
+    const charts = createChartRenderer();
+    steps.push({ name: 'chart workers', run: () => charts.close() });
+    const accounts = createAccounts({ store, gateway, encryptionKeys: [config.ENCRYPTION_KEY], publicUrl: config.PUBLIC_URL, userCap: config.SPOTIFY_USER_CAP });
+
+    let client: Client | undefined;
+    const services: Services = {
+      log,
+      publicUrl: config.PUBLIC_URL,
+      charts,
+      accounts,
+      sort: createSortService({ store, gateway, accounts }),
+      sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
+    };
+
+    const metrics = Router().get('/metrics', (_req, res) => res.json({ spotify: gateway.metrics(), quotaResumesAt: gateway.quotaResumesAt() ?? null }));
+    const linking = linkingRouter({
+      ...accounts.linking,
+      log: log.child({ module: 'linking' }),
+      async onLinked(result) {
+        await services.sendDm!(result.discordUserId, {
+          embeds: [brandEmbed({ title: `Linked as ${result.displayName}`, description: `You’re all set. Try **/chart** or **/sort**. Spotify ends links after six months: I’ll remind you to renew before <t:${Math.floor(result.renewBy / 1000)}:D>.` })],
+        });
+      },
+    });
+    const app = createHttpApp({ log, store, routers: [linking, metrics], info: () => ({ discord: { ready: client?.isReady() ?? false } }) });
     const http = await listen(app, config.PORT, host);
     steps.push({ name: 'http', run: () => http.close(5_000) });
     log.info({ port: http.port }, 'http listening');
 
-    steps.push({ name: 'discord gateway', run: () => client.destroy() });
-    await client.login(config.DISCORD_TOKEN);
-    log.info({ user: client.user?.tag }, 'logged in to Discord');
+    const discord = await startDiscord({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, log, commandsDir, hooks: discordHooks });
+    client = discord.client;
+    steps.push({ name: 'discord gateway', run: () => discord.stop() });
 
-    return { store, http, stop };
+    const jobs = startJobs([resumeSorts], { services }, { log, claims: store.claims });
+    steps.push({ name: 'jobs', run: () => jobs.stop() });
+    void jobs.runNow('resume-sorts').catch(() => {}); // pick up sorts a restart interrupted
+
+    return { store, http, discord, gateway, services, stop };
   } catch (error) {
     await stop(5_000);
     throw error;

@@ -30,8 +30,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      // The OAuth callback carries a code and state in its query string: log the path only.
-      serializers: { req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }) },
+      // OAuth carries codes and state in query strings and in the Location of redirects:
+      // log the request path and the response status only, never URLs or headers.
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
     }),
   );

@@ -1,10 +1,6 @@
-/** Tokens for one member. expiresAt is epoch ms. */
-export interface TokenSet {
-  accessToken: string;
-  refreshToken: string;
-  expiresAt: number;
-  scope: string;
-}
+import type { TokenSet } from '../core/tokens.js';
+
+export type { TokenSet } from '../core/tokens.js';
 
 /** Where a member's tokens live; the linking feature stores them encrypted. */
 export interface UserTokens {

@@ -1,6 +1,7 @@
 import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../emulators/discord/index.js';
 import { startDiscord, type RunningDiscord } from '../../src/discord/start.js';
 import type { Services } from '../../src/discord/services.js';
+import type { RouterHooks } from '../../src/discord/router.js';
 import type { Logger } from '../../src/log.js';
 import { captureLogger } from './logger.js';
 
@@ -36,27 +37,37 @@ export interface BotHarness {
  * with the commands registered as `npm run deploy-commands` would. Waits for each interaction to
  * be fully handled before returning what the member saw.
  */
-export async function startBotHarness(options: { services?: (log: Logger) => Services; commandsDir?: string } = {}): Promise<BotHarness> {
+export interface HarnessOptions {
+  services?: (log: Logger) => Services;
+  commandsDir?: string;
+  /** Starts the bot some other way (the whole of Encore); gets the emulator and the settle hooks. */
+  startBot?: (emulator: DiscordEmulator, hooks: RouterHooks, log: Logger) => Promise<{ discord: RunningDiscord; close(): Promise<void> }>;
+}
+
+export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
   const emulator = await startDiscordEmulator();
   const guild = emulator.addGuild('Encore test server', ['general', 'digest']);
   const defaultMember = emulator.addMember(guild, 'alice');
   const log = captureLogger('debug');
   const settled = new Map<string, () => void>();
   const done = new Set<string>();
-  const services = options.services?.(log.log) ?? { log: log.log, publicUrl: 'http://127.0.0.1:3000' };
-  const discord = await startDiscord({
-    token: emulator.token,
-    apiUrl: emulator.apiUrl,
-    services,
-    log: log.log,
-    commandsDir: options.commandsDir,
-    hooks: {
-      onSettled(id) {
-        done.add(id);
-        settled.get(id)?.();
-      },
+  const hooks: RouterHooks = {
+    onSettled(id) {
+      done.add(id);
+      settled.get(id)?.();
     },
-  });
+  };
+  const started = options.startBot
+    ? await options.startBot(emulator, hooks, log.log)
+    : await startDiscord({
+        token: emulator.token,
+        apiUrl: emulator.apiUrl,
+        services: options.services?.(log.log) ?? { log: log.log, publicUrl: 'http://127.0.0.1:3000' },
+        log: log.log,
+        commandsDir: options.commandsDir,
+        hooks,
+      }).then((discord) => ({ discord, close: () => discord.stop() }));
+  const { discord } = started;
   await discord.client.rest.put(`/applications/${emulator.applicationId}/guilds/${guild.id}/commands`, { body: [...discord.commands.values()].map((c) => c.data.toJSON()) });
 
   const waitFor = (interaction: EInteraction) =>
@@ -90,7 +101,7 @@ export async function startBotHarness(options: { services?: (log: Logger) => Ser
     click: (message, customId, as = defaultMember, values) => waitFor(emulator.component(message, customId, as, values)),
     dmsOf: (user) => emulator.dmsOf(user),
     async close() {
-      await discord.stop();
+      await started.close();
       await emulator.close();
     },
   };

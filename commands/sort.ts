@@ -1,0 +1,118 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { orderPlaylist, previewSplit, runSplitJob, type SplitPreview } from '../src/app/sort/index.js';
+import { isEmptyChart, sortPreviewChart } from '../src/charts/index.js';
+import { UserError } from '../src/core/errors.js';
+import type { GenreMode } from '../src/core/genres/index.js';
+import type { OrderBy } from '../src/core/sort/index.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { brandEmbed, pngAttachment, progressReporter } from '../src/discord/replies.js';
+import type { Services, SortService } from '../src/discord/services.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('sort')
+  .setDescription('Sort a playlist by genre: split it into genre playlists, or reorder it')
+  .addStringOption((o) => o.setName('playlist').setDescription('One of your playlists, or a Spotify playlist link').setRequired(true).setAutocomplete(true))
+  .addStringOption((o) => o.setName('mode').setDescription('Split into genre playlists (default) or reorder in place').addChoices({ name: 'Split into genre playlists', value: 'split' }, { name: 'Reorder in place', value: 'order' }))
+  .addIntegerOption((o) => o.setName('min_tracks').setDescription('Smallest genre playlist; smaller genres go into "Other" (default 5)').setMinValue(1).setMaxValue(200))
+  .addStringOption((o) => o.setName('order_by').setDescription('For reordering (default: genre, then artist)').addChoices({ name: 'Genre, then artist', value: 'genre-artist' }, { name: 'Release date', value: 'release-date' }, { name: 'Date added', value: 'added-date' }))
+  .addStringOption((o) => o.setName('genres').setDescription('Broad genres (default) or Spotify’s fine genres').addChoices({ name: 'Broad (rock, hip hop …)', value: 'parent' }, { name: 'Fine (indie rock, uk drill …)', value: 'fine' }));
+export const defer = 'ephemeral';
+
+/** A playlist id from a link, a URI or a bare id. */
+export function playlistIdFrom(input: string): string | undefined {
+  const trimmed = input.trim();
+  const match = /open\.spotify\.com\/(?:[\w-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(trimmed) ?? /^spotify:playlist:([A-Za-z0-9]+)$/.exec(trimmed) ?? /^([A-Za-z0-9]{8,40})$/.exec(trimmed);
+  return match?.[1];
+}
+
+const sortService = (services: Services): SortService => {
+  if (!services.sort) throw new UserError('command.notConfigured', { what: 'playlist sorting' });
+  return services.sort;
+};
+
+export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
+  const typed = interaction.options.getFocused().toLowerCase();
+  const playlists = await sortService(services).playlistsFor(interaction.user.id);
+  return playlists.filter((p) => p.name.toLowerCase().includes(typed)).map((p) => ({ name: `${p.name} (${p.total} tracks)`, value: p.id }));
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  const sort = sortService(services);
+  const playlistId = playlistIdFrom(interaction.options.getString('playlist', true));
+  if (!playlistId) throw new UserError('sort.playlistNotFound');
+  const spotify = await sort.forMember(interaction.user.id);
+  const mode = (interaction.options.getString('genres') ?? 'parent') as GenreMode;
+  const progress = progressReporter(interaction, 'Reading your playlist');
+
+  if (interaction.options.getString('mode') === 'order') {
+    const by = (interaction.options.getString('order_by') ?? 'genre-artist') as OrderBy;
+    const result = await orderPlaylist({ playlistId, by, mode }, spotify, (done, total) => progress.update(done, total, 'Reordering'));
+    await progress.flush();
+    const description =
+      result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items) in ${result.writeCalls} Spotify write${result.writeCalls === 1 ? '' : 's'}.`;
+    await interaction.editReply({ embeds: [brandEmbed({ title: 'Done', description })] });
+    return;
+  }
+
+  const preview = await previewSplit(
+    { discordUserId: interaction.user.id, playlistId, minTracksPerGenre: interaction.options.getInteger('min_tracks') ?? 5, mode },
+    { spotify, jobs: sort.jobs, onProgress: (p) => progress.update(p.done, p.total, p.phase === 'reading' ? `Reading tracks: ${p.done} / ${p.total}` : `Finding genres: ${p.done} / ${p.total} artists`) },
+  );
+  await progress.flush();
+  await interaction.editReply(await previewMessage(preview, services));
+}
+
+async function previewMessage(preview: SplitPreview, services: Services) {
+  const { analysis, playlist } = preview;
+  const c = analysis.counts;
+  const chart = sortPreviewChart(
+    analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
+    { title: `${playlist.name} → ${analysis.playlists.length} playlists`, subtitle: `${c.tracks} tracks` },
+  );
+  const files = !isEmptyChart(chart) && services.charts ? [pngAttachment(await services.charts.render(chart), 'sort-preview.png', chart.altText)] : [];
+  const skipped = [c.localFiles && `${c.localFiles} local files`, c.episodes && `${c.episodes} episodes`, c.duplicates && `${c.duplicates} duplicates`, c.unavailable && `${c.unavailable} unavailable`].filter(Boolean).join(', ');
+  const fits = preview.writeRequests <= preview.remainingBudget;
+  const embed = brandEmbed({
+    title: `Split “${playlist.name}” by genre?`,
+    description: analysis.playlists.map((p) => `• **${p.playlistName}** — ${p.trackUris.length} tracks`).join('\n'),
+    fields: [
+      { name: 'Tracks', value: `${c.tracks}${c.unclassified ? ` (${c.unclassified} without a known genre)` : ''}`, inline: true },
+      { name: 'Skipped', value: skipped || 'nothing', inline: true },
+      { name: 'Spotify requests', value: `${preview.spentRequests} to read · ${preview.writeRequests} to write`, inline: true },
+      ...(fits ? [] : [{ name: 'Today’s budget', value: `Only ${preview.remainingBudget} requests are left today. Confirm anyway and I’ll finish in the background as the budget allows, and DM you when it’s done.` }]),
+    ],
+    footer: 'New playlists are private. Nothing is written until you confirm.',
+    image: files.length ? 'sort-preview.png' : undefined,
+  });
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(`sort:confirm:${preview.jobId}`).setLabel(`Create ${analysis.playlists.length} playlists`).setStyle(ButtonStyle.Success),
+    new ButtonBuilder().setCustomId(`sort:cancel:${preview.jobId}`).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+  );
+  return { embeds: [embed], files, components: [row] };
+}
+
+export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
+  const sort = sortService(services);
+  const [, action, jobId = ''] = interaction.customId.split(':');
+  const job = await sort.jobs.get(jobId);
+  if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
+  if (action === 'cancel') {
+    await sort.jobs.save({ ...job, status: 'cancelled' });
+    return void (await interaction.update({ embeds: [brandEmbed({ description: 'Cancelled — nothing was written.' })], components: [], files: [] }));
+  }
+  if (job.status !== 'previewed') return void (await interaction.update({ components: [] }));
+  await interaction.update({ embeds: [brandEmbed({ title: 'Creating your playlists…' })], components: [], files: [] });
+  const progress = progressReporter(interaction, 'Creating your playlists');
+  const outcome = await runSplitJob(job, {
+    spotify: await sort.forMember(interaction.user.id),
+    jobs: sort.jobs,
+    onProgress: (p) => progress.update(p.tracksAdded, p.tracks, `Playlists: ${p.playlistsCreated} / ${p.playlists} · tracks added: ${p.tracksAdded} / ${p.tracks}`),
+  });
+  await progress.flush();
+  if (outcome.kind === 'done') {
+    const list = outcome.playlists.map((p) => `• **${p.name}** — ${p.tracks} tracks`).join('\n');
+    await interaction.editReply({ embeds: [brandEmbed({ title: `Done: ${outcome.playlists.length} playlists created`, description: list })] });
+  } else if (outcome.kind === 'waiting') {
+    await interaction.editReply({ embeds: [brandEmbed({ title: 'Paused', description: `Spotify’s limits stopped me for now. I’ll carry on <t:${Math.ceil(outcome.resumeAt / 1000)}:R> and DM you when it’s finished.` })] });
+  } else throw outcome.error;
+}

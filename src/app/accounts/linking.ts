@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../../core/errors.js';
+import type { AccountsRepository, SpotifyAuth } from './ports.js';
+
+export const LINK_TTL_MS = 10 * 60_000;
+/** Spotify ends a refresh token six months after consent. */
+export const REFRESH_LIFETIME_MS = 182 * 24 * 3_600_000;
+const LINK_REQUESTS_PER_WINDOW = 3;
+
+export interface LinkingDeps {
+  repo: AccountsRepository;
+  spotify: SpotifyAuth;
+  publicUrl: string;
+  userCap: number;
+  now?: () => number;
+}
+
+const randomToken = () => randomBytes(24).toString('base64url');
+const redirectUri = (deps: LinkingDeps) => `${deps.publicUrl}/callback`;
+
+/** /link: a one-time link to PUBLIC_URL/link/<token>, valid ten minutes; a few per ten minutes. */
+export async function startLink(deps: LinkingDeps, discordUserId: string): Promise<{ url: string; expiresAt: number }> {
+  const now = deps.now?.() ?? Date.now();
+  const recent = await deps.repo.recentLinkRequests(discordUserId, now, LINK_TTL_MS);
+  if (recent >= LINK_REQUESTS_PER_WINDOW) throw new UserError('link.rateLimited', { retryAt: now + LINK_TTL_MS });
+  const token = randomToken();
+  await deps.repo.issueLinkToken(token, discordUserId);
+  return { url: `${deps.publicUrl}/link/${token}`, expiresAt: now + LINK_TTL_MS };
+}
+
+export type BeginResult = { kind: 'redirect'; url: string } | { kind: 'invalid-link' };
+
+/** GET /link/:token: the token is spent, a PKCE pair and a single-use state are bound to the member. */
+export async function beginAuthorization(deps: LinkingDeps, linkToken: string): Promise<BeginResult> {
+  const discordUserId = await deps.repo.consumeLinkToken(linkToken);
+  if (!discordUserId) return { kind: 'invalid-link' };
+  const state = randomToken();
+  const pkce = deps.spotify.createPkce();
+  await deps.repo.saveState(state, { discordUserId, verifier: pkce.verifier });
+  return { kind: 'redirect', url: deps.spotify.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: redirectUri(deps) }) };
+}
+
+export type CallbackResult =
+  | { kind: 'linked'; discordUserId: string; displayName: string; renewBy: number }
+  | { kind: 'denied' | 'bad-state' | 'missing-code' | 'exchange-failed' | 'not-allowlisted' | 'user-cap' | 'already-linked-elsewhere' };
+
+/**
+ * GET /callback: checks everything before storing anything, so a bad or hostile request changes
+ * nothing. The state is spent on first use, whatever happens next.
+ */
+export async function completeAuthorization(deps: LinkingDeps, query: { state?: string; code?: string; error?: string }): Promise<CallbackResult> {
+  const now = deps.now?.() ?? Date.now();
+  const state = query.state ? await deps.repo.consumeState(query.state) : undefined;
+  if (!state) return { kind: 'bad-state' };
+  if (query.error) return { kind: 'denied' };
+  if (!query.code) return { kind: 'missing-code' };
+  let tokens;
+  try {
+    tokens = await deps.spotify.exchangeCode({ code: query.code, codeVerifier: state.verifier, redirectUri: redirectUri(deps) });
+  } catch {
+    return { kind: 'exchange-failed' };
+  }
+  let profile;
+  try {
+    profile = await deps.spotify.profile(tokens);
+  } catch (error) {
+    if (error instanceof UserError && error.id === 'spotify.notAllowlisted') return { kind: 'not-allowlisted' };
+    return { kind: 'exchange-failed' };
+  }
+  const owner = await deps.repo.discordUserForAccount(profile.accountId);
+  if (owner && owner !== state.discordUserId) return { kind: 'already-linked-elsewhere' };
+  const existing = await deps.repo.getLink(state.discordUserId);
+  if (!existing && !owner && (await deps.repo.countLinks()) >= deps.userCap) return { kind: 'user-cap' };
+  await deps.repo.saveTokens(state.discordUserId, tokens);
+  await deps.repo.saveLink({ discordUserId: state.discordUserId, spotifyAccountId: profile.accountId, displayName: profile.displayName, consentAt: now, status: 'active' });
+  return { kind: 'linked', discordUserId: state.discordUserId, displayName: profile.displayName, renewBy: now + REFRESH_LIFETIME_MS };
+}

@@ -1,0 +1,59 @@
+import { NotLinkedError, RelinkNeededError } from '../core/errors.js';
+import type { TokenSet } from '../core/tokens.js';
+import type { LinkingDeps } from '../app/accounts/linking.js';
+import { REFRESH_LIFETIME_MS } from '../app/accounts/linking.js';
+import type { AccountsRepository, LinkRecord } from '../app/accounts/ports.js';
+import { createPkce, type Priority, type SpotifyGateway, type SpotifyUserClient, type UserTokens } from '../spotify/index.js';
+import { createAccountsRepository } from '../store/accounts/accountsRepository.js';
+import { createTokenCipher } from '../store/accounts/tokenCipher.js';
+import type { Store } from '../store/index.js';
+
+export interface Accounts {
+  repo: AccountsRepository;
+  linking: LinkingDeps;
+  /** A Spotify client for a linked member; NotLinkedError / RelinkNeededError otherwise. */
+  spotifyFor(discordUserId: string, priority?: Priority): Promise<SpotifyUserClient>;
+  profile(discordUserId: string): Promise<(LinkRecord & { renewBy: number }) | undefined>;
+}
+
+/** Linking wired to the encrypted store and the Spotify gateway. */
+export function createAccounts(options: { store: Store; gateway: SpotifyGateway; encryptionKeys: string[]; publicUrl: string; userCap: number }): Accounts {
+  const repo = createAccountsRepository(options.store, createTokenCipher(options.encryptionKeys));
+  const fixed = (tokens: TokenSet): UserTokens => ({ load: async () => tokens, save: async () => {} });
+  const tokensOf = (discordUserId: string): UserTokens => ({
+    async load() {
+      const tokens = await repo.loadTokens(discordUserId);
+      if (!tokens) throw new NotLinkedError();
+      return tokens;
+    },
+    save: (next) => repo.saveTokens(discordUserId, next),
+  });
+  const linking: LinkingDeps = {
+    repo,
+    publicUrl: options.publicUrl,
+    userCap: options.userCap,
+    spotify: {
+      createPkce,
+      authorizationUrl: (o) => options.gateway.oauth.authorizationUrl(o),
+      exchangeCode: (o) => options.gateway.oauth.exchangeCode(o),
+      async profile(tokens) {
+        const me = await options.gateway.forUser(fixed(tokens)).me();
+        return { accountId: me.account_id ?? me.id, displayName: me.display_name ?? me.id };
+      },
+    },
+  };
+  return {
+    repo,
+    linking,
+    async spotifyFor(discordUserId, priority = 'interactive') {
+      const link = await repo.getLink(discordUserId);
+      if (!link) throw new NotLinkedError();
+      if (link.status !== 'active') throw new RelinkNeededError(discordUserId);
+      return options.gateway.forUser(tokensOf(discordUserId), { priority });
+    },
+    async profile(discordUserId) {
+      const link = await repo.getLink(discordUserId);
+      return link && { ...link, renewBy: link.consentAt + REFRESH_LIFETIME_MS };
+    },
+  };
+}

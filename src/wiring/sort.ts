@@ -1,0 +1,37 @@
+import type { SortService } from '../discord/services.js';
+import type { SpotifyGateway } from '../spotify/index.js';
+import { createSortJobRepository } from '../store/sortJobs.js';
+import type { Store } from '../store/index.js';
+import type { Accounts } from './accounts.js';
+import { sortSpotifyFor } from './sortSpotify.js';
+
+const PLAYLIST_CACHE_MS = 5 * 60_000;
+
+/** Sorting wired to the gateway, the linked accounts and the job store. */
+export function createSortService(options: { store: Store; gateway: SpotifyGateway; accounts: Accounts }): SortService {
+  const spotifyIds = new Map<string, string>();
+  const playlistCache = new Map<string, { at: number; playlists: Array<{ id: string; name: string; total: number }> }>();
+  const meId = (discordUserId: string, client: Awaited<ReturnType<Accounts['spotifyFor']>>) => async () => {
+    let id = spotifyIds.get(discordUserId);
+    if (!id) spotifyIds.set(discordUserId, (id = (await client.me()).id));
+    return id;
+  };
+  return {
+    jobs: createSortJobRepository(options.store),
+    async forMember(discordUserId, priority = 'interactive') {
+      const client = await options.accounts.spotifyFor(discordUserId, priority);
+      return sortSpotifyFor(client, options.gateway, meId(discordUserId, client));
+    },
+    async playlistsFor(discordUserId) {
+      const cached = playlistCache.get(discordUserId);
+      if (cached && Date.now() - cached.at < PLAYLIST_CACHE_MS) return cached.playlists;
+      const client = await options.accounts.spotifyFor(discordUserId);
+      const me = await meId(discordUserId, client)();
+      const playlists = (await client.myPlaylists())
+        .filter((p) => p.owner.id === me || p.collaborative)
+        .map((p) => ({ id: p.id, name: p.name, total: p.items?.total ?? p.tracks?.total ?? 0 }));
+      playlistCache.set(discordUserId, { at: Date.now(), playlists });
+      return playlists;
+    },
+  };
+}

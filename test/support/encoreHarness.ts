@@ -1,0 +1,88 @@
+import net from 'node:net';
+import type { Config } from '../../src/config.js';
+import { startEncore, type Encore } from '../../src/encore.js';
+import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions } from '../emulators/spotify/index.js';
+import type { EUser } from '../emulators/discord/index.js';
+import { startBotHarness, type BotHarness } from './botHarness.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface EncoreHarness extends BotHarness {
+  encore: Encore;
+  spotify: SpotifyEmulator;
+  config: Config;
+  /** Links a member the way a person does: /link, the DM's link, Spotify's consent, the callback page. */
+  link(member: EUser, spotifyUser: string, options?: { approve?: boolean }): Promise<{ status: number; html: string }>;
+}
+
+/** The whole of Encore (startEncore) on a fresh database, logged into both emulators. */
+export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOptions; config?: Partial<Config> } = {}): Promise<EncoreHarness> {
+  const db: TestDatabase = await createTestDatabase();
+  const spotify = await startSpotifyEmulator(options.spotify);
+  let encore!: Encore;
+  let config!: Config;
+  const bot = await startBotHarness({
+    async startBot(emulator, hooks, log) {
+      // PUBLIC_URL must name the port the bot listens on (links and the OAuth redirect use it).
+      const port = await freePort();
+      config = Object.freeze({
+        DISCORD_TOKEN: emulator.token,
+        DISCORD_APP_ID: emulator.applicationId,
+        SPOTIFY_CLIENT_ID: 'encoretestclient0001',
+        SPOTIFY_CLIENT_SECRET: 'encoretestsecret0001',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        DATABASE_URL: db.url,
+        DATA_DIR: '/nonexistent',
+        ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+        PORT: port,
+        LOG_LEVEL: 'debug',
+        SPOTIFY_USER_CAP: 5,
+        DISCORD_API_URL: emulator.apiUrl,
+        SPOTIFY_API_URL: spotify.apiUrl,
+        SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
+        MUSICBRAINZ_URL: undefined,
+        ...options.config,
+      });
+      encore = await startEncore({ config, log, host: '127.0.0.1', discordHooks: hooks });
+      return {
+        discord: encore.discord,
+        async close() {
+          await encore.stop(10_000);
+          await spotify.close();
+          await db.drop();
+        },
+      };
+    },
+  });
+  return {
+    ...bot,
+    encore,
+    spotify,
+    get config() {
+      return config;
+    },
+    async link(member, spotifyUser, linkOptions = {}) {
+      const before = bot.dmsOf(member).length;
+      const seen = await bot.invoke('/link', {}, member);
+      const dm = bot.dmsOf(member)[before];
+      const carrier = dm ?? seen.final!;
+      const url = (carrier.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
+      const start = await fetch(url, { redirect: 'manual' });
+      const authorizeUrl = start.headers.get('location');
+      if (start.status !== 302 || !authorizeUrl) return { status: start.status, html: await start.text() };
+      const callback = await spotify.consent({ authorizeUrl, userId: spotifyUser, approve: linkOptions.approve ?? true });
+      const page = await fetch(callback);
+      return { status: page.status, html: await page.text() };
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
