@@ -18,11 +18,14 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('genres').setDescription('Broad genres (default) or Spotify’s fine genres').addChoices({ name: 'Broad (rock, hip hop …)', value: 'parent' }, { name: 'Fine (indie rock, uk drill …)', value: 'fine' }));
 export const defer = 'ephemeral';
 
-/** A playlist id from a link, a URI or a bare id. */
-export function playlistIdFrom(input: string): string | undefined {
+/** A playlist id from a link or URI, or from the member's own playlists by id or name. */
+export function playlistIdFrom(input: string, own: ReadonlyArray<{ id: string; name: string }>): string | undefined {
   const trimmed = input.trim();
-  const match = /open\.spotify\.com\/(?:[\w-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(trimmed) ?? /^spotify:playlist:([A-Za-z0-9]+)$/.exec(trimmed) ?? /^([A-Za-z0-9]{8,40})$/.exec(trimmed);
-  return match?.[1];
+  const linked = /open\.spotify\.com\/(?:[\w-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(trimmed) ?? /^spotify:playlist:([A-Za-z0-9]+)$/.exec(trimmed);
+  if (linked) return linked[1];
+  const mine = own.find((p) => p.id === trimmed) ?? own.find((p) => p.name.toLowerCase() === trimmed.toLowerCase());
+  if (mine) return mine.id;
+  return /^[A-Za-z0-9]{22}$/.test(trimmed) ? trimmed : undefined; // Spotify ids are 22 base62 characters
 }
 
 const sortService = (services: Services): SortService => {
@@ -38,7 +41,7 @@ export async function autocomplete(interaction: AutocompleteInteraction, { servi
 
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const sort = sortService(services);
-  const playlistId = playlistIdFrom(interaction.options.getString('playlist', true));
+  const playlistId = playlistIdFrom(interaction.options.getString('playlist', true), await sort.playlistsFor(interaction.user.id));
   if (!playlistId) throw new UserError('sort.playlistNotFound');
   const spotify = await sort.forMember(interaction.user.id);
   const mode = (interaction.options.getString('genres') ?? 'parent') as GenreMode;

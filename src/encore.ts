@@ -38,13 +38,15 @@ export interface StartOptions {
   host?: string;
   commandsDir?: string;
   discordHooks?: RouterHooks;
+  /** Pacing and budget for the Spotify gateway; defaults suit a development-mode app. */
+  spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number };
 }
 
 /**
  * The composition root shared by `npm start`, the sandbox and end-to-end tests:
  * config → store → spotify → charts → discord → http → jobs.
  */
-export async function startEncore({ config, log, host, commandsDir, discordHooks }: StartOptions): Promise<Encore> {
+export async function startEncore({ config, log, host, commandsDir, discordHooks, spotifyLimits }: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
   const stop = (deadlineMs?: number) => runShutdown([...steps].reverse(), log, deadlineMs);
   try {
@@ -58,6 +60,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       clientSecret: config.SPOTIFY_CLIENT_SECRET,
       store,
       log,
+      ...spotifyLimits,
     });
     const charts = createChartRenderer();
     steps.push({ name: 'chart workers', run: () => charts.close() });

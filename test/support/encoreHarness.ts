@@ -15,7 +15,10 @@ export interface EncoreHarness extends BotHarness {
 }
 
 /** The whole of Encore (startEncore) on a fresh database, logged into both emulators. */
-export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOptions; config?: Partial<Config> } = {}): Promise<EncoreHarness> {
+/** Spotify limits for tests: no pacing delay, a budget that never runs out unless a test sets one. */
+export const TEST_SPOTIFY_LIMITS = { concurrency: 8, perSecond: 10_000, dailyBudget: 1_000_000 };
+
+export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOptions; config?: Partial<Config>; spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number } } = {}): Promise<EncoreHarness> {
   const db: TestDatabase = await createTestDatabase();
   const spotify = await startSpotifyEmulator(options.spotify);
   let encore!: Encore;
@@ -42,7 +45,7 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
         MUSICBRAINZ_URL: undefined,
         ...options.config,
       });
-      encore = await startEncore({ config, log, host: '127.0.0.1', discordHooks: hooks });
+      encore = await startEncore({ config, log, host: '127.0.0.1', discordHooks: hooks, spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits } });
       return {
         discord: encore.discord,
         async close() {
