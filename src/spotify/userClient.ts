@@ -87,16 +87,28 @@ export class SpotifyUserClient {
     }
   }
 
-  /** Every page of an offset-paged list, page size capped at what Spotify allows. */
+  /**
+   * Every page of an offset-paged list. The first page tells the total; the rest are fetched
+   * concurrently (the process-wide pacer bounds how many at once) and kept in order.
+   */
   private async allPages<T>(path: string, pageSize: number, onProgress?: (read: number, total: number) => void): Promise<T[]> {
-    const out: T[] = [];
     const sep = path.includes('?') ? '&' : '?';
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await this.call<Page<T>>('GET', `${path}${sep}limit=${pageSize}&offset=${offset}`);
-      out.push(...page.items);
-      onProgress?.(out.length, page.total);
-      if (!page.next || page.items.length === 0) return out;
-    }
+    const pageAt = (offset: number) => this.call<Page<T>>('GET', `${path}${sep}limit=${pageSize}&offset=${offset}`);
+    const first = await pageAt(0);
+    let read = first.items.length;
+    onProgress?.(read, first.total);
+    if (!first.next || first.items.length === 0) return first.items;
+    const offsets: number[] = [];
+    for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
+    const rest = await Promise.all(
+      offsets.map(async (offset) => {
+        const page = await pageAt(offset);
+        read += page.items.length;
+        onProgress?.(read, first.total);
+        return page.items;
+      }),
+    );
+    return [first.items, ...rest].flat();
   }
 
   me(): Promise<SpotifyUser> {
