@@ -60,10 +60,25 @@ export class RequestBudget {
     this.dirty = true;
   }
 
-  /** Writes the counters; called after each request batch settles (cheap: one row). */
+  private lastPersist = 0;
+  private trailing: NodeJS.Timeout | undefined;
+
+  /**
+   * Writes the counters at most once a second (a trailing write catches the rest), so counting
+   * costs no database round trip per request; a crash loses at most a second of counts.
+   */
   async persist(): Promise<void> {
     if (!this.dirty) return;
+    const wait = this.lastPersist + 1_000 - Date.now();
+    if (wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined;
+        void this.persist().catch(() => {});
+      }, wait).unref();
+      return;
+    }
     this.dirty = false;
+    this.lastPersist = Date.now();
     await this.store.set('buckets', Object.fromEntries(this.buckets));
   }
 }
