@@ -71,7 +71,7 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number)
 
   router.get('/playlists/:id', (req, res) => {
     const p = playlistFor(req, res);
-    if (p) res.json(s.playlist(p));
+    if (p) res.json(s.playlist(p, canWrite(p, me(res))));
   });
 
   router.get('/playlists/:id/items', (req, res) => {
@@ -175,13 +175,17 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number)
     let plays = world.users.get(me(res))!.recentlyPlayed; // newest first; Spotify keeps only the last 50
     if (req.query.after) plays = plays.filter((p) => p.playedAt > Number(req.query.after));
     if (req.query.before) plays = plays.filter((p) => p.playedAt < Number(req.query.before));
-    const items = plays.slice(0, limit).map((p) => ({ track: s.track(world.tracks.get(p.trackId)!), played_at: new Date(p.playedAt).toISOString(), context: null }));
+    const items = plays.slice(0, limit).map((p) => {
+      const track = world.tracks.get(p.trackId)!;
+      const context = { type: 'album', uri: `spotify:album:${track.albumId}`, href: `${apiUrl()}/albums/${track.albumId}`, external_urls: { spotify: `https://open.spotify.com/album/${track.albumId}` } };
+      return { track: s.track(track), played_at: new Date(p.playedAt).toISOString(), context };
+    });
     res.json({
       href: `${apiUrl()}/me/player/recently-played?limit=${limit}`,
       items,
       limit,
-      next: null,
-      cursors: items.length ? { after: String(plays[0]!.playedAt), before: String(plays[items.length - 1]!.playedAt) } : null,
+      next: items.length ? `${apiUrl()}/me/player/recently-played?before=${plays[items.length - 1]!.playedAt}&limit=${limit}` : `${apiUrl()}/me/player/recently-played?limit=${limit}`,
+      cursors: items.length ? { after: String(plays[0]!.playedAt), before: String(plays[items.length - 1]!.playedAt) } : {},
     });
   });
 

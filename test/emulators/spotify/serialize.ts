@@ -17,6 +17,8 @@ export function createSerializers(world: World, apiUrl: () => string) {
     release_date_precision: al.releaseDate.length === 4 ? 'year' : 'day',
     total_tracks: 1,
     images: [],
+    available_markets: [],
+    album_group: 'album',
     artists: al.artistIds.map((id) => simpleArtist(world.artists.get(id)!)),
   });
   const track = (t: ETrack) => ({
@@ -45,9 +47,33 @@ export function createSerializers(world: World, apiUrl: () => string) {
     duration_ms: e.durationMs,
     explicit: false,
     description: '',
+    html_description: '',
+    audio_preview_url: null,
+    is_externally_hosted: false,
+    is_playable: true,
+    languages: ['en'],
     release_date: '2026-01-01',
     release_date_precision: 'day',
     images: [],
+    show: {
+      id: 'encorepodcastshow00001',
+      name: e.show,
+      type: 'show',
+      uri: 'spotify:show:encorepodcastshow00001',
+      href: `${apiUrl()}/shows/encorepodcastshow00001`,
+      external_urls: ext('show', 'encorepodcastshow00001'),
+      description: '',
+      html_description: '',
+      explicit: false,
+      images: [],
+      is_externally_hosted: false,
+      languages: ['en'],
+      media_type: 'audio',
+      publisher: 'Encore',
+      total_episodes: 30,
+      available_markets: [],
+      copyrights: [],
+    },
   });
   const localTrack = (item: Extract<EItem, { kind: 'local' }>) => ({
     id: null,
@@ -92,8 +118,18 @@ export function createSerializers(world: World, apiUrl: () => string) {
     snapshot_id: snapshotId(p),
     images: [],
     owner: owner(p.ownerId),
-    items: { href: `${apiUrl()}/playlists/${p.id}/items`, total: p.items.length, ...(withItems ? {} : {}) },
-    tracks: { href: `${apiUrl()}/playlists/${p.id}/items`, total: p.items.length },
+    // Spotify embeds the first page of items in the playlist object (full pages only in GET /playlists/{id}).
+    items: firstPage(p, withItems),
+    tracks: firstPage(p, withItems),
+  });
+  const firstPage = (p: EPlaylist, withItems: boolean) => ({
+    href: `${apiUrl()}/playlists/${p.id}/items?offset=0&limit=50`,
+    items: withItems ? p.items.slice(0, 50).map(playlistItem) : [],
+    limit: 50,
+    offset: 0,
+    next: p.items.length > 50 ? `${apiUrl()}/playlists/${p.id}/items?offset=50&limit=50` : null,
+    previous: null,
+    total: p.items.length,
   });
   return { artist, simpleArtist, album, track, episode, user, playlist, playlistItem };
 }
