@@ -70,7 +70,7 @@ async function previewMessage(preview: SplitPreview, services: Services) {
   const c = analysis.counts;
   const chart = sortPreviewChart(
     analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
-    { title: `${playlist.name} → ${analysis.playlists.length} playlists`, subtitle: `${c.tracks} tracks` },
+    { title: `${playlist.name} → ${analysis.playlists.length} playlists`, subtitle: `${c.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}` },
   );
   const files = !isEmptyChart(chart) && services.charts ? [pngAttachment(await services.charts.render(chart), 'sort-preview.png', chart.altText)] : [];
   const skipped = [c.localFiles && `${c.localFiles} local files`, c.episodes && `${c.episodes} episodes`, c.duplicates && `${c.duplicates} duplicates`, c.unavailable && `${c.unavailable} unavailable`].filter(Boolean).join(', ');

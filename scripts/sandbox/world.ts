@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { parseConfig, type Config } from '../../src/config.js';
+import { startEncore, type Encore } from '../../src/encore.js';
+import { createLogger } from '../../src/log.js';
+import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser } from '../../test/emulators/discord/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../test/emulators/spotify/index.js';
+
+export interface Sandbox {
+  encore: Encore;
+  spotify: SpotifyEmulator;
+  discord: DiscordEmulator;
+  guild: ReturnType<DiscordEmulator['addGuild']>;
+  members: Map<string, EUser>;
+  config: Config;
+  /** Resolves when the bot has finished handling the interaction. */
+  settled(interaction: EInteraction): Promise<EInteraction>;
+  stop(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Both emulators with their seeded worlds, and Encore itself (startEncore, the same composition
+ * as `npm start`) on the embedded store in data/sandbox. Throwaway secrets are generated; the
+ * encryption key is kept beside the data so a restarted sandbox can still read its tokens.
+ */
+export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'warn'): Promise<Sandbox> {
+  mkdirSync(dataDir, { recursive: true });
+  const keyFile = path.join(dataDir, 'encryption.key');
+  if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+  const spotify = await startSpotifyEmulator();
+  const discord = await startDiscordEmulator();
+  const guild = discord.addGuild('Encore sandbox', ['general', 'digest']);
+  const members = new Map(['alice', 'bob', 'carol', 'dave'].map((name) => [name, discord.addMember(guild, name)]));
+  members.set('shy', discord.addMember(guild, 'shy', { dmsClosed: true }));
+  const port = await freePort();
+  const parsed = parseConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APP_ID: discord.applicationId,
+    SPOTIFY_CLIENT_ID: 'sandboxclient00000001',
+    SPOTIFY_CLIENT_SECRET: 'sandboxsecret00000001',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ENCRYPTION_KEY: readFileSync(keyFile, 'utf8').trim(),
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: logLevel,
+    DISCORD_API_URL: discord.apiUrl,
+    SPOTIFY_API_URL: spotify.apiUrl,
+    SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const waiting = new Map<string, () => void>();
+  const done = new Set<string>();
+  const encore = await startEncore({
+    config: parsed.config,
+    log: createLogger(logLevel),
+    host: '127.0.0.1',
+    discordHooks: {
+      onSettled(id) {
+        done.add(id);
+        waiting.get(id)?.();
+      },
+    },
+  });
+  // What `npm run deploy-commands -- --guild ID` does against real Discord.
+  await encore.discord.client.rest.put(`/applications/${discord.applicationId}/guilds/${guild.id}/commands`, { body: [...encore.discord.commands.values()].map((c) => c.data.toJSON()) });
+  return {
+    encore,
+    spotify,
+    discord,
+    guild,
+    members,
+    config: parsed.config,
+    settled: (interaction) =>
+      new Promise((resolve) => {
+        if (done.has(interaction.id)) return resolve(interaction);
+        waiting.set(interaction.id, () => resolve(interaction));
+      }),
+    async stop() {
+      await encore.stop(10_000);
+      await discord.close();
+      await spotify.close();
+    },
+  };
+}
