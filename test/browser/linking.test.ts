@@ -1,0 +1,54 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+
+let h: EncoreHarness;
+let browser: Browser;
+beforeAll(async () => {
+  h = await startEncoreHarness();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+/** The link the member's DM carries, as they would click it. */
+async function dmLinkFor(name: string) {
+  const member = h.member(name);
+  await h.invoke('/link', {}, member);
+  const dm = h.dmsOf(member).at(-1)!;
+  return { member, url: (dm.components[0] as { components: Array<{ url: string }> }).components[0]!.url };
+}
+
+describe('linking in a real browser', () => {
+  it('goes from the DM link through Spotify’s consent page (Approve) to the success page', async () => {
+    const { member, url } = await dmLinkFor('browser-alice');
+    const page = await browser.newPage();
+    await page.goto(url);
+    expect(await page.title()).toContain('Authorize');
+    await page.selectOption('select[name=user]', 'dave');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/callback\?/);
+    expect(await page.locator('h1').textContent()).toBe('Linked as Dave');
+    expect(await page.locator('body').textContent()).toContain('You can close this tab and go back to Discord');
+    expect(JSON.stringify(h.dmsOf(member).at(-1)!.embeds)).toContain('Linked as Dave');
+    await page.close();
+  });
+
+  it('shows a clear failure page after Deny, and the link cannot be used again', async () => {
+    const { url } = await dmLinkFor('browser-bob');
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL(/\/callback\?/);
+    expect(await page.locator('h1').textContent()).toBe('Linking cancelled');
+    const again = await page.goto(url);
+    expect(again?.status()).toBe(410);
+    expect(await page.locator('h1').textContent()).toBe('This link has expired');
+    await page.close();
+  });
+});
