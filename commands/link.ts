@@ -9,7 +9,7 @@ export const defer = 'ephemeral';
 
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   if (!services.accounts || !services.sendDm) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
-  const { url, expiresAt } = await startLink(services.accounts.linking, interaction.user.id);
+  const { url, expiresAt } = await startLink(services.accounts.linking, interaction.user.id, interaction.guildId ?? undefined);
   const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify'));
   const explain = `This link is just for you, works once and expires <t:${Math.floor(expiresAt / 1000)}:R>. Spotify will ask you to approve Encore.`;
   const dm = await services.sendDm(interaction.user.id, { embeds: [brandEmbed({ title: 'Link your Spotify account', description: explain })], components: [button] });

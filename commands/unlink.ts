@@ -23,6 +23,7 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
   if (action === 'cancel') return void (await interaction.update({ embeds: [brandEmbed({ description: 'Nothing was deleted.' })], components: [] }));
   if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
   const deleted = await services.accounts.repo.deleteUser(interaction.user.id);
+  if (await services.privacy?.delete(interaction.user.id)) deleted.push('your privacy choices');
   const jobs = (await services.sort?.jobs.deleteForUser(interaction.user.id)) ?? 0;
   if (jobs) deleted.push(`${jobs} sort job${jobs === 1 ? '' : 's'}`);
   const description = deleted.length ? `Deleted: ${deleted.join(', ')}. Encore keeps nothing else about you.` : 'Encore had nothing stored about you.';

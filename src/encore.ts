@@ -20,6 +20,9 @@ import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createAccounts } from './wiring/accounts.js';
 import { createSortService } from './wiring/sort.js';
+import { createPrivacyRepository } from './store/accounts/privacyRepository.js';
+import { privacyOf } from './app/privacy/privacy.js';
+import { privacyMessage } from './discord/privacyMessage.js';
 
 export interface Encore {
   readonly store: Store;
@@ -73,6 +76,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       charts,
       accounts,
       sort: createSortService({ store, gateway, accounts }),
+      privacy: createPrivacyRepository(store),
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
     };
 
@@ -81,8 +85,14 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       ...accounts.linking,
       log: log.child({ module: 'linking' }),
       async onLinked(result) {
+        const guildName = result.guildId ? client?.guilds.cache.get(result.guildId)?.name : undefined;
+        const controls = privacyMessage(await privacyOf(services.privacy!, result.discordUserId), result.guildId ? { id: result.guildId, name: guildName ?? 'your server' } : undefined);
         await services.sendDm!(result.discordUserId, {
-          embeds: [brandEmbed({ title: `Linked as ${result.displayName}`, description: `You’re all set. Try **/chart** or **/sort**. Spotify ends links after six months: I’ll remind you to renew before <t:${Math.floor(result.renewBy / 1000)}:D>.` })],
+          embeds: [
+            brandEmbed({ title: `Linked as ${result.displayName}`, description: `You’re all set. Try **/chart** or **/sort**. Spotify ends links after six months: I’ll remind you to renew before <t:${Math.floor(result.renewBy / 1000)}:D>.` }),
+            ...controls.embeds,
+          ],
+          components: controls.components,
         });
       },
     });

@@ -1,4 +1,5 @@
 import type { MessageCreateOptions } from 'discord.js';
+import type { PrivacyRepository } from '../app/privacy/privacy.js';
 import type { SortJobRepository, SortSpotify } from '../app/sort/ports.js';
 import type { ChartRenderer } from '../charts/index.js';
 import type { Logger } from '../log.js';
@@ -22,5 +23,6 @@ export interface Services {
   charts?: ChartRenderer;
   accounts?: Accounts;
   sort?: SortService;
+  privacy?: PrivacyRepository;
   sendDm?(discordUserId: string, message: MessageCreateOptions): Promise<'sent' | 'closed'>;
 }

@@ -19,12 +19,12 @@ const randomToken = () => randomBytes(24).toString('base64url');
 const redirectUri = (deps: LinkingDeps) => `${deps.publicUrl}/callback`;
 
 /** /link: a one-time link to PUBLIC_URL/link/<token>, valid ten minutes; a few per ten minutes. */
-export async function startLink(deps: LinkingDeps, discordUserId: string): Promise<{ url: string; expiresAt: number }> {
+export async function startLink(deps: LinkingDeps, discordUserId: string, guildId?: string): Promise<{ url: string; expiresAt: number }> {
   const now = deps.now?.() ?? Date.now();
   const recent = await deps.repo.recentLinkRequests(discordUserId, now, LINK_TTL_MS);
   if (recent >= LINK_REQUESTS_PER_WINDOW) throw new UserError('link.rateLimited', { retryAt: now + LINK_TTL_MS });
   const token = randomToken();
-  await deps.repo.issueLinkToken(token, discordUserId);
+  await deps.repo.issueLinkToken(token, discordUserId, guildId);
   return { url: `${deps.publicUrl}/link/${token}`, expiresAt: now + LINK_TTL_MS };
 }
 
@@ -32,16 +32,16 @@ export type BeginResult = { kind: 'redirect'; url: string } | { kind: 'invalid-l
 
 /** GET /link/:token: the token is spent, a PKCE pair and a single-use state are bound to the member. */
 export async function beginAuthorization(deps: LinkingDeps, linkToken: string): Promise<BeginResult> {
-  const discordUserId = await deps.repo.consumeLinkToken(linkToken);
-  if (!discordUserId) return { kind: 'invalid-link' };
+  const link = await deps.repo.consumeLinkToken(linkToken);
+  if (!link) return { kind: 'invalid-link' };
   const state = randomToken();
   const pkce = deps.spotify.createPkce();
-  await deps.repo.saveState(state, { discordUserId, verifier: pkce.verifier });
+  await deps.repo.saveState(state, { discordUserId: link.discordUserId, guildId: link.guildId, verifier: pkce.verifier });
   return { kind: 'redirect', url: deps.spotify.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: redirectUri(deps) }) };
 }
 
 export type CallbackResult =
-  | { kind: 'linked'; discordUserId: string; displayName: string; renewBy: number }
+  | { kind: 'linked'; discordUserId: string; guildId?: string; displayName: string; renewBy: number }
   | { kind: 'denied' | 'bad-state' | 'missing-code' | 'exchange-failed' | 'not-allowlisted' | 'user-cap' | 'already-linked-elsewhere' };
 
 /**
@@ -73,5 +73,5 @@ export async function completeAuthorization(deps: LinkingDeps, query: { state?: 
   if (!existing && !owner && (await deps.repo.countLinks()) >= deps.userCap) return { kind: 'user-cap' };
   await deps.repo.saveTokens(state.discordUserId, tokens);
   await deps.repo.saveLink({ discordUserId: state.discordUserId, spotifyAccountId: profile.accountId, displayName: profile.displayName, consentAt: now, status: 'active' });
-  return { kind: 'linked', discordUserId: state.discordUserId, displayName: profile.displayName, renewBy: now + REFRESH_LIFETIME_MS };
+  return { kind: 'linked', discordUserId: state.discordUserId, guildId: state.guildId, displayName: profile.displayName, renewBy: now + REFRESH_LIFETIME_MS };
 }

@@ -11,6 +11,8 @@ export interface LinkRecord {
 export interface OAuthStateRecord {
   discordUserId: string;
   verifier: string;
+  /** The server /link was run in: the "linked" DM asks about visibility there. */
+  guildId?: string;
 }
 
 export interface AccountsRepository {
@@ -20,9 +22,9 @@ export interface AccountsRepository {
   countLinks(): Promise<number>;
   loadTokens(discordUserId: string): Promise<TokenSet | undefined>;
   saveTokens(discordUserId: string, tokens: TokenSet): Promise<void>;
-  issueLinkToken(token: string, discordUserId: string): Promise<void>;
-  /** The member a link token was for, once; undefined when unknown, expired or already used. */
-  consumeLinkToken(token: string): Promise<string | undefined>;
+  issueLinkToken(token: string, discordUserId: string, guildId?: string): Promise<void>;
+  /** Who a link token was for, once; undefined when unknown, expired or already used. */
+  consumeLinkToken(token: string): Promise<{ discordUserId: string; guildId?: string } | undefined>;
   saveState(state: string, record: OAuthStateRecord): Promise<void>;
   consumeState(state: string): Promise<OAuthStateRecord | undefined>;
   /** How many links the member asked for within the window (and records this one). */

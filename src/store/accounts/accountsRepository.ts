@@ -10,7 +10,7 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
   const links = store.namespace<LinkRecord>('links');
   const byAccount = store.namespace<string>('links-by-account');
   const tokens = store.namespace<Sealed>('tokens');
-  const linkTokens = store.namespace<{ discordUserId: string }>('link-tokens');
+  const linkTokens = store.namespace<{ discordUserId: string; guildId?: string }>('link-tokens');
   const states = store.namespace<OAuthStateRecord>('oauth-states');
   const linkRequests = store.namespace<number[]>('link-requests');
   return {
@@ -32,15 +32,15 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
     async saveTokens(id, set) {
       await tokens.set(id, cipher.seal(JSON.stringify(set)));
     },
-    async issueLinkToken(token, discordUserId) {
-      await linkTokens.set(token, { discordUserId }, TEN_MINUTES);
+    async issueLinkToken(token, discordUserId, guildId) {
+      await linkTokens.set(token, { discordUserId, guildId }, TEN_MINUTES);
     },
     async consumeLinkToken(token) {
       const record = await linkTokens.get(token);
       // The claim makes "use once" hold even when two browsers open the link at the same moment.
       if (!record || !(await store.claims.claim('link-token', token, record.discordUserId))) return undefined;
       await linkTokens.delete(token);
-      return record.discordUserId;
+      return record;
     },
     async saveState(state, record) {
       await states.set(state, record, TEN_MINUTES);

@@ -1,0 +1,36 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
+import { isVisibleIn, type PrivacySettings } from '../app/privacy/privacy.js';
+import { brandEmbed } from './replies.js';
+
+/**
+ * The privacy controls: where the member is visible and whether they get a weekly DM, with one
+ * button per choice. Buttons are routed to /privacy ("privacy:…") wherever the message is.
+ */
+export function privacyMessage(settings: PrivacySettings, guild?: { id: string; name: string }) {
+  const lines = [
+    guild
+      ? `**${guild.name}** leaderboards, digests and /whoknows: ${isVisibleIn(settings, guild.id) ? '✅ you appear' : '🚫 you don’t appear'}`
+      : `Servers where you appear on leaderboards and digests: ${settings.visibleIn.length}`,
+    `Personal weekly wrapped by DM: ${settings.weeklyDm ? '✅ on' : '🚫 off'}`,
+  ];
+  const row = new ActionRowBuilder<ButtonBuilder>();
+  if (guild) {
+    const visible = isVisibleIn(settings, guild.id);
+    row.addComponents(
+      new ButtonBuilder()
+        .setCustomId(`privacy:visible:${guild.id}:${visible ? 'off' : 'on'}`)
+        .setLabel(visible ? 'Hide me in this server' : 'Show me in this server')
+        .setStyle(visible ? ButtonStyle.Secondary : ButtonStyle.Success),
+    );
+  }
+  row.addComponents(
+    new ButtonBuilder()
+      .setCustomId(`privacy:dm:${settings.weeklyDm ? 'off' : 'on'}:${guild?.id ?? ''}`)
+      .setLabel(settings.weeklyDm ? 'Stop my weekly DM' : 'Send me a weekly DM')
+      .setStyle(settings.weeklyDm ? ButtonStyle.Secondary : ButtonStyle.Success),
+  );
+  return {
+    embeds: [brandEmbed({ title: 'What others can see', description: lines.join('\n'), footer: 'Nothing about your listening is shown to anyone until you say yes. Change it any time with /privacy.' })],
+    components: [row],
+  };
+}
