@@ -1,4 +1,7 @@
 import { Router } from 'express';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
+import { startLink } from './app/accounts/linking.js';
+import { relinkNudges, type NudgeDeps } from './jobs/relinkNudges.js';
 import type { Client } from 'discord.js';
 // discord.js before the chart modules: under vitest's module loader, loading vega first breaks
 // the copy of util.inspect that discord.js's event emitter bundles (it throws at import).
@@ -13,7 +16,7 @@ import { createHttpApp } from './http/app.js';
 import { linkingRouter } from './http/linking/routes.js';
 import { listen, type RunningServer } from './http/server.js';
 import { resumeSorts } from './jobs/resumeSorts.js';
-import { startJobs } from './jobs/scheduler.js';
+import { startJobs, type Scheduler } from './jobs/scheduler.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
 import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
@@ -30,6 +33,8 @@ export interface Encore {
   readonly discord: RunningDiscord;
   readonly gateway: SpotifyGateway;
   readonly services: Services;
+  /** The scheduled jobs; runNow(name, at) runs one at once (operators, tests). */
+  readonly jobs: Scheduler;
   /** Stops everything in order (jobs → gateway → HTTP → store); false if the deadline passed. */
   stop(deadlineMs?: number): Promise<boolean>;
 }
@@ -67,9 +72,24 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     });
     const charts = createChartRenderer();
     steps.push({ name: 'chart workers', run: () => charts.close() });
-    const accounts = createAccounts({ store, gateway, encryptionKeys: [config.ENCRYPTION_KEY], publicUrl: config.PUBLIC_URL, userCap: config.SPOTIFY_USER_CAP });
-
     let client: Client | undefined;
+    /** A DM with a fresh one-time link, for a link that ended or is about to. */
+    const sendRelink = async (discordUserId: string, url: string, text: string) => {
+      const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify again'));
+      return (await services.sendDm!(discordUserId, { embeds: [brandEmbed({ title: 'Renew your Spotify link', description: text })], components: [button] })) === 'sent';
+    };
+    const accounts = createAccounts({
+      store,
+      gateway,
+      encryptionKeys: [config.ENCRYPTION_KEY],
+      publicUrl: config.PUBLIC_URL,
+      userCap: config.SPOTIFY_USER_CAP,
+      async onLinkDied(discordUserId) {
+        const { url } = await startLink(accounts.linking, discordUserId);
+        await sendRelink(discordUserId, url, 'Spotify ended your link (it does that six months after you approve Encore). Your history is kept: link again and everything carries on. This link works once, for ten minutes — or run /link any time.');
+      },
+    });
+
     const services: Services = {
       log,
       publicUrl: config.PUBLIC_URL,
@@ -105,11 +125,20 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     client = discord.client;
     steps.push({ name: 'discord gateway', run: () => discord.stop() });
 
-    const jobs = startJobs([resumeSorts], { services }, { log, claims: store.claims });
+    const jobs = startJobs<{ services: Services } & NudgeDeps>(
+      [resumeSorts, relinkNudges],
+      {
+        services,
+        linking: accounts.linking,
+        sendRelink: (userId, url, endsAt) =>
+          sendRelink(userId, url, `Spotify will end your link <t:${Math.floor(endsAt / 1000)}:R> (six months after you approved Encore). Link again now and nothing is interrupted. This link works once, for ten minutes — or run /link any time.`),
+      },
+      { log, claims: store.claims, ready: Promise.resolve() },
+    );
     steps.push({ name: 'jobs', run: () => jobs.stop() });
     void jobs.runNow('resume-sorts').catch(() => {}); // pick up sorts a restart interrupted
 
-    return { store, http, discord, gateway, services, stop };
+    return { store, http, discord, gateway, services, jobs, stop };
   } catch (error) {
     await stop(5_000);
     throw error;

@@ -6,6 +6,8 @@ export type { TokenSet } from '../core/tokens.js';
 export interface UserTokens {
   load(): Promise<TokenSet>;
   save(next: TokenSet): Promise<void>;
+  /** Spotify answered invalid_grant: the refresh token is dead and the member must link again. */
+  onRelinkNeeded?(): Promise<void>;
 }
 
 /** Who a request is for: interactive commands first, background collection and warming last. */

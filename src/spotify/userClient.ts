@@ -1,3 +1,4 @@
+import { RelinkNeededError } from '../core/errors.js';
 import type { ArtistGenreCache } from './genreCache.js';
 import { AccessTokenRejected } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -53,10 +54,16 @@ export class SpotifyUserClient {
     let pending = this.shared.refreshes.get(current.refreshToken);
     if (!pending) {
       this.shared.metrics.refreshes++;
-      pending = this.shared.oauth.refresh(current).then(async (next) => {
-        await this.tokens.save(next);
-        return next;
-      });
+      pending = this.shared.oauth.refresh(current).then(
+        async (next) => {
+          await this.tokens.save(next);
+          return next;
+        },
+        async (error: unknown) => {
+          if (error instanceof RelinkNeededError) await this.tokens.onRelinkNeeded?.().catch(() => {});
+          throw error;
+        },
+      );
       this.shared.refreshes.set(current.refreshToken, pending);
       void pending.catch(() => {}).finally(() => this.shared.refreshes.delete(current.refreshToken));
     }

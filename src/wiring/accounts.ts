@@ -17,7 +17,15 @@ export interface Accounts {
 }
 
 /** Linking wired to the encrypted store and the Spotify gateway. */
-export function createAccounts(options: { store: Store; gateway: SpotifyGateway; encryptionKeys: string[]; publicUrl: string; userCap: number }): Accounts {
+export function createAccounts(options: {
+  store: Store;
+  gateway: SpotifyGateway;
+  encryptionKeys: string[];
+  publicUrl: string;
+  userCap: number;
+  /** Told when Spotify ended a member's link (the link is already marked dead; history is kept). */
+  onLinkDied?(discordUserId: string): Promise<void>;
+}): Accounts {
   const repo = createAccountsRepository(options.store, createTokenCipher(options.encryptionKeys));
   const fixed = (tokens: TokenSet): UserTokens => ({ load: async () => tokens, save: async () => {} });
   const tokensOf = (discordUserId: string): UserTokens => ({
@@ -27,6 +35,12 @@ export function createAccounts(options: { store: Store; gateway: SpotifyGateway;
       return tokens;
     },
     save: (next) => repo.saveTokens(discordUserId, next),
+    async onRelinkNeeded() {
+      const link = await repo.getLink(discordUserId);
+      if (!link || link.status === 'dead') return;
+      await repo.saveLink({ ...link, status: 'dead' });
+      await options.onLinkDied?.(discordUserId);
+    },
   });
   const linking: LinkingDeps = {
     repo,

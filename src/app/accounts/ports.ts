@@ -7,6 +7,8 @@ export interface LinkRecord {
   /** When the member consented: Spotify ends the refresh token six months later. */
   consentAt: number;
   status: 'active' | 'dead';
+  /** When the member was reminded to renew before the six-month end. */
+  nudgedAt?: number;
 }
 export interface OAuthStateRecord {
   discordUserId: string;
@@ -20,6 +22,7 @@ export interface AccountsRepository {
   saveLink(link: LinkRecord): Promise<void>;
   discordUserForAccount(spotifyAccountId: string): Promise<string | undefined>;
   countLinks(): Promise<number>;
+  listLinks(): Promise<LinkRecord[]>;
   loadTokens(discordUserId: string): Promise<TokenSet | undefined>;
   saveTokens(discordUserId: string, tokens: TokenSet): Promise<void>;
   issueLinkToken(token: string, discordUserId: string, guildId?: string): Promise<void>;

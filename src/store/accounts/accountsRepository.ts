@@ -25,6 +25,11 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
       for await (const [, link] of links.iterator!(undefined)) if ((link as LinkRecord | undefined)?.status === 'active') n++;
       return n;
     },
+    async listLinks() {
+      const out: LinkRecord[] = [];
+      for await (const [, link] of links.iterator!(undefined)) if (link) out.push(link as LinkRecord);
+      return out;
+    },
     async loadTokens(id) {
       const sealed = await tokens.get(id);
       return sealed ? (JSON.parse(cipher.open(sealed)) as TokenSet) : undefined;
