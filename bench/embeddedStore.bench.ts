@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/store/embedded.js';
 import { openStore } from '../src/store/index.js';
 import { createLogger } from '../src/log.js';

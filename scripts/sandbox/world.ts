@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
 import { startEncore, type Encore } from '../../src/encore.js';
 import { createLogger } from '../../src/log.js';
+import { freePort } from '../../src/net.js';
 import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser } from '../../test/emulators/discord/index.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../../test/emulators/spotify/index.js';
 
@@ -19,14 +19,6 @@ export interface Sandbox {
   settled(interaction: EInteraction): Promise<EInteraction>;
   stop(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 /**
  * Both emulators with their seeded worlds, and Encore itself (startEncore, the same composition

@@ -2,9 +2,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../net.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL on 127.0.0.1 and a port the OS chose, never 5432's server. */
@@ -49,17 +49,6 @@ function runAs(): { uid: number; gid: number } | undefined {
   } catch {
     throw new Error('The embedded store cannot run as root without an OS user named "postgres": run Encore as a normal user, create that user, or set DATABASE_URL.');
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function isAlive(pid: number): boolean {

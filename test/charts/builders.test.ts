@@ -19,7 +19,7 @@ import {
   type RankedRow,
 } from '../../src/charts/index.js';
 import { specs } from '../../src/charts/specs.js';
-import { artists, clockCells, genreShares, members, mixPoints, sortGroups, tracks } from './factories.js';
+import { artists, clockCells, members, mixPoints, sortGroups, tracks } from './factories.js';
 
 // The schema ships in the package but is not in its "exports": find it beside the package root.
 const require = createRequire(import.meta.url);

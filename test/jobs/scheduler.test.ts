@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startJobs, type Job } from '../../src/jobs/scheduler.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 
-let db: TestDatabase;
-let store: Store;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log: captureLogger('silent').log });
-});
-afterAll(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const testStore = useTestStore();
 
 describe('the job scheduler', () => {
   it('runs a job every tick with its dependencies, and keeps going after a failing run', async () => {
@@ -48,12 +38,12 @@ describe('the job scheduler', () => {
       },
     });
     const { log } = captureLogger('silent');
-    const a = startJobs([job('a')], {}, { log, claims: store.claims, instanceId: 'a' });
-    const b = startJobs([job('b')], {}, { log, claims: store.claims, instanceId: 'b' });
+    const a = startJobs([job('a')], {}, { log, claims: testStore().claims, instanceId: 'a' });
+    const b = startJobs([job('b')], {}, { log, claims: testStore().claims, instanceId: 'b' });
     // Claims are per minute; wait for at least one tick to land on both schedulers.
     await new Promise((r) => setTimeout(r, 2_300));
     await Promise.all([a.stop(), b.stop()]);
-    const minutes = new Set((await store.pool.query(`SELECT id FROM encore_claims WHERE kind = 'job:digest-like'`)).rows.map((r) => r.id));
+    const minutes = new Set((await testStore().pool.query(`SELECT id FROM encore_claims WHERE kind = 'job:digest-like'`)).rows.map((r) => r.id));
     expect(runs.length).toBe(minutes.size);
   });
 

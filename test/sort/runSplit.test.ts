@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previewSplit, runSplitJob } from '../../src/app/sort/index.js';
 import type { PlaylistItemInput } from '../../src/core/sort/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
 import { createSortJobRepository } from '../../src/store/sortJobs.js';
 import { QuotaExceededError } from '../../src/core/errors.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { captureLogger } from '../support/logger.js';
+import { useTestStore } from '../support/database.js';
 import { fakeSortSpotify } from './fakeSortSpotify.js';
 
-let db: TestDatabase;
-let store: Store;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log: captureLogger('silent').log });
-});
-afterAll(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const testStore = useTestStore();
 
 const track = (i: number, artist: string): PlaylistItemInput => ({ uri: `spotify:track:t${i}`, type: 'track', isLocal: false, artistIds: [artist] });
 const source = () => ({
@@ -30,7 +19,7 @@ const genres = { rockA: ['modern rock'], rockB: ['garage rock'], hiphopA: ['uk h
 describe('a split job', () => {
   it('previews without writing, then creates one private playlist per genre with tracks in order', async () => {
     const fake = fakeSortSpotify(source(), genres);
-    const jobs = createSortJobRepository(store);
+    const jobs = createSortJobRepository(testStore());
     const preview = await previewSplit({ discordUserId: 'u1', playlistId: 'src', minTracksPerGenre: 1, mode: 'parent' }, { spotify: fake.spotify, jobs });
     expect(fake.created()).toEqual([]);
     expect(preview.analysis.playlists.map((p) => p.playlistName)).toEqual(['Road trip · Rock', 'Road trip · Hip hop', 'Road trip · Jazz']);
@@ -46,7 +35,7 @@ describe('a split job', () => {
 
   it('resumes after dying at any write with exactly the playlists an uninterrupted run makes', async () => {
     const reference = fakeSortSpotify(source(), genres);
-    const jobs = createSortJobRepository(store);
+    const jobs = createSortJobRepository(testStore());
     const ref = await previewSplit({ discordUserId: 'u2', playlistId: 'src', minTracksPerGenre: 1, mode: 'parent' }, { spotify: reference.spotify, jobs });
     await runSplitJob((await jobs.get(ref.jobId))!, { spotify: reference.spotify, jobs });
     const expected = reference.created();
@@ -67,7 +56,7 @@ describe('a split job', () => {
 
   it('waits until the quota resets instead of failing, and lists itself as unfinished', async () => {
     const fake = fakeSortSpotify(source(), genres);
-    const jobs = createSortJobRepository(store);
+    const jobs = createSortJobRepository(testStore());
     const preview = await previewSplit({ discordUserId: 'u3', playlistId: 'src', minTracksPerGenre: 1, mode: 'parent' }, { spotify: fake.spotify, jobs });
     const resumesAt = Date.now() + 3_600_000;
     const realAppend = fake.spotify.appendItems;
@@ -86,7 +75,7 @@ describe('a split job', () => {
   });
 
   it('deletes every job of a member for /unlink', async () => {
-    const jobs = createSortJobRepository(store);
+    const jobs = createSortJobRepository(testStore());
     const fake = fakeSortSpotify(source(), genres);
     await previewSplit({ discordUserId: 'gone', playlistId: 'src', minTracksPerGenre: 1, mode: 'parent' }, { spotify: fake.spotify, jobs });
     expect(await jobs.deleteForUser('gone')).toBe(1);

@@ -1,29 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BudgetExhaustedError, NotAllowlistedError, QuotaExceededError, RateLimitedError, RelinkNeededError, SpotifyForbiddenError, SpotifyUnavailableError } from '../../src/core/errors.js';
 import { createPkce, createSpotifyGateway, toPlaylistEntry } from '../../src/spotify/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
 import type { SpotifyEmulator } from '../emulators/spotify/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 import { apiRequests, gatewayWorld, memoryTokens } from './setup.js';
 
-let db: TestDatabase;
-let store: Store;
+const testStore = useTestStore();
 const emulators: SpotifyEmulator[] = [];
-beforeAll(async () => {
-  db = await createTestDatabase();
-  store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log: captureLogger('silent').log });
-});
-afterAll(async () => {
-  await store?.close();
-  await db?.drop();
-});
 afterEach(async () => {
   while (emulators.length) await emulators.pop()!.close();
-  await store.pool.query(`DELETE FROM keyv WHERE key LIKE 'spotify-breaker:%' OR key LIKE 'spotify-budget:%'`);
+  await testStore().pool.query(`DELETE FROM keyv WHERE key LIKE 'spotify-breaker:%' OR key LIKE 'spotify-budget:%'`);
 });
 const world = async (...args: Parameters<typeof gatewayWorld> extends [unknown, ...infer R] ? R : never) => {
-  const w = await gatewayWorld(store, ...args);
+  const w = await gatewayWorld(testStore(), ...args);
   emulators.push(w.emulator);
   return w;
 };
@@ -172,7 +162,7 @@ describe('failures and limits', () => {
 
     // A new process: a fresh gateway over the same store sends nothing to Spotify.
     const before = emulator.requests.length;
-    const restarted = createSpotifyGateway({ apiUrl: emulator.apiUrl, accountsUrl: emulator.accountsUrl, clientId: 'c', clientSecret: 's', store, log: captureLogger('silent').log });
+    const restarted = createSpotifyGateway({ apiUrl: emulator.apiUrl, accountsUrl: emulator.accountsUrl, clientId: 'c', clientSecret: 's', store: testStore(), log: captureLogger('silent').log });
     await expect(restarted.forUser(tokensFor('bob')).me()).rejects.toMatchObject({ resumesAt });
     expect(emulator.requests.length).toBe(before);
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export interface TestDatabase {
   url: string;
@@ -31,5 +31,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await c.end();
       }
     },
+  };
+}
+
+/**
+ * A Store on a fresh database for the current test file: opened before its tests, closed and
+ * dropped after. Returns a getter because the store exists only once beforeAll has run.
+ */
+export function useTestStore(): () => import('../../src/store/index.js').Store {
+  let db: TestDatabase | undefined;
+  let store: import('../../src/store/index.js').Store | undefined;
+  beforeAll(async () => {
+    const [{ openStore }, { captureLogger }] = await Promise.all([import('../../src/store/index.js'), import('./logger.js')]);
+    db = await createTestDatabase();
+    store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log: captureLogger('silent').log });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+  return () => {
+    if (!store) throw new Error('the test store is opened in beforeAll');
+    return store;
   };
 }

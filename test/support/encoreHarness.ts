@@ -1,5 +1,5 @@
-import net from 'node:net';
 import type { Config } from '../../src/config.js';
+import { freePort } from '../../src/net.js';
 import { startEncore, type Encore } from '../../src/encore.js';
 import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions } from '../emulators/spotify/index.js';
 import type { EUser } from '../emulators/discord/index.js';
@@ -79,13 +79,3 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
