@@ -23,6 +23,10 @@ import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createAccounts } from './wiring/accounts.js';
 import { createSortService } from './wiring/sort.js';
+import { createMusicBrainzClient } from './musicbrainz/index.js';
+
+/** Sent to MusicBrainz in the User-Agent it requires. */
+const ENCORE_VERSION = '0.1.0';
 import { createPrivacyRepository } from './store/accounts/privacyRepository.js';
 import { privacyOf } from './app/privacy/privacy.js';
 import { privacyMessage } from './discord/privacyMessage.js';
@@ -95,7 +99,12 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       publicUrl: config.PUBLIC_URL,
       charts,
       accounts,
-      sort: createSortService({ store, gateway, accounts }),
+      sort: createSortService({
+        store,
+        gateway,
+        accounts,
+        musicbrainz: createMusicBrainzClient({ baseUrl: config.MUSICBRAINZ_URL, version: ENCORE_VERSION, contactUrl: config.PUBLIC_URL }),
+      }),
       privacy: createPrivacyRepository(store),
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
     };

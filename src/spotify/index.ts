@@ -36,6 +36,8 @@ export interface SpotifyGateway {
   forUser(tokens: UserTokens, options?: { priority?: Priority }): SpotifyUserClient;
   /** Which artists the shared genre cache knows, at no request cost. */
   knownArtists(ids: readonly string[]): Promise<Set<string>>;
+  /** Stores genres found elsewhere (MusicBrainz) in the shared artist-genre cache. */
+  rememberGenres(artists: ReadonlyArray<{ id: string; genres: string[] }>): Promise<void>;
   budget: { remaining(priority: Priority): Promise<number>; fits(requests: number, priority: Priority): Promise<boolean> };
   /** When the quota breaker lets traffic through again, if it is open. */
   quotaResumesAt(): number | undefined;
@@ -72,6 +74,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
     oauth,
     forUser: (tokens, { priority = 'interactive' } = {}) => new SpotifyUserClient(shared, tokens, priority),
     knownArtists: (ids) => genres.known(ids),
+    rememberGenres: (artists) => genres.remember(artists),
     budget: { remaining: (p) => budget.remaining(p), fits: (n, p) => budget.fits(n, p) },
     quotaResumesAt: () => breaker.resumesAt,
     metrics: () => metrics.snapshot(),

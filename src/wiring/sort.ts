@@ -1,4 +1,5 @@
 import type { SortService } from '../discord/services.js';
+import type { MusicBrainzClient } from '../musicbrainz/index.js';
 import type { SpotifyGateway } from '../spotify/index.js';
 import { createSortJobRepository } from '../store/sortJobs.js';
 import type { Store } from '../store/index.js';
@@ -8,7 +9,7 @@ import { sortSpotifyFor } from './sortSpotify.js';
 const PLAYLIST_CACHE_MS = 5 * 60_000;
 
 /** Sorting wired to the gateway, the linked accounts and the job store. */
-export function createSortService(options: { store: Store; gateway: SpotifyGateway; accounts: Accounts }): SortService {
+export function createSortService(options: { store: Store; gateway: SpotifyGateway; accounts: Accounts; musicbrainz?: MusicBrainzClient }): SortService {
   const spotifyIds = new Map<string, string>();
   const playlistCache = new Map<string, { at: number; playlists: Array<{ id: string; name: string; total: number }> }>();
   const meId = (discordUserId: string, client: Awaited<ReturnType<Accounts['spotifyFor']>>) => async () => {
@@ -20,7 +21,7 @@ export function createSortService(options: { store: Store; gateway: SpotifyGatew
     jobs: createSortJobRepository(options.store),
     async forMember(discordUserId, priority = 'interactive') {
       const client = await options.accounts.spotifyFor(discordUserId, priority);
-      return sortSpotifyFor(client, options.gateway, meId(discordUserId, client));
+      return sortSpotifyFor(client, options.gateway, meId(discordUserId, client), options.musicbrainz);
     },
     async playlistsFor(discordUserId) {
       const cached = playlistCache.get(discordUserId);

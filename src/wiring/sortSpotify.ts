@@ -1,9 +1,18 @@
 import type { SortSpotify } from '../app/sort/ports.js';
 import type { PlaylistItemInput } from '../core/sort/index.js';
+import type { MusicBrainzClient } from '../musicbrainz/index.js';
 import type { SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
 
-/** The sorter's port on top of a member's gateway client: one gateway call per port call. */
-export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGateway, meId: () => Promise<string>): SortSpotify {
+/** MusicBrainz answers one request a second: at most this many artist lookups per sort. */
+export const MUSICBRAINZ_LOOKUPS_PER_SORT = 10;
+
+/**
+ * The sorter's port on top of a member's gateway client: one gateway call per port call. Genres
+ * come from the shared cache, then Spotify, then (when configured) MusicBrainz by artist name for
+ * artists Spotify knows no genre for; what MusicBrainz finds is cached for everyone.
+ */
+export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGateway, meId: () => Promise<string>, musicbrainz?: MusicBrainzClient): SortSpotify {
+  const artistNames = new Map<string, string>();
   return {
     async playlist(id) {
       const p = await client.playlist(id);
@@ -12,6 +21,7 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
     },
     async playlistItems(id, onProgress) {
       const entries = await client.playlistItems(id, onProgress);
+      for (const e of entries) for (const a of e.artists) if (a.id) artistNames.set(a.id, a.name);
       return entries.map(
         (e): PlaylistItemInput => ({
           uri: e.uri,
@@ -26,7 +36,19 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
       );
     },
     cachedArtistIds: (ids) => gateway.knownArtists(ids),
-    genresForArtists: (ids, onProgress) => client.genresForArtists(ids, onProgress),
+    async genresForArtists(ids, onProgress) {
+      const genres = await client.genresForArtists(ids, onProgress);
+      if (!musicbrainz?.isConfigured) return genres;
+      const unknown = ids.filter((id) => (genres.get(id)?.length ?? 0) === 0 && artistNames.has(id)).slice(0, MUSICBRAINZ_LOOKUPS_PER_SORT);
+      const found: Array<{ id: string; genres: string[] }> = [];
+      for (const id of unknown) {
+        const answer = await musicbrainz.genresByArtistName(artistNames.get(id)!).catch(() => undefined);
+        if (answer?.genres.length) found.push({ id, genres: [...answer.genres] });
+      }
+      for (const f of found) genres.set(f.id, f.genres);
+      if (found.length) await gateway.rememberGenres(found);
+      return genres;
+    },
     async createPrivatePlaylist(name, description) {
       return (await client.createPlaylist(name, description)).id;
     },
