@@ -57,7 +57,7 @@ export default async function bench(): Promise<void> {
   }
   table(rows);
   console.log(`(emulator latency ${LATENCY_MS} ms per request, ${CONCURRENCY} requests in flight at most)`);
-  console.log('requests include 1 GET /playlists/{id} per sort for the name, owner and snapshot, which the lower bound leaves out.');
+  console.log('the first item page comes embedded in GET /playlists/{id} (name, owner, snapshot), so that read counts as the first of the ceil(N/50) pages.');
   await emulator.close();
   await dispose();
 }

@@ -59,8 +59,9 @@ export interface SimplePlaylist {
   public: boolean | null;
   snapshot_id: string;
   owner: { id: string; display_name?: string | null };
-  items?: { total: number };
-  tracks?: { total: number };
+  /** Spotify embeds the first page of items (when the member may read them). */
+  items?: { total: number; items?: unknown[]; next?: string | null };
+  tracks?: { total: number; items?: unknown[]; next?: string | null };
 }
 export interface Page<T> {
   items: T[];

@@ -98,15 +98,15 @@ export class SpotifyUserClient {
    * Every page of an offset-paged list. The first page tells the total; the rest are fetched
    * concurrently (the process-wide pacer bounds how many at once) and kept in order.
    */
-  private async allPages<T>(path: string, pageSize: number, onProgress?: (read: number, total: number) => void): Promise<T[]> {
+  private async allPages<T>(path: string, pageSize: number, onProgress?: (read: number, total: number) => void, known?: { items: T[]; total: number; next: string | null }): Promise<T[]> {
     const sep = path.includes('?') ? '&' : '?';
     const pageAt = (offset: number) => this.call<Page<T>>('GET', `${path}${sep}limit=${pageSize}&offset=${offset}`);
-    const first = await pageAt(0);
+    const first = known ?? (await pageAt(0));
     let read = first.items.length;
     onProgress?.(read, first.total);
     if (!first.next || first.items.length === 0) return first.items;
     const offsets: number[] = [];
-    for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
+    for (let offset = first.items.length; offset < first.total; offset += pageSize) offsets.push(offset);
     const rest = await Promise.all(
       offsets.map(async (offset) => {
         const page = await pageAt(offset);
@@ -127,8 +127,14 @@ export class SpotifyUserClient {
   playlist(id: string): Promise<SimplePlaylist> {
     return this.call('GET', `/playlists/${encodeURIComponent(id)}`);
   }
-  async playlistItems(id: string, onProgress?: (read: number, total: number) => void): Promise<PlaylistEntry[]> {
-    const raw = await this.allPages<RawItem>(`/playlists/${encodeURIComponent(id)}/items`, 50, onProgress);
+  /**
+   * Every item of a playlist. Pass the playlist object already fetched to reuse the first page
+   * Spotify embeds in it, which saves one request per read.
+   */
+  async playlistItems(id: string, onProgress?: (read: number, total: number) => void, fetched?: SimplePlaylist): Promise<PlaylistEntry[]> {
+    const embedded = fetched?.items ?? fetched?.tracks;
+    const known = embedded?.items?.length ? { items: embedded.items as RawItem[], total: embedded.total, next: embedded.next ?? null } : undefined;
+    const raw = await this.allPages<RawItem>(`/playlists/${encodeURIComponent(id)}/items`, 50, onProgress, known);
     return raw.map(toPlaylistEntry).filter((e): e is PlaylistEntry => e !== undefined);
   }
   async createPlaylist(name: string, description: string): Promise<SimplePlaylist> {

@@ -13,14 +13,16 @@ export const MUSICBRAINZ_LOOKUPS_PER_SORT = 10;
  */
 export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGateway, meId: () => Promise<string>, musicbrainz?: MusicBrainzClient): SortSpotify {
   const artistNames = new Map<string, string>();
+  /** The last playlist object read, whose embedded first page of items the next read reuses. */
+  let lastPlaylist: Awaited<ReturnType<SpotifyUserClient['playlist']>> | undefined;
   return {
     async playlist(id) {
-      const p = await client.playlist(id);
+      const p = (lastPlaylist = await client.playlist(id));
       const me = await meId();
       return { id: p.id, name: p.name, snapshotId: p.snapshot_id, total: p.items?.total ?? p.tracks?.total ?? 0, readable: p.owner.id === me || p.collaborative };
     },
     async playlistItems(id, onProgress) {
-      const entries = await client.playlistItems(id, onProgress);
+      const entries = await client.playlistItems(id, onProgress, lastPlaylist?.id === id ? lastPlaylist : undefined);
       for (const e of entries) for (const a of e.artists) if (a.id) artistNames.set(a.id, a.name);
       return entries.map(
         (e): PlaylistItemInput => ({
