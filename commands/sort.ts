@@ -97,14 +97,15 @@ async function previewMessage(preview: SplitPreview, services: Services) {
 export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
   const sort = sortService(services);
   const [, action, jobId = ''] = interaction.customId.split(':');
+  await interaction.deferUpdate(); // acknowledge within Discord's 3 s before touching the database
   const job = await sort.jobs.get(jobId);
   if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
   if (action === 'cancel') {
     await sort.jobs.save({ ...job, status: 'cancelled' });
-    return void (await interaction.update({ embeds: [brandEmbed({ description: 'Cancelled — nothing was written.' })], components: [], files: [] }));
+    return void (await interaction.editReply({ embeds: [brandEmbed({ description: 'Cancelled — nothing was written.' })], components: [], files: [] }));
   }
-  if (job.status !== 'previewed') return void (await interaction.update({ components: [] }));
-  await interaction.update({ embeds: [brandEmbed({ title: 'Creating your playlists…' })], components: [], files: [] });
+  if (job.status !== 'previewed') return void (await interaction.editReply({ components: [] }));
+  await interaction.editReply({ embeds: [brandEmbed({ title: 'Creating your playlists…' })], components: [], files: [] });
   const progress = progressReporter(interaction, 'Creating your playlists');
   const outcome = await runSplitJob(job, {
     spotify: await sort.forMember(interaction.user.id),

@@ -61,11 +61,10 @@ describe('npm start as a process', () => {
       const postgresPid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       expect(running(postgresPid)).toBe(true);
 
-      const stopping = Date.now();
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      // Exit 0 means every shutdown step finished inside the 10 s deadline (past it, main exits 1).
       expect(code, output).toBe(0);
-      expect(Date.now() - stopping).toBeLessThan(10_000);
       expect(output).toContain('shutting down');
       expect(running(postgresPid)).toBe(false);
       expect(discord.connectedSessions()).toBe(0);
