@@ -1,6 +1,9 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
+import { createPersonalDataRegistry, unlinkMember, type PersonalDataRegistry } from '../src/app/accounts/personalData.js';
+import { registerAccountData, registerPendingLinkData } from '../src/app/accounts/personalDataKinds.js';
 import type { CommandContext } from '../src/discord/command.js';
+import type { Services } from '../src/discord/services.js';
 import { brandEmbed } from '../src/discord/replies.js';
 
 export const data = new SlashCommandBuilder().setName('unlink').setDescription('Unlink Spotify and delete everything Encore stores about you');
@@ -21,11 +24,30 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
   const [, action, owner] = interaction.customId.split(':');
   if (owner !== interaction.user.id) return void (await interaction.reply({ content: 'This button isn’t yours.', flags: MessageFlags.Ephemeral }));
   if (action === 'cancel') return void (await interaction.update({ embeds: [brandEmbed({ description: 'Nothing was deleted.' })], components: [] }));
-  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
-  const deleted = await services.accounts.repo.deleteUser(interaction.user.id);
-  if (await services.privacy?.delete(interaction.user.id)) deleted.push('your privacy choices');
-  const jobs = (await services.sort?.jobs.deleteForUser(interaction.user.id)) ?? 0;
-  if (jobs) deleted.push(`${jobs} sort job${jobs === 1 ? '' : 's'}`);
+  const { deleted } = await unlinkMember(personalDataOf(services), interaction.user.id);
   const description = deleted.length ? `Deleted: ${deleted.join(', ')}. Encore keeps nothing else about you.` : 'Encore had nothing stored about you.';
   await interaction.update({ embeds: [brandEmbed({ title: 'Unlinked', description })], components: [] });
+}
+
+/**
+ * The registry startEncore provides; until it does, one built from the services present, so
+ * /unlink already covers the link, privacy and sort jobs.
+ */
+function personalDataOf(services: Services): PersonalDataRegistry {
+  if (services.personalData) return services.personalData;
+  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
+  const registry = createPersonalDataRegistry();
+  registerAccountData(registry, services.accounts.repo, services.privacy);
+  const jobs = services.sort?.jobs;
+  if (jobs) {
+    registry.register({
+      name: 'sort-jobs',
+      async erase(id) {
+        const n = await jobs.deleteForUser(id);
+        return n ? [`${n} sort job${n === 1 ? '' : 's'}`] : [];
+      },
+    });
+  }
+  registerPendingLinkData(registry, services.accounts.repo);
+  return registry;
 }

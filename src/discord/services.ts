@@ -1,4 +1,5 @@
 import type { MessageCreateOptions } from 'discord.js';
+import type { PersonalDataRegistry } from '../app/accounts/personalData.js';
 import type { PrivacyRepository } from '../app/privacy/privacy.js';
 import type { SortJobRepository, SortSpotify } from '../app/sort/ports.js';
 import type { ChartRenderer } from '../charts/index.js';
@@ -25,4 +26,6 @@ export interface Services {
   sort?: SortService;
   privacy?: PrivacyRepository;
   sendDm?(discordUserId: string, message: MessageCreateOptions): Promise<'sent' | 'closed'>;
+  // Added by linking: every kind of personal data features registered; /unlink erases them all.
+  personalData?: PersonalDataRegistry;
 }

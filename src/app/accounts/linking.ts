@@ -24,7 +24,7 @@ export async function startLink(deps: LinkingDeps, discordUserId: string, guildI
   const recent = await deps.repo.recentLinkRequests(discordUserId, now, LINK_TTL_MS);
   if (recent >= LINK_REQUESTS_PER_WINDOW) throw new UserError('link.rateLimited', { retryAt: now + LINK_TTL_MS });
   const token = randomToken();
-  await deps.repo.issueLinkToken(token, discordUserId, guildId);
+  await deps.repo.issueLinkToken(token, discordUserId, guildId, now + LINK_TTL_MS);
   return { url: `${deps.publicUrl}/link/${token}`, expiresAt: now + LINK_TTL_MS };
 }
 
@@ -32,11 +32,13 @@ export type BeginResult = { kind: 'redirect'; url: string } | { kind: 'invalid-l
 
 /** GET /link/:token: the token is spent, a PKCE pair and a single-use state are bound to the member. */
 export async function beginAuthorization(deps: LinkingDeps, linkToken: string): Promise<BeginResult> {
-  const link = await deps.repo.consumeLinkToken(linkToken);
+  const now = deps.now?.() ?? Date.now();
+  const link = await deps.repo.consumeLinkToken(linkToken, now);
   if (!link) return { kind: 'invalid-link' };
   const state = randomToken();
   const pkce = deps.spotify.createPkce();
-  await deps.repo.saveState(state, { discordUserId: link.discordUserId, guildId: link.guildId, verifier: pkce.verifier });
+  // The state gets its own ten minutes: time enough to sign in to Spotify, not to be replayed later.
+  await deps.repo.saveState(state, { discordUserId: link.discordUserId, ...(link.guildId ? { guildId: link.guildId } : {}), verifier: pkce.verifier }, now + LINK_TTL_MS);
   return { kind: 'redirect', url: deps.spotify.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: redirectUri(deps) }) };
 }
 
@@ -50,7 +52,7 @@ export type CallbackResult =
  */
 export async function completeAuthorization(deps: LinkingDeps, query: { state?: string; code?: string; error?: string }): Promise<CallbackResult> {
   const now = deps.now?.() ?? Date.now();
-  const state = query.state ? await deps.repo.consumeState(query.state) : undefined;
+  const state = query.state ? await deps.repo.consumeState(query.state, now) : undefined;
   if (!state) return { kind: 'bad-state' };
   if (query.error) return { kind: 'denied' };
   if (!query.code) return { kind: 'missing-code' };

@@ -25,15 +25,18 @@ export interface AccountsRepository {
   listLinks(): Promise<LinkRecord[]>;
   loadTokens(discordUserId: string): Promise<TokenSet | undefined>;
   saveTokens(discordUserId: string, tokens: TokenSet): Promise<void>;
-  issueLinkToken(token: string, discordUserId: string, guildId?: string): Promise<void>;
-  /** Who a link token was for, once; undefined when unknown, expired or already used. */
-  consumeLinkToken(token: string): Promise<{ discordUserId: string; guildId?: string } | undefined>;
-  saveState(state: string, record: OAuthStateRecord): Promise<void>;
-  consumeState(state: string): Promise<OAuthStateRecord | undefined>;
+  issueLinkToken(token: string, discordUserId: string, guildId: string | undefined, expiresAt: number): Promise<void>;
+  /** Who a link token was for, once: undefined when unknown, expired at `now` or already used (atomic). */
+  consumeLinkToken(token: string, now: number): Promise<{ discordUserId: string; guildId?: string } | undefined>;
+  saveState(state: string, record: OAuthStateRecord, expiresAt: number): Promise<void>;
+  /** The state's record, once: undefined when unknown, expired at `now` or already used (atomic). */
+  consumeState(state: string, now: number): Promise<OAuthStateRecord | undefined>;
   /** How many links the member asked for within the window (and records this one). */
   recentLinkRequests(discordUserId: string, now: number, windowMs: number): Promise<number>;
-  /** Deletes everything stored about the member; says what was deleted. */
+  /** Deletes the member's link, its account index and tokens; says what was deleted. */
   deleteUser(discordUserId: string): Promise<string[]>;
+  /** Deletes the member's unused link tokens, OAuth states and /link request times. */
+  deletePending(discordUserId: string): Promise<string[]>;
 }
 
 /** What linking needs from Spotify. */

@@ -1,23 +1,30 @@
 import type { AccountsRepository, LinkRecord, OAuthStateRecord } from '../../app/accounts/ports.js';
 import type { TokenSet } from '../../core/tokens.js';
 import type { Store } from '../index.js';
+import { singleUseRecords } from './singleUse.js';
 import type { Sealed, TokenCipher } from './tokenCipher.js';
 
-const TEN_MINUTES = 10 * 60_000;
-
-/** Links, encrypted tokens, one-time link tokens and OAuth state, in keyv namespaces. */
+/**
+ * Links (by Discord user id, with an index by Spotify account id), tokens encrypted at rest,
+ * one-time link tokens and OAuth states (single use, atomic), and /link request times.
+ */
 export function createAccountsRepository(store: Store, cipher: TokenCipher): AccountsRepository {
   const links = store.namespace<LinkRecord>('links');
   const byAccount = store.namespace<string>('links-by-account');
   const tokens = store.namespace<Sealed>('tokens');
-  const linkTokens = store.namespace<{ discordUserId: string; guildId?: string }>('link-tokens');
-  const states = store.namespace<OAuthStateRecord>('oauth-states');
+  const linkTokens = singleUseRecords<{ discordUserId: string; guildId?: string }>(store, 'link-tokens');
+  const states = singleUseRecords<OAuthStateRecord>(store, 'oauth-states');
   const linkRequests = store.namespace<number[]>('link-requests');
   return {
     getLink: (id) => links.get(id),
     async saveLink(link) {
+      const previous = await links.get(link.discordUserId);
       await links.set(link.discordUserId, link);
       await byAccount.set(link.spotifyAccountId, link.discordUserId);
+      // Relinked with another Spotify account: the old one is free for whoever owns it.
+      if (previous && previous.spotifyAccountId !== link.spotifyAccountId && (await byAccount.get(previous.spotifyAccountId)) === link.discordUserId) {
+        await byAccount.delete(previous.spotifyAccountId);
+      }
     },
     discordUserForAccount: (accountId) => byAccount.get(accountId),
     async countLinks() {
@@ -37,25 +44,10 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
     async saveTokens(id, set) {
       await tokens.set(id, cipher.seal(JSON.stringify(set)));
     },
-    async issueLinkToken(token, discordUserId, guildId) {
-      await linkTokens.set(token, { discordUserId, guildId }, TEN_MINUTES);
-    },
-    async consumeLinkToken(token) {
-      const record = await linkTokens.get(token);
-      // The claim makes "use once" hold even when two browsers open the link at the same moment.
-      if (!record || !(await store.claims.claim('link-token', token, record.discordUserId))) return undefined;
-      await linkTokens.delete(token);
-      return record;
-    },
-    async saveState(state, record) {
-      await states.set(state, record, TEN_MINUTES);
-    },
-    async consumeState(state) {
-      const record = await states.get(state);
-      if (!record || !(await store.claims.claim('oauth-state', state, record.discordUserId))) return undefined;
-      await states.delete(state);
-      return record;
-    },
+    issueLinkToken: (token, discordUserId, guildId, expiresAt) => linkTokens.put(token, { discordUserId, ...(guildId ? { guildId } : {}) }, expiresAt),
+    consumeLinkToken: (token, now) => linkTokens.take(token, now),
+    saveState: (state, record, expiresAt) => states.put(state, record, expiresAt),
+    consumeState: (state, now) => states.take(state, now),
     async recentLinkRequests(discordUserId, now, windowMs) {
       const kept = ((await linkRequests.get(discordUserId)) ?? []).filter((t) => t > now - windowMs);
       await linkRequests.set(discordUserId, [...kept, now], windowMs);
@@ -65,12 +57,20 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
       const deleted: string[] = [];
       const link = await links.get(discordUserId);
       if (link) {
-        await byAccount.delete(link.spotifyAccountId);
+        if ((await byAccount.get(link.spotifyAccountId)) === discordUserId) await byAccount.delete(link.spotifyAccountId);
         await links.delete(discordUserId);
         deleted.push('your Spotify link');
       }
       if (await tokens.delete(discordUserId)) deleted.push('your Spotify access tokens');
-      await linkRequests.delete(discordUserId);
+      return deleted;
+    },
+    async deletePending(discordUserId) {
+      // A link the member asked for before unlinking must not quietly link them again afterwards.
+      const unused = (await linkTokens.deleteFor(discordUserId)) + (await states.deleteFor(discordUserId));
+      const requests = await linkRequests.delete(discordUserId);
+      const deleted: string[] = [];
+      if (unused) deleted.push(`${unused} unused /link link${unused === 1 ? '' : 's'}`);
+      if (requests) deleted.push('the times you ran /link');
       return deleted;
     },
   };
