@@ -14,3 +14,4 @@ export {
   startSplitJob, nextSplitStep, startStep, finishStep, splitProgress,
   type SplitJobState, type SplitTarget, type SplitStep, type SplitStepResult,
 } from './splitJob.js';
+export { startOrderJob, nextOrderStep, startOrderStep, finishOrderStep, orderProgress, replaceWriteCount, type OrderJobState, type OrderStep, type OrderWriteStep, type OrderReplaceStep, type OrderAppendStep, type OrderVerifyStep, type OrderStepResult } from './orderJob.js';
