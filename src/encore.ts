@@ -76,6 +76,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     });
     const charts = createChartRenderer();
     steps.push({ name: 'chart workers', run: () => charts.close() });
+    if (charts.backendReason) log.info({ renderer: charts.backend, reason: charts.backendReason }, `charts render with ${charts.backend}`);
     let client: Client | undefined;
     /** A DM with a fresh one-time link, for a link that ended or is about to. */
     const sendRelink = async (discordUserId: string, url: string, text: string) => {
@@ -125,7 +126,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
         });
       },
     });
-    const app = createHttpApp({ log, store, routers: [linking, metrics], info: () => ({ discord: { ready: client?.isReady() ?? false } }) });
+    const app = createHttpApp({ log, store, routers: [linking, metrics], info: () => ({ discord: { ready: client?.isReady() ?? false }, charts: { renderer: charts.backend } }) });
     const http = await listen(app, config.PORT, host);
     steps.push({ name: 'http', run: () => http.close(5_000) });
     log.info({ port: http.port }, 'http listening');

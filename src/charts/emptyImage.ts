@@ -1,12 +1,10 @@
-import { createCanvas } from 'canvas';
-import { registerChartFonts } from './fonts.js';
-import { encodePng } from './renderCore.js';
+import { chartBackend, type ChartBackendName } from './backend.js';
 import { CHART_HEIGHT, CHART_WIDTH, colours, FONT_FAMILY, PIXEL_RATIO } from './theme.js';
 
 /** A calm card that says why there is no chart, in the same size and colours as a chart. */
-export async function renderEmptyChart(title: string, message: string): Promise<Buffer> {
-  registerChartFonts();
-  const canvas = createCanvas(CHART_WIDTH * PIXEL_RATIO, CHART_HEIGHT * PIXEL_RATIO);
+export async function renderEmptyChart(title: string, message: string, backendName?: ChartBackendName): Promise<Buffer> {
+  const backend = chartBackend(backendName);
+  const canvas = backend.createCanvas(CHART_WIDTH * PIXEL_RATIO, CHART_HEIGHT * PIXEL_RATIO);
   const ctx = canvas.getContext('2d');
   ctx.scale(PIXEL_RATIO, PIXEL_RATIO);
   ctx.fillStyle = colours.background;
@@ -25,7 +23,7 @@ export async function renderEmptyChart(title: string, message: string): Promise<
   ctx.font = `14px "${FONT_FAMILY}"`;
   ctx.textAlign = 'center';
   wrap(message, 520).forEach((line, i) => ctx.fillText(line, CHART_WIDTH / 2, 300 + i * 20));
-  return encodePng(canvas);
+  return backend.encodePng(canvas);
 }
 
 function wrap(text: string, width: number): string[] {

@@ -1,6 +1,6 @@
 export * from './builders.js';
 export { renderEmptyChart } from './emptyImage.js';
-export { registerChartFonts } from './fonts.js';
+export { chartBackend, detectChartBackend, type ChartBackendName } from './backend.js';
 export { createChartRenderer, type ChartRenderer } from './renderer.js';
 export type { RenderJob } from './renderCore.js';
 export { CHART_KINDS, type ChartKind, type ClockCell, type MixPoint, type RankedRow } from './specs.js';

@@ -1,7 +1,6 @@
-import { Canvas } from 'canvas';
 import { parse, View, type Runtime } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { registerChartFonts } from './fonts.js';
+import { chartBackend, type ChartBackend, type ChartBackendName } from './backend.js';
 import { specs, type ChartKind, type ChartRows } from './specs.js';
 import { PIXEL_RATIO } from './theme.js';
 
@@ -21,9 +20,11 @@ export interface RenderJob {
 export class CachedChartRenderer {
   private readonly views = new Map<ChartKind, View>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly backend: ChartBackend;
 
-  constructor() {
-    registerChartFonts();
+  /** `backend` must be the canvas vega loaded in this thread (see renderWorker.bootstrap.mjs). */
+  constructor(backend?: ChartBackendName) {
+    this.backend = chartBackend(backend);
   }
 
   render(job: RenderJob): Promise<Buffer> {
@@ -40,8 +41,7 @@ export class CachedChartRenderer {
     // as a fresh one would, so the same data always gives the same picture.
     view.resize();
     await view.runAsync();
-    const canvas = (await view.toCanvas(PIXEL_RATIO)) as unknown as Canvas;
-    return encodePng(canvas);
+    return this.backend.encodePng(drawnBy(this.backend, await view.toCanvas(PIXEL_RATIO)));
   }
 
   private viewFor(kind: ChartKind): View {
@@ -66,28 +66,20 @@ export function compileKind(kind: ChartKind): Runtime {
   return parse(vega);
 }
 
-/**
- * PNG encoding through canvas's asynchronous (libuv thread pool) path. Charts are large flat
- * areas: libpng's adaptive row filters cost ~4× the time for ~10 % smaller files, so rows go
- * unfiltered at zlib level 3 (bench/charts.bench.ts; ~60 KB per chart).
- */
-export function encodePng(canvas: Canvas): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    canvas.toBuffer((error, buffer) => (error ? reject(error) : resolve(buffer)), 'image/png', {
-      compressionLevel: 3,
-      filters: Canvas.PNG_FILTER_NONE,
-    });
-  });
+/** The canvas vega drew into, checked to be the backend's: fonts are registered per backend. */
+function drawnBy(backend: ChartBackend, canvas: unknown) {
+  if (!canvas) throw new Error(`vega found no canvas to draw with (this thread expects ${backend.name})`);
+  if (!backend.owns(canvas)) throw new Error(`vega drew with another canvas than ${backend.name}: load the chart code through renderWorker.bootstrap.mjs`);
+  return canvas as Parameters<ChartBackend['encodePng']>[0];
 }
 
 /** The naive pipeline (compile + parse + render + encode per chart), kept for the bench. */
-export async function renderNaively(job: RenderJob): Promise<Buffer> {
-  registerChartFonts();
+export async function renderNaively(job: RenderJob, backendName?: ChartBackendName): Promise<Buffer> {
+  const backend = chartBackend(backendName);
   const view = new View(compileKind(job.kind), { renderer: 'none' });
   view.data('table', job.rows as object[]).signal('chartTitle', job.title).signal('chartSubtitle', job.subtitle ?? '');
   await view.runAsync();
-  const canvas = (await view.toCanvas(PIXEL_RATIO)) as unknown as Canvas;
-  const png = canvas.toBuffer('image/png');
+  const png = await backend.encodePng(drawnBy(backend, await view.toCanvas(PIXEL_RATIO)));
   view.finalize();
   return png;
 }

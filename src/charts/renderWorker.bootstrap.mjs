@@ -1,6 +1,11 @@
 // Worker threads don't inherit tsx's loader on Node 20: register it here, then load the
-// TypeScript worker. (With a build step this file would point at the compiled .js instead.)
+// TypeScript worker (or, for the bench, workerData.entry). With a build step this file would
+// point at the compiled .js instead.
+import { register as registerHooks } from 'node:module';
+import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./renderWorker.ts');
+// vega loads `canvas` itself; where this worker draws with @napi-rs/canvas, vega must get that.
+if (workerData?.backend === '@napi-rs/canvas') registerHooks('./skiaAsCanvas.hooks.mjs', import.meta.url);
+await import(workerData?.entry ?? './renderWorker.ts');

@@ -1,8 +1,9 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ChartBackendName } from './backend.js';
 import { CachedChartRenderer, type RenderJob } from './renderCore.js';
 
 // Each worker keeps its own compiled views; the main thread only posts data and receives PNG bytes.
-const renderer = new CachedChartRenderer();
+const renderer = new CachedChartRenderer((workerData as { backend?: ChartBackendName } | undefined)?.backend);
 
 parentPort?.on('message', async ({ id, job }: { id: number; job: RenderJob }) => {
   try {

@@ -1,9 +1,14 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { detectChartBackend, type ChartBackendName } from './backend.js';
 import { CHART_KINDS } from './specs.js';
 import type { RenderJob } from './renderCore.js';
 
 export interface ChartRenderer {
+  /** The canvas package drawing the charts: `canvas` where it loads, else `@napi-rs/canvas`. */
+  backend: ChartBackendName;
+  /** Why `canvas` is not the one, when it is not. */
+  backendReason?: string;
   render(job: RenderJob): Promise<Buffer>;
   /** Compiles every kind in every worker, so the first real chart is already warm. */
   warm(): Promise<void>;
@@ -24,14 +29,16 @@ interface Slot {
  * on the main thread twenty charts at once would stall gateway heartbeats and interaction
  * deadlines, so the main thread only posts data and receives PNG bytes.
  */
-export function createChartRenderer(options: { workers?: number } = {}): ChartRenderer {
+export function createChartRenderer(options: { workers?: number; backend?: ChartBackendName } = {}): ChartRenderer {
+  const detected = detectChartBackend();
+  const backend = options.backend ?? detected.name;
   const size = options.workers ?? Math.max(1, Math.min(2, os.availableParallelism() - 1 || 1));
   const workerUrl = new URL('./renderWorker.bootstrap.mjs', import.meta.url);
   let nextId = 0;
   let closed = false;
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl), pending: new Map() };
+    const slot: Slot = { worker: new Worker(workerUrl, { workerData: { backend } }), pending: new Map() };
     slot.worker.on('message', (message: { id: number; png?: ArrayBuffer; error?: string }) => {
       const waiter = slot.pending.get(message.id);
       if (!waiter) return;
@@ -63,6 +70,8 @@ export function createChartRenderer(options: { workers?: number } = {}): ChartRe
     });
 
   return {
+    backend,
+    ...(backend === detected.name && detected.reason ? { backendReason: detected.reason } : {}),
     render(job) {
       if (closed) return Promise.reject(new Error('chart renderer is closed'));
       const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createCanvas, loadImage } from 'canvas';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createChartRenderer,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadImage } from 'canvas';
+import { loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBotHarness, type BotHarness } from '../support/botHarness.js';
 

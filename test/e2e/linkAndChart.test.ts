@@ -1,4 +1,4 @@
-import { loadImage } from 'canvas';
+import { loadImage } from '@napi-rs/canvas';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
