@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { encodeRgbaPng } from './png.js';
 import { FONT_FAMILY } from './theme.js';
 
 /**
@@ -110,7 +111,6 @@ function skiaBackend(): ChartBackend {
     name: '@napi-rs/canvas',
     createCanvas: (width, height) => skia.createCanvas(width, height) as unknown as ChartCanvas,
     owns: (c) => c instanceof skia.Canvas,
-    // encode() runs on the libuv thread pool, like canvas's callback form.
-    encodePng: (c) => (c as unknown as import('@napi-rs/canvas').Canvas).encode('png'),
+    encodePng: (c) => encodeRgbaPng(c.getContext('2d').getImageData(0, 0, c.width, c.height).data, c.width, c.height),
   };
 }

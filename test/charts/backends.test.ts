@@ -109,7 +109,7 @@ describe('@napi-rs/canvas, the renderer for machines where canvas does not insta
 });
 
 describe('canvas and @napi-rs/canvas draw the same charts', () => {
-  it.each(everyKind)('%s: the two PNGs are within the tolerance', async (_name, result, context) => {
+  it.for(everyKind)('%s: the two PNGs are within the tolerance', async ([, result], context) => {
     if (!native) return context.skip(notHere);
     const d = await difference(await native.render(job(result)), await skia.render(job(result)));
     expect(d.meanChannel).toBeLessThanOrEqual(TOLERANCE.meanChannel);
@@ -128,7 +128,7 @@ describe('canvas and @napi-rs/canvas draw the same charts', () => {
     ['one genre renamed', (shares) => shares.map((s, i) => (i === 2 ? { ...s, genre: 'Genre X' } : s))],
     ['one bar 5 % shorter', (shares) => shares.map((s, i) => (i === 2 ? { ...s, share: s.share * 0.95 } : s))],
   ];
-  it.each(controls)('the tolerance still tells charts apart: %s falls outside it', async (_name, change, context) => {
+  it.for(controls)('the tolerance still tells charts apart: %s falls outside it', async ([, change], context) => {
     if (!native) return context.skip(notHere);
     const a = await native.render(job(topGenresChart(genreShares(), { title: 'Your top genres' })));
     const b = await skia.render(job(topGenresChart(change(genreShares()), { title: 'Your top genres' })));
