@@ -34,21 +34,35 @@ interface TokenResponse {
   scope?: string;
 }
 
+/**
+ * How long a token request may take, answer included. A person is waiting on it (the callback
+ * page, or a command whose access token needed refreshing), and Spotify's token endpoint answers
+ * in well under a second when it works: after this, the member is better told to try again.
+ */
+export const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
+
 /** Authorization code flow with PKCE against Spotify's accounts service. */
-export function createOAuthClient(options: { accountsUrl: string; clientId: string; clientSecret: string; fetch: typeof fetch; now: () => number }): OAuthClient {
+export function createOAuthClient(options: { accountsUrl: string; clientId: string; clientSecret: string; fetch: typeof fetch; now: () => number; timeoutMs?: number }): OAuthClient {
   const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
+  const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS;
   const tokenRequest = async (form: Record<string, string>): Promise<TokenResponse> => {
     let res: Response;
+    let body: Partial<TokenResponse> & { error?: string };
     try {
+      // The signal covers reading the body too: a server that sends headers and then stalls times out as well.
       res = await options.fetch(`${options.accountsUrl}/api/token`, {
         method: 'POST',
         headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(form),
+        signal: AbortSignal.timeout(timeoutMs),
       });
+      body = (await res.json().catch((error: unknown) => {
+        if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw error;
+        return {};
+      })) as typeof body;
     } catch {
       throw new SpotifyUnavailableError();
     }
-    const body = (await res.json().catch(() => ({}))) as Partial<TokenResponse> & { error?: string };
     // A dead refresh token or a bad code: never retried, the member has to link again.
     if (res.status === 400 && body.error === 'invalid_grant') throw new RelinkNeededError();
     if (res.status >= 500) throw new SpotifyUnavailableError(res.status);

@@ -17,7 +17,17 @@ export interface TransportDeps {
   budget: RequestBudget;
   metrics: GatewayMetrics;
   log: Logger;
+  /** Overrides REQUEST_TIMEOUT_MS (tests use a hanging server and a short timeout). */
+  requestTimeoutMs?: Partial<Record<Priority, number>>;
 }
+
+/**
+ * How long one API request may take, answer included, counted from when the pacer lets it go.
+ * A member waits on interactive requests, so they give up soon and the member hears "try again";
+ * background and warming work (sorts, genre warm-up) can afford a slow Spotify. A timed-out
+ * request is a network error: idempotent ones are retried, writes are not.
+ */
+export const REQUEST_TIMEOUT_MS: Readonly<Record<Priority, number>> = { interactive: 8_000, background: 30_000, warming: 30_000 };
 
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -52,6 +62,7 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
   const endpoint = endpointTemplate(request.method, request.path);
   const idempotent = retryPolicy.idempotentMethods.includes(request.method);
   const maxWait = request.priority === 'interactive' ? retryPolicy.maxInteractiveWaitMs : retryPolicy.maxBackgroundWaitMs;
+  const timeoutMs = deps.requestTimeoutMs?.[request.priority] ?? REQUEST_TIMEOUT_MS[request.priority];
 
   for (let attempt = 0; ; attempt++) {
     try {
@@ -71,6 +82,7 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
           method: request.method,
           headers: { authorization: `Bearer ${request.accessToken}`, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal: AbortSignal.timeout(timeoutMs),
         }),
       );
     } catch (error) {
