@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder, type ChatInputCommandInteraction, type User } from 'discord.js';
 import { startLink } from '../src/app/accounts/linking.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
@@ -7,9 +7,12 @@ import { brandEmbed } from '../src/discord/replies.js';
 export const data = new SlashCommandBuilder().setName('link').setDescription('Link your Spotify account (I’ll DM you a private link)');
 export const defer = 'ephemeral';
 
+/** How the link's page names the member, so someone opening a forwarded link sees it isn't theirs. */
+const discordNameOf = (user: User) => (user.globalName && user.globalName !== user.username ? `${user.globalName} (@${user.username})` : `@${user.username}`);
+
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   if (!services.accounts || !services.sendDm) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
-  const { url, expiresAt } = await startLink(services.accounts.linking, interaction.user.id, interaction.guildId ?? undefined);
+  const { url, expiresAt } = await startLink(services.accounts.linking, interaction.user.id, interaction.guildId ?? undefined, discordNameOf(interaction.user));
   const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify'));
   const explain = `This link is just for you, works once and expires <t:${Math.floor(expiresAt / 1000)}:R>. Spotify will ask you to approve Encore.`;
   const dm = await services.sendDm(interaction.user.id, { embeds: [brandEmbed({ title: 'Link your Spotify account', description: explain })], components: [button] });

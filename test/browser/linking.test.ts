@@ -25,16 +25,21 @@ async function dmLinkFor(name: string) {
 }
 
 describe('linking in a real browser', () => {
-  it('goes from the DM link through Spotify’s consent page (Approve) to the success page', async () => {
+  it('goes from the DM link through the page naming the Discord account and Spotify’s consent page (Approve) to the success page', async () => {
     const { member, url } = await dmLinkFor('browser-alice');
     const page = await browser.newPage();
     await page.goto(url);
+    expect(await page.locator('body').textContent()).toContain('You are linking Spotify to Discord user @browser-alice');
+    expect(await page.locator('body').textContent()).toContain('Not you? Close this page');
+    await page.getByRole('button', { name: 'Continue to Spotify' }).click();
+    await page.waitForURL(/\/authorize\?/);
     expect(await page.title()).toContain('Authorize');
     await page.selectOption('select[name=user]', 'dave');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(/\/callback\?/);
     expect(await page.locator('h1').textContent()).toBe('Linked as Dave');
     expect(await page.locator('body').textContent()).toContain('You can close this tab and go back to Discord');
+    expect(await page.locator('body').textContent()).toContain('Discord user @browser-alice');
     expect(JSON.stringify(h.dmsOf(member).at(-1)!.embeds)).toContain('Linked as Dave');
     await page.close();
   });
@@ -43,12 +48,32 @@ describe('linking in a real browser', () => {
     const { url } = await dmLinkFor('browser-bob');
     const page = await browser.newPage();
     await page.goto(url);
+    await page.getByRole('button', { name: 'Continue to Spotify' }).click();
     await page.getByRole('button', { name: 'Deny' }).click();
     await page.waitForURL(/\/callback\?/);
     expect(await page.locator('h1').textContent()).toBe('Linking cancelled');
     const again = await page.goto(url);
     expect(again?.status()).toBe(410);
     expect(await page.locator('h1').textContent()).toBe('This link has expired');
+    await page.close();
+  });
+
+  it('a forwarded link, opened and closed by someone else, links nothing and still works for its owner', async () => {
+    const { member, url } = await dmLinkFor('browser-carol');
+    const stranger = await browser.newContext();
+    const theirs = await stranger.newPage();
+    await theirs.goto(url);
+    expect(await theirs.locator('body').textContent()).toContain('Discord user @browser-carol');
+    await stranger.close(); // "not you? close this page"
+
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Continue to Spotify' }).click();
+    await page.selectOption('select[name=user]', 'carol');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/callback\?/);
+    expect(await page.locator('h1').textContent()).toMatch(/^Linked as /);
+    expect(JSON.stringify(h.dmsOf(member).at(-1)!.embeds)).toContain('Linked as');
     await page.close();
   });
 });

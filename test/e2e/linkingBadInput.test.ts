@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { followLinkPage } from '../support/linkPage.js';
 
 let h: EncoreHarness;
 beforeAll(async () => {
@@ -30,8 +31,7 @@ describe('hostile or broken callbacks change nothing and say what to do', () => 
     const member = h.member(name);
     await h.invoke('/link', {}, member);
     const url = (h.dmsOf(member).at(-1)!.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
-    const start = await fetch(url, { redirect: 'manual' });
-    const authorize = new URL(start.headers.get('location')!);
+    const authorize = new URL((await followLinkPage(url)).authorizeUrl!);
     return { member, authorize, state: authorize.searchParams.get('state')! };
   }
 
@@ -74,5 +74,14 @@ describe('hostile or broken callbacks change nothing and say what to do', () => 
     for (let i = 0; i < 3; i++) expect(JSON.stringify((await h.invoke('/link', {}, eager)).final!.embeds)).toContain('sent you a DM');
     const fourth = await h.invoke('/link', {}, eager);
     expect(JSON.stringify(fourth.final!.embeds)).toContain('asked for several links already');
+  });
+
+  it('rate-limits /link per member even when ten arrive at once', async () => {
+    const hasty = h.member('hasty');
+    const seen = await Promise.all(Array.from({ length: 10 }, () => h.invoke('/link', {}, hasty)));
+    const sent = seen.filter((s) => JSON.stringify(s.final!.embeds).includes('sent you a DM'));
+    const refused = seen.filter((s) => JSON.stringify(s.final!.embeds).includes('asked for several links already'));
+    expect([sent.length, refused.length]).toEqual([3, 7]);
+    expect(h.dmsOf(hasty).filter((m) => JSON.stringify(m.components).includes('/link/'))).toHaveLength(3);
   });
 });

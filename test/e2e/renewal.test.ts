@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { followLinkPage } from '../support/linkPage.js';
 
 const DAY = 24 * 3_600_000;
 let h: EncoreHarness;
@@ -43,8 +44,9 @@ describe('the six-month end of a Spotify link', () => {
     expect((await h.invoke('/profile', {}, member)).final!.embeds[0]).toMatchObject({ title: 'Linked as Bob Marley Fan' });
     expect(text((await h.invoke('/profile', {}, member)).final)).toContain('Expired — run /link to link again');
 
-    const start = await fetch(linkUrl(relinkDm), { redirect: 'manual' });
-    const callback = await h.spotify.consent({ authorizeUrl: start.headers.get('location')!, userId: 'bob' });
+    const opened = await fetch(linkUrl(relinkDm));
+    expect(await opened.text()).toContain('Discord user @renew-bob'); // the relink DM's link names its member too
+    const callback = await h.spotify.consent({ authorizeUrl: (await followLinkPage(linkUrl(relinkDm))).authorizeUrl!, userId: 'bob' });
     expect((await fetch(callback)).status).toBe(200);
     expect(text((await h.invoke('/profile', {}, member)).final)).toContain('Working');
     const chart = await h.invoke('/chart', { kind: 'top-artists' }, member);

@@ -107,14 +107,14 @@ describe('links', () => {
   it('deleting pending links removes the member’s unused link tokens, states and /link times only', async () => {
     const [member, other] = [aMemberId(), aMemberId()];
     const now = Date.now();
-    await repo().recentLinkRequests(member, now, TEN_MINUTES);
+    await repo().admitLinkRequest(member, now, TEN_MINUTES, 1);
     await repo().issueLinkToken('pending-1', member, undefined, now + TEN_MINUTES);
     await repo().saveState('pending-state', { discordUserId: member, verifier: 'v' }, now + TEN_MINUTES);
     await repo().issueLinkToken('pending-other', other, undefined, now + TEN_MINUTES);
     expect(await repo().deletePending(member)).toEqual(['2 unused /link links', 'the times you ran /link']);
     expect(await repo().consumeLinkToken('pending-1', now)).toBeUndefined();
     expect(await repo().consumeState('pending-state', now)).toBeUndefined();
-    expect(await repo().recentLinkRequests(member, now, TEN_MINUTES)).toBe(0);
+    expect(await repo().admitLinkRequest(member, now, TEN_MINUTES, 1)).toEqual({ admitted: true });
     expect(await repo().consumeLinkToken('pending-other', now)).toMatchObject({ discordUserId: other });
   });
 });

@@ -42,10 +42,12 @@ export interface HarnessOptions {
   commandsDir?: string;
   /** Starts the bot some other way (the whole of Encore); gets the emulator and the settle hooks. */
   startBot?: (emulator: DiscordEmulator, hooks: RouterHooks, log: Logger) => Promise<{ discord: RunningDiscord; close(): Promise<void> }>;
+  /** Discord's clock (the 3-second deadline, token lifetimes); a test moves it to play slowness. */
+  discordNow?: () => number;
 }
 
 export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
-  const emulator = await startDiscordEmulator();
+  const emulator = await startDiscordEmulator({ now: options.discordNow });
   const guild = emulator.addGuild('Encore test server', ['general', 'digest']);
   const defaultMember = emulator.addMember(guild, 'alice');
   const log = captureLogger('debug');

@@ -5,12 +5,13 @@ import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions
 import type { EUser } from '../emulators/discord/index.js';
 import { startBotHarness, type BotHarness } from './botHarness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { followLinkPage } from './linkPage.js';
 
 export interface EncoreHarness extends BotHarness {
   encore: Encore;
   spotify: SpotifyEmulator;
   config: Config;
-  /** Links a member the way a person does: /link, the DM's link, Spotify's consent, the callback page. */
+  /** Links a member the way a person does: /link, the DM's link, its Continue button, Spotify's consent, the callback page. */
   link(member: EUser, spotifyUser: string, options?: { approve?: boolean }): Promise<{ status: number; html: string }>;
 }
 
@@ -18,12 +19,13 @@ export interface EncoreHarness extends BotHarness {
 /** Spotify limits for tests: no pacing delay, a budget that never runs out unless a test sets one. */
 export const TEST_SPOTIFY_LIMITS = { concurrency: 8, perSecond: 10_000, dailyBudget: 1_000_000 };
 
-export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOptions; config?: Partial<Config>; spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number } } = {}): Promise<EncoreHarness> {
+export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOptions; config?: Partial<Config>; spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number }; discordNow?: () => number } = {}): Promise<EncoreHarness> {
   const db: TestDatabase = await createTestDatabase();
   const spotify = await startSpotifyEmulator(options.spotify);
   let encore!: Encore;
   let config!: Config;
   const bot = await startBotHarness({
+    discordNow: options.discordNow,
     async startBot(emulator, hooks, log) {
       // PUBLIC_URL must name the port the bot listens on (links and the OAuth redirect use it).
       const port = await freePort();
@@ -69,9 +71,8 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
       const dm = bot.dmsOf(member)[before];
       const carrier = dm ?? seen.final!;
       const url = (carrier.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
-      const start = await fetch(url, { redirect: 'manual' });
-      const authorizeUrl = start.headers.get('location');
-      if (start.status !== 302 || !authorizeUrl) return { status: start.status, html: await start.text() };
+      const { status, html, authorizeUrl } = await followLinkPage(url);
+      if (!authorizeUrl) return { status, html };
       const callback = await spotify.consent({ authorizeUrl, userId: spotifyUser, approve: linkOptions.approve ?? true });
       const page = await fetch(callback);
       return { status: page.status, html: await page.text() };

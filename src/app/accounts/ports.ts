@@ -9,12 +9,22 @@ export interface LinkRecord {
   status: 'active' | 'dead';
   /** When the member was reminded to renew before the six-month end. */
   nudgedAt?: number;
+  /** The member's Discord name when they linked: relink links name the account they are for. */
+  discordName?: string;
+}
+/** Who a one-time link is for: the page behind it names the Discord account before anything happens. */
+export interface LinkTokenRecord {
+  discordUserId: string;
+  guildId?: string;
+  /** As Discord showed the member when they ran /link, e.g. "Alice (@alice)". */
+  discordName?: string;
 }
 export interface OAuthStateRecord {
   discordUserId: string;
   verifier: string;
   /** The server /link was run in: the "linked" DM asks about visibility there. */
   guildId?: string;
+  discordName?: string;
 }
 
 export interface AccountsRepository {
@@ -25,14 +35,20 @@ export interface AccountsRepository {
   listLinks(): Promise<LinkRecord[]>;
   loadTokens(discordUserId: string): Promise<TokenSet | undefined>;
   saveTokens(discordUserId: string, tokens: TokenSet): Promise<void>;
-  issueLinkToken(token: string, discordUserId: string, guildId: string | undefined, expiresAt: number): Promise<void>;
+  issueLinkToken(token: string, discordUserId: string, guildId: string | undefined, expiresAt: number, discordName?: string): Promise<void>;
+  /** Who a link token is for, without spending it: undefined when unknown, expired at `now` or already used. */
+  peekLinkToken(token: string, now: number): Promise<LinkTokenRecord | undefined>;
   /** Who a link token was for, once: undefined when unknown, expired at `now` or already used (atomic). */
-  consumeLinkToken(token: string, now: number): Promise<{ discordUserId: string; guildId?: string } | undefined>;
+  consumeLinkToken(token: string, now: number): Promise<LinkTokenRecord | undefined>;
   saveState(state: string, record: OAuthStateRecord, expiresAt: number): Promise<void>;
   /** The state's record, once: undefined when unknown, expired at `now` or already used (atomic). */
   consumeState(state: string, now: number): Promise<OAuthStateRecord | undefined>;
-  /** How many links the member asked for within the window (and records this one). */
-  recentLinkRequests(discordUserId: string, now: number, windowMs: number): Promise<number>;
+  /**
+   * Records a /link request if the member made fewer than `limit` within the window, atomically:
+   * requests arriving together are counted one after the other. A refused request is not recorded,
+   * so `retryAt` (when the oldest counted request leaves the window) does not move.
+   */
+  admitLinkRequest(discordUserId: string, now: number, windowMs: number, limit: number): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
   /** Deletes the member's link, its account index and tokens; says what was deleted. */
   deleteUser(discordUserId: string): Promise<string[]>;
   /** Deletes the member's unused link tokens, OAuth states and /link request times. */

@@ -1,23 +1,59 @@
-import type { CallbackResult } from '../../app/accounts/linking.js';
+import type { CallbackResult, LinkPreview } from '../../app/accounts/linking.js';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A small self-contained page in Discord's colours: no external assets, every value escaped. */
-export function page(title: string, message: string, tone: 'ok' | 'problem'): string {
-  const accent = tone === 'ok' ? '#57F287' : '#ED4245';
+/**
+ * A small self-contained page in Discord's colours: no external assets, every value escaped.
+ * `button` adds a form that POSTs to the page's own address (its URL is never written into the page).
+ */
+export function page(title: string, message: string, tone: 'ok' | 'problem' | 'ask', button?: string): string {
+  const accent = tone === 'ok' ? '#57F287' : tone === 'ask' ? '#5865F2' : '#ED4245';
+  const form = button ? `<form method="post"><button type="submit">${escape(button)}</button></form>` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Encore – ${escape(title)}</title><style>
 body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#313338;color:#F2F3F5;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 main{max-width:440px;margin:24px;padding:32px;background:#2B2D31;border-radius:12px;border-top:4px solid ${accent}}
 h1{font-size:22px;margin:0 0 12px}p{color:#DBDEE1;margin:0}.brand{color:#B5BAC1;font-size:13px;margin-top:24px}
-</style></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p><p class="brand">Encore · Spotify in Discord</p></main></body></html>`;
+button{margin-top:20px;font:inherit;font-weight:600;color:#fff;background:#5865F2;border:0;border-radius:6px;padding:10px 20px;cursor:pointer}
+</style></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p>${form}<p class="brand">Encore · Spotify in Discord</p></main></body></html>`;
+}
+
+/** How the page names the member: the name Discord showed when they ran /link, else their id. */
+const discordAccount = (who: { discordUserId: string; discordName?: string }) => `Discord user ${who.discordName ?? who.discordUserId}`;
+
+/**
+ * GET /link/:token: says whose Discord account Spotify will be linked to before anything happens,
+ * so whoever opens a forwarded link can see it isn't theirs. Only Continue (a POST) spends the link.
+ */
+export function linkConfirmPage(preview: LinkPreview): { status: number; html: string } {
+  if (preview.kind === 'invalid-link') return expiredLinkPage();
+  const message = `You are linking Spotify to ${discordAccount(preview)}. Not you? Close this page — nothing happens unless you continue. Spotify will then ask you to approve Encore.`;
+  return { status: 200, html: page('Link Spotify to Discord', message, 'ask', 'Continue to Spotify') };
+}
+
+export const expiredLinkPage = () => ({
+  status: 410,
+  html: page('This link has expired', 'Links from /link last ten minutes and work once. Run /link in Discord to get a fresh one.', 'problem'),
+});
+
+/**
+ * Any request that failed: a bad address (4xx) or a fault of ours (5xx, with the request id as a
+ * reference the operator finds in the log). Never the error itself: no message, stack or path.
+ */
+export function errorPage(status: number, reference: string): string {
+  if (status === 404) return page('Page not found', 'There is nothing at this address. Links from Encore come in a DM: run /link in Discord to get a fresh one.', 'problem');
+  if (status < 500) return page('That address isn’t right', 'The link looks damaged — perhaps it was cut short when copied. Run /link in Discord to get a fresh one.', 'problem');
+  return page('Something went wrong on our side', `Please try again in a minute. If it keeps happening, tell the person who runs Encore this reference: ${reference}`, 'problem');
 }
 
 /** What the member reads after Spotify sends them back: what happened and what to do. */
 export function callbackPage(result: CallbackResult): { status: number; html: string } {
   switch (result.kind) {
     case 'linked':
-      return { status: 200, html: page(`Linked as ${result.displayName}`, 'You can close this tab and go back to Discord. I’ve sent you a DM to choose what others may see.', 'ok') };
+      return {
+        status: 200,
+        html: page(`Linked as ${result.displayName}`, `Spotify is now linked to ${discordAccount(result)}. You can close this tab and go back to Discord. I’ve sent you a DM to choose what others may see.`, 'ok'),
+      };
     case 'denied':
       return { status: 200, html: page('Linking cancelled', 'You chose not to connect Spotify, so nothing was linked. Run /link in Discord if you change your mind.', 'problem') };
     case 'bad-state':

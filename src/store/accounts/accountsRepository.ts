@@ -1,6 +1,7 @@
-import type { AccountsRepository, LinkRecord, OAuthStateRecord } from '../../app/accounts/ports.js';
+import type { AccountsRepository, LinkRecord, LinkTokenRecord, OAuthStateRecord } from '../../app/accounts/ports.js';
 import type { TokenSet } from '../../core/tokens.js';
 import type { Store } from '../index.js';
+import { requestWindow } from './requestWindow.js';
 import { singleUseRecords } from './singleUse.js';
 import type { Sealed, TokenCipher } from './tokenCipher.js';
 
@@ -12,9 +13,10 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
   const links = store.namespace<LinkRecord>('links');
   const byAccount = store.namespace<string>('links-by-account');
   const tokens = store.namespace<Sealed>('tokens');
-  const linkTokens = singleUseRecords<{ discordUserId: string; guildId?: string }>(store, 'link-tokens');
+  const linkTokens = singleUseRecords<LinkTokenRecord>(store, 'link-tokens');
   const states = singleUseRecords<OAuthStateRecord>(store, 'oauth-states');
   const linkRequests = store.namespace<number[]>('link-requests');
+  const linkRequestWindow = requestWindow(store, 'link-requests');
   return {
     getLink: (id) => links.get(id),
     async saveLink(link) {
@@ -44,15 +46,13 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
     async saveTokens(id, set) {
       await tokens.set(id, cipher.seal(JSON.stringify(set)));
     },
-    issueLinkToken: (token, discordUserId, guildId, expiresAt) => linkTokens.put(token, { discordUserId, ...(guildId ? { guildId } : {}) }, expiresAt),
+    issueLinkToken: (token, discordUserId, guildId, expiresAt, discordName) =>
+      linkTokens.put(token, { discordUserId, ...(guildId ? { guildId } : {}), ...(discordName ? { discordName } : {}) }, expiresAt),
+    peekLinkToken: (token, now) => linkTokens.peek(token, now),
     consumeLinkToken: (token, now) => linkTokens.take(token, now),
     saveState: (state, record, expiresAt) => states.put(state, record, expiresAt),
     consumeState: (state, now) => states.take(state, now),
-    async recentLinkRequests(discordUserId, now, windowMs) {
-      const kept = ((await linkRequests.get(discordUserId)) ?? []).filter((t) => t > now - windowMs);
-      await linkRequests.set(discordUserId, [...kept, now], windowMs);
-      return kept.length;
-    },
+    admitLinkRequest: (discordUserId, now, windowMs, limit) => linkRequestWindow.admit(discordUserId, now, windowMs, limit),
     async deleteUser(discordUserId) {
       const deleted: string[] = [];
       const link = await links.get(discordUserId);
