@@ -1,11 +1,13 @@
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import { privacyOf, setVisibleIn, setWeeklyDm } from '../src/app/privacy/privacy.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { privacyMessage } from '../src/discord/privacyMessage.js';
+import { isPrivacyPanel, privacyMessage } from '../src/discord/privacyMessage.js';
 import type { Services } from '../src/discord/services.js';
 
 export const data = new SlashCommandBuilder().setName('privacy').setDescription('Choose whether others see your listening here, and your weekly DM');
+/** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
+export const defer = 'ephemeral';
 
 const repo = (services: Services) => {
   if (!services.privacy) throw new UserError('command.notConfigured', { what: 'privacy settings' });
@@ -15,14 +17,22 @@ const repo = (services: Services) => {
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const settings = await privacyOf(repo(services), interaction.user.id);
   const guild = interaction.guild ? { id: interaction.guild.id, name: interaction.guild.name } : undefined;
-  await interaction.reply({ ...privacyMessage(settings, guild), flags: MessageFlags.Ephemeral });
+  await interaction.editReply(privacyMessage(settings, guild));
 }
 
+/**
+ * A privacy button, on /privacy's reply or on the "Linked as …" DM: acknowledged first, then the
+ * choice is saved and the panel redrawn in place. Whatever else the message says (the DM's
+ * "Linked as" line and renew-by date) is kept.
+ */
 export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
   const [, what, a, b] = interaction.customId.split(':');
   const store = repo(services);
+  await interaction.deferUpdate();
   const guildId = what === 'visible' ? a : b;
   const settings = what === 'visible' ? await setVisibleIn(store, interaction.user.id, a!, b === 'on') : await setWeeklyDm(store, interaction.user.id, a === 'on');
   const guild = guildId ? { id: guildId, name: interaction.client.guilds.cache.get(guildId)?.name ?? 'this server' } : undefined;
-  await interaction.update(privacyMessage(settings, guild));
+  const panel = privacyMessage(settings, guild);
+  const others = interaction.message.embeds.filter((embed) => !isPrivacyPanel(embed)).map((embed) => embed.toJSON());
+  await interaction.editReply({ embeds: [...others, ...panel.embeds], components: panel.components });
 }

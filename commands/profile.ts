@@ -1,9 +1,11 @@
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { NotLinkedError, UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { brandEmbed } from '../src/discord/replies.js';
 
 export const data = new SlashCommandBuilder().setName('profile').setDescription('Your linked Spotify account and when the link needs renewing');
+/** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
+export const defer = 'ephemeral';
 
 const ts = (ms: number, style: 'D' | 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
@@ -11,7 +13,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
   const link = await services.accounts.profile(interaction.user.id);
   if (!link) throw new NotLinkedError();
-  await interaction.reply({
+  await interaction.editReply({
     embeds: [
       brandEmbed({
         title: `Linked as ${link.displayName}`,
@@ -23,6 +25,5 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
         ],
       }),
     ],
-    flags: MessageFlags.Ephemeral,
   });
 }

@@ -24,9 +24,11 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
   const [, action, owner] = interaction.customId.split(':');
   if (owner !== interaction.user.id) return void (await interaction.reply({ content: 'This button isn’t yours.', flags: MessageFlags.Ephemeral }));
   if (action === 'cancel') return void (await interaction.update({ embeds: [brandEmbed({ description: 'Nothing was deleted.' })], components: [] }));
+  // Erasing touches every kind of personal data: acknowledge first, Discord allows 3 seconds.
+  await interaction.deferUpdate();
   const { deleted } = await unlinkMember(personalDataOf(services), interaction.user.id);
   const description = deleted.length ? `Deleted: ${deleted.join(', ')}. Encore keeps nothing else about you.` : 'Encore had nothing stored about you.';
-  await interaction.update({ embeds: [brandEmbed({ title: 'Unlinked', description })], components: [] });
+  await interaction.editReply({ embeds: [brandEmbed({ title: 'Unlinked', description })], components: [] });
 }
 
 /**

@@ -2,6 +2,11 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import { isVisibleIn, type PrivacySettings } from '../app/privacy/privacy.js';
 import { brandEmbed } from './replies.js';
 
+const TITLE = 'What others can see';
+
+/** Whether an embed is the privacy panel, so a button press redraws it and keeps what is around it. */
+export const isPrivacyPanel = (embed: { title?: string | null }) => embed.title === TITLE;
+
 /**
  * The privacy controls: where the member is visible and whether they get a weekly DM, with one
  * button per choice. Buttons are routed to /privacy ("privacy:…") wherever the message is.
@@ -30,7 +35,7 @@ export function privacyMessage(settings: PrivacySettings, guild?: { id: string; 
       .setStyle(settings.weeklyDm ? ButtonStyle.Secondary : ButtonStyle.Success),
   );
   return {
-    embeds: [brandEmbed({ title: 'What others can see', description: lines.join('\n'), footer: 'Nothing about your listening is shown to anyone until you say yes. Change it any time with /privacy.' })],
+    embeds: [brandEmbed({ title: TITLE, description: lines.join('\n'), footer: 'Nothing about your listening is shown to anyone until you say yes. Change it any time with /privacy.' })],
     components: [row],
   };
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedMessage } from '../emulators/discord/index.js';
+import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
 
 let h: EncoreHarness;
+/** How far Discord's clock runs ahead of the real one: a slow database moves it (see slowDatabaseFor). */
+let discordAhead = 0;
 beforeAll(async () => {
-  h = await startEncoreHarness();
+  h = await startEncoreHarness({ discordNow: () => Date.now() + discordAhead });
 }, 60_000);
 afterAll(() => h?.close());
 
@@ -45,5 +47,81 @@ describe('privacy', () => {
     const done = await h.click(ask.final!, confirm.custom_id!, member);
     expect(text(done.final)).toContain('Deleted: your Spotify link, your Spotify access tokens, your privacy choices');
     expect(text((await h.invoke('/privacy', {}, member)).final)).toContain('🚫 you don’t appear');
+  });
+});
+
+describe('the "linked" DM', () => {
+  it('keeps its "Linked as" line and renew-by date when a privacy button is pressed', async () => {
+    const member = h.member('private-carol');
+    expect((await h.link(member, 'carol')).status).toBe(200);
+    const linkedDm = h.dmsOf(member).at(-1)!;
+    const renewBy = /remind you to renew before <t:\d+:D>/.exec(text(linkedDm))?.[0];
+    expect(renewBy).toBeDefined();
+    const shown = await h.click(linkedDm, buttons(linkedDm).find((b) => b.label === 'Show me in this server')!.custom_id!, member);
+    for (const kept of ['Linked as Carol', renewBy!, '✅ you appear']) expect(text(shown.final)).toContain(kept);
+    const weekly = await h.click(shown.final!, buttons(shown.final!).find((b) => b.label === 'Send me a weekly DM')!.custom_id!, member);
+    for (const kept of ['Linked as Carol', renewBy!, '✅ you appear', 'Personal weekly wrapped by DM: ✅ on']) expect(text(weekly.final)).toContain(kept);
+  });
+});
+
+/**
+ * Every query about the member takes 3.5 s on Discord's clock, as on a database that is struggling:
+ * a command that reads before it acknowledges answers after Discord's 3-second deadline.
+ */
+function slowDatabaseFor(member: EUser): () => void {
+  const pool = h.encore.store.pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  (pool as { query: unknown }).query = (...args: unknown[]) => {
+    if (JSON.stringify(args[1] ?? []).includes(member.id)) discordAhead += 3_500;
+    return query(...args);
+  };
+  return () => void ((pool as { query: unknown }).query = query);
+}
+
+describe('with a slow database, Discord is acknowledged first', () => {
+  /** Runs `act` while every query about the member takes 3.5 s; checks the database really was slow for it. */
+  async function slowly<T>(member: EUser, act: () => Promise<T>): Promise<T> {
+    const restore = slowDatabaseFor(member);
+    try {
+      const result = await act();
+      expect(discordAhead).toBeGreaterThan(3_000);
+      return result;
+    } finally {
+      restore();
+      discordAhead = 0;
+    }
+  }
+  let member: EUser;
+  beforeAll(async () => {
+    member = h.member('private-dave');
+    expect((await h.link(member, 'dave')).status).toBe(200);
+  });
+
+  it('/privacy', async () => {
+    const settings = await slowly(member, () => h.invoke('/privacy', {}, member));
+    expect(settings.rejected).toEqual([]);
+    expect(text(settings.final)).toContain('🚫 you don’t appear');
+  });
+
+  it('a /privacy button', async () => {
+    const settings = await h.invoke('/privacy', {}, member);
+    const show = buttons(settings.final!).find((b) => b.label === 'Show me in this server')!;
+    const shown = await slowly(member, () => h.click(settings.final!, show.custom_id!, member));
+    expect(shown.rejected).toEqual([]);
+    expect(text(shown.final)).toContain('✅ you appear');
+  });
+
+  it('/profile', async () => {
+    const profile = await slowly(member, () => h.invoke('/profile', {}, member));
+    expect(profile.rejected).toEqual([]);
+    expect(text(profile.final)).toContain('Linked as');
+  });
+
+  it('the /unlink button', async () => {
+    const ask = await h.invoke('/unlink', {}, member);
+    const confirm = buttons(ask.final!).find((b) => b.custom_id?.startsWith('unlink:confirm'))!;
+    const done = await slowly(member, () => h.click(ask.final!, confirm.custom_id!, member));
+    expect(done.rejected).toEqual([]);
+    expect(text(done.final)).toContain('Deleted: your Spotify link');
   });
 });
