@@ -1,12 +1,16 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
-import { orderPlaylist, previewSplit, runSplitJob, type SplitPreview } from '../src/app/sort/index.js';
+import { cancelSort, isPreview, orderPlaylist, previewSplit, type SplitPreview } from '../src/app/sort/index.js';
 import { isEmptyChart, sortPreviewChart } from '../src/charts/index.js';
 import { UserError } from '../src/core/errors.js';
 import type { GenreMode } from '../src/core/genres/index.js';
 import type { OrderBy } from '../src/core/sort/index.js';
 import type { CommandContext } from '../src/discord/command.js';
+import { decodeComponentId } from '../src/discord/customId.js';
+import { replyRefOf } from '../src/discord/interactionReply.js';
+import { cancelAnswerMessage, notStartableMessage, notYourButtonMessage, sortButtonId, splitOutcomeMessage, splitProgressMessage } from '../src/discord/messages/sortMessages.js';
 import { brandEmbed, pngAttachment, progressReporter } from '../src/discord/replies.js';
 import type { Services, SortService } from '../src/discord/services.js';
+import { MessageFlags } from 'discord.js';
 
 export const data = new SlashCommandBuilder()
   .setName('sort')
@@ -62,10 +66,10 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     { spotify, jobs: sort.jobs, onProgress: (p) => progress.update(p.done, p.total, p.phase === 'reading' ? `Reading tracks: ${p.done} / ${p.total}` : `Finding genres: ${p.done} / ${p.total} artists`) },
   );
   await progress.flush();
-  await interaction.editReply(await previewMessage(preview, services));
+  await interaction.editReply(await previewMessage(preview, services, interaction.user.id));
 }
 
-async function previewMessage(preview: SplitPreview, services: Services) {
+async function previewMessage(preview: SplitPreview, services: Services, ownerId: string) {
   const { analysis, playlist } = preview;
   const c = analysis.counts;
   const chart = sortPreviewChart(
@@ -88,35 +92,48 @@ async function previewMessage(preview: SplitPreview, services: Services) {
     image: files.length ? 'sort-preview.png' : undefined,
   });
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`sort:confirm:${preview.jobId}`).setLabel(`Create ${analysis.playlists.length} playlists`).setStyle(ButtonStyle.Success),
-    new ButtonBuilder().setCustomId(`sort:cancel:${preview.jobId}`).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder().setCustomId(sortButtonId('confirm', preview.jobId, ownerId)).setLabel(`Create ${analysis.playlists.length} playlists`).setStyle(ButtonStyle.Success),
+    new ButtonBuilder().setCustomId(sortButtonId('cancel', preview.jobId, ownerId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
   );
   return { embeds: [embed], files, components: [row] };
 }
 
+/** Edits at most every 1.5 s so a long sort shows it is alive without tripping Discord's rate limits. */
+const PROGRESS_EDIT_MS = 1_500;
+
 export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
   const sort = sortService(services);
-  const [, action, jobId = ''] = interaction.customId.split(':');
+  const id = decodeComponentId(interaction.customId);
+  const [jobId = '', ownerId = interaction.user.id] = id?.fields ?? [];
+  // Only the member who ran /sort may press its buttons; anyone else is told so, and the message stays.
+  if (ownerId !== interaction.user.id) return void (await interaction.reply({ ...notYourButtonMessage(ownerId), flags: MessageFlags.Ephemeral }));
   await interaction.deferUpdate(); // acknowledge within Discord's 3 s before touching the database
+
+  if (id?.action === 'cancel' || id?.action === 'stop') {
+    const answer = await cancelSort(sort.jobs, jobId, interaction.user.id);
+    // While a run is under way its own message reports the end; this click only gets a private note.
+    if (answer.kind === 'stopping') return void (await interaction.followUp({ ...cancelAnswerMessage('stopping'), flags: MessageFlags.Ephemeral }));
+    return void (await interaction.editReply({ ...cancelAnswerMessage(answer.kind, 'written' in answer ? answer.written : []), files: [] }));
+  }
+  if (id?.action !== 'confirm') return;
   const job = await sort.jobs.get(jobId);
   if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
-  if (action === 'cancel') {
-    await sort.jobs.save({ ...job, status: 'cancelled' });
-    return void (await interaction.editReply({ embeds: [brandEmbed({ description: 'Cancelled — nothing was written.' })], components: [], files: [] }));
-  }
-  if (job.status !== 'previewed') return void (await interaction.editReply({ components: [] }));
-  await interaction.editReply({ embeds: [brandEmbed({ title: 'Creating your playlists…' })], components: [], files: [] });
-  const progress = progressReporter(interaction, 'Creating your playlists');
-  const outcome = await runSplitJob(job, {
-    spotify: await sort.forMember(interaction.user.id),
-    jobs: sort.jobs,
-    onProgress: (p) => progress.update(p.tracksAdded, p.tracks, `Playlists: ${p.playlistsCreated} / ${p.playlists} · tracks added: ${p.tracksAdded} / ${p.tracks}`),
+  if (!isPreview(job)) return void (await interaction.followUp({ ...notStartableMessage(job.status), flags: MessageFlags.Ephemeral }));
+
+  let lastEdit = 0;
+  let edits: Promise<unknown> = Promise.resolve();
+  const show = (message: Parameters<typeof interaction.editReply>[0]) => (edits = edits.then(() => interaction.editReply(message).catch(() => undefined)));
+  const outcome = await sort.run(job, isPreview, {
+    priority: 'interactive',
+    reply: replyRefOf(interaction),
+    onProgress(progress) {
+      if (Date.now() - lastEdit < PROGRESS_EDIT_MS) return;
+      lastEdit = Date.now();
+      void show({ ...splitProgressMessage(progress, job.id, interaction.user.id), files: [] });
+    },
   });
-  await progress.flush();
-  if (outcome.kind === 'done') {
-    const list = outcome.playlists.map((p) => `• **${p.name}** — ${p.tracks} tracks`).join('\n');
-    await interaction.editReply({ embeds: [brandEmbed({ title: `Done: ${outcome.playlists.length} playlists created`, description: list })] });
-  } else if (outcome.kind === 'waiting') {
-    await interaction.editReply({ embeds: [brandEmbed({ title: 'Paused', description: `Spotify’s limits stopped me for now. I’ll carry on <t:${Math.ceil(outcome.resumeAt / 1000)}:R> and DM you when it’s finished.` })] });
-  } else throw outcome.error;
+  if (outcome.kind === 'missing') throw new UserError('sort.jobGone');
+  if (outcome.kind === 'busy' || outcome.kind === 'not-runnable') return void (await interaction.followUp({ ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status), flags: MessageFlags.Ephemeral }));
+  await edits;
+  await interaction.editReply({ ...splitOutcomeMessage(outcome), files: [] });
 }

@@ -6,6 +6,7 @@ import type { Client } from 'discord.js';
 // discord.js before the chart modules: under vitest's module loader, loading vega first breaks
 // the copy of util.inspect that discord.js's event emitter bundles (it throws at import).
 import { sendDm } from './discord/dm.js';
+import { editOriginalReply } from './discord/interactionReply.js';
 import { brandEmbed } from './discord/replies.js';
 import type { RouterHooks } from './discord/router.js';
 import type { Services } from './discord/services.js';
@@ -108,6 +109,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       }),
       privacy: createPrivacyRepository(store),
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
+      editOriginalReply: (ref, message) => (client ? editOriginalReply(client, ref, message) : Promise.resolve(false)),
     };
 
     const metrics = Router().get('/metrics', (_req, res) => res.json({ spotify: gateway.metrics(), quotaResumesAt: gateway.quotaResumesAt() ?? null }));
@@ -146,6 +148,8 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       { log, claims: store.claims, ready: Promise.resolve() },
     );
     steps.push({ name: 'jobs', run: () => jobs.stop() });
+    // First to stop: running sorts finish the write under way and stay resumable.
+    steps.push({ name: 'sort runs', run: () => services.sort?.stop() ?? Promise.resolve() });
     void jobs.runNow('resume-sorts').catch(() => {}); // pick up sorts a restart interrupted
 
     return { store, http, discord, gateway, services, jobs, stop };

@@ -1,7 +1,8 @@
-import type { MessageCreateOptions } from 'discord.js';
+import type { InteractionEditReplyOptions, MessageCreateOptions } from 'discord.js';
 import type { PersonalDataRegistry } from '../app/accounts/personalData.js';
 import type { PrivacyRepository } from '../app/privacy/privacy.js';
-import type { SortJobRepository, SortSpotify } from '../app/sort/ports.js';
+import type { InteractionReplyRef, SortJobRecord, SortJobRepository, SortSpotify } from '../app/sort/ports.js';
+import type { RunOutcome, SplitProgress } from '../app/sort/runSplit.js';
 import type { ChartRenderer } from '../charts/index.js';
 import type { Logger } from '../log.js';
 import type { Accounts } from '../wiring/accounts.js';
@@ -12,6 +13,17 @@ export interface SortService {
   forMember(discordUserId: string, priority?: 'interactive' | 'background'): Promise<SortSpotify>;
   /** The member's own and collaborative playlists (cached for a few minutes). */
   playlistsFor(discordUserId: string): Promise<Array<{ id: string; name: string; total: number }>>;
+  /** Runs a split job as its only runner (see runSplitJob); a shutdown stops it resumably. */
+  run(job: SortJobRecord, accept: (job: SortJobRecord) => boolean, options: SortRunOptions): Promise<RunOutcome>;
+  /** Stops every run at its next step and waits for them (shutdown). */
+  stop(): Promise<void>;
+}
+
+export interface SortRunOptions {
+  priority: 'interactive' | 'background';
+  onProgress?: (progress: SplitProgress) => void;
+  reply?: InteractionReplyRef;
+  now?: () => number;
 }
 
 /**
@@ -26,6 +38,8 @@ export interface Services {
   sort?: SortService;
   privacy?: PrivacyRepository;
   sendDm?(discordUserId: string, message: MessageCreateOptions): Promise<'sent' | 'closed'>;
+  /** Edits an interaction's original reply from anywhere while its token lives; false after. */
+  editOriginalReply?(ref: InteractionReplyRef, message: Pick<InteractionEditReplyOptions, 'embeds' | 'components'>): Promise<boolean>;
   // Added by linking: every kind of personal data features registered; /unlink erases them all.
   personalData?: PersonalDataRegistry;
 }

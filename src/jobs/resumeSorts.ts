@@ -1,33 +1,49 @@
-import { runSplitJob } from '../app/sort/index.js';
+import { isResumable, type RunOutcome } from '../app/sort/index.js';
+import { splitFinishedDm, splitOutcomeMessage, splitProgressMessage } from '../discord/messages/sortMessages.js';
 import type { Services } from '../discord/services.js';
 import type { Job } from './scheduler.js';
 
-const running = new Set<string>();
+const PROGRESS_EDIT_MS = 5_000;
 
 /**
- * Finishes sort jobs a restart interrupted or Spotify's limits paused, as background work, and
- * DMs the member when one is done.
+ * Finishes sort jobs a restart interrupted or Spotify's limits paused, as background work. Each
+ * job is run under its lease, so a sort that a Confirm click (or another instance) is running is
+ * left alone. The member's original message follows along while Discord still lets us edit it,
+ * and the result arrives by DM.
  */
-export const resumeSorts: Job<{ services: Services; now?: () => number }> = {
+export const resumeSorts: Job<{ services: Pick<Services, 'sort' | 'log' | 'sendDm' | 'editOriginalReply'> }> = {
   name: 'resume-sorts',
   schedule: '* * * * *',
   once: false,
-  async run({ services, now = Date.now }) {
+  async run({ services }, at) {
     const sort = services.sort;
     if (!sort) return;
-    for (const job of await sort.jobs.listUnfinished()) {
-      if (running.has(job.id) || (job.status === 'waiting' && (job.resumeAt ?? 0) > now())) continue;
-      running.add(job.id);
+    const now = at.getTime();
+    // The tick's time may be moved (tests, an operator's runNow): the run's clock moves with it.
+    const offset = now - Date.now();
+    for (const job of (await sort.jobs.listUnfinished()).filter(isResumable(now))) {
       try {
-        const outcome = await runSplitJob(job, { spotify: await sort.forMember(job.discordUserId, 'background'), jobs: sort.jobs });
-        if (outcome.kind === 'done') {
-          const list = outcome.playlists.map((p) => `• ${p.name} — ${p.tracks} tracks`).join('\n');
-          await services.sendDm?.(job.discordUserId, { content: `✅ Your sort of **${job.sourceName}** is finished:\n${list}`.slice(0, 2000) }).catch(() => undefined);
+        let lastEdit = 0;
+        const edit = (message: Parameters<NonNullable<Services['editOriginalReply']>>[1]) =>
+          job.reply && services.editOriginalReply ? services.editOriginalReply(job.reply, message).catch(() => false) : Promise.resolve(false);
+        const outcome: RunOutcome = await sort.run(job, isResumable(now), {
+          priority: 'background',
+          now: () => Date.now() + offset,
+          onProgress(progress) {
+            if (Date.now() - lastEdit < PROGRESS_EDIT_MS) return;
+            lastEdit = Date.now();
+            void edit(splitProgressMessage(progress, job.id, job.discordUserId));
+          },
+        });
+        if (outcome.kind === 'busy' || outcome.kind === 'not-runnable' || outcome.kind === 'missing') continue;
+        if (outcome.kind === 'interrupted' || outcome.kind === 'waiting') {
+          await edit(splitOutcomeMessage(outcome));
+          continue;
         }
+        await edit(splitOutcomeMessage(outcome, { background: true }));
+        await services.sendDm?.(job.discordUserId, splitFinishedDm(outcome)).catch(() => undefined);
       } catch (error) {
         services.log.warn({ err: error, job: job.id }, 'could not resume a sort job');
-      } finally {
-        running.delete(job.id);
       }
     }
   },

@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import { createClaims, type Claims } from './claims.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { createNamespace } from './keyvNamespace.js';
+import { createLeases, type Leases } from './leases.js';
 import { createPool } from './pool.js';
 import { ensureSchema } from './schema.js';
 
 export type { Claims } from './claims.js';
+export type { Leases } from './leases.js';
 
 export interface StoreHealth {
   ok: boolean;
@@ -20,6 +22,7 @@ export interface Store {
   readonly kind: 'postgres' | 'embedded';
   readonly pool: pg.Pool;
   readonly claims: Claims;
+  readonly leases: Leases;
   /** The keyv for one namespace; the same instance is returned for the same name. */
   namespace<T>(name: string): Keyv<T>;
   health(): Promise<StoreHealth>;
@@ -58,6 +61,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     kind,
     pool,
     claims: createClaims(pool),
+    leases: createLeases(pool),
     namespace<T>(name: string) {
       let keyv = namespaces.get(name);
       if (!keyv) {

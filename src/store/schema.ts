@@ -2,6 +2,7 @@ import type pg from 'pg';
 
 export const KEYV_TABLE = 'keyv';
 export const CLAIMS_TABLE = 'encore_claims';
+export const LEASES_TABLE = 'encore_leases';
 
 /**
  * Creates the tables before keyv touches them. COLLATE "C" makes the primary-key index usable
@@ -18,6 +19,13 @@ export async function ensureSchema(pool: pg.Pool): Promise<void> {
       id TEXT NOT NULL,
       owner TEXT NOT NULL,
       claimed_at BIGINT NOT NULL,
+      PRIMARY KEY (kind, id)
+    );
+    CREATE TABLE IF NOT EXISTS ${LEASES_TABLE} (
+      kind TEXT NOT NULL,
+      id TEXT NOT NULL,
+      owner TEXT NOT NULL,
+      expires_at BIGINT NOT NULL,
       PRIMARY KEY (kind, id)
     );
   `);

@@ -1,4 +1,5 @@
 import type { SortJobRecord, SortJobRepository } from '../app/sort/ports.js';
+import { upgradeSplitJob } from '../core/sort/index.js';
 import type { Store } from './index.js';
 
 const PREVIEW_TTL_MS = 24 * 60 * 60_000;
@@ -10,8 +11,11 @@ const PREVIEW_TTL_MS = 24 * 60 * 60_000;
 export function createSortJobRepository(store: Store): SortJobRepository {
   const jobs = store.namespace<SortJobRecord>('sort-jobs');
   const byUser = store.namespace<string[]>('sort-jobs-by-user');
+  const cancels = store.namespace<true>('sort-job-cancels');
+  const leaseId = (job: SortJobRecord) => `${job.discordUserId}:${job.sourcePlaylistId}`;
+  const read = (job: SortJobRecord | undefined) => job && { ...job, state: upgradeSplitJob(job.state) };
   return {
-    get: async (id) => jobs.get(id),
+    get: async (id) => read(await jobs.get(id)),
     async save(job) {
       // A preview nobody confirms expires; a confirmed job stays until it finishes and a week after.
       const ttl = job.status === 'previewed' ? PREVIEW_TTL_MS : job.status === 'done' || job.status === 'cancelled' ? 7 * PREVIEW_TTL_MS : undefined;
@@ -23,14 +27,22 @@ export function createSortJobRepository(store: Store): SortJobRepository {
       const out: SortJobRecord[] = [];
       for await (const [, job] of jobs.iterator!(undefined)) {
         const record = job as SortJobRecord | undefined;
-        if (record && (record.status === 'running' || record.status === 'waiting')) out.push(record);
+        if (record && (record.status === 'running' || record.status === 'waiting')) out.push(read(record)!);
       }
       return out;
     },
+    lease: (job, owner, ttlMs, now) => store.leases.acquire('sort', leaseId(job), owner, ttlMs, now),
+    renewLease: (job, owner, ttlMs, now) => store.leases.renew('sort', leaseId(job), owner, ttlMs, now),
+    releaseLease: (job, owner) => store.leases.release('sort', leaseId(job), owner),
+    async requestCancel(jobId) {
+      await cancels.set(jobId, true, PREVIEW_TTL_MS);
+    },
+    cancelRequested: async (jobId) => (await cancels.get(jobId)) === true,
     async deleteForUser(discordUserId) {
       const ids = (await byUser.get(discordUserId)) ?? [];
-      for (const id of ids) await jobs.delete(id);
+      for (const id of ids) await Promise.all([jobs.delete(id), cancels.delete(id)]);
       await byUser.delete(discordUserId);
+      await store.leases.forget('sort', `${discordUserId}:`);
       return ids.length;
     },
   };

@@ -1,3 +1,4 @@
+import { runSplitJob, type RunOutcome } from '../app/sort/index.js';
 import type { SortService } from '../discord/services.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
 import type { SpotifyGateway } from '../spotify/index.js';
@@ -12,16 +13,32 @@ const PLAYLIST_CACHE_MS = 5 * 60_000;
 export function createSortService(options: { store: Store; gateway: SpotifyGateway; accounts: Accounts; musicbrainz?: MusicBrainzClient }): SortService {
   const spotifyIds = new Map<string, string>();
   const playlistCache = new Map<string, { at: number; playlists: Array<{ id: string; name: string; total: number }> }>();
+  const shutdown = new AbortController();
+  const runs = new Set<Promise<RunOutcome>>();
   const meId = (discordUserId: string, client: Awaited<ReturnType<Accounts['spotifyFor']>>) => async () => {
     let id = spotifyIds.get(discordUserId);
     if (!id) spotifyIds.set(discordUserId, (id = (await client.me()).id));
     return id;
   };
+  const jobs = createSortJobRepository(options.store);
+  const forMember: SortService['forMember'] = async (discordUserId, priority = 'interactive') => {
+    const client = await options.accounts.spotifyFor(discordUserId, priority);
+    return sortSpotifyFor(client, options.gateway, meId(discordUserId, client), options.musicbrainz);
+  };
   return {
-    jobs: createSortJobRepository(options.store),
-    async forMember(discordUserId, priority = 'interactive') {
-      const client = await options.accounts.spotifyFor(discordUserId, priority);
-      return sortSpotifyFor(client, options.gateway, meId(discordUserId, client), options.musicbrainz);
+    jobs,
+    forMember,
+    async run(job, accept, run) {
+      if (shutdown.signal.aborted) return { kind: 'busy', job };
+      const outcome = (async () =>
+        runSplitJob(job.id, { spotify: await forMember(job.discordUserId, run.priority), jobs, signal: shutdown.signal, onProgress: run.onProgress, reply: run.reply, now: run.now }, accept))();
+      runs.add(outcome);
+      void outcome.catch(() => undefined).finally(() => runs.delete(outcome));
+      return outcome;
+    },
+    async stop() {
+      shutdown.abort();
+      await Promise.allSettled([...runs]);
     },
     async playlistsFor(discordUserId) {
       const cached = playlistCache.get(discordUserId);

@@ -1,7 +1,8 @@
 import type { SortSpotify } from '../app/sort/ports.js';
 import type { PlaylistItemInput } from '../core/sort/index.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
-import type { SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
+import { UserError } from '../core/errors.js';
+import { SpotifyApiError, type SpotifyGateway, type SpotifyUserClient } from '../spotify/index.js';
 
 /** MusicBrainz answers one request a second: at most this many artist lookups per sort. */
 export const MUSICBRAINZ_LOOKUPS_PER_SORT = 10;
@@ -17,7 +18,11 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
   let lastPlaylist: Awaited<ReturnType<SpotifyUserClient['playlist']>> | undefined;
   return {
     async playlist(id) {
-      const p = (lastPlaylist = await client.playlist(id));
+      const p = (lastPlaylist = await client.playlist(id).catch((error: unknown) => {
+        // An id or link of a playlist that doesn't exist (or isn't a valid id) is the member's typo, not our bug.
+        if (error instanceof SpotifyApiError && (error.status === 404 || error.status === 400)) throw new UserError('sort.playlistNotFound');
+        throw error;
+      }));
       const me = await meId();
       return { id: p.id, name: p.name, snapshotId: p.snapshot_id, total: p.items?.total ?? p.tracks?.total ?? 0, readable: p.owner.id === me || p.collaborative };
     },
@@ -54,9 +59,11 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
     async createPrivatePlaylist(name, description) {
       return (await client.createPlaylist(name, description)).id;
     },
-    async findOwnPlaylist(name, marker) {
+    async earlierPlaylists(names, marker) {
       const me = await meId();
-      return (await client.myPlaylists()).find((p) => p.owner.id === me && p.name === name && (p.description ?? '').includes(marker))?.id;
+      const wanted = new Set(names);
+      const mine = (await client.myPlaylists()).filter((p) => p.owner.id === me && wanted.has(p.name) && (p.description ?? '').includes(marker));
+      return Promise.all(mine.map(async (p) => ({ name: p.name, playlistId: p.id, uris: (await client.playlistItems(p.id, undefined, p)).map((e) => e.uri) })));
     },
     async appendItems(playlistId, uris) {
       await client.addItems(playlistId, uris);

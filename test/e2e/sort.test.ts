@@ -119,7 +119,7 @@ describe('a sort interrupted by a restart', () => {
     // Slow Spotify down, confirm, and stop the whole bot once the first playlist exists.
     h.spotify.control.latencyMs = 80;
     void h.emulator.component(preview.final!, confirm.custom_id!, bob);
-    const bobPlaylists = () => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'bob' && p.description.includes('encore-job'));
+    const bobPlaylists = () => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'bob' && p.description.includes('encore-src'));
     for (let i = 0; i < 200 && bobPlaylists().length < 1; i++) await new Promise((r) => setTimeout(r, 25));
     await h.encore.stop(10_000);
     const job = await (async () => {

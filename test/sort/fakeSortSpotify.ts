@@ -49,9 +49,11 @@ export function fakeSortSpotify(source: { id: string; name: string; items: Playl
       wrote();
       return id;
     },
-    async findOwnPlaylist(name, marker) {
+    async earlierPlaylists(names, marker) {
       calls.push('find');
-      return [...playlists.values()].find((p) => p.name === name && p.description.includes(marker))?.id;
+      return [...playlists.values()]
+        .filter((p) => names.includes(p.name) && p.description.includes(marker))
+        .map((p) => ({ name: p.name, playlistId: p.id, uris: [...p.uris] }));
     },
     async appendItems(id, uris) {
       calls.push('add');

@@ -1,4 +1,4 @@
-import type { ArtistGenreLookup, PlaylistItemInput, ReorderOperation, SplitJobState } from '../../core/sort/index.js';
+import type { ArtistGenreLookup, EarlierPlaylist, PlaylistItemInput, ReorderOperation, SplitJobState } from '../../core/sort/index.js';
 
 /** A playlist as the sorter sees it. */
 export interface SortPlaylistInfo {
@@ -21,8 +21,8 @@ export interface SortSpotify {
   cachedArtistIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
   genresForArtists(ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<ArtistGenreLookup>;
   createPrivatePlaylist(name: string, description: string): Promise<string>;
-  /** A playlist of the member's with this name whose description carries `marker`, if any. */
-  findOwnPlaylist(name: string, marker: string): Promise<string | undefined>;
+  /** The member's own playlists with one of these names whose description carries `marker`, with their items. */
+  earlierPlaylists(names: readonly string[], marker: string): Promise<EarlierPlaylist[]>;
   /** Appends ≤ 100 items at the end. */
   appendItems(playlistId: string, uris: readonly string[]): Promise<void>;
   countItems(playlistId: string): Promise<number>;
@@ -48,6 +48,18 @@ export interface SortJobRecord {
   resumeAt?: number;
   error?: string;
   state: SplitJobState;
+  /**
+   * The Confirm click's interaction, so whoever finishes the job (this process after a restart,
+   * another instance) can still update the member's original message while Discord lets us.
+   */
+  reply?: InteractionReplyRef;
+}
+
+/** Enough to edit an interaction's original reply: Discord keeps its token valid for 15 minutes. */
+export interface InteractionReplyRef {
+  applicationId: string;
+  token: string;
+  expiresAt: number;
 }
 
 export interface SortJobRepository {
@@ -55,6 +67,18 @@ export interface SortJobRepository {
   save(job: SortJobRecord): Promise<void>;
   /** Jobs that are running (interrupted by a restart) or waiting. */
   listUnfinished(): Promise<SortJobRecord[]>;
+  /**
+   * The one-runner lease over a member's sorts of one source playlist, shared by every process:
+   * true when `owner` holds it until now + ttl. Two runners of one job, or of two jobs that would
+   * fill the same genre playlists, can never write at once.
+   */
+  lease(job: SortJobRecord, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Extends a lease `owner` holds; false when it was lost to another runner. */
+  renewLease(job: SortJobRecord, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(job: SortJobRecord, owner: string): Promise<void>;
+  /** Asks whoever runs the job to stop at its next step. */
+  requestCancel(jobId: string): Promise<void>;
+  cancelRequested(jobId: string): Promise<boolean>;
   /** Every job of one member, for /unlink. */
   deleteForUser(discordUserId: string): Promise<number>;
 }

@@ -11,7 +11,7 @@ export {
   type OrderPlan, type OrderPlanOptions, type ReorderOperation,
 } from './orderPlan.js';
 export {
-  startSplitJob, nextSplitStep, startStep, finishStep, splitProgress,
-  type SplitJobState, type SplitTarget, type SplitStep, type SplitStepResult,
+  startSplitJob, upgradeSplitJob, nextSplitStep, nextSplitSteps, startStep, finishStep, finishSplitJob, splitProgress, splitWritten, EARLIER_CHECK_KEY,
+  type SplitJobState, type SplitTarget, type SplitStep, type SplitStepResult, type EarlierPlaylist,
 } from './splitJob.js';
 export { startOrderJob, nextOrderStep, startOrderStep, finishOrderStep, orderProgress, replaceWriteCount, type OrderJobState, type OrderStep, type OrderWriteStep, type OrderReplaceStep, type OrderAppendStep, type OrderVerifyStep, type OrderStepResult } from './orderJob.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  analysePlaylist, finishStep, nextSplitStep, splitProgress, startSplitJob, startStep,
+  analysePlaylist, finishSplitJob, finishStep, nextSplitStep, nextSplitSteps, splitProgress, startSplitJob, startStep, upgradeSplitJob,
   type SplitJobState, type SplitStep, type SplitStepResult,
 } from '../../../src/core/sort/index.js';
 import { artist, genresOf, track } from '../factories.js';
@@ -9,11 +9,11 @@ import { seededRandom } from '../random.js';
 /** Spotify's side of a split job: the playlists that exist and what they hold. */
 type FakeSpotify = Map<string, { name: string; uris: string[] }>;
 
-function perform(spotify: FakeSpotify, step: SplitStep): SplitStepResult | undefined {
+function perform(spotify: FakeSpotify, step: SplitStep): SplitStepResult {
   switch (step.kind) {
+    case 'find-earlier':
+      return { kind: 'find-earlier', found: [...spotify.entries()].filter(([, p]) => step.names.includes(p.name)).map(([id, p]) => ({ name: p.name, playlistId: id, uris: [...p.uris] })) };
     case 'create-playlist': {
-      const existing = step.recover ? [...spotify.entries()].find(([, p]) => p.name === step.playlistName) : undefined;
-      if (existing) return { kind: 'create-playlist', playlistId: existing[0] };
       const id = `pl${spotify.size + 1}`;
       spotify.set(id, { name: step.playlistName, uris: [] });
       return { kind: 'create-playlist', playlistId: id };
@@ -23,8 +23,6 @@ function perform(spotify: FakeSpotify, step: SplitStep): SplitStepResult | undef
       return { kind: 'add-tracks' };
     case 'count-tracks':
       return { kind: 'count-tracks', total: spotify.get(step.playlistId)!.uris.length };
-    case 'done':
-      return undefined;
   }
 }
 
@@ -37,12 +35,12 @@ function run(initial: SplitJobState, spotify: FakeSpotify, crashAfterCall: (n: n
   let calls = 0;
   for (;;) {
     const step = nextSplitStep(persisted);
-    if (step.kind === 'done') return { state: finishStep(persisted, step, undefined, 1), calls };
+    if (!step) return { state: finishSplitJob(persisted, 1), calls };
     persisted = JSON.parse(JSON.stringify(startStep(persisted, step)));
     const result = perform(spotify, step);
     calls++;
     if (crashAfterCall(calls)) continue;
-    persisted = JSON.parse(JSON.stringify(finishStep(persisted, step, result, 0)));
+    persisted = JSON.parse(JSON.stringify(finishStep(persisted, step, result)));
   }
 }
 
@@ -55,11 +53,11 @@ function plannedJob(trackCount: number) {
 }
 
 describe('a resumable split job', () => {
-  it('creates each planned playlist once and fills it in order, in exactly the lower-bound number of writes', () => {
+  it('creates each planned playlist once and fills it in order: one read for earlier runs, then exactly the lower-bound number of writes', () => {
     const { analysis, job } = plannedJob(1_000);
     const spotify: FakeSpotify = new Map();
     const { state, calls } = run(job, spotify, () => false);
-    expect(calls).toBe(analysis.requests.playlistCreates + analysis.requests.trackAdds);
+    expect(calls).toBe(1 + analysis.requests.playlistCreates + analysis.requests.trackAdds);
     expect([...spotify.values()]).toEqual(analysis.playlists.map((p) => ({ name: p.playlistName, uris: p.trackUris })));
     expect(state.finishedAt).toBe(1);
     expect(splitProgress(state)).toEqual({ playlistsCreated: analysis.playlists.length, playlists: analysis.playlists.length, tracksAdded: 1_000, tracks: 1_000 });
@@ -78,26 +76,74 @@ describe('a resumable split job', () => {
 
   it('after an interrupted add, counts what landed instead of adding again', () => {
     const { job } = plannedJob(250);
-    const create = nextSplitStep(job);
-    const created = finishStep(startStep(job, create), create, { kind: 'create-playlist', playlistId: 'p1' }, 0);
-    const add = nextSplitStep(created);
+    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, { kind: 'find-earlier', found: [] });
+    const create = nextSplitStep(checked)!;
+    const created = finishStep(startStep(checked, create), create, { kind: 'create-playlist', playlistId: 'p1' });
+    const add = nextSplitStep(created)!;
     expect(add).toMatchObject({ kind: 'add-tracks', playlistId: 'p1', offset: 0 });
     const crashed = startStep(created, add);
     expect(nextSplitStep(crashed)).toEqual({ kind: 'count-tracks', key: created.targets[0]!.key, playlistId: 'p1' });
-    const counted = finishStep(crashed, nextSplitStep(crashed), { kind: 'count-tracks', total: 37 }, 0);
+    const counted = finishStep(crashed, nextSplitStep(crashed)!, { kind: 'count-tracks', total: 37 });
     expect(nextSplitStep(counted)).toMatchObject({ kind: 'add-tracks', offset: 37 });
   });
 
-  it('after an interrupted create, asks to recover an existing playlist first', () => {
+  it('after an interrupted create, looks for the playlist it may have made before creating another', () => {
     const { job } = plannedJob(10);
-    const create = nextSplitStep(job);
-    expect(create).toMatchObject({ kind: 'create-playlist', recover: false });
-    expect(nextSplitStep(startStep(job, create))).toMatchObject({ kind: 'create-playlist', recover: true, playlistName: create.kind === 'create-playlist' ? create.playlistName : '' });
+    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, { kind: 'find-earlier', found: [] });
+    const create = nextSplitStep(checked)!;
+    expect(create).toMatchObject({ kind: 'create-playlist' });
+    const name = create.kind === 'create-playlist' ? create.playlistName : '';
+    const recovery = nextSplitStep(startStep(checked, create))!;
+    expect(recovery).toEqual({ kind: 'find-earlier', key: create.key, names: [name] });
+    const found = finishStep(startStep(checked, create), recovery, { kind: 'find-earlier', found: [{ name, playlistId: 'made', uris: [] }] });
+    expect(found.targets[0]).toMatchObject({ playlistId: 'made', added: 0 });
+    expect(nextSplitStep(found)).toMatchObject({ kind: 'add-tracks', playlistId: 'made' });
+  });
+
+  it('a second sort of the same source adopts the playlists the first made and adds only what they lack', () => {
+    const { analysis, job } = plannedJob(300);
+    const spotify: FakeSpotify = new Map();
+    run(job, spotify, () => false);
+    const firstRun = [...spotify.values()].map((p) => ({ ...p, uris: [...p.uris] }));
+    // The member deletes half of one playlist's tracks, then sorts the same source again.
+    const [firstId, first] = [...spotify.entries()][0]!;
+    spotify.set(firstId, { ...first, uris: first.uris.slice(0, Math.floor(first.uris.length / 2)) });
+    const again = run(startSplitJob('job-2', 'source', analysis.playlists), spotify, () => false);
+    expect([...spotify.values()]).toEqual(firstRun);
+    expect(again.calls).toBe(1 + Math.ceil((first.uris.length - Math.floor(first.uris.length / 2)) / 100));
+    expect(splitProgress(again.state)).toMatchObject({ playlistsCreated: analysis.playlists.length, tracksAdded: 300, tracks: 300 });
+  });
+
+  it('offers writes to different playlists side by side, never two to one playlist, and creates in plan order', () => {
+    const { job } = plannedJob(1_000);
+    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, { kind: 'find-earlier', found: [] });
+    expect(nextSplitSteps(checked, new Set(), 4).map((s) => s.kind)).toEqual(['create-playlist']);
+    let state = checked;
+    for (const [i, t] of checked.targets.entries()) {
+      const create = nextSplitSteps(state, new Set(), 4).find((s) => s.kind === 'create-playlist')!;
+      expect(create.key).toBe(t.key);
+      state = finishStep(startStep(state, create), create, { kind: 'create-playlist', playlistId: `p${i}` });
+    }
+    const parallel = nextSplitSteps(state, new Set(), 4);
+    expect(state.targets.length).toBe(3);
+    expect(parallel.map((s) => s.kind)).toEqual(['add-tracks', 'add-tracks', 'add-tracks']);
+    expect(new Set(parallel.map((s) => s.key)).size).toBe(3);
+    const busy = new Set(parallel.map((s) => s.key));
+    expect(nextSplitSteps(state, busy, 4).every((s) => !busy.has(s.key))).toBe(true);
+  });
+
+  it('reads a job stored by the previous release, with its interrupted step', () => {
+    const { job } = plannedJob(10);
+    const { inFlight: _none, checkedEarlier: _c, ...rest } = job;
+    const legacy = { ...rest, version: 1 as const, inFlight: { kind: 'create-playlist', key: job.targets[0]!.key, playlistName: job.targets[0]!.playlistName, recover: false } };
+    const upgraded = upgradeSplitJob(legacy);
+    expect(upgraded.version).toBe(2);
+    expect(nextSplitStep(upgraded)).toEqual({ kind: 'find-earlier', key: job.targets[0]!.key, names: [job.targets[0]!.playlistName] });
   });
 
   it('rejects a result that does not answer the step', () => {
     const { job } = plannedJob(10);
-    const create = nextSplitStep(job);
-    expect(() => finishStep(job, create, { kind: 'add-tracks' }, 0)).toThrow(TypeError);
+    const check = nextSplitStep(job)!;
+    expect(() => finishStep(job, check, { kind: 'add-tracks' })).toThrow(TypeError);
   });
 });

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
+import type { EItem } from '../emulators/spotify/seed.js';
+import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+
+let h: EncoreHarness;
+let alice: EUser;
+beforeAll(async () => {
+  h = await startEncoreHarness();
+  alice = h.member('alice-races');
+  expect((await h.link(alice, 'alice')).status).toBe(200);
+}, 60_000);
+afterAll(() => h?.close());
+
+const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string; label?: string }> }>).flatMap((r) => r.components);
+const text = (m?: RecordedMessage) => JSON.stringify([m?.content ?? '', m?.embeds ?? []]);
+const trackUris = (playlistId: string) => {
+  const seen = new Set<string>();
+  return h.spotify.world.playlists
+    .get(playlistId)!
+    .items.filter((i): i is Extract<EItem, { kind: 'track' }> => i.kind === 'track')
+    .map((i) => `spotify:track:${i.id}`)
+    .filter((uri) => !seen.has(uri) && seen.add(uri));
+};
+const createdFrom = (name: string) => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'alice' && p.name.startsWith(`${name} · `));
+const deleteCreated = (name: string) => {
+  for (const p of createdFrom(name)) h.spotify.world.playlists.delete(p.id);
+};
+const planOf = (preview: RecordedMessage) =>
+  (preview.embeds[0] as { description: string }).description
+    .split('\n')
+    .map((l) => /\*\*(.+)\*\* — (\d+) tracks/.exec(l)!.slice(1))
+    .map(([name, count]) => [name!, Number(count)] as const)
+    .sort();
+const asWritten = (name: string) => createdFrom(name).map((p) => [p.name, p.items.length] as const).sort();
+/** Every track of the source lands exactly once across the genre playlists. */
+const expectEachTrackOnce = (source: string, name: string) => {
+  const placed = createdFrom(name).flatMap((p) => p.items.map((i) => `spotify:track:${(i as { id: string }).id}`));
+  expect(placed.length).toBe(new Set(placed).size);
+  expect(placed.sort()).toEqual(trackUris(source).sort());
+};
+const waitUntil = async (condition: () => boolean) => {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
+};
+
+describe('/sort never writes twice', () => {
+  it('two Confirm clicks at the same moment create one set of playlists; the second click is told it is already running', async () => {
+    deleteCreated('Road trip');
+    const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
+    const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+    const [one, two] = await Promise.all([h.click(preview, confirm.custom_id!, alice), h.click(preview, confirm.custom_id!, alice)]);
+    expect(asWritten('Road trip')).toEqual(planOf(preview));
+    expectEachTrackOnce('roadtrip1000', 'Road trip');
+    const notes = [...one.followUps, ...two.followUps].map((m) => m.content);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/already (running|finished)/);
+    expect(text(one.final) + text(two.final)).toContain('Done: ');
+  });
+
+  it('the every-minute resume job leaves alone a sort that a Confirm click is running: one set of playlists, one answer, no DM', async () => {
+    deleteCreated('Road trip');
+    const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
+    const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+    const dmsBefore = h.dmsOf(alice).length;
+    h.spotify.control.latencyMs = 15;
+    try {
+      const clicked = h.click(preview, confirm.custom_id!, alice);
+      await waitUntil(() => createdFrom('Road trip').length >= 1);
+      // The next minute's tick, while the Confirm run is still writing.
+      await h.encore.jobs.runNow('resume-sorts', new Date(Date.now() + 61_000));
+      const done = await clicked;
+      expect(text(done.final)).toContain('Done: ');
+    } finally {
+      h.spotify.control.latencyMs = 0;
+    }
+    expect(asWritten('Road trip')).toEqual(planOf(preview));
+    expectEachTrackOnce('roadtrip1000', 'Road trip');
+    expect(h.dmsOf(alice).slice(dmsBefore).filter((m) => m.content?.includes('is finished'))).toEqual([]);
+  });
+
+  it('sorting the same playlist again adopts the playlists the first sort made and adds only what is missing', async () => {
+    const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
+    const before = asWritten('Road trip');
+    // The member removed some tracks from one of the genre playlists meanwhile.
+    const first = createdFrom('Road trip')[0]!;
+    first.items.splice(0, 5);
+    const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+    const done = await h.click(preview, confirm.custom_id!, alice);
+    expect(text(done.final)).toContain('Done: ');
+    expect(asWritten('Road trip')).toEqual(before);
+    expectEachTrackOnce('roadtrip1000', 'Road trip');
+  });
+
+  it('Stop while it runs ends it at the next step and lists exactly what is in the library; Cancel after the end changes nothing', async () => {
+    deleteCreated('Road trip');
+    const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
+    const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+    const jobId = confirm.custom_id!.split(':')[2]!;
+    h.spotify.control.latencyMs = 15;
+    let done;
+    try {
+      const clicked = h.click(preview, confirm.custom_id!, alice);
+      await waitUntil(() => createdFrom('Road trip').length >= 2);
+      const stop = await h.click(preview, `sort:stop:${jobId}:${alice.id}`, alice);
+      expect(stop.followUps.map((m) => text(m)).join()).toContain('Stopping');
+      done = await clicked;
+    } finally {
+      h.spotify.control.latencyMs = 0;
+    }
+    expect(text(done.final)).toContain('Stopped');
+    const listed = [...text(done.final).matchAll(/\*\*([^*]+)\*\* — (\d+) tracks?/g)].map((m) => [m[1]!, Number(m[2])] as const).sort();
+    expect(listed).toEqual(asWritten('Road trip'));
+    expect(listed.length).toBeLessThan(planOf(preview).length);
+
+    const cancelAfter = await h.click(done.final!, `sort:cancel:${jobId}:${alice.id}`, alice);
+    expect(text(cancelAfter.final)).toContain('already');
+    expect(asWritten('Road trip')).toEqual(listed);
+  });
+
+  it('buttons act only for the member they were made for: anyone else is told so and the preview stays', async () => {
+    const bob = h.member('bob-races');
+    const preview = (await h.invoke('/sort', { playlist: 'smallone', min_tracks: 1 }, alice)).final!;
+    const cancel = buttons(preview).find((b) => b.custom_id?.startsWith('sort:cancel:'))!;
+    const intruder = await h.click(preview, cancel.custom_id!, bob);
+    expect(intruder.rejected).toEqual([]);
+    expect(JSON.stringify(intruder.history.concat(intruder.followUps)) + JSON.stringify(intruder.interaction)).toContain('belong to');
+    const stillThere = h.emulator.state.messages.get(preview.id)!;
+    expect(buttons(stillThere).map((b) => b.custom_id)).toEqual(buttons(preview).map((b) => b.custom_id));
+    const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+    expect(text((await h.click(preview, confirm.custom_id!, alice)).final)).toContain('Done: ');
+  });
+
+  it('a playlist id or link that does not exist is answered as a user error and logged as one, not as a bug', async () => {
+    const errorsBefore = h.log.lines().filter((l) => Number(l.level) >= 50).length;
+    for (const playlist of ['spotify:playlist:0000000000000000000000', 'https://open.spotify.com/playlist/Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z']) {
+      const seen = await h.invoke('/sort', { playlist }, alice);
+      expect(text(seen.final)).toContain('couldn’t find that playlist');
+      expect(text(seen.final)).not.toContain('Something went wrong');
+    }
+    expect(h.log.lines().filter((l) => Number(l.level) >= 50).length).toBe(errorsBefore);
+  });
+});
