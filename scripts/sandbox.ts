@@ -2,6 +2,7 @@ import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EInteraction, EUser, RecordedMessage } from '../test/emulators/discord/index.js';
+import { followLinkPage } from '../test/support/linkPage.js';
 import { messageMarkdown } from './sandbox/transcript.js';
 import { startSandbox, type Sandbox } from './sandbox/world.js';
 
@@ -31,12 +32,13 @@ async function click(member: EUser, message: RecordedMessage, customId: string) 
 }
 const buttonsOf = (m?: RecordedMessage) => (m?.components as Array<{ components?: Array<{ custom_id?: string; url?: string; label?: string }> }> | undefined)?.flatMap((r) => r.components ?? []) ?? [];
 
-/** The link flow a person does in a browser: open the DM's link, approve on Spotify's page. */
+/** The link flow a person does in a browser: open the DM's link, press Continue, approve on Spotify's page. */
 async function linkInBrowser(member: EUser, spotifyUser: string): Promise<string> {
   const url = buttonsOf(sandbox.discord.dmsOf(member).at(-1)).find((b) => b.url)?.url ?? buttonsOf(undefined)[0]?.url;
   if (!url) throw new Error('no link to open');
-  const start = await fetch(url, { redirect: 'manual' });
-  const callback = await sandbox.spotify.consent({ authorizeUrl: start.headers.get('location')!, userId: spotifyUser });
+  const { authorizeUrl, html } = await followLinkPage(url); // the page naming the Discord account, then its Continue button
+  if (!authorizeUrl) return html.match(/<h1>(.*?)<\/h1>/)?.[1] ?? '';
+  const callback = await sandbox.spotify.consent({ authorizeUrl, userId: spotifyUser });
   return (await (await fetch(callback)).text()).match(/<h1>(.*?)<\/h1>/)?.[1] ?? '';
 }
 
