@@ -98,7 +98,7 @@ async function initialise(dir: string, bins: Binaries, owner: { uid: number; gid
  * `<dataDir>/postgres`, listening only on 127.0.0.1 on a free port, started and stopped with the
  * bot. bench/embeddedStore.bench.ts shows why it beat PGlite (start-up, speed, memory).
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, options: { maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
   const root = path.resolve(dataDir);
   const dir = path.join(root, 'postgres');
   const secretFile = path.join(root, 'postgres.secret');
@@ -117,7 +117,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
 
   const child: ChildProcess = spawn(
     bins.postgres,
-    ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=30', '-c', 'shared_buffers=32MB'],
+    ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=', '-c', `max_connections=${options.maxConnections ?? 30}`, '-c', 'shared_buffers=32MB'],
     { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

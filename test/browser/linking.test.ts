@@ -1,16 +1,21 @@
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { launchChromium, type Launched } from './chromium.js';
 
 let h: EncoreHarness;
+let launched: Launched;
 let browser: Browser;
 beforeAll(async () => {
+  launched = await launchChromium();
+  if (!launched.browser) return;
+  browser = launched.browser;
   h = await startEncoreHarness();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
 }, 60_000);
+// Without a Chromium the tests are skipped with the reason, which the run's summary prints.
+beforeEach((context) => {
+  if (!launched.browser) context.skip(`no Chromium could be started: ${launched.reason}`);
+});
 afterAll(async () => {
   await browser?.close();
   await h?.close();
