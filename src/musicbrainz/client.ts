@@ -39,6 +39,7 @@ export interface MusicBrainzClientOptions {
   readonly spacer?: RequestSpacer;
   /** Artist search matches scoring below this (0–100) are ignored. Default 90. */
   readonly minArtistScore?: number;
+  /** Per request, answer included. Default 5 s (see LOOKUP_TIMEOUT_MS). */
   readonly timeoutMs?: number;
 }
 
@@ -77,13 +78,20 @@ export function genresFromTags(entity: Taggable): string[] {
 
 const ISRC = /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/;
 
+/**
+ * MusicBrainz is an optional fallback consulted while a member waits for a /sort preview (up to ten
+ * lookups a sort, a second apart). It answers in well under a second when it is well; a lookup that
+ * takes longer than this is given up (the artist stays unclassified) rather than holding the preview.
+ */
+export const LOOKUP_TIMEOUT_MS = 5_000;
+
 export function createMusicBrainzClient(options: MusicBrainzClientOptions): MusicBrainzClient {
   const baseUrl = options.baseUrl?.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
   const spacer = options.spacer ?? musicBrainzSpacer;
   const userAgent = musicBrainzUserAgent(options.version, options.contactUrl);
   const minScore = options.minArtistScore ?? 90;
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? LOOKUP_TIMEOUT_MS;
 
   async function get(path: string, params: Record<string, string>): Promise<unknown | undefined> {
     const url = new URL(`${baseUrl}${path}`);

@@ -41,7 +41,13 @@ export interface ApiRequest {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch {
+    // The request's timeout fired (or the connection dropped) while the answer was arriving.
+    throw new SpotifyUnavailableError(res.status);
+  }
   if (!text) return undefined;
   try {
     return JSON.parse(text);

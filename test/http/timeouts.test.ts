@@ -13,17 +13,27 @@ import { listen } from '../../src/http/server.js';
 import { createAccountsRepository } from '../../src/store/accounts/accountsRepository.js';
 import { createTokenCipher } from '../../src/store/accounts/tokenCipher.js';
 import { createMusicBrainzClient, createRequestSpacer } from '../../src/musicbrainz/index.js';
+import { LOOKUP_TIMEOUT_MS } from '../../src/musicbrainz/client.js';
 import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 import { aKey, aMemberId } from '../linking/factories.js';
 
 const store = useTestStore();
 
-/** A server that accepts every request and never answers: Spotify or MusicBrainz hanging. */
+/**
+ * A server that accepts every request and never answers (Spotify or MusicBrainz hanging), or, for
+ * paths under /stall, sends a 200 and the start of a body and then stalls.
+ */
 let hanging: { url: string; requests: IncomingMessage[]; server: Server };
 beforeAll(async () => {
   const requests: IncomingMessage[] = [];
-  const server = createServer((req) => void requests.push(req));
+  const server = createServer((req, res) => {
+    requests.push(req);
+    if (req.url?.startsWith('/stall')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"access_token":');
+    }
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hanging = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
 });
@@ -40,6 +50,10 @@ describe('a hanging Spotify or MusicBrainz never holds a request forever', () =>
     const started = Date.now();
     await expect(oauthOn(hanging.url, 200).exchangeCode({ code: 'c', codeVerifier: 'v', redirectUri: 'http://127.0.0.1/callback' })).rejects.toBeInstanceOf(SpotifyUnavailableError);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a token answer that stalls halfway gives up too', { timeout: 5_000 }, async () => {
+    await expect(oauthOn(`${hanging.url}/stall`, 200).refresh({ accessToken: 'a', refreshToken: 'r', expiresAt: 0, scope: '' })).rejects.toBeInstanceOf(SpotifyUnavailableError);
   });
 
   it('a hanging token endpoint shows the "try again" page on /callback', { timeout: 5_000 }, async () => {
@@ -81,6 +95,10 @@ describe('a hanging Spotify or MusicBrainz never holds a request forever', () =>
     const before = hanging.requests.length;
     await expect(send(deps, { method: 'POST', path: '/me/playlists', body: {}, accessToken: 't', priority: 'interactive' })).rejects.toBeInstanceOf(SpotifyUnavailableError);
     expect(hanging.requests.length).toBe(before + 1); // a write that may have landed is not sent again
+    // An answer that starts and then stalls is Spotify being unavailable, not a bug of ours.
+    await expect(send({ ...deps, apiUrl: `${hanging.url}/stall` }, { method: 'POST', path: '/me/playlists', body: {}, accessToken: 't', priority: 'interactive' })).rejects.toBeInstanceOf(
+      SpotifyUnavailableError,
+    );
   });
 
   it('every request the gateway sends to Spotify (exchange, refresh, API) carries a timeout', async () => {
@@ -100,5 +118,15 @@ describe('a hanging Spotify or MusicBrainz never holds a request forever', () =>
   it('a MusicBrainz lookup gives up after its timeout', { timeout: 5_000 }, async () => {
     const mb = createMusicBrainzClient({ baseUrl: hanging.url, version: '1', contactUrl: 'https://encore.example.com', spacer: createRequestSpacer(0), timeoutMs: 150 });
     await expect(mb.genresByArtistName('Radiohead')).rejects.toThrow(/abort|timeout/i);
+  });
+
+  it('a MusicBrainz lookup has a timeout by default, short enough for a member waiting on a preview', async () => {
+    const signals: Array<AbortSignal | null | undefined> = [];
+    const recording: typeof fetch = (_input, init) => (signals.push(init?.signal), Promise.resolve(Response.json({ artists: [] })));
+    const mb = createMusicBrainzClient({ baseUrl: hanging.url, version: '1', contactUrl: 'https://encore.example.com', spacer: createRequestSpacer(0), fetch: recording });
+    await mb.genresByArtistName('Radiohead');
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    expect(LOOKUP_TIMEOUT_MS).toBeLessThanOrEqual(5_000);
   });
 });
