@@ -19,8 +19,9 @@ const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
 async function startLinking(member: EUser) {
   await h.invoke('/link', {}, member);
   const url = linkUrlIn(h.dmsOf(member).at(-1)!);
-  const authorizeUrl = (await followLinkPage(url)).authorizeUrl!;
-  return { url, linkToken: url.split('/link/')[1]!, authorizeUrl, state: new URL(authorizeUrl).searchParams.get('state')! };
+  const { authorizeUrl: followed, html: linkPage } = await followLinkPage(url);
+  const authorizeUrl = followed!;
+  return { url, linkPage, linkToken: url.split('/link/')[1]!, authorizeUrl, state: new URL(authorizeUrl).searchParams.get('state')! };
 }
 
 describe('no token, code, state or secret ever leaves the bot', () => {
@@ -29,7 +30,7 @@ describe('no token, code, state or secret ever leaves the bot', () => {
     const flow = await startLinking(member);
     const callback = await h.spotify.consent({ authorizeUrl: flow.authorizeUrl, userId: 'erin' });
     const code = new URL(callback).searchParams.get('code')!;
-    const pages = [await (await fetch(callback)).text(), await (await fetch(callback)).text()];
+    const pages = [flow.linkPage, await (await fetch(callback)).text(), await (await fetch(callback)).text()];
     const forged = await startLinking(h.member('forger'));
     pages.push(await (await fetch(`${h.config.PUBLIC_URL}/callback?state=${forged.state}&code=forged-${code}`)).text());
     const first = (await accounts().repo.loadTokens(member.id))!;
