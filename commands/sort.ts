@@ -7,7 +7,9 @@ import type { OrderBy } from '../src/core/sort/index.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { decodeComponentId } from '../src/discord/customId.js';
 import { replyRefOf } from '../src/discord/interactionReply.js';
-import { cancelAnswerMessage, notStartableMessage, notYourButtonMessage, sortButtonId, splitOutcomeMessage, splitProgressMessage } from '../src/discord/messages/sortMessages.js';
+import {
+  cancelAnswerMessage, notStartableMessage, notYourButtonMessage, orderChoiceMessage, orderOutcomeMessage, orderProgressMessage, sortButtonId, splitOutcomeMessage, splitProgressMessage,
+} from '../src/discord/messages/sortMessages.js';
 import { brandEmbed, pngAttachment, progressReporter } from '../src/discord/replies.js';
 import type { Services, SortService } from '../src/discord/services.js';
 import { MessageFlags } from 'discord.js';
@@ -53,8 +55,9 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
 
   if (interaction.options.getString('mode') === 'order') {
     const by = (interaction.options.getString('order_by') ?? 'genre-artist') as OrderBy;
-    const result = await orderPlaylist({ playlistId, by, mode }, spotify, (done, total) => progress.update(done, total, 'Reordering'));
+    const result = await orderPlaylist({ playlistId, by, mode }, { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id }, (done, total) => progress.update(done, total, 'Reordering'));
     await progress.flush();
+    if (result.plan === 'choose') return void (await interaction.editReply(orderChoiceMessage(result, interaction.user.id)));
     const description =
       result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items) in ${result.writeCalls} Spotify write${result.writeCalls === 1 ? '' : 's'}.`;
     await interaction.editReply({ embeds: [brandEmbed({ title: 'Done', description })] });
@@ -115,6 +118,7 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
     if (answer.kind === 'stopping') return void (await interaction.followUp({ ...cancelAnswerMessage('stopping'), flags: MessageFlags.Ephemeral }));
     return void (await interaction.editReply({ ...cancelAnswerMessage(answer.kind, 'written' in answer ? answer.written : []), files: [] }));
   }
+  if (id?.action?.startsWith('order-')) return handleOrderChoice(interaction, sort, id.action, jobId);
   if (id?.action !== 'confirm') return;
   const job = await sort.jobs.get(jobId);
   if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
@@ -136,4 +140,36 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
   if (outcome.kind === 'busy' || outcome.kind === 'not-runnable') return void (await interaction.followUp({ ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status), flags: MessageFlags.Ephemeral }));
   await edits;
   await interaction.editReply({ ...splitOutcomeMessage(outcome), files: [] });
+}
+
+/** The member chose how to reorder: replace (a resumable job), keep the dates (moves), or cancel. */
+async function handleOrderChoice(interaction: MessageComponentInteraction, sort: SortService, action: string, jobId: string): Promise<void> {
+  const job = await sort.orderJobs.get(jobId);
+  if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
+  if (!isPreview(job)) return void (await interaction.followUp({ ...notStartableMessage(job.status), flags: MessageFlags.Ephemeral }));
+  if (action === 'order-cancel') {
+    await sort.orderJobs.save({ ...job, status: 'cancelled' });
+    return void (await interaction.editReply(cancelAnswerMessage('cancelled-preview')));
+  }
+  if (action === 'order-keep') {
+    await sort.orderJobs.save({ ...job, status: 'cancelled' });
+    await interaction.editReply({ embeds: [brandEmbed({ title: 'Reordering…', description: 'Moving tracks into place; every “date added” stays.' })], components: [] });
+    const spotify = await sort.forMember(interaction.user.id);
+    const result = await orderPlaylist({ ...job.request, keepDates: true }, { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id });
+    const description = result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items), keeping every “date added”.`;
+    return void (await interaction.editReply({ embeds: [brandEmbed({ title: 'Done', description })], components: [] }));
+  }
+  let lastEdit = 0;
+  const outcome = await sort.runOrder(job, isPreview, {
+    priority: 'interactive',
+    reply: replyRefOf(interaction),
+    onOrderProgress(progress) {
+      if (Date.now() - lastEdit < PROGRESS_EDIT_MS) return;
+      lastEdit = Date.now();
+      void interaction.editReply(orderProgressMessage(progress)).catch(() => undefined);
+    },
+  });
+  if (outcome.kind === 'missing') throw new UserError('sort.jobGone');
+  if (outcome.kind === 'busy' || outcome.kind === 'not-runnable') return void (await interaction.followUp({ ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status), flags: MessageFlags.Ephemeral }));
+  await interaction.editReply(orderOutcomeMessage(outcome));
 }

@@ -40,12 +40,12 @@ function personalDataOf(services: Services): PersonalDataRegistry {
   if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
   const registry = createPersonalDataRegistry();
   registerAccountData(registry, services.accounts.repo, services.privacy);
-  const jobs = services.sort?.jobs;
-  if (jobs) {
+  const sort = services.sort;
+  if (sort) {
     registry.register({
       name: 'sort-jobs',
       async erase(id) {
-        const n = await jobs.deleteForUser(id);
+        const n = (await sort.jobs.deleteForUser(id)) + (await sort.orderJobs.deleteForUser(id));
         return n ? [`${n} sort job${n === 1 ? '' : 's'}`] : [];
       },
     });

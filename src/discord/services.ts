@@ -1,7 +1,8 @@
 import type { InteractionEditReplyOptions, MessageCreateOptions } from 'discord.js';
 import type { PersonalDataRegistry } from '../app/accounts/personalData.js';
 import type { PrivacyRepository } from '../app/privacy/privacy.js';
-import type { InteractionReplyRef, SortJobRecord, SortJobRepository, SortSpotify } from '../app/sort/ports.js';
+import type { InteractionReplyRef, OrderJobRecord, OrderJobRepository, SortJobRecord, SortJobRepository, SortSpotify } from '../app/sort/ports.js';
+import type { OrderRunOutcome } from '../app/sort/runOrder.js';
 import type { RunOutcome, SplitProgress } from '../app/sort/runSplit.js';
 import type { ChartRenderer } from '../charts/index.js';
 import type { Logger } from '../log.js';
@@ -15,6 +16,9 @@ export interface SortService {
   playlistsFor(discordUserId: string): Promise<Array<{ id: string; name: string; total: number }>>;
   /** Runs a split job as its only runner (see runSplitJob); a shutdown stops it resumably. */
   run(job: SortJobRecord, accept: (job: SortJobRecord) => boolean, options: SortRunOptions): Promise<RunOutcome>;
+  /** Reorder jobs that replace a playlist's items (the member chose to reset "date added"). */
+  orderJobs: OrderJobRepository;
+  runOrder(job: OrderJobRecord, accept: (job: OrderJobRecord) => boolean, options: SortRunOptions): Promise<OrderRunOutcome>;
   /** Stops every run at its next step and waits for them (shutdown). */
   stop(): Promise<void>;
 }
@@ -22,6 +26,7 @@ export interface SortService {
 export interface SortRunOptions {
   priority: 'interactive' | 'background';
   onProgress?: (progress: SplitProgress) => void;
+  onOrderProgress?: (progress: { written: number; total: number }) => void;
   reply?: InteractionReplyRef;
   now?: () => number;
 }

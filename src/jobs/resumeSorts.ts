@@ -1,5 +1,5 @@
 import { isResumable, type RunOutcome } from '../app/sort/index.js';
-import { splitFinishedDm, splitOutcomeMessage, splitProgressMessage } from '../discord/messages/sortMessages.js';
+import { orderOutcomeMessage, splitFinishedDm, splitOutcomeMessage, splitProgressMessage } from '../discord/messages/sortMessages.js';
 import type { Services } from '../discord/services.js';
 import type { Job } from './scheduler.js';
 
@@ -44,6 +44,19 @@ export const resumeSorts: Job<{ services: Pick<Services, 'sort' | 'log' | 'sendD
         await services.sendDm?.(job.discordUserId, splitFinishedDm(outcome)).catch(() => undefined);
       } catch (error) {
         services.log.warn({ err: error, job: job.id }, 'could not resume a sort job');
+      }
+    }
+    for (const job of (await sort.orderJobs.listUnfinished()).filter(isResumable(now))) {
+      try {
+        const outcome = await sort.runOrder(job, isResumable(now), { priority: 'background', now: () => Date.now() + offset });
+        if (outcome.kind === 'busy' || outcome.kind === 'not-runnable' || outcome.kind === 'missing') continue;
+        if (job.reply && services.editOriginalReply) await services.editOriginalReply(job.reply, orderOutcomeMessage(outcome)).catch(() => false);
+        if (outcome.kind === 'done' || outcome.kind === 'failed') {
+          const text = outcome.kind === 'done' ? `✅ I finished reordering **${job.sourceName}**.` : `⚠️ I could not finish reordering **${job.sourceName}**. Run /sort on it again.`;
+          await services.sendDm?.(job.discordUserId, { content: text }).catch(() => undefined);
+        }
+      } catch (error) {
+        services.log.warn({ err: error, job: job.id }, 'could not resume a reorder job');
       }
     }
   },

@@ -1,4 +1,4 @@
-import type { SortJobRecord, SortJobRepository } from '../app/sort/ports.js';
+import type { JobRecordBase, JobRepository, OrderJobRecord, SortJobRecord, SortJobRepository } from '../app/sort/ports.js';
 import { upgradeSplitJob } from '../core/sort/index.js';
 import type { Store } from './index.js';
 
@@ -9,11 +9,21 @@ const PREVIEW_TTL_MS = 24 * 60 * 60_000;
  * found by iterating the namespace: there are at most a handful per member.
  */
 export function createSortJobRepository(store: Store): SortJobRepository {
-  const jobs = store.namespace<SortJobRecord>('sort-jobs');
-  const byUser = store.namespace<string[]>('sort-jobs-by-user');
-  const cancels = store.namespace<true>('sort-job-cancels');
-  const leaseId = (job: SortJobRecord) => `${job.discordUserId}:${job.sourcePlaylistId}`;
-  const read = (job: SortJobRecord | undefined) => job && { ...job, state: upgradeSplitJob(job.state) };
+  return createJobRepository<SortJobRecord>(store, 'sort-jobs', (job) => ({ ...job, state: upgradeSplitJob(job.state) }));
+}
+
+/** Reorders that replace a playlist's items, kept like splits and leased over the same key. */
+export function createOrderJobRepository(store: Store): JobRepository<OrderJobRecord> {
+  return createJobRepository<OrderJobRecord>(store, 'order-jobs', (job) => job);
+}
+
+function createJobRepository<R extends JobRecordBase>(store: Store, namespace: string, upgrade: (job: R) => R): JobRepository<R> {
+  const jobs = store.namespace<R>(namespace);
+  const byUser = store.namespace<string[]>(`${namespace}-by-user`);
+  const cancels = store.namespace<true>(`${namespace}-cancels`);
+  // One lease for every job on one playlist of one member, splits and reorders alike.
+  const leaseId = (job: JobRecordBase) => `${job.discordUserId}:${job.sourcePlaylistId}`;
+  const read = (job: R | undefined) => job && upgrade(job);
   return {
     get: async (id) => read(await jobs.get(id)),
     async save(job) {
@@ -24,9 +34,9 @@ export function createSortJobRepository(store: Store): SortJobRepository {
       if (!ids.includes(job.id)) await byUser.set(job.discordUserId, [...ids.slice(-49), job.id]);
     },
     async listUnfinished() {
-      const out: SortJobRecord[] = [];
+      const out: R[] = [];
       for await (const [, job] of jobs.iterator!(undefined)) {
-        const record = job as SortJobRecord | undefined;
+        const record = job as R | undefined;
         if (record && (record.status === 'running' || record.status === 'waiting')) out.push(read(record)!);
       }
       return out;

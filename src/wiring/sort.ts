@@ -1,8 +1,8 @@
-import { runSplitJob, type RunOutcome } from '../app/sort/index.js';
+import { runOrderJob, runSplitJob, type OrderRunOutcome, type RunOutcome } from '../app/sort/index.js';
 import type { SortService } from '../discord/services.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
 import type { SpotifyGateway } from '../spotify/index.js';
-import { createSortJobRepository } from '../store/sortJobs.js';
+import { createOrderJobRepository, createSortJobRepository } from '../store/sortJobs.js';
 import type { Store } from '../store/index.js';
 import type { Accounts } from './accounts.js';
 import { sortSpotifyFor } from './sortSpotify.js';
@@ -14,27 +14,39 @@ export function createSortService(options: { store: Store; gateway: SpotifyGatew
   const spotifyIds = new Map<string, string>();
   const playlistCache = new Map<string, { at: number; playlists: Array<{ id: string; name: string; total: number }> }>();
   const shutdown = new AbortController();
-  const runs = new Set<Promise<RunOutcome>>();
+  const runs = new Set<Promise<RunOutcome | OrderRunOutcome>>();
+  const track = <T extends RunOutcome | OrderRunOutcome>(outcome: Promise<T>) => {
+    runs.add(outcome);
+    void outcome.catch(() => undefined).finally(() => runs.delete(outcome));
+    return outcome;
+  };
   const meId = (discordUserId: string, client: Awaited<ReturnType<Accounts['spotifyFor']>>) => async () => {
     let id = spotifyIds.get(discordUserId);
     if (!id) spotifyIds.set(discordUserId, (id = (await client.me()).id));
     return id;
   };
   const jobs = createSortJobRepository(options.store);
+  const orderJobs = createOrderJobRepository(options.store);
   const forMember: SortService['forMember'] = async (discordUserId, priority = 'interactive') => {
     const client = await options.accounts.spotifyFor(discordUserId, priority);
     return sortSpotifyFor(client, options.gateway, meId(discordUserId, client), options.musicbrainz);
   };
   return {
     jobs,
+    orderJobs,
     forMember,
     async run(job, accept, run) {
       if (shutdown.signal.aborted) return { kind: 'busy', job };
-      const outcome = (async () =>
-        runSplitJob(job.id, { spotify: await forMember(job.discordUserId, run.priority), jobs, signal: shutdown.signal, onProgress: run.onProgress, reply: run.reply, now: run.now }, accept))();
-      runs.add(outcome);
-      void outcome.catch(() => undefined).finally(() => runs.delete(outcome));
-      return outcome;
+      return track(
+        (async () => runSplitJob(job.id, { spotify: await forMember(job.discordUserId, run.priority), jobs, signal: shutdown.signal, onProgress: run.onProgress, reply: run.reply, now: run.now }, accept))(),
+      );
+    },
+    async runOrder(job, accept, run) {
+      if (shutdown.signal.aborted) return { kind: 'busy', job };
+      return track(
+        (async () =>
+          runOrderJob(job.id, { spotify: await forMember(job.discordUserId, run.priority), jobs: orderJobs, signal: shutdown.signal, reply: run.reply, now: run.now, onProgress: run.onOrderProgress }, accept))(),
+      );
     },
     async stop() {
       shutdown.abort();

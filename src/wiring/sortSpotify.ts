@@ -65,9 +65,7 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
       const mine = (await client.myPlaylists()).filter((p) => p.owner.id === me && wanted.has(p.name) && (p.description ?? '').includes(marker));
       return Promise.all(mine.map(async (p) => ({ name: p.name, playlistId: p.id, uris: (await client.playlistItems(p.id, undefined, p)).map((e) => e.uri) })));
     },
-    async appendItems(playlistId, uris) {
-      await client.addItems(playlistId, uris);
-    },
+    appendItems: (playlistId, uris) => client.addItems(playlistId, uris),
     async countItems(playlistId) {
       const p = await client.playlist(playlistId);
       return p.items?.total ?? p.tracks?.total ?? 0;

@@ -139,6 +139,10 @@ describe('a sort interrupted by a restart', () => {
     try {
       for (let i = 0; i < 400 && h.dmsOf(bob).length === dmsBefore; i++) await new Promise((r) => setTimeout(r, 50));
       expect(h.dmsOf(bob).at(-1)!.content).toContain('Your sort of **Bob Marley Fan\'s mix** is finished');
+      // The member's original message follows the resumed sort too (its token is still alive).
+      const original = h.emulator.state.messages.get(preview.final!.id)!;
+      expect(JSON.stringify(original.embeds)).toContain('playlists created');
+      expect(JSON.stringify(original.embeds)).toContain('I also sent you this by DM');
       const created = bobPlaylists();
       expect(created.map((p) => p.name).sort()).toEqual(job.state.targets.map((t) => t.playlistName).sort());
       for (const target of job.state.targets) {

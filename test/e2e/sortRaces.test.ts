@@ -141,3 +141,30 @@ describe('/sort never writes twice', () => {
     expect(h.log.lines().filter((l) => Number(l.level) >= 50).length).toBe(errorsBefore);
   });
 });
+
+describe('/sort mode:order', () => {
+  const itemsOf = (id: string) => h.spotify.world.playlists.get(id)!.items.map((i) => JSON.stringify(i)).sort();
+  it('asks before resetting "date added", then reorders with every item kept', async () => {
+    const before = itemsOf('roadtrip1000');
+    const asked = (await h.invoke('/sort', { playlist: 'roadtrip1000', mode: 'order', order_by: 'release-date' }, alice)).final!;
+    expect(text(asked)).toContain('date added');
+    expect(itemsOf('roadtrip1000')).toEqual(before); // nothing written yet
+    const replace = buttons(asked).find((b) => b.custom_id?.startsWith('sort:order-replace:'))!;
+    const done = await h.click(asked, replace.custom_id!, alice);
+    expect(text(done.final)).toContain('Reordered');
+    const after = h.spotify.world.playlists.get('roadtrip1000')!.items;
+    expect(after.map((i) => (i.kind === 'track' ? i.id : '')).sort()).toEqual(before.map((i) => (JSON.parse(i) as { id: string }).id ?? '').sort());
+  });
+
+  it('keeping the dates moves tracks and leaves every "date added" as it was', async () => {
+    const added = () => new Map(h.spotify.world.playlists.get('bobmain')!.items.map((i) => [JSON.stringify({ ...i, addedAt: undefined }), i.addedAt]));
+    const bob = h.member('bob-order');
+    expect((await h.link(bob, 'bob')).status).toBe(200);
+    const before = added();
+    const asked = (await h.invoke('/sort', { playlist: 'bobmain', mode: 'order', order_by: 'release-date' }, bob)).final!;
+    const keep = buttons(asked).find((b) => b.custom_id?.startsWith('sort:order-keep:'))!;
+    expect(text((await h.click(asked, keep.custom_id!, bob)).final)).toContain('keeping every');
+    expect(added()).toEqual(before);
+    expect(h.spotify.world.playlists.get('bobmain')!.items.map((i) => i.addedAt)).not.toEqual([...before.values()]);
+  });
+});

@@ -61,6 +61,7 @@ export function fakeSortSpotify(source: { id: string; name: string; items: Playl
       p.uris.push(...uris);
       p.snapshot++;
       wrote();
+      return `s${p.snapshot}`;
     },
     async countItems(id) {
       calls.push('count');
@@ -69,8 +70,13 @@ export function fakeSortSpotify(source: { id: string; name: string; items: Playl
     async reorder() {
       throw new Error('not used here');
     },
-    async replaceItems() {
-      throw new Error('not used here');
+    async replaceItems(id, uris) {
+      calls.push('replace');
+      const p = playlists.get(id)!;
+      p.uris = [...uris];
+      p.snapshot++;
+      wrote();
+      return `s${p.snapshot}`;
     },
     async remainingBudget() {
       return 1000;
@@ -79,6 +85,7 @@ export function fakeSortSpotify(source: { id: string; name: string; items: Playl
   return {
     spotify,
     calls,
+    uris: (id: string) => [...playlists.get(id)!.uris],
     created: () => [...playlists.values()].filter((p) => p.id !== source.id).map((p) => ({ name: p.name, uris: p.uris })),
     dieAfterWrite(n: number) {
       dieAfterWrite = writes + n;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { splitWritten } from '../../core/sort/index.js';
 import { UserError } from '../../core/errors.js';
 import type { SortJobRepository } from './ports.js';
-import { SORT_LEASE_MS, type WrittenPlaylist } from './runSplit.js';
+import { SORT_LEASE_MS } from './leasedRun.js';
+import type { WrittenPlaylist } from './runSplit.js';
 
 export type CancelAnswer =
   | { kind: 'cancelled-preview' }

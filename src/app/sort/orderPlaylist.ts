@@ -1,30 +1,41 @@
 import { UserError } from '../../core/errors.js';
 import type { GenreMode } from '../../core/genres/index.js';
-import { planOrderChange, targetOrder, type OrderBy, type OrderPlan } from '../../core/sort/index.js';
-import type { SortSpotify } from './ports.js';
+import { randomUUID } from 'node:crypto';
+import { planOrderChange, startOrderJob, targetOrder, type OrderBy } from '../../core/sort/index.js';
+import type { OrderJobRepository, SortSpotify } from './ports.js';
 
 export interface OrderInput {
   playlistId: string;
   by: OrderBy;
   mode: GenreMode;
   descending?: boolean;
+  /** Only move items (slower), so every track keeps its "date added". */
+  keepDates?: boolean;
 }
 
-export interface OrderResult {
-  name: string;
-  items: number;
-  plan: OrderPlan['kind'] | 'already-sorted';
-  writeCalls: number;
+export type OrderResult =
+  | { plan: 'already-sorted' | 'reorder'; name: string; items: number; writeCalls: number }
+  /** Replacing is cheapest but resets "date added": the member chooses, the job waits as a preview. */
+  | { plan: 'choose'; name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number };
+
+export interface OrderDeps {
+  spotify: SortSpotify;
+  jobs: OrderJobRepository;
+  discordUserId: string;
+  now?: () => number;
 }
 
 /**
- * Reorders a playlist in place with the fewest writes the planner finds. Each reorder names the
+ * Reorders a playlist in place with the fewest writes the planner finds. When replacing its items
+ * is cheapest, nothing is written: that resets every track's "date added", so the member chooses
+ * between it (a resumable job, runOrderJob) and the slower moves that keep the dates. Each reorder names the
  * snapshot it was planned against and chains the snapshot Spotify returns; if the playlist changed
  * between reading and writing, nothing is written and the member is asked to try again. Replacing
  * (fewer calls for big reshuffles) is not used for the added-date order, since it would reset
  * every added date, nor when the playlist holds local files, which can't be added back.
  */
-export async function orderPlaylist(input: OrderInput, spotify: SortSpotify, onProgress?: (done: number, total: number) => void): Promise<OrderResult> {
+export async function orderPlaylist(input: OrderInput, deps: OrderDeps, onProgress?: (done: number, total: number) => void): Promise<OrderResult> {
+  const { spotify } = deps;
   const playlist = await spotify.playlist(input.playlistId);
   if (!playlist.readable) throw new UserError('sort.notYourPlaylist', { name: playlist.name });
   const items = await spotify.playlistItems(playlist.id);
@@ -35,23 +46,32 @@ export async function orderPlaylist(input: OrderInput, spotify: SortSpotify, onP
   const target = targetOrder(items, { by: input.by, artistGenres, mode: input.mode, descending: input.descending });
   if (target.every((index, position) => index === position)) return { name: playlist.name, items: items.length, plan: 'already-sorted', writeCalls: 0 };
 
-  const plan = planOrderChange(items.map((i) => i.uri), target, { allowReplace: input.by !== 'added-date' });
+  const uris = items.map((i) => i.uri);
+  const hasLocalFiles = items.some((i) => i.isLocal);
+  const plan = planOrderChange(uris, target, { allowReplace: input.by !== 'added-date' && !input.keepDates && !hasLocalFiles });
+  if (plan.kind === 'replace') {
+    const moves = planOrderChange(uris, target, { allowReplace: false });
+    const jobId = randomUUID();
+    await deps.jobs.save({
+      id: jobId,
+      discordUserId: deps.discordUserId,
+      sourcePlaylistId: playlist.id,
+      sourceName: playlist.name,
+      createdAt: (deps.now ?? Date.now)(),
+      status: 'previewed',
+      state: startOrderJob(jobId, playlist.id, plan.batches.flat(), playlist.snapshotId),
+      moveCalls: moves.calls,
+      request: { playlistId: input.playlistId, by: input.by, mode: input.mode, descending: input.descending },
+    });
+    return { plan: 'choose', name: playlist.name, items: items.length, jobId, replaceCalls: plan.calls, moveCalls: moves.calls };
+  }
   const latest = await spotify.playlist(playlist.id);
   if (latest.snapshotId !== playlist.snapshotId) throw new UserError('sort.playlistChanged', { name: playlist.name });
 
   let snapshot = latest.snapshotId;
-  if (plan.kind === 'reorder') {
-    for (const [i, operation] of plan.operations.entries()) {
-      snapshot = await spotify.reorder(playlist.id, operation, snapshot);
-      onProgress?.(i + 1, plan.operations.length);
-    }
-  } else {
-    const [first = [], ...rest] = plan.batches;
-    await spotify.replaceItems(playlist.id, first);
-    for (const [i, batch] of rest.entries()) {
-      await spotify.appendItems(playlist.id, batch);
-      onProgress?.(i + 2, plan.batches.length);
-    }
+  for (const [i, operation] of plan.operations.entries()) {
+    snapshot = await spotify.reorder(playlist.id, operation, snapshot);
+    onProgress?.(i + 1, plan.operations.length);
   }
   return { name: playlist.name, items: items.length, plan: plan.kind, writeCalls: plan.calls };
 }

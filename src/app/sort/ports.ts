@@ -1,4 +1,5 @@
-import type { ArtistGenreLookup, EarlierPlaylist, PlaylistItemInput, ReorderOperation, SplitJobState } from '../../core/sort/index.js';
+import type { GenreMode } from '../../core/genres/index.js';
+import type { ArtistGenreLookup, EarlierPlaylist, OrderBy, OrderJobState, PlaylistItemInput, ReorderOperation, SplitJobState } from '../../core/sort/index.js';
 
 /** A playlist as the sorter sees it. */
 export interface SortPlaylistInfo {
@@ -23,8 +24,8 @@ export interface SortSpotify {
   createPrivatePlaylist(name: string, description: string): Promise<string>;
   /** The member's own playlists with one of these names whose description carries `marker`, with their items. */
   earlierPlaylists(names: readonly string[], marker: string): Promise<EarlierPlaylist[]>;
-  /** Appends ≤ 100 items at the end. */
-  appendItems(playlistId: string, uris: readonly string[]): Promise<void>;
+  /** Appends ≤ 100 items at the end; returns the new snapshot id. */
+  appendItems(playlistId: string, uris: readonly string[]): Promise<string>;
   countItems(playlistId: string): Promise<number>;
   /** One reorder call; returns the new snapshot id. */
   reorder(playlistId: string, operation: ReorderOperation, snapshotId: string): Promise<string>;
@@ -62,20 +63,47 @@ export interface InteractionReplyRef {
   expiresAt: number;
 }
 
-export interface SortJobRepository {
-  get(id: string): Promise<SortJobRecord | undefined>;
-  save(job: SortJobRecord): Promise<void>;
+/** What every stored sort job has: who asked, which playlist it works on, where it stands. */
+export interface JobRecordBase {
+  id: string;
+  discordUserId: string;
+  sourcePlaylistId: string;
+  sourceName: string;
+  status: SortJobStatus;
+  resumeAt?: number;
+  reply?: InteractionReplyRef;
+}
+
+/** A reorder that replaces the playlist's items, as stored: resumable like a split. */
+export interface OrderJobRecord extends JobRecordBase {
+  createdAt: number;
+  error?: string;
+  state: OrderJobState;
+  /** Reorder calls that would keep every "date added", offered as the slower choice. */
+  moveCalls: number;
+  /** Runs that ended in an unexpected error; retried a few times before giving up. */
+  failedAttempts?: number;
+  /** What the member asked for, to plan the moves instead if they choose to keep the dates. */
+  request: { playlistId: string; by: OrderBy; mode: GenreMode; descending?: boolean };
+}
+
+export type SortJobRepository = JobRepository<SortJobRecord>;
+export type OrderJobRepository = JobRepository<OrderJobRecord>;
+
+export interface JobRepository<R extends JobRecordBase> {
+  get(id: string): Promise<R | undefined>;
+  save(job: R): Promise<void>;
   /** Jobs that are running (interrupted by a restart) or waiting. */
-  listUnfinished(): Promise<SortJobRecord[]>;
+  listUnfinished(): Promise<R[]>;
   /**
    * The one-runner lease over a member's sorts of one source playlist, shared by every process:
    * true when `owner` holds it until now + ttl. Two runners of one job, or of two jobs that would
    * fill the same genre playlists, can never write at once.
    */
-  lease(job: SortJobRecord, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  lease(job: JobRecordBase, owner: string, ttlMs: number, now: number): Promise<boolean>;
   /** Extends a lease `owner` holds; false when it was lost to another runner. */
-  renewLease(job: SortJobRecord, owner: string, ttlMs: number, now: number): Promise<boolean>;
-  releaseLease(job: SortJobRecord, owner: string): Promise<void>;
+  renewLease(job: JobRecordBase, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(job: JobRecordBase, owner: string): Promise<void>;
   /** Asks whoever runs the job to stop at its next step. */
   requestCancel(jobId: string): Promise<void>;
   cancelRequested(jobId: string): Promise<boolean>;

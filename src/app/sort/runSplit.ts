@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import {
   finishSplitJob, finishStep, nextSplitSteps, splitProgress, splitWritten, startStep,
   type SplitStep, type SplitStepResult,
 } from '../../core/sort/index.js';
 import { BudgetExhaustedError, QuotaExceededError, RateLimitedError, SpotifyUnavailableError, UserError } from '../../core/errors.js';
-import type { InteractionReplyRef, SortJobRecord, SortJobRepository, SortSpotify } from './ports.js';
+import { createPersister, stopReason, underLease } from './leasedRun.js';
+import type { InteractionReplyRef, JobRecordBase, SortJobRecord, SortJobRepository, SortSpotify } from './ports.js';
 
 export type SplitProgress = ReturnType<typeof splitProgress>;
 export type WrittenPlaylist = ReturnType<typeof splitWritten>[number];
@@ -42,83 +42,45 @@ export type RunOutcome =
 /** The marker in a created playlist's description that lets any later run find it again. */
 export const sourceMarker = (sourcePlaylistId: string) => `encore-src:${sourcePlaylistId}`;
 
-/**
- * How long a runner owns a job without renewing. It renews on every save, so only a runner that
- * died or lost its database lets it lapse; then the resume job takes over.
- */
-export const SORT_LEASE_MS = 2 * 60_000;
-const SAVE_RETRY_DELAYS_MS = [250, 1_000, 4_000];
 const SPOTIFY_OUTAGE_RETRY_MS = 10 * 60_000;
 const PARALLEL_WRITES = 4;
 
 /** Confirm may only start a job that is still a preview. */
-export const isPreview = (job: SortJobRecord) => job.status === 'previewed';
+export const isPreview = (job: JobRecordBase) => job.status === 'previewed';
 /** The resume job takes what a restart interrupted and what Spotify's limits paused, once due. */
-export const isResumable = (now: number) => (job: SortJobRecord) => job.status === 'running' || (job.status === 'waiting' && (job.resumeAt ?? 0) <= now);
+export const isResumable = (now: number) => (job: JobRecordBase) => job.status === 'running' || (job.status === 'waiting' && (job.resumeAt ?? 0) <= now);
 
-class LeaseLostError extends Error {}
-class StoreUnavailableError extends Error {}
+/** When a job stopped by Spotify may run again, or undefined for an error that is not Spotify's limits. */
+export function resumeTimeFor(error: unknown, now: number): number | undefined {
+  return error instanceof QuotaExceededError ? error.resumesAt
+    : error instanceof BudgetExhaustedError ? error.availableAt
+    : error instanceof RateLimitedError ? error.retryAt
+    : error instanceof SpotifyUnavailableError ? now + SPOTIFY_OUTAGE_RETRY_MS
+    : undefined;
+}
 
 /**
- * Runs a split job to the end as its only runner: takes the job's lease atomically (a second
- * Confirm, the resume job or another instance gets `busy`), re-reads the job under it, and
- * persists it before and after every Spotify write, retrying saves that fail. A restart, a lost
- * database or a quota stop therefore resumes exactly where it was, without duplicate playlists or
- * tracks; quota, budget and outages park it as `waiting` with the time it may resume.
+ * Runs a split job to the end as its only runner (see underLease: a second Confirm, the resume
+ * job or another instance gets `busy`), persisting it before and after every Spotify write and
+ * retrying saves that fail. A restart, a lost database or a quota stop therefore resumes exactly
+ * where it was, without duplicate playlists or tracks; quota, budget and outages park it as
+ * `waiting` with the time it may resume.
  */
 export async function runSplitJob(jobId: string, deps: RunSplitDeps, accept: (job: SortJobRecord) => boolean): Promise<RunOutcome> {
   const now = deps.now ?? Date.now;
-  const owner = deps.owner ?? randomUUID();
-  const found = await deps.jobs.get(jobId);
-  if (!found) return { kind: 'missing' };
-  if (!(await deps.jobs.lease(found, owner, SORT_LEASE_MS, now()))) return { kind: 'busy', job: found };
-  try {
-    // Read again under the lease: the runner that held it before may have moved the job on.
-    const job = (await deps.jobs.get(jobId)) ?? found;
-    if (!accept(job)) return { kind: 'not-runnable', job };
-    return await execute(job, deps, owner);
-  } finally {
-    await deps.jobs.releaseLease(found, owner).catch(() => undefined);
-  }
+  return underLease(deps.jobs, jobId, { owner: deps.owner, now, accept }, (job, owner) => execute(job, deps, owner));
 }
 
 async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): Promise<RunOutcome> {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let current: SortJobRecord = { ...job, status: 'running', resumeAt: undefined, error: undefined, reply: deps.reply ?? job.reply };
-  const written = () => splitWritten(current.state);
-
-  const withStoreRetry = async <T>(action: () => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await action();
-      } catch (error) {
-        if (error instanceof LeaseLostError) throw error;
-        const delay = SAVE_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined) throw new StoreUnavailableError('the job could not be saved', { cause: error });
-        await sleep(delay);
-      }
-    }
-  };
-  // Saves go out one at a time, each carrying every change made so far.
-  let saving: Promise<unknown> = Promise.resolve();
-  const persist = (change: (job: SortJobRecord) => SortJobRecord): Promise<void> => {
-    current = change(current);
-    const snapshot = current;
-    const saved = saving.then(() =>
-      withStoreRetry(async () => {
-        if (!(await deps.jobs.renewLease(snapshot, owner, SORT_LEASE_MS, now()))) throw new LeaseLostError();
-        await deps.jobs.save(snapshot);
-      }),
-    );
-    saving = saved.catch(() => undefined);
-    return saved;
-  };
+  const saver = createPersister(deps.jobs, { ...job, status: 'running', resumeAt: undefined, error: undefined, reply: deps.reply ?? job.reply }, { owner, now, sleep: deps.sleep });
+  const written = () => splitWritten(saver.current.state);
+  const interrupted = (error: unknown): RunOutcome => ({ kind: 'interrupted', job: saver.current, reason: stopReason(error) ?? 'store', written: written() });
 
   try {
-    await persist((j) => j);
+    await saver.persist((j) => j);
   } catch (error) {
-    return { kind: 'interrupted', job: current, reason: error instanceof LeaseLostError ? 'lease-lost' : 'store', written: written() };
+    return interrupted(error);
   }
   const busy = new Map<string, Promise<void>>();
   let failure: unknown;
@@ -126,16 +88,16 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
   for (;;) {
     if (failure === undefined && stop === undefined) {
       if (deps.signal?.aborted) stop = 'shutdown';
-      else if (await withStoreRetry(() => deps.jobs.cancelRequested(job.id)).catch((error: unknown) => ((failure = error), false))) stop = 'cancel';
+      else if (await saver.withStoreRetry(() => deps.jobs.cancelRequested(job.id)).catch((error: unknown) => ((failure = error), false))) stop = 'cancel';
     }
-    const steps = failure === undefined && stop === undefined ? nextSplitSteps(current.state, new Set(busy.keys()), deps.parallelWrites ?? PARALLEL_WRITES) : [];
+    const steps = failure === undefined && stop === undefined ? nextSplitSteps(saver.current.state, new Set(busy.keys()), deps.parallelWrites ?? PARALLEL_WRITES) : [];
     if (steps.length === 0 && busy.size === 0) break;
     for (const step of steps) {
       const lane = (async () => {
-        await persist((j) => ({ ...j, state: startStep(j.state, step) }));
-        const result = await perform(step, current, deps.spotify);
-        await persist((j) => ({ ...j, state: finishStep(j.state, step, result) }));
-        deps.onProgress?.(splitProgress(current.state));
+        await saver.persist((j) => ({ ...j, state: startStep(j.state, step) }));
+        const result = await perform(step, saver.current, deps.spotify);
+        await saver.persist((j) => ({ ...j, state: finishStep(j.state, step, result) }));
+        deps.onProgress?.(splitProgress(saver.current.state));
       })()
         .catch((error: unknown) => void (failure ??= error))
         .finally(() => busy.delete(step.key));
@@ -146,34 +108,28 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
 
   const finish = async (record: SortJobRecord, outcome: RunOutcome): Promise<RunOutcome> => {
     try {
-      await persist(() => record);
+      await saver.persist(() => record);
       return outcome;
     } catch (error) {
-      return { kind: 'interrupted', job: current, reason: error instanceof LeaseLostError ? 'lease-lost' : 'store', written: written() };
+      return interrupted(error);
     }
   };
-  if (failure instanceof LeaseLostError) return { kind: 'interrupted', job: current, reason: 'lease-lost', written: written() };
-  if (failure instanceof StoreUnavailableError) return { kind: 'interrupted', job: current, reason: 'store', written: written() };
+  if (stopReason(failure)) return interrupted(failure);
   if (failure !== undefined) {
-    const resumeAt =
-      failure instanceof QuotaExceededError ? failure.resumesAt
-      : failure instanceof BudgetExhaustedError ? failure.availableAt
-      : failure instanceof RateLimitedError ? failure.retryAt
-      : failure instanceof SpotifyUnavailableError ? now() + SPOTIFY_OUTAGE_RETRY_MS
-      : undefined;
+    const resumeAt = resumeTimeFor(failure, now());
     if (resumeAt !== undefined) {
-      const parked = { ...current, status: 'waiting' as const, resumeAt };
+      const parked = { ...saver.current, status: 'waiting' as const, resumeAt };
       return finish(parked, { kind: 'waiting', job: parked, resumeAt, reason: (failure as UserError).id, written: written() });
     }
-    const failed = { ...current, status: 'failed' as const, error: failure instanceof UserError ? failure.id : 'unexpected' };
+    const failed = { ...saver.current, status: 'failed' as const, error: failure instanceof UserError ? failure.id : 'unexpected' };
     return finish(failed, { kind: 'failed', job: failed, error: failure as Error, written: written() });
   }
-  if (stop === 'shutdown') return { kind: 'interrupted', job: current, reason: 'shutdown', written: written() };
+  if (stop === 'shutdown') return { kind: 'interrupted', job: saver.current, reason: 'shutdown', written: written() };
   if (stop === 'cancel') {
-    const cancelled = { ...current, status: 'cancelled' as const };
+    const cancelled = { ...saver.current, status: 'cancelled' as const };
     return finish(cancelled, { kind: 'cancelled', job: cancelled, written: written() });
   }
-  const done = { ...current, status: 'done' as const, state: finishSplitJob(current.state, now()) };
+  const done = { ...saver.current, status: 'done' as const, state: finishSplitJob(saver.current.state, now()) };
   return finish(done, { kind: 'done', job: done, playlists: written() });
 }
 

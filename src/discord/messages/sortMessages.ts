@@ -109,3 +109,43 @@ export function notStartableMessage(status: string): { content: string } {
       : 'That preview can’t be started any more. Run **/sort** again.',
   };
 }
+
+/** The buttons of a reorder that would reset "date added". */
+export const orderButtonId = (action: 'order-replace' | 'order-keep' | 'order-cancel', jobId: string, ownerId: string) => encodeComponentId('sort', action, jobId, ownerId);
+
+/** Replacing is cheapest but resets every "date added": the member chooses before anything is written. */
+export function orderChoiceMessage(choice: { name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number }, ownerId: string): SortMessage {
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(orderButtonId('order-replace', choice.jobId, ownerId)).setLabel(`Reorder now (${plural(choice.replaceCalls, 'write')})`).setStyle(ButtonStyle.Danger),
+    new ButtonBuilder().setCustomId(orderButtonId('order-keep', choice.jobId, ownerId)).setLabel(`Keep dates (${plural(choice.moveCalls, 'move')})`).setStyle(ButtonStyle.Primary),
+    new ButtonBuilder().setCustomId(orderButtonId('order-cancel', choice.jobId, ownerId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+  );
+  return {
+    embeds: [
+      brandEmbed({
+        title: `Reorder “${choice.name}”?`,
+        description:
+          `The quickest way is to rewrite the playlist’s ${plural(choice.items, 'item')} in the new order (${plural(choice.replaceCalls, 'Spotify write')}). ` +
+          `**Every track’s “date added” then becomes today**, and Spotify’s “recently added” order is lost.\n\n` +
+          `Or keep the dates: I move tracks into place instead, which takes ${plural(choice.moveCalls, 'Spotify write')}.`,
+        footer: 'Nothing is written until you choose. If I’m interrupted, I finish the job without losing a track.',
+      }),
+    ],
+    components: [row],
+  };
+}
+
+export function orderOutcomeMessage(outcome: { kind: string; job: { sourceName: string; state: { targetUris: readonly string[] } }; resumeAt?: number }): SortMessage {
+  const name = outcome.job.sourceName;
+  const items = outcome.job.state.targetUris.length;
+  const description =
+    outcome.kind === 'done' ? `Reordered **${name}** (${plural(items, 'item')}).`
+    : outcome.kind === 'waiting' ? `Spotify’s limits stopped me part-way. I’ll finish reordering **${name}** ${discordTime(outcome.resumeAt ?? Date.now())} — every track will be there.`
+    : outcome.kind === 'failed' ? `Something went wrong while reordering **${name}**. Run **/sort** again to finish it.`
+    : `I was interrupted while reordering **${name}**; I’ll finish by myself shortly — every track will be there.`;
+  return { embeds: [brandEmbed({ title: outcome.kind === 'done' ? 'Done' : 'Not finished yet', description, colour: outcome.kind === 'failed' ? ERROR_COLOUR : undefined })], components: [] };
+}
+
+export function orderProgressMessage(progress: { written: number; total: number }): SortMessage {
+  return { embeds: [brandEmbed({ title: 'Reordering…', description: `${progress.written} / ${progress.total} in place\n${progressBar(progress.written, progress.total)}` })], components: [] };
+}
