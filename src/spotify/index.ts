@@ -5,7 +5,7 @@ import { RequestBudget } from './budget.js';
 import { ArtistGenreCache } from './genreCache.js';
 import { GatewayMetrics } from './metrics.js';
 import { createOAuthClient, type OAuthClient } from './oauth.js';
-import { Pacer } from './pacer.js';
+import { Pacer, type SetTimer } from './pacer.js';
 import { SpotifyUserClient } from './userClient.js';
 import type { Priority, UserTokens } from './types.js';
 
@@ -24,6 +24,8 @@ export interface GatewayOptions {
   log: Logger;
   fetch?: typeof fetch;
   now?: () => number;
+  /** The pacer's timer, on the same clock as `now` (tests inject both). */
+  setTimer?: SetTimer;
   /** Requests in flight at once, and request starts per second, for the whole process. */
   concurrency?: number;
   perSecond?: number;
@@ -33,7 +35,11 @@ export interface GatewayOptions {
 
 export interface SpotifyGateway {
   readonly oauth: OAuthClient;
-  forUser(tokens: UserTokens, options?: { priority?: Priority }): SpotifyUserClient;
+  /**
+   * A client for one member. `member` names whose queue its requests wait in at the pacer (members
+   * take turns there); by default, the member's Spotify link.
+   */
+  forUser(tokens: UserTokens, options?: { priority?: Priority; member?: string }): SpotifyUserClient;
   /** Which artists the shared genre cache knows, at no request cost. */
   knownArtists(ids: readonly string[]): Promise<Set<string>>;
   /** Stores genres found elsewhere (MusicBrainz) in the shared artist-genre cache. */
@@ -58,7 +64,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
       apiUrl: options.apiUrl,
       fetch: doFetch,
       now,
-      pacer: new Pacer(options.concurrency ?? 6, options.perSecond ?? 20, now),
+      pacer: new Pacer(options.concurrency ?? 6, options.perSecond ?? 20, now, options.setTimer),
       breaker,
       budget,
       metrics,
@@ -72,7 +78,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
   };
   return {
     oauth,
-    forUser: (tokens, { priority = 'interactive' } = {}) => new SpotifyUserClient(shared, tokens, priority),
+    forUser: (tokens, { priority = 'interactive', member } = {}) => new SpotifyUserClient(shared, tokens, priority, member),
     knownArtists: (ids) => genres.known(ids),
     rememberGenres: (artists) => genres.remember(artists),
     budget: { remaining: (p) => budget.remaining(p), fits: (n, p) => budget.fits(n, p) },

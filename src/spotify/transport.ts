@@ -36,6 +36,8 @@ export interface ApiRequest {
   body?: unknown;
   accessToken: string;
   priority: Priority;
+  /** Whose queue the request waits in at the pacer (an opaque key for the member). */
+  member?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,6 +92,7 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           signal: AbortSignal.timeout(timeoutMs),
         }),
+        { member: request.member ?? '', priority: request.priority },
       );
     } catch (error) {
       deps.metrics.request(endpoint, 'network');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RelinkNeededError } from '../core/errors.js';
 import type { ArtistGenreCache } from './genreCache.js';
 import { AccessTokenRejected } from './errors.js';
@@ -40,13 +41,32 @@ export function toPlaylistEntry(raw: RawItem): PlaylistEntry | undefined {
   };
 }
 
+/**
+ * The pacer's key for a member when the caller named none: a digest of the Spotify link's refresh
+ * token, which stays the same across access-token refreshes and every client made for that link
+ * (the token itself never becomes a map key or a log field).
+ */
+export function memberKeyOf(refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url').slice(0, 22);
+}
+
 /** One member's view of Spotify: every call paced, budgeted and authenticated through the gateway. */
 export class SpotifyUserClient {
+  private lastKey?: { refreshToken: string; member: string };
+
   constructor(
     private readonly shared: ClientShared,
     private readonly tokens: UserTokens,
     readonly priority: Priority,
+    /** Whose queue this client's requests wait in at the pacer; by default, the Spotify link's. */
+    private readonly member?: string,
   ) {}
+
+  private memberFor(tokens: TokenSet): string {
+    if (this.member !== undefined) return this.member;
+    if (this.lastKey?.refreshToken !== tokens.refreshToken) this.lastKey = { refreshToken: tokens.refreshToken, member: memberKeyOf(tokens.refreshToken) };
+    return this.lastKey.member;
+  }
 
   private async freshTokens(force = false): Promise<TokenSet> {
     const current = await this.tokens.load();
@@ -72,8 +92,9 @@ export class SpotifyUserClient {
 
   private async call<T>(method: ApiRequest['method'], path: string, body?: unknown): Promise<T> {
     const attempt = async (force: boolean) => {
-      const { accessToken } = await this.freshTokens(force);
-      const request: ApiRequest = { method, path, body, accessToken, priority: this.priority };
+      const tokens = await this.freshTokens(force);
+      const { accessToken } = tokens;
+      const request: ApiRequest = { method, path, body, accessToken, priority: this.priority, member: this.memberFor(tokens) };
       if (method !== 'GET') return send<T>(this.shared.transport, request);
       const key = `${accessToken} ${path}`;
       const existing = this.shared.inFlightGets.get(key);

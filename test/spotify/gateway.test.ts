@@ -182,6 +182,28 @@ describe('failures and limits', () => {
   });
 });
 
+describe('fairness between members', () => {
+  it('starts another member’s request after at most one more of a member’s long lookup, and keeps coalescing', async () => {
+    const { emulator, gateway, tokensFor } = await world({ latencyMs: 2 }, { concurrency: 2, perSecond: 100 });
+    const alice = gateway.forUser(tokensFor('alice'));
+    const bob = gateway.forUser(tokensFor('bob'));
+    const ids = emulator.world.artistList.slice(2100, 2220).map((a) => a.id);
+    const lookups = () => apiRequests(emulator, '/artists/').length;
+    const job = alice.genresForArtists(ids);
+    while (lookups() < 10) await new Promise((r) => setTimeout(r, 2));
+
+    const before = emulator.requests.length;
+    const [me, again] = await Promise.all([bob.me(), bob.me()]);
+    expect([me.id, again.id]).toEqual(['bob', 'bob']);
+    const bobAt = emulator.requests.findIndex((r) => r.path === '/me');
+    // Already started when bob asked (at most 2 in flight) plus one turn of alice's: never the whole queue.
+    expect(bobAt - before).toBeLessThanOrEqual(3);
+    expect(lookups()).toBeLessThan(ids.length / 2);
+    expect(apiRequests(emulator, '/me')).toHaveLength(1); // identical GETs in flight still share one request
+    expect((await job).size).toBe(ids.length);
+  });
+});
+
 describe('the artist-genre cache', () => {
   it('is filled for free by top artists, and looks up each miss once however many callers ask', async () => {
     const { emulator, gateway, tokensFor } = await world({ latencyMs: 20 });
