@@ -26,6 +26,16 @@ describe('one-time link tokens', () => {
     expect(await repo().consumeLinkToken('old-token', now + TEN_MINUTES)).toBeUndefined();
   });
 
+  it('can be looked at any number of times without being spent, until they expire', async () => {
+    const member = aMemberId();
+    const now = Date.now();
+    await repo().issueLinkToken('peeked-token', member, undefined, now + TEN_MINUTES, '@peeked');
+    for (let i = 0; i < 3; i++) expect(await repo().peekLinkToken('peeked-token', now)).toEqual({ discordUserId: member, discordName: '@peeked' });
+    expect(await repo().peekLinkToken('peeked-token', now + TEN_MINUTES)).toBeUndefined();
+    expect(await repo().consumeLinkToken('peeked-token', now)).toEqual({ discordUserId: member, discordName: '@peeked' });
+    expect(await repo().peekLinkToken('peeked-token', now)).toBeUndefined();
+  });
+
   it('are unknown when never issued', async () => {
     expect(await repo().consumeLinkToken('never-issued', Date.now())).toBeUndefined();
   });

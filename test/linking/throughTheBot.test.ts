@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginAuthorization, completeAuthorization, startLink } from '../../src/app/accounts/linking.js';
+import { beginAuthorization, completeAuthorization, previewLink, startLink } from '../../src/app/accounts/linking.js';
 import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
@@ -78,6 +78,7 @@ describe('expiry, checked on the clock the use cases are given', () => {
   it('a link opened more than ten minutes after /link is refused and changes nothing', async () => {
     const { url } = await startLink(accounts().linking, 'late-member');
     const later = { ...accounts().linking, now: () => Date.now() + 10 * 60_000 + 1 };
+    expect(await previewLink(later, url.split('/link/')[1]!)).toEqual({ kind: 'invalid-link' });
     expect(await beginAuthorization(later, url.split('/link/')[1]!)).toEqual({ kind: 'invalid-link' });
     expect(await accounts().repo.getLink('late-member')).toBeUndefined();
   });
