@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EInteraction, EUser, RecordedMessage } from '../test/emulators/discord/index.js';
@@ -12,7 +12,11 @@ import { startSandbox, type Sandbox } from './sandbox/world.js';
  */
 const OUT = 'sandbox-out';
 const tour = process.argv.includes('--tour');
-const sandbox = await startSandbox(tour ? `data/sandbox-tour-${process.pid}` : 'data/sandbox');
+if (tour) {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+}
+const sandbox = tour ? await startSandbox(`data/sandbox-tour-${process.pid}`, 'info', path.join(OUT, 'encore.log')) : await startSandbox('data/sandbox');
 
 const reply = (i: EInteraction) => (i.original ? sandbox.discord.state.messages.get(i.original.id) : undefined);
 const parseOptions = (words: string[]) =>
@@ -32,19 +36,18 @@ async function click(member: EUser, message: RecordedMessage, customId: string) 
 }
 const buttonsOf = (m?: RecordedMessage) => (m?.components as Array<{ components?: Array<{ custom_id?: string; url?: string; label?: string }> }> | undefined)?.flatMap((r) => r.components ?? []) ?? [];
 
-/** The link flow a person does in a browser: open the DM's link, press Continue, approve on Spotify's page. */
+/** The link flow a person does in a browser: open the DM's link, Continue, approve on Spotify's page. */
 async function linkInBrowser(member: EUser, spotifyUser: string): Promise<string> {
-  const url = buttonsOf(sandbox.discord.dmsOf(member).at(-1)).find((b) => b.url)?.url ?? buttonsOf(undefined)[0]?.url;
+  const url = buttonsOf(sandbox.discord.dmsOf(member).at(-1)).find((b) => b.url)?.url;
   if (!url) throw new Error('no link to open');
-  const { authorizeUrl, html } = await followLinkPage(url); // the page naming the Discord account, then its Continue button
+  const { authorizeUrl, html } = await followLinkPage(url);
   if (!authorizeUrl) return html.match(/<h1>(.*?)<\/h1>/)?.[1] ?? '';
   const callback = await sandbox.spotify.consent({ authorizeUrl, userId: spotifyUser });
   return (await (await fetch(callback)).text()).match(/<h1>(.*?)<\/h1>/)?.[1] ?? '';
 }
 
 if (tour) {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
+  console.log(`Encore sandbox tour — the bot's JSON logs: ${sandbox.logFile}`);
   const md: string[] = ['# Encore sandbox tour', ''];
   let failures = 0;
   const step = (title: string, ok: boolean, body: string) => {
@@ -65,18 +68,37 @@ if (tour) {
     const linkedDm = sandbox.discord.dmsOf(m(member)).at(-1);
     step(`${member}: opens the link, approves on Spotify, sees "${page}" and gets a DM`, page.startsWith('Linked as') && text(linkedDm).includes('Linked as'), `Page: **${page}**\n\n${show([linkedDm])}`);
   }
+  const visited = new Set(['link']);
+  const invokeTour = (member: EUser, command: string, options: Record<string, unknown> = {}) => (visited.add(command), invoke(member, command, options));
+
+  const aliceLinked = sandbox.discord.dmsOf(m('alice')).at(-1);
+  const showMe = buttonsOf(aliceLinked).find((b) => b.label === 'Show me in this server');
+  const shown = showMe && aliceLinked ? await click(m('alice'), aliceLinked, showMe.custom_id!) : undefined;
+  step('alice answers the "linked" DM: appear in this server’s leaderboards and digests', text(shown && reply(shown)).includes('✅ you appear'), show([shown && reply(shown)]));
+
+  const refused = await (async () => {
+    await invoke(m('dave'), 'link');
+    return linkInBrowser(m('dave'), 'mallory');
+  })();
+  step('dave tries a Spotify account the app’s allowlist lacks and is told to ask the operator', refused.includes('isn’t registered with this bot'), `Page: **${refused}**`);
+
   const shy = await invoke(m('shy'), 'link');
   step('shy (DMs closed): /link answers with the link in a private reply', buttonsOf(reply(shy)).some((b) => b.url?.includes('/link/')), show([reply(shy)]));
 
-  const help = await invoke(m('alice'), 'help');
+  const privacy = await invokeTour(m('bob'), 'privacy');
+  const weekly = buttonsOf(reply(privacy)).find((b) => b.label === 'Send me a weekly DM');
+  const weeklyOn = weekly ? await click(m('bob'), reply(privacy)!, weekly.custom_id!) : undefined;
+  step('/privacy shows bob’s choices (hidden by default) and turns on the weekly DM', text(reply(privacy)).includes('you don’t appear') && text(weeklyOn && reply(weeklyOn)).includes('✅ on'), show([reply(privacy), weeklyOn && reply(weeklyOn)]));
+
+  const help = await invokeTour(m('alice'), 'help');
   step('/help lists the commands', text(reply(help)).includes('/sort'), show([reply(help)]));
-  const profile = await invoke(m('alice'), 'profile');
+  const profile = await invokeTour(m('alice'), 'profile');
   step('/profile shows the linked account', text(reply(profile)).includes('Linked as Alice'), show([reply(profile)]));
   for (const kind of ['top-genres', 'top-artists', 'top-tracks', 'listening-clock', 'genre-mix']) {
-    const chart = await invoke(m('bob'), 'chart', { kind, range: 'medium_term' });
+    const chart = await invokeTour(m('bob'), 'chart', { kind, range: 'medium_term' });
     step(`/chart ${kind}`, (reply(chart)?.files.length ?? 0) === 1, show([reply(chart)]));
   }
-  const preview = await invoke(m('alice'), 'sort', { playlist: 'roadtrip1000', min_tracks: 15 });
+  const preview = await invokeTour(m('alice'), 'sort', { playlist: 'roadtrip1000', min_tracks: 15 });
   const confirm = buttonsOf(reply(preview)).find((b) => b.custom_id?.startsWith('sort:confirm:'));
   step('/sort shows a preview with a chart and Confirm', !!confirm && (reply(preview)?.files.length ?? 0) === 1, show([reply(preview)]));
   if (confirm) {
@@ -85,10 +107,22 @@ if (tour) {
   }
   const order = await invoke(m('alice'), 'sort', { playlist: 'Tiny', mode: 'order', order_by: 'release-date' });
   step('/sort mode:order reorders a playlist in place', /Reordered|already in that order/.test(text(reply(order))), show([reply(order)]));
-  const unlink = await invoke(m('carol'), 'unlink');
+  const unlink = await invokeTour(m('carol'), 'unlink');
   const yes = buttonsOf(reply(unlink)).find((b) => b.custom_id?.startsWith('unlink:confirm'));
   const unlinked = yes ? await click(m('carol'), reply(unlink)!, yes.custom_id!) : undefined;
   step('/unlink deletes everything after a confirm', text(unlinked && reply(unlinked)).includes('Deleted:'), show([reply(unlink), unlinked && reply(unlinked)]));
+
+  const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;
+  await sandbox.encore.jobs.runNow('relink-nudges', new Date(Date.now() + 170 * 24 * 3_600_000));
+  const nudge = sandbox.discord.dmsOf(m('bob'))[nudgeBefore];
+  step('170 days later, bob is reminded by DM to renew before Spotify ends the link', text(nudge).includes('Spotify will end your link'), show([nudge]));
+
+  const missed = [...sandbox.encore.discord.commands.keys()].filter((name) => !visited.has(name));
+  step('the tour ran every command there is', missed.length === 0, missed.length ? `Not visited: ${missed.map((c) => `/${c}`).join(', ')}` : [...visited].map((c) => `/${c}`).join(', '));
+  for (const [name, member] of sandbox.members) {
+    const dms = sandbox.discord.dmsOf(member);
+    if (dms.length) writeFileSync(path.join(OUT, `dms-${name}.md`), [`# DMs to ${name}`, '', show(dms)].join('\n'));
+  }
 
   writeFileSync(path.join(OUT, 'tour.md'), md.join('\n'));
   console.log(`\n${failures === 0 ? 'Tour passed' : `${failures} step(s) failed`}: ${path.join(OUT, 'tour.md')}`);
@@ -97,56 +131,82 @@ if (tour) {
   process.exit(failures === 0 ? 0 : 1);
 }
 
-printWelcome(sandbox);
+// The interactive prompt. Everything the bot sends a member appears as it happens: replies and
+// each edit of them (progress of long commands), and DMs (the "Linked as …" DM arrives after the
+// browser's consent, not after a command). The last message shown is the one "click N" presses.
 const rl = createInterface({ input: process.stdin, output: process.stdout });
 let last: RecordedMessage | undefined;
+let busy = false;
+const shown = new Map<string, string>();
+const nameOf = (userId?: string) => [...sandbox.members].find(([, member]) => member.id === userId)?.[0];
+
+/** Prints above the prompt without breaking the line being typed. */
+function say(text: string) {
+  if (busy) console.log(text);
+  else {
+    process.stdout.write('\r\x1b[K');
+    console.log(text);
+    rl.prompt(true);
+  }
+}
+
+sandbox.onMessage((message) => {
+  const recipient = sandbox.discord.state.channels.get(message.channel_id)?.recipientId;
+  if (!message.content && !message.embeds.length && !message.files.length && !message.components.length) return; // "thinking…"
+  const body = messageMarkdown(message, OUT);
+  const seen = shown.get(message.id);
+  if (seen === body) return;
+  shown.set(message.id, body);
+  last = message;
+  const heading = recipient ? `📬 DM to ${nameOf(recipient) ?? recipient}${seen !== undefined ? ' (updated)' : ''}:` : seen !== undefined ? '↻ (updated)' : message.flags & 64 ? '(only you can see this)' : '';
+  const buttons = buttonsOf(message).filter((b) => b.custom_id);
+  const hint = buttons.length ? `\nbuttons: ${buttons.map((b, i) => `${i + 1}) ${b.label}`).join('  ')}  — type "<member> click N"` : '';
+  say(`\n${heading ? `${heading}\n` : ''}${body}${hint}`);
+});
+
+printWelcome(sandbox);
 rl.setPrompt('encore> ');
 rl.prompt();
 for await (const line of rl) {
   const [who, command, ...rest] = line.trim().split(/\s+/);
+  busy = true;
   try {
     if (!who) {
       // empty line
     } else if (who === 'quit' || who === 'exit') break;
-    else if (command === 'click' && last) {
+    else if (command === 'click') {
       const target = buttonsOf(last)[Number(rest[0] ?? 1) - 1];
-      if (!target?.custom_id) console.log('No such button.');
-      else last = print(await click(sandbox.members.get(who)!, last, target.custom_id));
+      if (!last || !target?.custom_id) console.log('No such button on the last message.');
+      else if (!sandbox.members.has(who)) console.log(`No member called ${who}.`);
+      else await click(sandbox.members.get(who)!, last, target.custom_id);
     } else if (sandbox.members.has(who) && command?.startsWith('/')) {
-      const member = sandbox.members.get(who)!;
-      const dmsBefore = sandbox.discord.dmsOf(member).length;
-      last = print(await invoke(member, command.slice(1), parseOptions(rest)));
-      for (const dm of sandbox.discord.dmsOf(member).slice(dmsBefore)) console.log(`\n📬 DM to ${who}:\n${messageMarkdown(dm, OUT)}`);
+      await invoke(sandbox.members.get(who)!, command.slice(1), parseOptions(rest));
     } else console.log('Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   quit');
   } catch (error) {
     console.log(`Error: ${(error as Error).message}`);
   }
+  busy = false;
   rl.prompt();
 }
 await sandbox.stop();
 process.exit(0);
 
-function print(interaction: EInteraction): RecordedMessage | undefined {
-  const message = reply(interaction);
-  if (message) console.log(`\n${interaction.ephemeral ? '(only you can see this)\n' : ''}${messageMarkdown(message, OUT)}`);
-  const buttons = buttonsOf(message).filter((b) => b.custom_id);
-  if (buttons.length) console.log(`buttons: ${buttons.map((b, i) => `${i + 1}) ${b.label}`).join('  ')}  — type "<member> click N"`);
-  return message;
-}
-
 function printWelcome(s: Sandbox) {
-  console.log(`
+  console.log(`To link a member, type "alice /link" and open the link in the DM it shows in your browser: it leads to the (emulated) Spotify consent page — choose a user, Approve.
+
 Encore sandbox — the real bot against emulated Discord and Spotify; nothing to configure.
   Bot web pages:      ${s.config.PUBLIC_URL}   (health: ${s.config.PUBLIC_URL}/healthz)
   Spotify emulator:   ${s.spotify.accountsUrl}  (consent page: users alice, bob, carol, dave, erin; mallory is not allowlisted)
   Discord emulator:   ${s.discord.apiUrl}
   Members:            ${[...s.members.keys()].join(', ')}  (shy has DMs closed)
+  Bot logs (JSON):    ${s.logFile}
+  Charts drawn with:  ${s.encore.services.charts?.backend ?? '(no chart renderer)'}
 
 Type a member and a command, e.g.
-  alice /link                      → a DM with your private link: open it in a browser, pick Alice, Approve
+  alice /link                      → a DM with your private link: open it in a browser, Continue, pick Alice, Approve
   alice /chart kind:top-genres     → images are saved to ${OUT}/
   alice /sort playlist:roadtrip1000
-  alice click 1                    → press the first button of the last message
+  alice click 1                    → press the first button of the last message shown
   quit
 `);
 }

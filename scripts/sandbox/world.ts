@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
 import { startEncore, type Encore } from '../../src/encore.js';
+import pino from 'pino';
 import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/net.js';
-import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser } from '../../test/emulators/discord/index.js';
+import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../../test/emulators/discord/index.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../../test/emulators/spotify/index.js';
 
 export interface Sandbox {
@@ -15,6 +16,10 @@ export interface Sandbox {
   guild: ReturnType<DiscordEmulator['addGuild']>;
   members: Map<string, EUser>;
   config: Config;
+  /** Where the bot's JSON logs go (a file, so they never land in the prompt). */
+  logFile: string;
+  /** Calls `listener` with every message the bot creates or edits, DMs included, as it happens. */
+  onMessage(listener: (message: RecordedMessage) => void): void;
   /** Resolves when the bot has finished handling the interaction. */
   settled(interaction: EInteraction): Promise<EInteraction>;
   stop(): Promise<void>;
@@ -25,12 +30,23 @@ export interface Sandbox {
  * as `npm start`) on the embedded store in data/sandbox. Throwaway secrets are generated; the
  * encryption key is kept beside the data so a restarted sandbox can still read its tokens.
  */
-export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'warn'): Promise<Sandbox> {
+export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'info', logFile = path.join(dataDir, 'encore.log')): Promise<Sandbox> {
   mkdirSync(dataDir, { recursive: true });
+  mkdirSync(path.dirname(logFile), { recursive: true });
   const keyFile = path.join(dataDir, 'encryption.key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
   const spotify = await startSpotifyEmulator();
   const discord = await startDiscordEmulator();
+  // The emulator records every message the bot sends or edits in state.messages (one entry per
+  // id, replaced on each edit): listening there shows DMs and progress edits as they happen.
+  const listeners: Array<(message: RecordedMessage) => void> = [];
+  const messages = discord.state.messages;
+  const record = messages.set.bind(messages);
+  messages.set = (id, message) => {
+    record(id, message);
+    for (const listener of listeners) listener(message);
+    return messages;
+  };
   const guild = discord.addGuild('Encore sandbox', ['general', 'digest']);
   const members = new Map(['alice', 'bob', 'carol', 'dave'].map((name) => [name, discord.addMember(guild, name)]));
   members.set('shy', discord.addMember(guild, 'shy', { dmsClosed: true }));
@@ -54,7 +70,7 @@ export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'warn'):
   const done = new Set<string>();
   const encore = await startEncore({
     config: parsed.config,
-    log: createLogger(logLevel),
+    log: createLogger(logLevel, pino.destination({ dest: logFile, append: true, sync: true })),
     host: '127.0.0.1',
     discordHooks: {
       onSettled(id) {
@@ -72,6 +88,8 @@ export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'warn'):
     guild,
     members,
     config: parsed.config,
+    logFile,
+    onMessage: (listener) => listeners.push(listener),
     settled: (interaction) =>
       new Promise((resolve) => {
         if (done.has(interaction.id)) return resolve(interaction);
