@@ -16,7 +16,9 @@ if (tour) {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
 }
-const sandbox = tour ? await startSandbox(`data/sandbox-tour-${process.pid}`, 'info', path.join(OUT, 'encore.log')) : await startSandbox('data/sandbox');
+// --data=DIR keeps the interactive sandbox's store elsewhere than data/sandbox (tests use it).
+const dataDir = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length) ?? 'data/sandbox';
+const sandbox = tour ? await startSandbox(`data/sandbox-tour-${process.pid}`, 'info', path.join(OUT, 'encore.log')) : await startSandbox(dataDir);
 
 const reply = (i: EInteraction) => (i.original ? sandbox.discord.state.messages.get(i.original.id) : undefined);
 const parseOptions = (words: string[]) =>

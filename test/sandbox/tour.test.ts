@@ -12,7 +12,16 @@ describe('npm run sandbox -- --tour', () => {
     for (const name of ['Alice Liddell', 'Bob Marley Fan', 'Carol K']) expect(tour).toContain(`**Linked as ${name}**`);
     expect(tour.match(/\[Link Spotify\]\(http:\/\/127\.0\.0\.1:\d+\/link\//g)?.length).toBeGreaterThanOrEqual(4);
     const pictures = readdirSync('sandbox-out').filter((f) => f.endsWith('.png'));
-    expect(pictures.length).toBeGreaterThanOrEqual(6);
+    // Every chart kind a member can ask for, and the sort preview's chart, each a real PNG.
+    for (const kind of ['top-genres', 'top-artists', 'top-tracks', 'listening-clock', 'genre-mix', 'sort-preview']) {
+      const file = pictures.find((f) => f.endsWith(`-${kind}.png`));
+      expect(file, kind).toBeDefined();
+      expect(readFileSync(`sandbox-out/${file}`).subarray(1, 4).toString()).toBe('PNG');
+    }
+    // The bot's JSON logs go to the file the tour names, not to the console.
+    expect(run.stdout).toContain('sandbox-out/encore.log');
+    expect(run.stdout).not.toMatch(/"level":\d+/);
+    expect(readFileSync('sandbox-out/encore.log', 'utf8')).toMatch(/"msg":"http listening"/);
     expect(existsSync(`data/sandbox-tour-${run.pid}`)).toBe(false);
   }, 150_000);
 });
