@@ -49,7 +49,7 @@ async function linkInBrowser(member: EUser, spotifyUser: string): Promise<string
 }
 
 if (tour) {
-  console.log(`Encore sandbox tour — the bot's JSON logs: ${sandbox.logFile}`);
+  console.log(`Encore sandbox tour — charts drawn with ${sandbox.encore.services.charts?.backend ?? '(no chart renderer)'}; the bot's JSON logs: ${sandbox.logFile}`);
   const md: string[] = ['# Encore sandbox tour', ''];
   let failures = 0;
   const step = (title: string, ok: boolean, body: string) => {
