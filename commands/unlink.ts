@@ -2,6 +2,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashComman
 import { UserError } from '../src/core/errors.js';
 import { createPersonalDataRegistry, unlinkMember, type PersonalDataRegistry } from '../src/app/accounts/personalData.js';
 import { registerAccountData, registerPendingLinkData } from '../src/app/accounts/personalDataKinds.js';
+import { historyPersonalData } from '../src/app/history/personalData.js';
 import type { CommandContext } from '../src/discord/command.js';
 import type { Services } from '../src/discord/services.js';
 import { brandEmbed } from '../src/discord/replies.js';
@@ -50,6 +51,7 @@ function personalDataOf(services: Services): PersonalDataRegistry {
       },
     });
   }
+  if (services.history) registry.register(historyPersonalData(services.history));
   registerPendingLinkData(registry, services.accounts.repo);
   return registry;
 }

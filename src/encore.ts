@@ -24,6 +24,7 @@ import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createAccounts } from './wiring/accounts.js';
 import { createSortService } from './wiring/sort.js';
+import { createHistoryFeature } from './wiring/history.js';
 import { createMusicBrainzClient } from './musicbrainz/index.js';
 
 /** Sent to MusicBrainz in the User-Agent it requires. */
@@ -96,6 +97,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       },
     });
 
+    const history = createHistoryFeature({ store, gateway, accounts, log });
     const services: Services = {
       log,
       publicUrl: config.PUBLIC_URL,
@@ -108,6 +110,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
         musicbrainz: createMusicBrainzClient({ baseUrl: config.MUSICBRAINZ_URL, version: ENCORE_VERSION, contactUrl: config.PUBLIC_URL }),
       }),
       privacy: createPrivacyRepository(store),
+      history: history.service,
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
       editOriginalReply: (ref, message) => (client ? editOriginalReply(client, ref, message) : Promise.resolve(false)),
     };
@@ -138,7 +141,7 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     steps.push({ name: 'discord gateway', run: () => discord.stop() });
 
     const jobs = startJobs<{ services: Services } & NudgeDeps>(
-      [resumeSorts, relinkNudges],
+      [resumeSorts, relinkNudges, ...history.jobs],
       {
         services,
         linking: accounts.linking,

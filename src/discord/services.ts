@@ -45,6 +45,8 @@ export interface Services {
   sendDm?(discordUserId: string, message: MessageCreateOptions): Promise<'sent' | 'closed'>;
   /** Edits an interaction's original reply from anywhere while its token lives; false after. */
   editOriginalReply?(ref: InteractionReplyRef, message: Pick<InteractionEditReplyOptions, 'embeds' | 'components'>): Promise<boolean>;
+  /** Listening history (src/wiring/history.ts); /unlink erases a member's. */
+  history?: { deleteForUser(discordUserId: string): Promise<number> };
   // Added by linking: every kind of personal data features registered; /unlink erases them all.
   personalData?: PersonalDataRegistry;
 }

@@ -4,6 +4,19 @@ import type { Artist } from './types.js';
 
 const TTL_MS = 45 * 24 * 3_600_000;
 
+/** The keyv namespace the gateway keeps the shared artist-genre cache in. */
+export const ARTIST_GENRES_NAMESPACE = 'artist-genres';
+
+/**
+ * What the cache already knows about these artists, at no request cost: background work that
+ * must not spend the quota on genres (the history collector) reads this; misses are absent.
+ */
+export async function cachedArtistGenres(store: Keyv<string[]>, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const unique = [...new Set(ids)];
+  const values = unique.length ? await store.getMany(unique) : [];
+  return new Map(unique.flatMap((id, i) => (values[i] ? [[id, values[i]] as [string, string[]]] : [])));
+}
+
 /**
  * Artist → genres, shared by every member and server. Filled for free from every full artist
  * object the gateway sees; misses cost one GET /artists/{id} each (batch lookups are gone), and

@@ -5,6 +5,7 @@ import { createClaims, type Claims } from './claims.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { createNamespace } from './keyvNamespace.js';
 import { createLeases, type Leases } from './leases.js';
+import { migrate } from './migrate.js';
 import { createPool } from './pool.js';
 import { ensureSchema } from './schema.js';
 
@@ -49,7 +50,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const kind = embedded ? 'embedded' : 'postgres';
   const pool = createPool(url, log, options.poolSize ?? (embedded ? 4 : 10));
   try {
-    await ensureSchema(pool);
+    // The tables keyv and claims use predate migrations (ensureSchema stays their baseline);
+    // everything since is a versioned migration, both under one lock.
+    await migrate(pool, log, ensureSchema);
   } catch (error) {
     await pool.end().catch(() => {});
     await embedded?.stop();

@@ -8,7 +8,7 @@ export const LEASES_TABLE = 'encore_leases';
  * Creates the tables before keyv touches them. COLLATE "C" makes the primary-key index usable
  * for keyv's `key LIKE 'namespace:%'` iteration, so listing a namespace is an index range scan.
  */
-export async function ensureSchema(pool: pg.Pool): Promise<void> {
+export async function ensureSchema(pool: pg.Pool | pg.PoolClient): Promise<void> {
   await pool.query(`
     CREATE TABLE IF NOT EXISTS ${KEYV_TABLE} (
       key VARCHAR(255) COLLATE "C" PRIMARY KEY,

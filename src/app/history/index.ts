@@ -1,0 +1,3 @@
+export { POLL_LEASE_MS, collectDue, playsFromPage, pollMember, type PollResult } from './collect.js';
+export { historyPersonalData } from './personalData.js';
+export type * from './ports.js';

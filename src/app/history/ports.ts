@@ -1,0 +1,125 @@
+import type { Gap } from '../../core/history/index.js';
+
+/** A track as the history catalogue keeps it. */
+export interface CatalogueTrack {
+  id: string;
+  name: string;
+  durationMs?: number;
+  isrc?: string;
+  album?: { id: string; name: string; releaseDate?: string };
+  /** Credits in order, main artist first. */
+  artists: Array<{ id: string; name: string }>;
+}
+
+/** One listen about to be stored. */
+export interface NewPlay {
+  /** When the play ended (Unix ms); with the member, the dedup key. */
+  playedAt: number;
+  track: CatalogueTrack;
+  /** null when unknown. */
+  msPlayed: number | null;
+  /** msPlayed is the track's duration standing in for the unknown real figure. */
+  msEstimated: boolean;
+  source: 'collected' | 'imported';
+  contextUri?: string;
+  /** The parent genre the rollups count this play for (or "unclassified"). */
+  genre: string;
+}
+
+/** A stored play, as tests and later features read it back. */
+export interface StoredPlay {
+  playedAt: number;
+  trackId: string;
+  msPlayed: number | null;
+  msEstimated: boolean;
+  source: 'collected' | 'imported';
+  contextUri: string | null;
+}
+
+export interface CollectorState {
+  memberId: string;
+  /** Newest played_at collected (Unix ms): the after= cursor. */
+  cursor?: number;
+  nextPollAt: number;
+  lastPollAt?: number;
+  lastCount?: number;
+  lastPlayAt?: number;
+  /** Consecutive failed polls. */
+  failures: number;
+}
+
+/** What one successful poll changes, all in one transaction. */
+export interface PollRecord {
+  plays: NewPlay[];
+  gap?: Gap;
+  detectedAt: number;
+  state: Omit<CollectorState, 'memberId' | 'failures'>;
+}
+
+export interface HistoryRepository {
+  /** The collector states of these members (members never polled are absent). */
+  collectorStates(memberIds: readonly string[]): Promise<Map<string, CollectorState>>;
+  /** The member's state, created due at `now` if it does not exist yet. */
+  ensureCollectorState(memberId: string, now: number): Promise<CollectorState>;
+  /**
+   * Stores a poll's plays (new ones only: ON CONFLICT DO NOTHING), their catalogue rows, the
+   * rollups of the plays actually inserted, the gap and the new state, in one transaction.
+   * Undefined when the member's state is gone (they unlinked while the poll ran): nothing stored.
+   */
+  recordPoll(memberId: string, poll: PollRecord): Promise<{ inserted: number } | undefined>;
+  /** A failed poll: try again at `nextPollAt`. */
+  recordFailure(memberId: string, nextPollAt: number): Promise<void>;
+  /** Stores plays outside the collector (imports): same dedup and rollups. Returns how many were new. */
+  insertPlays(memberId: string, plays: readonly NewPlay[]): Promise<number>;
+  /** Deletes the member's plays, rollups, gaps and collector state; returns how many plays went. */
+  deleteForUser(memberId: string): Promise<number>;
+  plays(memberId: string, from?: number, to?: number): Promise<StoredPlay[]>;
+  gaps(memberId: string): Promise<Gap[]>;
+}
+
+/** One member's recently-played, as Spotify answers it (the gateway's shape, narrowed). */
+export interface RecentlyPlayedPage {
+  items: Array<{
+    played_at: string;
+    context?: { uri?: string | null } | null;
+    track: {
+      id?: string | null;
+      name: string;
+      duration_ms?: number;
+      is_local?: boolean;
+      external_ids?: { isrc?: string };
+      album?: { id?: string | null; name?: string; release_date?: string | null } | null;
+      artists?: Array<{ id?: string | null; name: string }>;
+    } | null;
+  }>;
+}
+
+export interface HistorySpotify {
+  /** GET /me/player/recently-played?limit=50&after=cursor at background priority. */
+  recentlyPlayed(cursor?: number): Promise<RecentlyPlayedPage>;
+}
+
+/** Time-limited exclusive ownership of a member's poll across every instance on the database. */
+export interface MemberLease {
+  acquire(memberId: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  release(memberId: string, owner: string): Promise<void>;
+}
+
+export interface HistoryLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface CollectorDeps {
+  repo: HistoryRepository;
+  /** Members whose Spotify link is active (a dead link is not polled until the member relinks). */
+  activeMembers(): Promise<string[]>;
+  /** A background-priority Spotify client for the member; throws NotLinked/RelinkNeeded errors. */
+  spotifyFor(memberId: string): Promise<HistorySpotify>;
+  /** Genres of these artists from the shared cache only: no Spotify request per artist. */
+  cachedGenres(artistIds: readonly string[]): Promise<Map<string, readonly string[]>>;
+  lease: MemberLease;
+  /** Who this instance is, as a lease owner. */
+  instanceId: string;
+  log: HistoryLog;
+}

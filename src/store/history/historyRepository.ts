@@ -1,0 +1,195 @@
+import type pg from 'pg';
+import type { CollectorState, HistoryRepository, NewPlay, PollRecord, StoredPlay } from '../../app/history/ports.js';
+import { rollupDelta } from '../../core/history/index.js';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+const byKey = <T>(rows: Iterable<[string, T]>) => [...new Map(rows).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+const iso = (ms: number) => new Date(ms).toISOString();
+const msOf = (value: Date | string | null | undefined) => (value == null ? undefined : new Date(value).getTime());
+
+/**
+ * Tracks, albums and artists the plays refer to. Rows are written in key order (and never updated)
+ * so that two transactions sharing catalogue rows cannot deadlock.
+ */
+async function upsertCatalogue(db: Queryable, plays: readonly NewPlay[]): Promise<void> {
+  const artists = byKey(plays.flatMap((p) => p.track.artists.map((a) => [a.id, a] as [string, { id: string; name: string }])));
+  const albums = byKey(plays.flatMap((p) => (p.track.album ? [[p.track.album.id, p.track.album] as [string, NonNullable<NewPlay['track']['album']>]] : [])));
+  const tracks = byKey(plays.map((p) => [p.track.id, p.track] as [string, NewPlay['track']]));
+  if (artists.length)
+    await db.query(`INSERT INTO artists (id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [artists.map((a) => a.id), artists.map((a) => a.name)]);
+  if (albums.length)
+    await db.query(`INSERT INTO albums (id, name, release_date) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`, [
+      albums.map((a) => a.id),
+      albums.map((a) => a.name),
+      albums.map((a) => a.releaseDate ?? null),
+    ]);
+  await db.query(
+    `INSERT INTO tracks (id, name, album_id, duration_ms, isrc) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
+    [tracks.map((t) => t.id), tracks.map((t) => t.name), tracks.map((t) => t.album?.id ?? null), tracks.map((t) => t.durationMs ?? null), tracks.map((t) => t.isrc ?? null)],
+  );
+  const credits = tracks.flatMap((t) => t.artists.map((a, position) => ({ trackId: t.id, position, artistId: a.id })));
+  if (credits.length)
+    await db.query(`INSERT INTO track_artists (track_id, position, artist_id) SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[]) ON CONFLICT DO NOTHING`, [
+      credits.map((c) => c.trackId),
+      credits.map((c) => c.position),
+      credits.map((c) => c.artistId),
+    ]);
+}
+
+/**
+ * Inserts the plays that are new and adds exactly those to the member's rollups, inside the
+ * caller's transaction: a play already stored (an overlapping poll, a retry, the other instance)
+ * is neither inserted nor counted again.
+ */
+async function storePlays(db: Queryable, memberId: string, plays: readonly NewPlay[]): Promise<number> {
+  const unique = [...new Map(plays.map((p) => [p.playedAt, p])).values()].sort((a, b) => a.playedAt - b.playedAt);
+  if (!unique.length) return 0;
+  await upsertCatalogue(db, unique);
+  const inserted = await db.query<{ played_at: Date }>(
+    `INSERT INTO plays (member_id, played_at, track_id, ms_played, ms_estimated, source, context_uri)
+     SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::bool[], $6::text[], $7::text[])
+     ON CONFLICT (member_id, played_at) DO NOTHING
+     RETURNING played_at`,
+    [
+      memberId,
+      unique.map((p) => iso(p.playedAt)),
+      unique.map((p) => p.track.id),
+      unique.map((p) => p.msPlayed),
+      unique.map((p) => p.msEstimated),
+      unique.map((p) => p.source),
+      unique.map((p) => p.contextUri ?? null),
+    ],
+  );
+  const fresh = new Set(inserted.rows.map((r) => r.played_at.getTime()));
+  const delta = rollupDelta(
+    unique.filter((p) => fresh.has(p.playedAt)).map((p) => ({ playedAt: p.playedAt, ms: p.msPlayed ?? 0, artistIds: p.track.artists.map((a) => a.id), genre: p.genre })),
+  );
+  if (delta.daily.length)
+    await db.query(
+      `INSERT INTO member_daily (member_id, day, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::int[], $4::bigint[])
+       ON CONFLICT (member_id, day) DO UPDATE SET plays = member_daily.plays + EXCLUDED.plays, ms = member_daily.ms + EXCLUDED.ms`,
+      [memberId, delta.daily.map((r) => r.day), delta.daily.map((r) => r.plays), delta.daily.map((r) => r.ms)],
+    );
+  if (delta.artists.length)
+    await db.query(
+      `INSERT INTO member_daily_artists (member_id, day, artist_id, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
+       ON CONFLICT (member_id, day, artist_id) DO UPDATE SET plays = member_daily_artists.plays + EXCLUDED.plays, ms = member_daily_artists.ms + EXCLUDED.ms`,
+      [memberId, delta.artists.map((r) => r.day), delta.artists.map((r) => r.artistId), delta.artists.map((r) => r.plays), delta.artists.map((r) => r.ms)],
+    );
+  if (delta.genres.length)
+    await db.query(
+      `INSERT INTO member_daily_genres (member_id, day, genre, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
+       ON CONFLICT (member_id, day, genre) DO UPDATE SET plays = member_daily_genres.plays + EXCLUDED.plays, ms = member_daily_genres.ms + EXCLUDED.ms`,
+      [memberId, delta.genres.map((r) => r.day), delta.genres.map((r) => r.genre), delta.genres.map((r) => r.plays), delta.genres.map((r) => r.ms)],
+    );
+  return fresh.size;
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+interface StateRow {
+  member_id: string;
+  cursor_ms: string | null;
+  next_poll_at: Date;
+  last_poll_at: Date | null;
+  last_count: number | null;
+  last_play_at: Date | null;
+  failures: number;
+}
+const toState = (r: StateRow): CollectorState => ({
+  memberId: r.member_id,
+  cursor: r.cursor_ms === null ? undefined : Number(r.cursor_ms),
+  nextPollAt: r.next_poll_at.getTime(),
+  lastPollAt: msOf(r.last_poll_at),
+  lastCount: r.last_count ?? undefined,
+  lastPlayAt: msOf(r.last_play_at),
+  failures: r.failures,
+});
+
+/** Listening history in its SQL tables (src/store/migrations). */
+export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
+  /** What a poll or an unlink must not leave behind: rows per table for one member (tests). */
+  countRows(memberId: string): Promise<Record<string, number>>;
+} {
+  return {
+    async collectorStates(memberIds) {
+      if (!memberIds.length) return new Map();
+      const { rows } = await pool.query<StateRow>(`SELECT * FROM collector_state WHERE member_id = ANY($1::text[])`, [memberIds]);
+      return new Map(rows.map((r) => [r.member_id, toState(r)]));
+    },
+    async ensureCollectorState(memberId, now) {
+      await pool.query(`INSERT INTO collector_state (member_id, next_poll_at) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING`, [memberId, iso(now)]);
+      const { rows } = await pool.query<StateRow>(`SELECT * FROM collector_state WHERE member_id = $1`, [memberId]);
+      return toState(rows[0]!);
+    },
+    async recordPoll(memberId, poll: PollRecord) {
+      return inTransaction(pool, async (db) => {
+        // The row lock orders this poll against an /unlink: whichever commits second sees the other.
+        const { rowCount } = await db.query(`SELECT 1 FROM collector_state WHERE member_id = $1 FOR UPDATE`, [memberId]);
+        if (!rowCount) return undefined;
+        const inserted = await storePlays(db, memberId, poll.plays);
+        if (poll.gap)
+          await db.query(`INSERT INTO history_gaps (member_id, gap_from, gap_to, detected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+            memberId,
+            iso(poll.gap.from),
+            iso(poll.gap.to),
+            iso(poll.detectedAt),
+          ]);
+        const s = poll.state;
+        await db.query(
+          `UPDATE collector_state SET cursor_ms = $2, next_poll_at = $3, last_poll_at = $4, last_count = $5, last_play_at = $6, failures = 0 WHERE member_id = $1`,
+          [memberId, s.cursor ?? null, iso(s.nextPollAt), s.lastPollAt === undefined ? null : iso(s.lastPollAt), s.lastCount ?? null, s.lastPlayAt === undefined ? null : iso(s.lastPlayAt)],
+        );
+        return { inserted };
+      });
+    },
+    async recordFailure(memberId, nextPollAt) {
+      await pool.query(`UPDATE collector_state SET next_poll_at = $2, failures = failures + 1 WHERE member_id = $1`, [memberId, iso(nextPollAt)]);
+    },
+    insertPlays: (memberId, plays) => inTransaction(pool, (db) => storePlays(db, memberId, plays)),
+    async deleteForUser(memberId) {
+      return inTransaction(pool, async (db) => {
+        // The collector state first: its row lock makes a poll in flight for this member discard its plays.
+        await db.query(`DELETE FROM collector_state WHERE member_id = $1`, [memberId]);
+        const { rowCount } = await db.query(`DELETE FROM plays WHERE member_id = $1`, [memberId]);
+        for (const table of ['member_daily', 'member_daily_artists', 'member_daily_genres', 'history_gaps']) await db.query(`DELETE FROM ${table} WHERE member_id = $1`, [memberId]);
+        return rowCount ?? 0;
+      });
+    },
+    async plays(memberId, from, to) {
+      const { rows } = await pool.query<{ played_at: Date; track_id: string; ms_played: number | null; ms_estimated: boolean; source: 'collected' | 'imported'; context_uri: string | null }>(
+        `SELECT played_at, track_id, ms_played, ms_estimated, source, context_uri FROM plays WHERE member_id = $1 AND ($2::timestamptz IS NULL OR played_at >= $2) AND ($3::timestamptz IS NULL OR played_at <= $3) ORDER BY played_at`,
+        [memberId, from === undefined ? null : iso(from), to === undefined ? null : iso(to)],
+      );
+      return rows.map(
+        (r): StoredPlay => ({ playedAt: r.played_at.getTime(), trackId: r.track_id, msPlayed: r.ms_played, msEstimated: r.ms_estimated, source: r.source, contextUri: r.context_uri }),
+      );
+    },
+    async gaps(memberId) {
+      const { rows } = await pool.query<{ gap_from: Date; gap_to: Date }>(`SELECT gap_from, gap_to FROM history_gaps WHERE member_id = $1 ORDER BY gap_from`, [memberId]);
+      return rows.map((r) => ({ from: r.gap_from.getTime(), to: r.gap_to.getTime() }));
+    },
+    async countRows(memberId) {
+      const out: Record<string, number> = {};
+      for (const table of ['plays', 'member_daily', 'member_daily_artists', 'member_daily_genres', 'history_gaps', 'collector_state']) {
+        const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE member_id = $1`, [memberId]);
+        out[table] = Number(rows[0]!.n);
+      }
+      return out;
+    },
+  };
+}
