@@ -125,7 +125,8 @@ describe('a sort interrupted by a restart', () => {
     const job = await (async () => {
       const { openStore } = await import('../../src/store/index.js');
       const store = await openStore({ databaseUrl: h.config.DATABASE_URL, dataDir: '/x', log: captureLogger('silent').log });
-      const record = (await store.namespace<{ status: string; state: { targets: Array<{ playlistName: string; trackUris: string[] }> } }>('sort-jobs').get(jobId))!;
+      const { createSortJobRepository } = await import('../../src/store/sortJobs.js');
+      const record = (await createSortJobRepository(store).get(jobId))!;
       await store.close();
       return record;
     })();

@@ -46,7 +46,8 @@ export async function underLease<R extends JobRecordBase, O>(
 export function createPersister<R extends JobRecordBase>(jobs: JobRepository<R>, initial: R, options: { owner: string; now: () => number; sleep?: (ms: number) => Promise<void> }) {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let current = initial;
-  let saving: Promise<unknown> = Promise.resolve();
+  let saving: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
   const withStoreRetry = async <T>(action: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -64,17 +65,24 @@ export function createPersister<R extends JobRecordBase>(jobs: JobRepository<R>,
       return current;
     },
     withStoreRetry,
+    /**
+     * Applies a change and resolves once a save holding it is in the database. Changes made while
+     * a save is under way share the next save: parallel writes cost one save, not one each.
+     */
     persist(change: (job: R) => R): Promise<void> {
       current = change(current);
-      const snapshot = current;
-      const saved = saving.then(() =>
-        withStoreRetry(async () => {
-          if (!(await jobs.renewLease(snapshot, options.owner, SORT_LEASE_MS, options.now()))) throw new LeaseLostError();
-          await jobs.save(snapshot);
-        }),
-      );
-      saving = saved.catch(() => undefined);
-      return saved;
+      queued ??= (saving ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => {
+          queued = undefined;
+          const snapshot = current;
+          saving = withStoreRetry(async () => {
+            if (!(await jobs.renewLease(snapshot, options.owner, SORT_LEASE_MS, options.now()))) throw new LeaseLostError();
+            await jobs.save(snapshot);
+          });
+          return saving;
+        });
+      return queued;
     },
   };
 }

@@ -43,7 +43,8 @@ export type RunOutcome =
 export const sourceMarker = (sourcePlaylistId: string) => `encore-src:${sourcePlaylistId}`;
 
 const SPOTIFY_OUTAGE_RETRY_MS = 10 * 60_000;
-const PARALLEL_WRITES = 4;
+// As many as the gateway lets through at once by default; the pacer still governs the rate.
+const PARALLEL_WRITES = 6;
 
 /** Confirm may only start a job that is still a preview. */
 export const isPreview = (job: JobRecordBase) => job.status === 'previewed';

@@ -7,8 +7,9 @@ import type { PlannedPlaylist } from './analysePlaylist.js';
  * Spotify; state = finishStep(state, step, result); persist. A step persisted as started but not
  * finished (a crash, a lost database) is "interrupted": nextSplitSteps then asks the runner to
  * check what Spotify actually did instead of repeating a write. That is how a restart creates no
- * duplicate playlists or tracks. Writes to different playlists may run side by side; order only
- * matters within one playlist, and playlists are created one at a time in plan order.
+ * duplicate playlists or tracks. Writes to different playlists may run side by side (creates too:
+ * a runner doing one step at a time creates them in plan order); order only matters within one
+ * playlist.
  */
 export interface SplitJobState {
   readonly version: 2;
@@ -119,23 +120,17 @@ export function nextSplitSteps(state: SplitJobState, busy: ReadonlySet<string> =
   if (!state.checkedEarlier) {
     return taken.size ? [] : [{ kind: 'find-earlier', key: EARLIER_CHECK_KEY, names: state.targets.map((t) => t.playlistName) }];
   }
-  let creating = [...taken].some((key) => state.inFlight.some((s) => s.key === key && s.kind === 'create-playlist'));
-  let earlierAllCreated = true;
   for (const target of state.targets) {
     if (!room()) break;
-    const exists = target.playlistId !== undefined;
-    if (!taken.has(target.key)) {
-      if (!exists && !creating && earlierAllCreated) {
-        steps.push({ kind: 'create-playlist', key: target.key, playlistName: target.playlistName });
-        taken.add(target.key);
-        creating = true;
-      } else if (exists && target.added < target.trackUris.length) {
-        const uris = target.trackUris.slice(target.added, target.added + URIS_PER_WRITE);
-        steps.push({ kind: 'add-tracks', key: target.key, playlistId: target.playlistId!, offset: target.added, uris });
-        taken.add(target.key);
-      }
+    if (taken.has(target.key)) continue;
+    if (target.playlistId === undefined) {
+      steps.push({ kind: 'create-playlist', key: target.key, playlistName: target.playlistName });
+      taken.add(target.key);
+    } else if (target.added < target.trackUris.length) {
+      const uris = target.trackUris.slice(target.added, target.added + URIS_PER_WRITE);
+      steps.push({ kind: 'add-tracks', key: target.key, playlistId: target.playlistId, offset: target.added, uris });
+      taken.add(target.key);
     }
-    earlierAllCreated &&= exists;
   }
   return steps;
 }
