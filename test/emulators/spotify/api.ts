@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { apiError, page, paging, type ApiLocals } from './rules.js';
+import type { Listening } from './listening.js';
 import type { EItem, EPlaylist, World } from './seed.js';
 import { createSerializers, snapshotId } from './serialize.js';
 
@@ -8,7 +9,7 @@ const me = (res: Response) => (res.locals as ApiLocals).userId;
 const canWrite = (p: EPlaylist, userId: string) => p.ownerId === userId || (p.collaborative && p.collaborators.includes(userId));
 
 /** The Web API subset Encore uses, stateful: writes change what later reads see. */
-export function apiRouter(world: World, apiUrl: () => string, now: () => number): Router {
+export function apiRouter(world: World, apiUrl: () => string, now: () => number, listening: Listening): Router {
   const s = createSerializers(world, apiUrl);
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
@@ -172,7 +173,8 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number)
     const limit = Number(req.query.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 50) return apiError(res, 400, 'Invalid limit');
     if (req.query.after && req.query.before) return apiError(res, 400, 'Only one of after and before');
-    let plays = world.users.get(me(res))!.recentlyPlayed; // newest first; Spotify keeps only the last 50
+    // What the user played up to the emulator's now, newest first; Spotify keeps only the last 50.
+    let plays = listening.recent(me(res), now(), 50);
     if (req.query.after) plays = plays.filter((p) => p.playedAt > Number(req.query.after));
     if (req.query.before) plays = plays.filter((p) => p.playedAt < Number(req.query.before));
     const items = plays.slice(0, limit).map((p) => {

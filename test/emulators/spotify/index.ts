@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { accountsRouter, issueTokens, type AccountsState } from './accounts.js';
 import { apiRouter } from './api.js';
+import { createListening, type Listening, type ListeningProfile } from './listening.js';
 import { apiGuards } from './rules.js';
 import { ALLOWLISTED, seedWorld, type World } from './seed.js';
 import type { EmulatorControl, Fault, RequestRecord } from './state.js';
 
 export type { Fault, RequestRecord } from './state.js';
+export type { EmulatedPlay, Listening, ListeningProfile } from './listening.js';
 export { ALLOWLISTED, NOT_ALLOWLISTED } from './seed.js';
 
 export interface SpotifyEmulatorOptions {
@@ -21,6 +23,8 @@ export interface SpotifyEmulatorOptions {
   quota?: number;
   /** When set, the token endpoint checks these credentials. */
   client?: { id: string; secret: string };
+  /** How seeded users listen (hours a day, time zone); defaults in listening.ts. */
+  listening?: Record<string, Partial<ListeningProfile>>;
 }
 
 export interface SpotifyEmulator {
@@ -29,6 +33,8 @@ export interface SpotifyEmulator {
   readonly port: number;
   readonly world: World;
   readonly control: EmulatorControl;
+  /** The users' simulated listening over control.now(): what recently-played serves, and the truth tests compare with. */
+  readonly listening: Listening;
   /** Every API request, in order; tests count them. */
   readonly requests: RequestRecord[];
   /** Drives the consent page's form as a browser would; returns the redirect (callback) URL. */
@@ -42,6 +48,7 @@ export interface SpotifyEmulator {
 /** Starts a Spotify Web API + accounts emulator on 127.0.0.1 that follows development-mode rules. */
 export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {}): Promise<SpotifyEmulator> {
   const world = seedWorld(options.seed ?? 42);
+  const listening = createListening(world, options.seed ?? 42, options.listening);
   const control: EmulatorControl = {
     now: options.now ?? Date.now,
     latencyMs: options.latencyMs ?? 0,
@@ -57,7 +64,7 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
   const app = express();
   app.disable('x-powered-by');
   app.use(accountsRouter(world, accounts, control, options.client));
-  app.use('/v1', apiGuards(control, accounts, requests), apiRouter(world, () => `${base}/v1`, () => control.now()));
+  app.use('/v1', apiGuards(control, accounts, requests), apiRouter(world, () => `${base}/v1`, () => control.now(), listening));
 
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -70,6 +77,7 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
     port,
     world,
     control,
+    listening,
     requests,
     async consent({ authorizeUrl, userId, approve = true }) {
       const page = await fetch(authorizeUrl);

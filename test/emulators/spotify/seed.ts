@@ -31,7 +31,6 @@ export interface EUser {
   topTracks: Record<string, string[]>;
   followedArtists: string[];
   savedTracks: Array<{ id: string; addedAt: string }>;
-  recentlyPlayed: Array<{ trackId: string; playedAt: number }>;
 }
 export interface World {
   artists: Map<string, EArtist>;
@@ -136,7 +135,7 @@ export function seedWorld(seed = 42, base = Date.UTC(2026, 10, 1)): World {
       topTracks,
       followedArtists: Array.from({ length: 120 }, (_, i) => artistList[(start + i * 11) % 3000]!.id),
       savedTracks: Array.from({ length: 200 }, (_, i) => ({ id: trackList[(start + i * 3) % trackList.length]!.id, addedAt: addedAt(i) })),
-      recentlyPlayed: Array.from({ length: 50 }, (_, i) => ({ trackId: trackList[(start + i * 5) % trackList.length]!.id, playedAt: base - i * 4 * 60_000 })),
+      // Recently played is not seeded: users listen over the emulator's clock (listening.ts).
     });
   }
   return { artists, albums, tracks, episodes, playlists, users, artistList, trackList };
