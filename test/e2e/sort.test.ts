@@ -116,12 +116,19 @@ describe('a sort interrupted by a restart', () => {
     const confirm = buttons(preview.final!).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
     const jobId = confirm.custom_id!.split(':')[2]!;
 
-    // Slow Spotify down, confirm, and stop the whole bot once the first playlist exists.
-    h.spotify.control.latencyMs = 80;
+    // Hold every playlist create at Spotify, confirm, and stop the whole bot while they are in flight:
+    // the creates then land, the runner stops after them, and the job is left mid-way.
+    let release!: () => void;
+    h.spotify.addFault({ method: 'POST', path: '/me/playlists', gate: new Promise<void>((r) => (release = r)) });
+    const creates = () => h.spotify.requests.filter((r) => r.method === 'POST' && r.path === '/me/playlists').length;
+    const createsBefore = creates();
     void h.emulator.component(preview.final!, confirm.custom_id!, bob);
-    const bobPlaylists = () => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'bob' && p.description.includes('encore-src'));
-    for (let i = 0; i < 200 && bobPlaylists().length < 1; i++) await new Promise((r) => setTimeout(r, 25));
-    await h.encore.stop(10_000);
+    for (let i = 0; i < 400 && creates() === createsBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(creates()).toBeGreaterThan(createsBefore);
+    const stopping = h.encore.stop(10_000);
+    release();
+    await stopping;
+    h.spotify.control.faults.length = 0;
     const job = await (async () => {
       const { openStore } = await import('../../src/store/index.js');
       const store = await openStore({ databaseUrl: h.config.DATABASE_URL, dataDir: '/x', log: captureLogger('silent').log });
@@ -130,11 +137,11 @@ describe('a sort interrupted by a restart', () => {
       await store.close();
       return record;
     })();
+    const bobPlaylists = () => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'bob' && p.description.includes('encore-src'));
     expect(job.status).toBe('running');
     const createdBeforeRestart = bobPlaylists().length;
     expect(createdBeforeRestart).toBeLessThan(job.state.targets.length);
 
-    h.spotify.control.latencyMs = 0;
     const dmsBefore = h.dmsOf(bob).length;
     const restarted = await startEncore({ config: h.config, log: captureLogger('silent').log, host: '127.0.0.1', spotifyLimits: TEST_SPOTIFY_LIMITS });
     try {

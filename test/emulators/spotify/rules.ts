@@ -38,6 +38,7 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
     if (fault && fault.times !== undefined) fault.times--;
     const delay = (fault?.latencyMs ?? 0) + control.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (fault?.gate) await fault.gate;
     if (fault?.reset) return req.socket.destroy();
     if (fault?.status) {
       if (fault.retryAfterSec !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSec));

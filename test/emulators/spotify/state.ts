@@ -11,6 +11,8 @@ export interface Fault {
   reset?: boolean;
   /** How many requests it applies to; unlimited when unset. */
   times?: number;
+  /** Holds matching requests until this settles, then serves them normally: a test decides when they land. */
+  gate?: Promise<unknown>;
 }
 
 export interface RequestRecord {
