@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # Encore: build stage compiles canvas against cairo/pango; runtime stage carries only their
-# shared libraries, a font, and the app, and runs as a non-root user.
+# shared libraries, fallback fonts for scripts DejaVu lacks (CJK, emoji), and the app, and runs as
+# a non-root user. (canvas is optional: built without those libraries, the image would draw charts
+# with @napi-rs/canvas instead; /healthz says which. Chart text uses DejaVu Sans from npm either way.)
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
