@@ -18,7 +18,7 @@ function messyPlaylist(size: number, random: () => number): string[] {
 
 /** A target that is "nearly sorted": a few runs cut out and pasted elsewhere, as after a small edit. */
 function fewMoves(size: number, moves: number, random: () => number): number[] {
-  let order = identity(size);
+  const order = identity(size);
   for (let m = 0; m < moves && size > 1; m++) {
     const start = Math.floor(random() * size);
     const length = 1 + Math.floor(random() * Math.min(5, size - start));
