@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';
+import { historyPersonalData, type NewPlay } from '../../src/app/history/index.js';
+import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
+import { aMemberId } from '../linking/factories.js';
+import { useTestStore } from '../support/database.js';
+
+const store = useTestStore();
+const repo = () => createHistoryRepository(store().pool);
+const T = Date.UTC(2026, 10, 20, 22);
+
+const play = (i: number, overrides: Partial<NewPlay> = {}): NewPlay => ({
+  playedAt: T + i * 200_000,
+  track: { id: `t${i % 7}`, name: `Track ${i % 7}`, durationMs: 180_000, isrc: 'USAAA0000001', album: { id: `al${i % 3}`, name: 'Album', releaseDate: '2020-01-01' }, artists: [{ id: `a${i % 5}`, name: `Artist ${i % 5}` }, ...(i % 4 === 0 ? [{ id: 'feat', name: 'Feat' }] : [])] },
+  msPlayed: 180_000,
+  msEstimated: true,
+  source: 'collected',
+  genre: i % 2 ? 'rock' : 'unclassified',
+  ...overrides,
+});
+const plays = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => play(from + k));
+
+async function rollups(memberId: string) {
+  const q = async (sql: string) => (await store().pool.query(sql, [memberId])).rows[0] as Record<string, number>;
+  return {
+    daily: await q(`SELECT coalesce(sum(plays), 0)::int AS plays, coalesce(sum(ms), 0)::int AS ms FROM member_daily WHERE member_id = $1`),
+    artists: await q(`SELECT coalesce(sum(plays), 0)::int AS plays FROM member_daily_artists WHERE member_id = $1`),
+    genres: await q(`SELECT coalesce(sum(plays), 0)::int AS plays FROM member_daily_genres WHERE member_id = $1`),
+  };
+}
+/** Artist credits of n plays made by play(i): one main artist each, plus "feat" every fourth. */
+const credits = (from: number, to: number) => plays(from, to).reduce((n, p) => n + p.track.artists.length, 0);
+
+describe('the history store', () => {
+  it('stores a play once and counts only newly inserted plays in the rollups', async () => {
+    const member = aMemberId();
+    expect(await repo().insertPlays(member, plays(0, 30))).toBe(30);
+    expect(await repo().insertPlays(member, plays(0, 30))).toBe(0);
+    expect(await repo().insertPlays(member, plays(20, 45))).toBe(15);
+    expect(await repo().plays(member)).toHaveLength(45);
+    expect(await rollups(member)).toEqual({ daily: { plays: 45, ms: 45 * 180_000 }, artists: { plays: credits(0, 45) }, genres: { plays: 45 } });
+  });
+
+  it('keeps the rollups right when several writers insert the same plays at once', async () => {
+    const member = aMemberId();
+    const inserted = await Promise.all([repo().insertPlays(member, plays(0, 40)), repo().insertPlays(member, plays(10, 50)), repo().insertPlays(member, plays(0, 50)), repo().insertPlays(member, plays(25, 50))]);
+    expect(inserted.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(await rollups(member)).toEqual({ daily: { plays: 50, ms: 50 * 180_000 }, artists: { plays: credits(0, 50) }, genres: { plays: 50 } });
+  });
+
+  it('splits rollups by UTC day and by the genre each play counts for, unclassified included', async () => {
+    const member = aMemberId();
+    // 23:00 UTC onwards, one every 200 s: the last two fall on the next day.
+    await repo().insertPlays(member, plays(0, 20).map((p) => ({ ...p, playedAt: p.playedAt + 3_600_000 })));
+    const { rows } = await store().pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, genre, plays FROM member_daily_genres WHERE member_id = $1 ORDER BY day, genre`, [member]);
+    expect(rows).toEqual([
+      { day: '2026-11-20', genre: 'rock', plays: 9 },
+      { day: '2026-11-20', genre: 'unclassified', plays: 9 },
+      { day: '2026-11-21', genre: 'rock', plays: 1 },
+      { day: '2026-11-21', genre: 'unclassified', plays: 1 },
+    ]);
+  });
+
+  it('keeps what is known about a play: null ms when unknown, source, context', async () => {
+    const member = aMemberId();
+    await repo().insertPlays(member, [play(0, { msPlayed: null, msEstimated: false, source: 'imported', contextUri: 'spotify:playlist:x' })]);
+    expect(await repo().plays(member)).toEqual([{ playedAt: T, trackId: 't0', msPlayed: null, msEstimated: false, source: 'imported', contextUri: 'spotify:playlist:x' }]);
+    expect((await rollups(member)).daily).toEqual({ plays: 1, ms: 0 });
+  });
+
+  it('/unlink erases the member’s plays, rollups, gaps and collector state, and nobody else’s', async () => {
+    const member = aMemberId();
+    const other = aMemberId();
+    await repo().ensureCollectorState(member, T);
+    await repo().recordPoll(member, { plays: plays(0, 12), gap: { from: T - 3_600_000, to: T }, detectedAt: T, state: { nextPollAt: T + 1, cursor: T } });
+    await repo().insertPlays(other, plays(0, 5));
+    const registry = createPersonalDataRegistry([historyPersonalData(repo())]);
+    expect(await registry.eraseAll(member)).toEqual(['your listening history (12 plays)']);
+    expect(await repo().countRows(member)).toEqual({ plays: 0, member_daily: 0, member_daily_artists: 0, member_daily_genres: 0, history_gaps: 0, collector_state: 0 });
+    expect(await repo().plays(other)).toHaveLength(5);
+    expect(await registry.eraseAll(member)).toEqual([]);
+  });
+
+  it('a poll that finishes after the member unlinked stores nothing', async () => {
+    const member = aMemberId();
+    await repo().ensureCollectorState(member, T);
+    await repo().deleteForUser(member);
+    expect(await repo().recordPoll(member, { plays: plays(0, 3), detectedAt: T, state: { nextPollAt: T + 1 } })).toBeUndefined();
+    expect(await repo().countRows(member)).toMatchObject({ plays: 0, member_daily: 0 });
+  });
+
+  it('moves the cursor, the next poll and the gap with the plays, in one transaction', async () => {
+    const member = aMemberId();
+    await repo().ensureCollectorState(member, T);
+    await repo().recordPoll(member, { plays: plays(0, 3), gap: { from: T - 10, to: T }, detectedAt: T, state: { cursor: T + 400_000, nextPollAt: T + 1_200_000, lastPollAt: T, lastCount: 3, lastPlayAt: T + 400_000 } });
+    const state = (await repo().collectorStates([member])).get(member);
+    expect(state).toEqual({ memberId: member, cursor: T + 400_000, nextPollAt: T + 1_200_000, lastPollAt: T, lastCount: 3, lastPlayAt: T + 400_000, failures: 0 });
+    expect(await repo().gaps(member)).toEqual([{ from: T - 10, to: T }]);
+    await repo().recordFailure(member, T + 9);
+    expect((await repo().collectorStates([member])).get(member)).toMatchObject({ nextPollAt: T + 9, failures: 1, cursor: T + 400_000 });
+  });
+});
