@@ -43,8 +43,9 @@ interface Level {
 /**
  * One pacer for the whole process, fair between members and priorities.
  *
- * Global limits, as before: at most `concurrency` requests in flight, request starts at least
- * 1000/`perSecond` ms apart, and a shared pause when Spotify answered 429 (Retry-After) for everyone.
+ * Global limits, as before: at most `concurrency` requests in flight, request starts 1000/`perSecond`
+ * ms apart (on a grid: a timer that fires late does not lower the rate), and a shared pause when
+ * Spotify answered 429 (Retry-After) for everyone.
  *
  * Who starts next: the highest priority with requests waiting (interactive, then background, then
  * warming; a lower priority passed over LOWER_PRIORITY_TURN_EVERY - 1 times in a row gets the next
@@ -147,7 +148,8 @@ export class Pacer {
       if (at > now) return this.wakeAt(at);
       const waiter = this.takeNext();
       this.inFlight++;
-      this.nextStart = now + this.intervalMs;
+      // Stay on the grid when a timer fired a little late, so timer lateness does not lower the rate.
+      this.nextStart = (now - at < this.intervalMs ? at : now) + this.intervalMs;
       waiter.start();
     }
   }

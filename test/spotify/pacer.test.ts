@@ -40,9 +40,9 @@ function manualClock() {
  * A pacer on a manual clock with a log of request starts. Each request "takes" `latencyMs` of
  * the manual clock, and the log checks the in-flight bound as it goes.
  */
-function world(concurrency: number, perSecond: number, latencyMs = 100) {
+function world(concurrency: number, perSecond: number, latencyMs = 100, timerLatenessMs = 0) {
   const clock = manualClock();
-  const pacer = new Pacer(concurrency, perSecond, clock.now, clock.setTimer.bind(clock));
+  const pacer = new Pacer(concurrency, perSecond, clock.now, (fn, ms) => clock.setTimer(fn, ms + timerLatenessMs));
   const starts: Array<{ label: string; member: string; priority: Priority; at: number }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -177,6 +177,15 @@ describe('the fair pacer', () => {
     await slow.clock.advance(30_000);
     await Promise.all(queued);
     expect(slow.maxInFlight()).toBe(4);
+  });
+
+  it('keeps the rate when its timer fires late, without exceeding it', async () => {
+    const w = world(10, 20, 1, 7);
+    const all = w.many(81, 'alice');
+    await w.clock.advance(10_000);
+    await Promise.all(all);
+    expect(w.starts.at(-1)!.at).toBeLessThanOrEqual(80 * 50 + 7); // on the 50 ms grid, not 57 ms apart
+    for (const s of w.starts) expect(w.starts.filter((t) => t.at >= s.at && t.at < s.at + 1_000).length).toBeLessThanOrEqual(20);
   });
 
   it('holds every member’s requests during a shared 429 pause and resumes at the paced rate', async () => {
