@@ -1,4 +1,4 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Claims } from '../store/claims.js';
 
@@ -20,8 +20,27 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/**
+ * Where ticks come from. Production uses node-cron on the wall clock (`cronTicks`); tests pass a
+ * source they fire by hand, so no test waits for a real second to pass.
+ */
+export interface TickSource {
+  /** Calls `onTick` with each time `job.schedule` matches, until the returned function is called. */
+  every(job: { name: string; schedule: string; timezone?: string }, onTick: (now: Date) => Promise<void>): () => void | Promise<void>;
+}
+
+/** Ticks from node-cron: each second or minute the cron expression matches, in the job's time zone. */
+export const cronTicks: TickSource = {
+  every(job, onTick) {
+    const task = cron.schedule(job.schedule, (context) => onTick(context.date), { name: job.name, timezone: job.timezone });
+    return () => task.destroy();
+  },
+};
+
 export interface SchedulerOptions {
   log: Logger;
+  /** Where scheduled ticks come from; node-cron by default. */
+  ticks?: TickSource;
   /** Jobs wait for this (the gateway being ready) before their first run. */
   ready?: Promise<unknown>;
   claims?: Claims;
@@ -34,6 +53,10 @@ export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, opti
   const running = new Set<Promise<void>>();
   const byName = new Map(jobs.map((job) => [job.name, job]));
   let stopped = false;
+
+  /** Jobs with a scheduled run under way: a tick that comes while the previous run goes on is skipped. */
+  const busy = new Set<string>();
+  for (const job of jobs) if (!cron.validate(job.schedule)) throw new Error(`Job ${job.name}: invalid cron expression "${job.schedule}"`);
 
   const execute = async (job: Job<Deps>, now: Date, scheduled: boolean) => {
     await options.ready;
@@ -57,13 +80,17 @@ export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, opti
     return promise;
   };
 
-  const tasks: ScheduledTask[] = jobs.map((job) =>
-    cron.schedule(job.schedule, (context) => track(execute(job, context.date, true)), {
-      name: job.name,
-      timezone: job.timezone,
-      noOverlap: true,
-    }),
-  );
+  const onTick = (job: Job<Deps>) => (now: Date) => {
+    if (stopped) return Promise.resolve();
+    if (busy.has(job.name)) {
+      log.warn({ job: job.name }, 'previous run still going; tick skipped');
+      return Promise.resolve();
+    }
+    busy.add(job.name);
+    return track(execute(job, now, true).finally(() => busy.delete(job.name)));
+  };
+  const ticks = options.ticks ?? cronTicks;
+  const cancels = jobs.map((job) => ticks.every({ name: job.name, schedule: job.schedule, timezone: job.timezone }, onTick(job)));
 
   return {
     async runNow(name, now = new Date()) {
@@ -73,7 +100,7 @@ export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, opti
     },
     async stop() {
       stopped = true;
-      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.all(cancels.map((cancel) => cancel()));
       await Promise.allSettled([...running]);
     },
   };
