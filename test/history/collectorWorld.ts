@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createSpotifyGateway } from '../../src/spotify/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { createAccounts, type Accounts } from '../../src/wiring/accounts.js';
+import { createAccounts, type Accounts } from '../../src/features/linking/accounts.js';
 import { createHistoryFeature, type HistoryFeature } from '../../src/wiring/history.js';
 import type { SpotifyEmulator } from '../emulators/spotify/index.js';
 
@@ -39,8 +39,17 @@ export interface CollectorInstance {
   stop(): Promise<void>;
 }
 
-export async function startCollectorInstance(options: { name: string; databaseUrl: string; emulator: SpotifyEmulator; clock: { running(): number }; encryptionKey: string; log: Logger }): Promise<CollectorInstance> {
-  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: '/nonexistent', log: options.log, poolSize: 4 });
+export async function startCollectorInstance(options: {
+  name: string;
+  /** The database to open a store on, or a store to use (and leave open). */
+  databaseUrl?: string;
+  store?: Store;
+  emulator: SpotifyEmulator;
+  clock: { running(): number };
+  encryptionKey: string;
+  log: Logger;
+}): Promise<CollectorInstance> {
+  const store = options.store ?? (await openStore({ databaseUrl: options.databaseUrl, dataDir: '/nonexistent', log: options.log, poolSize: 4 }));
   const gateway = createSpotifyGateway({
     apiUrl: options.emulator.apiUrl,
     accountsUrl: options.emulator.accountsUrl,
@@ -59,7 +68,7 @@ export async function startCollectorInstance(options: { name: string; databaseUr
     accounts,
     history,
     tick: (at) => job.run(undefined, new Date(at)),
-    stop: () => store.close(),
+    stop: () => (options.store ? Promise.resolve() : store.close()),
   };
 }
 
