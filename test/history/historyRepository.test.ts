@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';
-import { historyPersonalData, type NewPlay } from '../../src/app/history/index.js';
+import { historyPersonalData, pollMember, type CollectorDeps, type NewPlay } from '../../src/app/history/index.js';
+import { NotLinkedError } from '../../src/core/errors.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { aMemberId } from '../linking/factories.js';
 import { useTestStore } from '../support/database.js';
@@ -98,5 +99,22 @@ describe('the history store', () => {
     expect(await repo().gaps(member)).toEqual([{ from: T - 10, to: T }]);
     await repo().recordFailure(member, T + 9);
     expect((await repo().collectorStates([member])).get(member)).toMatchObject({ nextPollAt: T + 9, failures: 1, cursor: T + 400_000 });
+  });
+
+  it('a member unlinked between the tick’s listing and their poll leaves no collector state behind', async () => {
+    const member = aMemberId();
+    const deps: CollectorDeps = {
+      repo: repo(),
+      activeMembers: async () => [member],
+      spotifyFor: async () => {
+        throw new NotLinkedError();
+      },
+      cachedGenres: async () => new Map(),
+      lease: { acquire: async () => true, release: async () => {} },
+      instanceId: 'test',
+      log: { info: () => {}, warn: () => {} },
+    };
+    expect(await pollMember(deps, member, T)).toEqual({ kind: 'unlinked', memberId: member });
+    expect(await repo().countRows(member)).toMatchObject({ collector_state: 0, plays: 0 });
   });
 });

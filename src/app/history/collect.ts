@@ -73,7 +73,11 @@ export async function pollMember(deps: CollectorDeps, memberId: string, now: num
 }
 
 async function failed(deps: CollectorDeps, memberId: string, now: number, error: unknown): Promise<PollResult> {
-  if (error instanceof NotLinkedError) return { kind: 'unlinked', memberId };
+  if (error instanceof NotLinkedError) {
+    // Unlinked between listing and polling: the state this poll created must not outlive the link.
+    await deps.repo.dropCollectorState(memberId);
+    return { kind: 'unlinked', memberId };
+  }
   if (error instanceof RelinkNeededError) {
     // The link is now marked dead (the member gets a relink DM); it is not polled until they relink.
     // Logged once, here: later ticks skip the member without a word.

@@ -69,6 +69,8 @@ export interface HistoryRepository {
   recordPoll(memberId: string, poll: PollRecord): Promise<{ inserted: number } | undefined>;
   /** A failed poll: try again at `nextPollAt`. */
   recordFailure(memberId: string, nextPollAt: number): Promise<void>;
+  /** Forgets the collector state of a member who is not linked (any more): nothing to poll. */
+  dropCollectorState(memberId: string): Promise<void>;
   /** Stores plays outside the collector (imports): same dedup and rollups. Returns how many were new. */
   insertPlays(memberId: string, plays: readonly NewPlay[]): Promise<number>;
   /** Deletes the member's plays, rollups, gaps and collector state; returns how many plays went. */

@@ -160,6 +160,9 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
     async recordFailure(memberId, nextPollAt) {
       await pool.query(`UPDATE collector_state SET next_poll_at = $2, failures = failures + 1 WHERE member_id = $1`, [memberId, iso(nextPollAt)]);
     },
+    async dropCollectorState(memberId) {
+      await pool.query(`DELETE FROM collector_state WHERE member_id = $1`, [memberId]);
+    },
     insertPlays: (memberId, plays) => inTransaction(pool, (db) => storePlays(db, memberId, plays)),
     async deleteForUser(memberId) {
       return inTransaction(pool, async (db) => {
