@@ -26,6 +26,10 @@ export interface GatewayOptions {
   now?: () => number;
   /** The pacer's timer, on the same clock as `now` (tests inject both). */
   setTimer?: SetTimer;
+  /** Waits between retries; a real timer by default (tests record the backoff instead of waiting it). */
+  sleep?: (ms: number) => Promise<void>;
+  /** The retry backoff's jitter, in [0, 1); Math.random by default. */
+  random?: () => number;
   /** Requests in flight at once, and request starts per second, for the whole process. */
   concurrency?: number;
   perSecond?: number;
@@ -69,6 +73,8 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
       budget,
       metrics,
       log: options.log.child({ module: 'spotify' }),
+      sleep: options.sleep,
+      random: options.random,
     },
     oauth,
     genres,

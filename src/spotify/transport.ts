@@ -19,6 +19,10 @@ export interface TransportDeps {
   log: Logger;
   /** Overrides REQUEST_TIMEOUT_MS (tests use a hanging server and a short timeout). */
   requestTimeoutMs?: Partial<Record<Priority, number>>;
+  /** Waits between retries (the backoff); a real timer by default, tests record the delays instead. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The backoff's jitter, in [0, 1); Math.random by default. */
+  random?: () => number;
 }
 
 /**
@@ -40,7 +44,7 @@ export interface ApiRequest {
   member?: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function readBody(res: Response): Promise<unknown> {
   let text: string;
@@ -71,6 +75,8 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
   const idempotent = retryPolicy.idempotentMethods.includes(request.method);
   const maxWait = request.priority === 'interactive' ? retryPolicy.maxInteractiveWaitMs : retryPolicy.maxBackgroundWaitMs;
   const timeoutMs = deps.requestTimeoutMs?.[request.priority] ?? REQUEST_TIMEOUT_MS[request.priority];
+  const sleep = deps.sleep ?? realSleep;
+  const random = deps.random ?? Math.random;
 
   for (let attempt = 0; ; attempt++) {
     try {
@@ -98,7 +104,7 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
       deps.metrics.request(endpoint, 'network');
       if (idempotent && attempt < retryPolicy.maxRetries) {
         deps.metrics.retry(endpoint);
-        await sleep(backoffMs(attempt));
+        await sleep(backoffMs(attempt, retryPolicy, random));
         continue;
       }
       deps.log.warn({ endpoint, err: (error as Error).message }, 'Spotify unreachable');
@@ -127,7 +133,7 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
     if (retryPolicy.retryStatuses.includes(res.status)) {
       if (idempotent && attempt < retryPolicy.maxRetries) {
         deps.metrics.retry(endpoint);
-        await sleep(backoffMs(attempt));
+        await sleep(backoffMs(attempt, retryPolicy, random));
         continue;
       }
       throw new SpotifyUnavailableError(res.status);

@@ -4,7 +4,7 @@ import { createPkce, createSpotifyGateway, toPlaylistEntry } from '../../src/spo
 import type { SpotifyEmulator } from '../emulators/spotify/index.js';
 import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
-import { apiRequests, gatewayWorld, memoryTokens } from './setup.js';
+import { apiRequests, gatewayWorld, memoryTokens, recordingClock } from './setup.js';
 
 const testStore = useTestStore();
 const emulators: SpotifyEmulator[] = [];
@@ -12,8 +12,12 @@ afterEach(async () => {
   while (emulators.length) await emulators.pop()!.close();
   await testStore().pool.query(`DELETE FROM keyv WHERE key LIKE 'spotify-breaker:%' OR key LIKE 'spotify-budget:%'`);
 });
-const world = async (...args: Parameters<typeof gatewayWorld> extends [unknown, ...infer R] ? R : never) => {
-  const w = await gatewayWorld(testStore(), ...args);
+/**
+ * The emulator and a gateway on it. Unless a test brings its own clock, the gateway's pacer and
+ * backoff run on a recording clock, so pacing between requests costs no real time.
+ */
+const world = async (...[emulatorOptions, gatewayOptions = {}]: Parameters<typeof gatewayWorld> extends [unknown, ...infer R] ? R : never) => {
+  const w = await gatewayWorld(testStore(), emulatorOptions, { ...(gatewayOptions.now ? {} : recordingClock().gateway), ...gatewayOptions });
   emulators.push(w.emulator);
   return w;
 };
@@ -127,29 +131,55 @@ describe('reading', () => {
 });
 
 describe('failures and limits', () => {
-  it('retries a GET through 503s but never blindly retries a write', async () => {
-    const { emulator, gateway, tokensFor } = await world();
+  it('retries a GET through 503s after a jittered, growing backoff, but never blindly retries a write', async () => {
+    const clock = recordingClock();
+    const { emulator, gateway, tokensFor } = await world({}, { ...clock.gateway, random: () => 0.5 });
     emulator.addFault({ method: 'GET', path: '/me', status: 503, times: 2 });
     const client = gateway.forUser(tokensFor('alice'));
     expect((await client.me()).id).toBe('alice');
     expect(apiRequests(emulator, '/me')).toHaveLength(3);
+    // Half of each cap above the floor: the cap is 250 ms, then 500 ms; jitter spreads over its upper half.
+    expect(clock.sleeps).toEqual([188, 375]);
 
     emulator.addFault({ method: 'POST', path: '/me/playlists', status: 502, times: 1 });
     await expect(client.createPlaylist('x', '')).rejects.toBeInstanceOf(SpotifyUnavailableError);
     expect(apiRequests(emulator, '/me/playlists', 'POST')).toHaveLength(1);
+    expect(clock.sleeps).toHaveLength(2);
+  });
+
+  it('backs off with the injected jitter, from half the cap to the whole cap, and gives up after three retries', async () => {
+    const clock = recordingClock();
+    let jitter = 0;
+    const { emulator, gateway, tokensFor } = await world({}, { ...clock.gateway, random: () => jitter });
+    emulator.addFault({ method: 'GET', path: '/me', status: 503, times: 4 });
+    await expect(gateway.forUser(tokensFor('alice')).me()).rejects.toBeInstanceOf(SpotifyUnavailableError);
+    expect(clock.sleeps).toEqual([125, 250, 500]);
+    expect(apiRequests(emulator, '/me')).toHaveLength(4);
+
+    jitter = 0.999_999;
+    emulator.addFault({ method: 'GET', path: '/me', status: 503, times: 1 });
+    expect((await gateway.forUser(tokensFor('bob')).me()).id).toBe('bob');
+    expect(clock.sleeps.at(-1)).toBe(250);
   });
 
   it('honours a short Retry-After for background work and fails fast for interactive work', async () => {
-    const { emulator, gateway, tokensFor } = await world();
+    const clock = recordingClock();
+    const { emulator, gateway, tokensFor } = await world({}, clock.gateway);
     emulator.addFault({ path: '/me', status: 429, retryAfterSec: 1, times: 1 });
-    const started = Date.now();
+    const started = clock.now();
     expect((await gateway.forUser(tokensFor('alice'), { priority: 'background' }).me()).id).toBe('alice');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // The pacer held the retry (and everyone else) for exactly the second Spotify asked for.
+    expect(clock.timers).toEqual([1_000]);
+    expect(clock.now() - started).toBe(1_000);
+    expect(apiRequests(emulator, '/me')).toHaveLength(2);
 
     emulator.addFault({ path: '/me', status: 429, retryAfterSec: 30, times: 1 });
+    const waitsBefore = clock.timers.length;
     const error = await gateway.forUser(tokensFor('bob')).me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect((error as RateLimitedError).retryAt).toBeGreaterThan(Date.now() + 25_000);
+    expect((error as RateLimitedError).retryAt).toBe(clock.now() + 30_000);
+    expect(clock.timers.slice(waitsBefore).every((ms) => ms < 1_000)).toBe(true); // no 30 s wait was asked for
+    expect(apiRequests(emulator, '/me')).toHaveLength(3);
   });
 
   it('trips the quota breaker on QUOTA_EXCEEDED and keeps it closed across a restart', async () => {
