@@ -4,8 +4,10 @@ import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord
 
 let emulator: DiscordEmulator;
 let rest: REST;
+/** Discord's clock in the shared emulator: tests move it forward instead of waiting. */
+let discordNow = Date.now();
 beforeAll(async () => {
-  emulator = await startDiscordEmulator();
+  emulator = await startDiscordEmulator({ now: () => discordNow });
   rest = new REST({ api: emulator.apiUrl, retries: 0 }).setToken(emulator.token);
 });
 afterAll(() => emulator?.close());
@@ -49,6 +51,37 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     clock += 16 * 60_000;
     expect(await codeOf(timedRest.patch(`/webhooks/${timed.applicationId}/${interaction.token}/messages/@original`, { body: { content: 'late' }, auth: false }))).toBe(50027);
     await timed.close();
+  });
+
+  it('answers the first response after the 3-second deadline with "Unknown interaction" (10062), and one just in time normally', async () => {
+    const guild = emulator.addGuild('Deadline');
+    const member = emulator.addMember(guild, 'slowpoke');
+    const respond = (interaction: { id: string; token: string }, content: string) =>
+      codeOf(rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content } }, auth: false }));
+
+    const inTime = emulator.chatInput('x', {}, member, { guild });
+    discordNow += 3_000;
+    expect(await respond(inTime, 'just in time')).toBe('ok');
+    expect(inTime.original?.content).toBe('just in time');
+
+    const late = emulator.chatInput('x', {}, member, { guild });
+    discordNow += 3_001;
+    expect(await respond(late, 'too late')).toBe(10062);
+    expect(late.original).toBeUndefined();
+    expect(emulator.state.rejected).toContainEqual(expect.objectContaining({ status: 404, code: 10062, interactionId: late.id }));
+    expect(emulator.state.rejected.filter((r) => r.interactionId === inTime.id)).toEqual([]);
+  });
+
+  it('answers a second acknowledgement with 40060 and keeps the first answer', async () => {
+    const guild = emulator.addGuild('Twice');
+    const interaction = emulator.chatInput('x', {}, emulator.addMember(guild, 'double'), { guild });
+    const callback = (content: string) =>
+      codeOf(rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content } }, auth: false }));
+    expect(await callback('first')).toBe('ok');
+    expect(await callback('second')).toBe(40060);
+    expect(emulator.state.rejected).toContainEqual(expect.objectContaining({ status: 400, code: 40060, interactionId: interaction.id }));
+    expect(interaction.original?.content).toBe('first');
+    expect(interaction.history.map((m) => m.content)).toEqual(['first']);
   });
 
   it('can answer 429 with rate-limit headers, which discord.js waits out', async () => {

@@ -75,16 +75,4 @@ describe('the error boundary', () => {
     expect(description).toContain('Spotify’s daily limit for this bot is used up');
     expect(description).toContain(`<t:${Date.UTC(2030, 0, 1) / 1000}:R>`);
   });
-
-  it('records a response after 3 seconds as "Unknown interaction" (10062), as Discord does', async () => {
-    const seen = await bot.invoke('/slow');
-    expect(seen.rejected).toContainEqual({ status: 404, code: 10062 });
-    expect(seen.final).toBeUndefined();
-  });
-
-  it('records a second acknowledgement as 40060 and keeps the first answer', async () => {
-    const seen = await bot.invoke('/twice');
-    expect(seen.rejected).toContainEqual({ status: 400, code: 40060 });
-    expect(seen.final?.content).toBe('first');
-  });
 });
