@@ -117,4 +117,32 @@ describe('the history store', () => {
     expect(await pollMember(deps, member, T)).toEqual({ kind: 'unlinked', memberId: member });
     expect(await repo().countRows(member)).toMatchObject({ collector_state: 0, plays: 0 });
   });
+
+  it('answers "top artists of member M in period P" and "totals of members S in period P" from the rollups, through their indexes', async () => {
+    const [m1, m2, m3] = [aMemberId(), aMemberId(), aMemberId()];
+    await repo().insertPlays(m1, plays(0, 40)); // 22:00 on the 20th to 00:10 on the 21st
+    await repo().insertPlays(m2, plays(0, 10));
+    await repo().insertPlays(m3, plays(0, 5));
+    const top = await repo().topArtists(m1, '2026-11-20', '2026-11-20', 3);
+    expect(top[0]).toEqual({ artistId: 'feat', name: 'Feat', plays: 9, ms: 9 * 180_000 });
+    expect(top).toHaveLength(3);
+    const day1 = plays(0, 40).filter((p) => p.playedAt < Date.UTC(2026, 10, 21));
+    expect(top.slice(1).map((a) => a.plays)).toEqual([day1.filter((p) => p.track.artists[0]!.id === top[1]!.artistId).length, day1.filter((p) => p.track.artists[0]!.id === top[2]!.artistId).length]);
+    expect(await repo().totals([m1, m2], '2026-11-20', '2026-11-21')).toEqual([
+      { memberId: m1, plays: 40, ms: 40 * 180_000 },
+      { memberId: m2, plays: 10, ms: 10 * 180_000 },
+    ]);
+    // With sequential scans ruled out, both queries still plan: an index serves each.
+    const client = await store().pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const plan = async (sql: string, params: unknown[]) => JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows);
+      expect(await plan(`SELECT artist_id, sum(plays) FROM member_daily_artists WHERE member_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY artist_id`, [m1, '2026-11-01', '2026-11-30'])).toMatch(/Index/);
+      expect(await plan(`SELECT member_id, sum(plays) FROM member_daily WHERE member_id = ANY($1::text[]) AND day BETWEEN $2::date AND $3::date GROUP BY member_id`, [[m1, m2], '2026-11-01', '2026-11-30'])).toMatch(/Index/);
+      expect(await plan(`SELECT artist_id, sum(plays) FROM member_daily_artists WHERE day BETWEEN $1::date AND $2::date GROUP BY artist_id`, ['2026-11-01', '2026-11-30'])).toMatch(/Index/);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
 });

@@ -76,6 +76,10 @@ export interface HistoryRepository {
   /** Deletes the member's plays, rollups, gaps and collector state; returns how many plays went. */
   deleteForUser(memberId: string): Promise<number>;
   plays(memberId: string, from?: number, to?: number): Promise<StoredPlay[]>;
+  /** A member's most played artists over UTC days [fromDay, toDay] (YYYY-MM-DD), from the rollups. */
+  topArtists(memberId: string, fromDay: string, toDay: string, limit: number): Promise<Array<{ artistId: string; name: string; plays: number; ms: number }>>;
+  /** Plays and ms of each of these members over UTC days [fromDay, toDay], from the rollups (leaderboards, digests). */
+  totals(memberIds: readonly string[], fromDay: string, toDay: string): Promise<Array<{ memberId: string; plays: number; ms: number }>>;
   gaps(memberId: string): Promise<Gap[]>;
 }
 

@@ -182,6 +182,25 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
         (r): StoredPlay => ({ playedAt: r.played_at.getTime(), trackId: r.track_id, msPlayed: r.ms_played, msEstimated: r.ms_estimated, source: r.source, contextUri: r.context_uri }),
       );
     },
+    async topArtists(memberId, fromDay, toDay, limit) {
+      // A range scan of the member's rollup rows (primary key member_id, day, artist_id).
+      const { rows } = await pool.query<{ artist_id: string; name: string; plays: number; ms: string }>(
+        `SELECT r.artist_id, a.name, sum(r.plays)::int AS plays, sum(r.ms)::text AS ms
+         FROM member_daily_artists r JOIN artists a ON a.id = r.artist_id
+         WHERE r.member_id = $1 AND r.day BETWEEN $2::date AND $3::date
+         GROUP BY r.artist_id, a.name ORDER BY plays DESC, ms DESC, r.artist_id LIMIT $4`,
+        [memberId, fromDay, toDay, limit],
+      );
+      return rows.map((r) => ({ artistId: r.artist_id, name: r.name, plays: r.plays, ms: Number(r.ms) }));
+    },
+    async totals(memberIds, fromDay, toDay) {
+      const { rows } = await pool.query<{ member_id: string; plays: number; ms: string }>(
+        `SELECT member_id, sum(plays)::int AS plays, sum(ms)::text AS ms FROM member_daily
+         WHERE member_id = ANY($1::text[]) AND day BETWEEN $2::date AND $3::date GROUP BY member_id ORDER BY plays DESC, member_id`,
+        [memberIds, fromDay, toDay],
+      );
+      return rows.map((r) => ({ memberId: r.member_id, plays: r.plays, ms: Number(r.ms) }));
+    },
     async gaps(memberId) {
       const { rows } = await pool.query<{ gap_from: Date; gap_to: Date }>(`SELECT gap_from, gap_to FROM history_gaps WHERE member_id = $1 ORDER BY gap_from`, [memberId]);
       return rows.map((r) => ({ from: r.gap_from.getTime(), to: r.gap_to.getTime() }));
