@@ -96,7 +96,7 @@ if (tour) {
   step('/help lists the commands', text(reply(help)).includes('/sort'), show([reply(help)]));
   const profile = await invokeTour(m('alice'), 'profile');
   step('/profile shows the linked account', text(reply(profile)).includes('Linked as Alice'), show([reply(profile)]));
-  for (const kind of ['top-genres', 'top-artists', 'top-tracks', 'listening-clock', 'genre-mix']) {
+  for (const kind of ['top-genres', 'top-artists', 'top-tracks']) {
     const chart = await invokeTour(m('bob'), 'chart', { kind, range: 'medium_term' });
     step(`/chart ${kind}`, (reply(chart)?.files.length ?? 0) === 1, show([reply(chart)]));
   }

@@ -89,6 +89,13 @@ describe('/chart end to end', () => {
     expect(seen.final!.files[0]!.description).toMatch(/^Ranked bar chart of your top artists: 1\. /);
   });
 
+  it('offers only the charts drawn from Spotify’s top lists (the history charts wait for listening history)', () => {
+    const registered = [...h.emulator.state.commands.global, ...[...h.emulator.state.commands.guild.values()].flat()];
+    const chart = registered.find((c) => c.name === 'chart') as { options: Array<{ name: string; choices?: Array<{ value: string }> }> } | undefined;
+    expect(chart).toBeDefined();
+    expect(chart!.options.find((o) => o.name === 'kind')!.choices!.map((c) => c.value)).toEqual(['top-genres', 'top-artists', 'top-tracks']);
+  });
+
   it('tells a member who has not linked to run /link first', async () => {
     const seen = await h.invoke('/chart', { kind: 'top-artists' }, h.member('dave-e2e'));
     expect(seen.ephemeral).toBe(true);
