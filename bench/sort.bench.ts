@@ -3,7 +3,7 @@ import { naiveSplitRequests, splitRequestLowerBound } from '../src/core/sort/ind
 import { createLogger } from '../src/log.js';
 import { createSpotifyGateway } from '../src/spotify/index.js';
 import { createSortJobRepository } from '../src/store/sortJobs.js';
-import { sortSpotifyFor } from '../src/wiring/sortSpotify.js';
+import { sortSpotifyFor } from '../src/features/sort/sortSpotify.js';
 import { startSpotifyEmulator } from '../test/emulators/spotify/index.js';
 import { benchStore, table } from './support.js';
 

@@ -35,7 +35,13 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   const kind = interaction.options.getString('kind', true) as MemberChartKind;
   const range = (interaction.options.getString('range') ?? 'short_term') as TimeRange;
   const spotify = await services.accounts.spotifyFor(interaction.user.id);
-  const chart = buildMemberChart(await memberChartData(kind, range, spotify));
+  const genres = services.genres;
+  const source = {
+    topArtists: spotify.topArtists.bind(spotify),
+    topTracks: spotify.topTracks.bind(spotify),
+    genresForArtists: genres && ((artists: Array<{ id: string; name: string }>) => genres.forArtists(interaction.user.id, artists)),
+  };
+  const chart = buildMemberChart(await memberChartData(kind, range, source));
   const png = isEmptyChart(chart) ? await renderEmptyChart(chart.title, chart.message) : await services.charts.render(chart);
   const file = pngAttachment(png, `${kind}.png`, chart.altText);
   await interaction.editReply({

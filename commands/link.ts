@@ -1,3 +1,4 @@
+import { discordTime } from '../src/discord/messages/format.js';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder, type ChatInputCommandInteraction, type User } from 'discord.js';
 import { startLink } from '../src/app/accounts/linking.js';
 import { UserError } from '../src/core/errors.js';
@@ -14,7 +15,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   if (!services.accounts || !services.sendDm) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
   const { url, expiresAt } = await startLink(services.accounts.linking, interaction.user.id, interaction.guildId ?? undefined, discordNameOf(interaction.user));
   const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify'));
-  const explain = `This link is just for you, works once and expires <t:${Math.floor(expiresAt / 1000)}:R>. Spotify will ask you to approve Encore.`;
+  const explain = `This link is just for you, works once and expires ${discordTime(expiresAt)}. Spotify will ask you to approve Encore.`;
   const dm = await services.sendDm(interaction.user.id, { embeds: [brandEmbed({ title: 'Link your Spotify account', description: explain })], components: [button] });
   if (dm === 'sent') {
     await interaction.editReply({ embeds: [brandEmbed({ description: '📬 I’ve sent you a DM with your private link.' })] });

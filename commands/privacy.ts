@@ -2,8 +2,8 @@ import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComp
 import { privacyOf, setVisibleIn, setWeeklyDm } from '../src/app/privacy/privacy.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { isPrivacyPanel, privacyMessage } from '../src/discord/privacyMessage.js';
-import type { Services } from '../src/discord/services.js';
+import { isPrivacyPanel, privacyMessage } from '../src/discord/messages/privacyMessage.js';
+import type { Services } from '../src/app/services.js';
 
 export const data = new SlashCommandBuilder().setName('privacy').setDescription('Choose whether others see your listening here, and your weekly DM');
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */

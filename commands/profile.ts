@@ -1,3 +1,4 @@
+import { discordTime } from '../src/discord/messages/format.js';
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { NotLinkedError, UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
@@ -7,7 +8,7 @@ export const data = new SlashCommandBuilder().setName('profile').setDescription(
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 
-const ts = (ms: number, style: 'D' | 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+const ts = (ms: number, style: 'D' | 'R') => discordTime(ms, style);
 
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });

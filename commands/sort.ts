@@ -11,7 +11,8 @@ import {
   cancelAnswerMessage, notStartableMessage, notYourButtonMessage, orderChoiceMessage, orderOutcomeMessage, orderProgressMessage, sortButtonId, splitOutcomeMessage, splitProgressMessage,
 } from '../src/discord/messages/sortMessages.js';
 import { brandEmbed, pngAttachment, progressReporter } from '../src/discord/replies.js';
-import type { Services, SortService } from '../src/discord/services.js';
+import type { Services } from '../src/app/services.js';
+import type { SortService } from '../src/app/sort/index.js';
 import { MessageFlags } from 'discord.js';
 
 export const data = new SlashCommandBuilder()

@@ -1,10 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import { UserError } from '../src/core/errors.js';
-import { createPersonalDataRegistry, unlinkMember, type PersonalDataRegistry } from '../src/app/accounts/personalData.js';
-import { registerAccountData, registerPendingLinkData } from '../src/app/accounts/personalDataKinds.js';
-import { historyPersonalData } from '../src/app/history/personalData.js';
+import { unlinkMember } from '../src/app/accounts/personalData.js';
 import type { CommandContext } from '../src/discord/command.js';
-import type { Services } from '../src/discord/services.js';
 import { brandEmbed } from '../src/discord/replies.js';
 
 export const data = new SlashCommandBuilder().setName('unlink').setDescription('Unlink Spotify and delete everything Encore stores about you');
@@ -27,31 +24,8 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
   if (action === 'cancel') return void (await interaction.update({ embeds: [brandEmbed({ description: 'Nothing was deleted.' })], components: [] }));
   // Erasing touches every kind of personal data: acknowledge first, Discord allows 3 seconds.
   await interaction.deferUpdate();
-  const { deleted } = await unlinkMember(personalDataOf(services), interaction.user.id);
+  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
+  const { deleted } = await unlinkMember(services.personalData, interaction.user.id);
   const description = deleted.length ? `Deleted: ${deleted.join(', ')}. Encore keeps nothing else about you.` : 'Encore had nothing stored about you.';
   await interaction.editReply({ embeds: [brandEmbed({ title: 'Unlinked', description })], components: [] });
-}
-
-/**
- * The registry startEncore provides; until it does, one built from the services present, so
- * /unlink already covers the link, privacy and sort jobs.
- */
-function personalDataOf(services: Services): PersonalDataRegistry {
-  if (services.personalData) return services.personalData;
-  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
-  const registry = createPersonalDataRegistry();
-  registerAccountData(registry, services.accounts.repo, services.privacy);
-  const sort = services.sort;
-  if (sort) {
-    registry.register({
-      name: 'sort-jobs',
-      async erase(id) {
-        const n = (await sort.jobs.deleteForUser(id)) + (await sort.orderJobs.deleteForUser(id));
-        return n ? [`${n} sort job${n === 1 ? '' : 's'}`] : [];
-      },
-    });
-  }
-  if (services.history) registry.register(historyPersonalData(services.history));
-  registerPendingLinkData(registry, services.accounts.repo);
-  return registry;
 }

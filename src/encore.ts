@@ -1,37 +1,27 @@
 import { Router } from 'express';
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-import { startLink } from './app/accounts/linking.js';
-import { relinkNudges, type NudgeDeps } from './jobs/relinkNudges.js';
 import type { Client } from 'discord.js';
 // discord.js before the chart modules: under vitest's module loader, loading vega first breaks
 // the copy of util.inspect that discord.js's event emitter bundles (it throws at import).
 import { sendDm } from './discord/dm.js';
 import { editOriginalReply } from './discord/interactionReply.js';
-import { brandEmbed } from './discord/replies.js';
 import type { RouterHooks } from './discord/router.js';
-import type { Services } from './discord/services.js';
 import { startDiscord, type RunningDiscord } from './discord/start.js';
+import { createPersonalDataRegistry } from './app/accounts/personalData.js';
+import type { Services } from './app/services.js';
 import { createChartRenderer } from './charts/index.js';
 import type { Config } from './config.js';
+import { FEATURES, type DiscordPort, type Feature, type FeatureContext } from './features/index.js';
 import { createHttpApp } from './http/app.js';
-import { linkingRouter } from './http/linking/routes.js';
 import { listen, type RunningServer } from './http/server.js';
-import { resumeSorts } from './jobs/resumeSorts.js';
 import { startJobs, type Scheduler } from './jobs/scheduler.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
+import { createMusicBrainzClient } from './musicbrainz/index.js';
 import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
-import { createAccounts } from './wiring/accounts.js';
-import { createSortService } from './wiring/sort.js';
-import { createHistoryFeature } from './wiring/history.js';
-import { createMusicBrainzClient } from './musicbrainz/index.js';
 
 /** Sent to MusicBrainz in the User-Agent it requires. */
 const ENCORE_VERSION = '0.1.0';
-import { createPrivacyRepository } from './store/accounts/privacyRepository.js';
-import { privacyOf } from './app/privacy/privacy.js';
-import { privacyMessage } from './discord/privacyMessage.js';
 
 export interface Encore {
   readonly store: Store;
@@ -41,7 +31,7 @@ export interface Encore {
   readonly services: Services;
   /** The scheduled jobs; runNow(name, at) runs one at once (operators, tests). */
   readonly jobs: Scheduler;
-  /** Stops everything in order (jobs → gateway → HTTP → store); false if the deadline passed. */
+  /** Stops everything in order (feature work → jobs → gateway → HTTP → store); false if the deadline passed. */
   stop(deadlineMs?: number): Promise<boolean>;
 }
 
@@ -57,8 +47,9 @@ export interface StartOptions {
 }
 
 /**
- * The composition root shared by `npm start`, the sandbox and end-to-end tests:
- * config → store → spotify → charts → discord → http → jobs.
+ * The composition root shared by `npm start`, the sandbox and end-to-end tests: the platform
+ * (store → Spotify → charts), then every feature in src/features (services, jobs, routes, personal
+ * data), then HTTP → Discord → jobs. It grows with the platform, never with a feature.
  */
 export async function startEncore({ config, log, host, commandsDir, discordHooks, spotifyLimits }: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
@@ -66,7 +57,6 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
   try {
     const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, log });
     steps.push({ name: 'store', run: () => store.close() });
-
     const gateway = createSpotifyGateway({
       apiUrl: config.SPOTIFY_API_URL,
       accountsUrl: config.SPOTIFY_ACCOUNTS_URL,
@@ -79,59 +69,35 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     const charts = createChartRenderer();
     steps.push({ name: 'chart workers', run: () => charts.close() });
     if (charts.backendReason) log.info({ renderer: charts.backend, reason: charts.backendReason }, `charts render with ${charts.backend}`);
-    let client: Client | undefined;
-    /** A DM with a fresh one-time link, for a link that ended or is about to. */
-    const sendRelink = async (discordUserId: string, url: string, text: string) => {
-      const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify again'));
-      return (await services.sendDm!(discordUserId, { embeds: [brandEmbed({ title: 'Renew your Spotify link', description: text })], components: [button] })) === 'sent';
-    };
-    const accounts = createAccounts({
-      store,
-      gateway,
-      encryptionKeys: [config.ENCRYPTION_KEY],
-      publicUrl: config.PUBLIC_URL,
-      userCap: config.SPOTIFY_USER_CAP,
-      async onLinkDied(discordUserId) {
-        const { url } = await startLink(accounts.linking, discordUserId);
-        await sendRelink(discordUserId, url, 'Spotify ended your link (it does that six months after you approve Encore). Your history is kept: link again and everything carries on. This link works once, for ten minutes — or run /link any time.');
-      },
-    });
+    const musicbrainz = createMusicBrainzClient({ baseUrl: config.MUSICBRAINZ_URL, version: ENCORE_VERSION, contactUrl: config.PUBLIC_URL });
 
-    const history = createHistoryFeature({ store, gateway, accounts, log });
-    const services: Services = {
-      log,
-      publicUrl: config.PUBLIC_URL,
-      charts,
-      accounts,
-      sort: createSortService({
-        store,
-        gateway,
-        accounts,
-        musicbrainz: createMusicBrainzClient({ baseUrl: config.MUSICBRAINZ_URL, version: ENCORE_VERSION, contactUrl: config.PUBLIC_URL }),
-      }),
-      privacy: createPrivacyRepository(store),
-      history: history.service,
+    // Discord comes up after HTTP (the OAuth pages must answer first); features reach it through this port.
+    let client: Client | undefined;
+    const discordPort: DiscordPort = {
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
       editOriginalReply: (ref, message) => (client ? editOriginalReply(client, ref, message) : Promise.resolve(false)),
+      guildName: (guildId) => client?.guilds.cache.get(guildId)?.name,
     };
+    const personalData = createPersonalDataRegistry();
+    const services: Services = { log, publicUrl: config.PUBLIC_URL, charts, personalData, sendDm: discordPort.sendDm, editOriginalReply: discordPort.editOriginalReply };
+    const context: FeatureContext = { config, log, store, gateway, charts, musicbrainz, discord: discordPort, services };
+    const features: Feature[] = [];
+    for (const build of FEATURES) {
+      const feature = build(context);
+      features.push(feature);
+      Object.assign(services, feature.services);
+      context.accounts ??= feature.accounts;
+    }
+    for (const kind of features.flatMap((f) => [...(f.personalData ?? [])])) personalData.register(kind);
+    for (const kind of features.flatMap((f) => [...(f.personalDataLast ?? [])])) personalData.register(kind);
 
     const metrics = Router().get('/metrics', (_req, res) => res.json({ spotify: gateway.metrics(), quotaResumesAt: gateway.quotaResumesAt() ?? null }));
-    const linking = linkingRouter({
-      ...accounts.linking,
-      log: log.child({ module: 'linking' }),
-      async onLinked(result) {
-        const guildName = result.guildId ? client?.guilds.cache.get(result.guildId)?.name : undefined;
-        const controls = privacyMessage(await privacyOf(services.privacy!, result.discordUserId), result.guildId ? { id: result.guildId, name: guildName ?? 'your server' } : undefined);
-        await services.sendDm!(result.discordUserId, {
-          embeds: [
-            brandEmbed({ title: `Linked as ${result.displayName}`, description: `You’re all set. Try **/chart** or **/sort**. Spotify ends links after six months: I’ll remind you to renew before <t:${Math.floor(result.renewBy / 1000)}:D>.` }),
-            ...controls.embeds,
-          ],
-          components: controls.components,
-        });
-      },
+    const app = createHttpApp({
+      log,
+      store,
+      routers: [...features.flatMap((f) => [...(f.routers ?? [])]), metrics],
+      info: () => ({ discord: { ready: client?.isReady() ?? false }, charts: { renderer: charts.backend } }),
     });
-    const app = createHttpApp({ log, store, routers: [linking, metrics], info: () => ({ discord: { ready: client?.isReady() ?? false }, charts: { renderer: charts.backend } }) });
     const http = await listen(app, config.PORT, host);
     steps.push({ name: 'http', run: () => http.close(5_000) });
     log.info({ port: http.port }, 'http listening');
@@ -140,20 +106,15 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     client = discord.client;
     steps.push({ name: 'discord gateway', run: () => discord.stop() });
 
-    const jobs = startJobs<{ services: Services } & NudgeDeps>(
-      [resumeSorts, relinkNudges, ...history.jobs],
-      {
-        services,
-        linking: accounts.linking,
-        sendRelink: (userId, url, endsAt) =>
-          sendRelink(userId, url, `Spotify will end your link <t:${Math.floor(endsAt / 1000)}:R> (six months after you approved Encore). Link again now and nothing is interrupted. This link works once, for ten minutes — or run /link any time.`),
-      },
+    const jobs = startJobs<unknown>(
+      features.flatMap((f) => [...(f.jobs ?? [])]),
+      undefined,
       { log, claims: store.claims, ready: Promise.resolve() },
     );
     steps.push({ name: 'jobs', run: () => jobs.stop() });
-    // First to stop: running sorts finish the write under way and stay resumable.
-    steps.push({ name: 'sort runs', run: () => services.sort?.stop() ?? Promise.resolve() });
-    void jobs.runNow('resume-sorts').catch(() => {}); // pick up sorts a restart interrupted
+    // Pushed last, so stopped first: work under way (a sort) stops at a safe point and stays resumable.
+    for (const feature of features) if (feature.stop) steps.push({ name: `${feature.name} work`, run: () => feature.stop!() });
+    for (const feature of features) feature.started?.(jobs);
 
     return { store, http, discord, gateway, services, jobs, stop };
   } catch (error) {

@@ -8,7 +8,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Logger } from '../log.js';
-import type { Services } from './services.js';
+import type { Services } from '../app/services.js';
 
 export interface CommandContext {
   services: Services;

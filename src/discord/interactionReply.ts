@@ -1,5 +1,8 @@
-import { Routes, type Client, type InteractionEditReplyOptions } from 'discord.js';
+import { Routes, type Client } from 'discord.js';
+import type { MessageModel } from '../app/services.js';
 import type { InteractionReplyRef } from '../app/sort/ports.js';
+
+const toJson = (part: object) => ('toJSON' in part && typeof part.toJSON === 'function' ? (part.toJSON as () => unknown)() : part);
 
 /** Discord keeps an interaction token for 15 minutes; stop a little early. */
 const TOKEN_LIFE_MS = 14 * 60_000;
@@ -13,11 +16,11 @@ export function replyRefOf(interaction: { applicationId: string; token: string; 
  * Edits an interaction's original reply through its webhook, without the interaction object (it
  * may have come to another process, or before a restart). False once the token has expired.
  */
-export async function editOriginalReply(client: Client, ref: InteractionReplyRef, message: Pick<InteractionEditReplyOptions, 'embeds' | 'components'>, now = Date.now()): Promise<boolean> {
+export async function editOriginalReply(client: Client, ref: InteractionReplyRef, message: MessageModel, now = Date.now()): Promise<boolean> {
   if (now >= ref.expiresAt) return false;
   const body = {
-    embeds: (message.embeds ?? []).map((e) => ('toJSON' in e ? e.toJSON() : e)),
-    components: (message.components ?? []).map((c) => ('toJSON' in c ? c.toJSON() : c)),
+    embeds: (message.embeds ?? []).map(toJson),
+    components: (message.components ?? []).map(toJson),
     attachments: [],
   };
   await client.rest.patch(Routes.webhookMessage(ref.applicationId, ref.token, '@original'), { body, auth: false });

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { COMMANDS_DIR, loadCommands, type Command } from './command.js';
 import { createDiscordClient } from './client.js';
 import { createInteractionRouter, type RouterHooks } from './router.js';
-import type { Services } from './services.js';
+import type { Services } from '../app/services.js';
 
 export interface DiscordOptions {
   token: string;

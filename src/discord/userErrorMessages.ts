@@ -1,6 +1,7 @@
+import { discordTime } from './messages/format.js';
 import type { UserError } from '../core/errors.js';
 
-const at = (ms: unknown) => (typeof ms === 'number' ? `<t:${Math.ceil(ms / 1000)}:R>` : 'later');
+const at = (ms: unknown) => (typeof ms === 'number' ? discordTime(ms) : 'later');
 
 /** The one table that turns error identifiers into what the member reads (and can do). */
 const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => string> = {

@@ -13,10 +13,10 @@ export interface NudgeDeps {
  * Spotify ends every refresh token six months after consent. Two weeks before, each member gets
  * one DM with a fresh link, so their history keeps growing without a gap.
  */
-export const relinkNudges: Job<NudgeDeps> = {
+export const relinkNudgesJob = ({ linking, sendRelink }: NudgeDeps): Job<unknown> => ({
   name: 'relink-nudges',
   schedule: '0 * * * *',
-  async run({ linking, sendRelink }, now) {
+  async run(_shared, now) {
     for (const link of await linking.repo.listLinks()) {
       const endsAt = link.consentAt + REFRESH_LIFETIME_MS;
       if (link.status !== 'active' || link.nudgedAt || now.getTime() < endsAt - NUDGE_BEFORE_MS) continue;
@@ -25,4 +25,4 @@ export const relinkNudges: Job<NudgeDeps> = {
       await linking.repo.saveLink({ ...link, nudgedAt: now.getTime() });
     }
   },
-};
+});

@@ -33,7 +33,7 @@ describe('memberChartData', () => {
 
   it('asks the fallback resolver only about artists Spotify gave no genres', async () => {
     const asked: string[][] = [];
-    const s = source({ genresForArtists: async (ids) => (asked.push(ids), new Map([['a2', ['jazz']]])) });
+    const s = source({ genresForArtists: async (artists) => (asked.push(artists.map((a) => a.id)), new Map([['a2', ['jazz']]])) });
     const data = await memberChartData('top-genres', 'long_term', s);
     expect(asked).toEqual([['a2']]);
     if (data.kind !== 'top-genres') throw new Error('wrong kind');

@@ -49,6 +49,7 @@ describe('/sort never writes twice', () => {
     deleteCreated('Road trip');
     const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
     const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+    expect(confirm, text(preview)).toBeDefined();
     const [one, two] = await Promise.all([h.click(preview, confirm.custom_id!, alice), h.click(preview, confirm.custom_id!, alice)]);
     expect(asWritten('Road trip')).toEqual(planOf(preview));
     expectEachTrackOnce('roadtrip1000', 'Road trip');

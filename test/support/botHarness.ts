@@ -1,6 +1,7 @@
 import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../emulators/discord/index.js';
 import { startDiscord, type RunningDiscord } from '../../src/discord/start.js';
-import type { Services } from '../../src/discord/services.js';
+import type { Services } from '../../src/app/services.js';
+import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';
 import type { RouterHooks } from '../../src/discord/router.js';
 import type { Logger } from '../../src/log.js';
 import { captureLogger } from './logger.js';
@@ -64,7 +65,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     : await startDiscord({
         token: emulator.token,
         apiUrl: emulator.apiUrl,
-        services: options.services?.(log.log) ?? { log: log.log, publicUrl: 'http://127.0.0.1:3000' },
+        services: options.services?.(log.log) ?? { log: log.log, publicUrl: 'http://127.0.0.1:3000', personalData: createPersonalDataRegistry() },
         log: log.log,
         commandsDir: options.commandsDir,
         hooks,

@@ -62,3 +62,18 @@ export interface SpotifyAuth {
   exchangeCode(options: { code: string; codeVerifier: string; redirectUri: string }): Promise<TokenSet>;
   profile(tokens: TokenSet): Promise<{ accountId: string; displayName: string }>;
 }
+
+/** A member's top lists on Spotify, as the chart use case reads them. */
+export interface MemberTopItems {
+  topArtists(range: 'short_term' | 'medium_term' | 'long_term', limit?: number): Promise<ReadonlyArray<{ id: string; name: string; genres: readonly string[] }>>;
+  topTracks(range: 'short_term' | 'medium_term' | 'long_term', limit?: number): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
+}
+
+/** Linked accounts as commands see them (the linking feature provides it). */
+export interface AccountsService {
+  repo: AccountsRepository;
+  linking: import('./linking.js').LinkingDeps;
+  /** The member's Spotify, for reading; NotLinkedError / RelinkNeededError otherwise. */
+  spotifyFor(discordUserId: string, priority?: 'interactive' | 'background'): Promise<MemberTopItems>;
+  profile(discordUserId: string): Promise<(LinkRecord & { renewBy: number }) | undefined>;
+}

@@ -7,8 +7,8 @@ export type MemberChartKind = 'top-genres' | 'top-artists' | 'top-tracks' | 'lis
 export interface TopItemsSource {
   topArtists(range: TimeRange, limit: number): Promise<ReadonlyArray<{ id: string; name: string; genres: readonly string[] }>>;
   topTracks(range: TimeRange, limit: number): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
-  /** Optional: genres for artists whose Spotify genre list is empty (cache, MusicBrainz …). */
-  genresForArtists?(ids: string[]): Promise<ReadonlyMap<string, readonly string[]>>;
+  /** Optional: genres for artists whose Spotify genre list is empty (the resolver chain: cache, MusicBrainz …). */
+  genresForArtists?(artists: Array<{ id: string; name: string }>): Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
 interface Titled {
@@ -38,7 +38,7 @@ export async function memberChartData(kind: MemberChartKind, range: TimeRange, s
   switch (kind) {
     case 'top-genres': {
       const artists = await source.topArtists(range, 50);
-      const missing = artists.filter((a) => a.genres.length === 0).map((a) => a.id);
+      const missing = artists.filter((a) => a.genres.length === 0).map((a) => ({ id: a.id, name: a.name }));
       const extra = missing.length && source.genresForArtists ? await source.genresForArtists(missing) : new Map<string, readonly string[]>();
       const withGenres = artists.map((a) => ({ genres: a.genres.length ? a.genres : (extra.get(a.id) ?? []) }));
       const top = topGenresFromArtists(withGenres);

@@ -110,3 +110,26 @@ export interface JobRepository<R extends JobRecordBase> {
   /** Every job of one member, for /unlink. */
   deleteForUser(discordUserId: string): Promise<number>;
 }
+
+/** Sorting for one member, plus the job stores shared by the runners and the resume job. */
+export interface SortService {
+  jobs: SortJobRepository;
+  forMember(discordUserId: string, priority?: 'interactive' | 'background'): Promise<SortSpotify>;
+  /** The member's own and collaborative playlists (cached for a few minutes). */
+  playlistsFor(discordUserId: string): Promise<Array<{ id: string; name: string; total: number }>>;
+  /** Runs a split job as its only runner (see runSplitJob); a shutdown stops it resumably. */
+  run(job: SortJobRecord, accept: (job: SortJobRecord) => boolean, options: SortRunOptions): Promise<import('./runSplit.js').RunOutcome>;
+  /** Reorder jobs that replace a playlist's items (the member chose to reset "date added"). */
+  orderJobs: OrderJobRepository;
+  runOrder(job: OrderJobRecord, accept: (job: OrderJobRecord) => boolean, options: SortRunOptions): Promise<import('./runOrder.js').OrderRunOutcome>;
+  /** Stops every run at its next step and waits for them (shutdown). */
+  stop(): Promise<void>;
+}
+
+export interface SortRunOptions {
+  priority: 'interactive' | 'background';
+  onProgress?: (progress: import('./runSplit.js').SplitProgress) => void;
+  onOrderProgress?: (progress: { written: number; total: number }) => void;
+  reply?: InteractionReplyRef;
+  now?: () => number;
+}

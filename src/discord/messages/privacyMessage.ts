@@ -1,6 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-import { isVisibleIn, type PrivacySettings } from '../app/privacy/privacy.js';
-import { brandEmbed } from './replies.js';
+import { isVisibleIn, type PrivacySettings } from '../../app/privacy/privacy.js';
+import { brandEmbed } from '../replies.js';
 
 const TITLE = 'What others can see';
 

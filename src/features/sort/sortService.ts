@@ -1,10 +1,10 @@
-import { runOrderJob, runSplitJob, type OrderRunOutcome, type RunOutcome } from '../app/sort/index.js';
-import type { SortService } from '../discord/services.js';
-import type { MusicBrainzClient } from '../musicbrainz/index.js';
-import type { SpotifyGateway } from '../spotify/index.js';
-import { createOrderJobRepository, createSortJobRepository } from '../store/sortJobs.js';
-import type { Store } from '../store/index.js';
-import type { Accounts } from './accounts.js';
+import { runOrderJob, runSplitJob, type OrderRunOutcome, type RunOutcome } from '../../app/sort/index.js';
+import type { SortService } from '../../app/sort/index.js';
+import type { MusicBrainzClient } from '../../musicbrainz/index.js';
+import type { SpotifyGateway } from '../../spotify/index.js';
+import { createOrderJobRepository, createSortJobRepository } from '../../store/sortJobs.js';
+import type { Store } from '../../store/index.js';
+import type { Accounts } from '../linking/accounts.js';
 import { sortSpotifyFor } from './sortSpotify.js';
 
 const PLAYLIST_CACHE_MS = 5 * 60_000;

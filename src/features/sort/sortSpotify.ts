@@ -1,16 +1,14 @@
-import type { SortSpotify } from '../app/sort/ports.js';
-import type { PlaylistItemInput } from '../core/sort/index.js';
-import type { MusicBrainzClient } from '../musicbrainz/index.js';
-import { UserError } from '../core/errors.js';
-import { SpotifyApiError, type SpotifyGateway, type SpotifyUserClient } from '../spotify/index.js';
-
-/** MusicBrainz answers one request a second: at most this many artist lookups per sort. */
-export const MUSICBRAINZ_LOOKUPS_PER_SORT = 10;
+import type { SortSpotify } from '../../app/sort/ports.js';
+import type { PlaylistItemInput } from '../../core/sort/index.js';
+import type { MusicBrainzClient } from '../../musicbrainz/index.js';
+import { UserError } from '../../core/errors.js';
+import { SpotifyApiError, type SpotifyGateway, type SpotifyUserClient } from '../../spotify/index.js';
+import { resolveArtistGenres } from '../../app/genres/resolveArtistGenres.js';
+import { genreSourcesFor } from '../genres.js';
 
 /**
  * The sorter's port on top of a member's gateway client: one gateway call per port call. Genres
- * come from the shared cache, then Spotify, then (when configured) MusicBrainz by artist name for
- * artists Spotify knows no genre for; what MusicBrainz finds is cached for everyone.
+ * come from the one resolver chain (resolveArtistGenres).
  */
 export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGateway, meId: () => Promise<string>, musicbrainz?: MusicBrainzClient): SortSpotify {
   const artistNames = new Map<string, string>();
@@ -43,19 +41,12 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
       );
     },
     cachedArtistIds: (ids) => gateway.knownArtists(ids),
-    async genresForArtists(ids, onProgress) {
-      const genres = await client.genresForArtists(ids, onProgress);
-      if (!musicbrainz?.isConfigured) return genres;
-      const unknown = ids.filter((id) => (genres.get(id)?.length ?? 0) === 0 && artistNames.has(id)).slice(0, MUSICBRAINZ_LOOKUPS_PER_SORT);
-      const found: Array<{ id: string; genres: string[] }> = [];
-      for (const id of unknown) {
-        const answer = await musicbrainz.genresByArtistName(artistNames.get(id)!).catch(() => undefined);
-        if (answer?.genres.length) found.push({ id, genres: [...answer.genres] });
-      }
-      for (const f of found) genres.set(f.id, f.genres);
-      if (found.length) await gateway.rememberGenres(found);
-      return genres;
-    },
+    genresForArtists: (ids, onProgress) =>
+      resolveArtistGenres(
+        ids.map((id) => ({ id, name: artistNames.get(id) })),
+        genreSourcesFor(client, gateway, musicbrainz),
+        { onProgress },
+      ),
     async createPrivatePlaylist(name, description) {
       return (await client.createPlaylist(name, description)).id;
     },

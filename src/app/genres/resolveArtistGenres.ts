@@ -1,0 +1,41 @@
+/** Where artist genres come from, cheapest first. */
+export interface GenreSources {
+  /** The shared cache, then Spotify for the misses (one GET /artists/{id} each, cached for everyone). */
+  cacheThenSpotify(ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Map<string, string[]>>;
+  /** MusicBrainz by artist name, when it is configured (one request a second, process-wide). */
+  musicbrainz?(artistName: string): Promise<readonly string[] | undefined>;
+  /** Keeps what MusicBrainz found in the shared cache, for every member and feature. */
+  remember(found: ReadonlyArray<{ id: string; genres: string[] }>): Promise<void>;
+}
+
+/**
+ * MusicBrainz answers one request a second: at most this many name lookups per request of a
+ * member (a sort preview, a chart), so a fallback can never hold an interaction for long.
+ */
+export const MUSICBRAINZ_LOOKUPS_PER_REQUEST = 10;
+
+/**
+ * The one genre resolver chain: shared cache → Spotify → MusicBrainz by artist name → nothing
+ * (the caller counts such artists as unclassified). Every feature that needs artist genres asks
+ * here, so they all get the same answers and the same caps.
+ */
+export async function resolveArtistGenres(
+  artists: ReadonlyArray<{ id: string; name?: string }>,
+  sources: GenreSources,
+  options: { onProgress?: (done: number, total: number) => void; maxMusicBrainz?: number } = {},
+): Promise<Map<string, string[]>> {
+  const genres = await sources.cacheThenSpotify(
+    artists.map((a) => a.id),
+    options.onProgress,
+  );
+  if (!sources.musicbrainz) return genres;
+  const unknown = artists.filter((a) => (genres.get(a.id)?.length ?? 0) === 0 && a.name).slice(0, options.maxMusicBrainz ?? MUSICBRAINZ_LOOKUPS_PER_REQUEST);
+  const found: Array<{ id: string; genres: string[] }> = [];
+  for (const artist of unknown) {
+    const answer = await sources.musicbrainz(artist.name!).catch(() => undefined);
+    if (answer?.length) found.push({ id: artist.id, genres: [...answer] });
+  }
+  for (const f of found) genres.set(f.id, f.genres);
+  if (found.length) await sources.remember(found);
+  return genres;
+}

@@ -1,0 +1,63 @@
+import type { Router } from 'express';
+import type { PersonalDataKind } from '../app/accounts/personalData.js';
+import type { InteractionReplyRef } from '../app/sort/ports.js';
+import type { MessageModel, Services } from '../app/services.js';
+import type { ChartRenderer } from '../charts/index.js';
+import type { Config } from '../config.js';
+import type { Job, Scheduler } from '../jobs/scheduler.js';
+import type { Logger } from '../log.js';
+import type { MusicBrainzClient } from '../musicbrainz/index.js';
+import type { SpotifyGateway } from '../spotify/index.js';
+import type { Store } from '../store/index.js';
+import type { Accounts } from './linking/accounts.js';
+
+/** Discord as features use it. Bound once the gateway is up; before that a DM reports 'closed'. */
+export interface DiscordPort {
+  sendDm(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;
+  editOriginalReply(ref: InteractionReplyRef, message: MessageModel): Promise<boolean>;
+  guildName(guildId: string): string | undefined;
+}
+
+/** What every feature is built from: the platform, and what the features before it provide. */
+export interface FeatureContext {
+  config: Config;
+  log: Logger;
+  store: Store;
+  gateway: SpotifyGateway;
+  charts: ChartRenderer;
+  musicbrainz: MusicBrainzClient;
+  discord: DiscordPort;
+  /** The services so far: features are built in list order and may use what earlier ones added. */
+  services: Services;
+  /** Linked accounts with their full Spotify clients, from the linking feature (first in the list). */
+  accounts?: Accounts;
+}
+
+/**
+ * One feature, read top to bottom in its own folder: what it adds to the services commands see,
+ * the jobs it schedules (each closing over only what it uses), the HTTP routes it serves, and the
+ * kinds of personal data it keeps (which /unlink erases). The composition root only loops.
+ */
+export interface Feature {
+  name: string;
+  services?: Partial<Omit<Services, 'log' | 'publicUrl' | 'personalData'>>;
+  /** Only the linking feature: the accounts later features build on. */
+  accounts?: Accounts;
+  jobs?: ReadonlyArray<Job<unknown>>;
+  routers?: readonly Router[];
+  personalData?: readonly PersonalDataKind[];
+  /** Erased after everything else (housekeeping records), so the member reads the main kinds first. */
+  personalDataLast?: readonly PersonalDataKind[];
+  /** Once Discord is ready and the jobs are scheduled: pick up work a restart interrupted. */
+  started?(jobs: Scheduler): void;
+  /** First at shutdown: work under way stops at a safe point. */
+  stop?(): Promise<void>;
+}
+
+export type FeatureFactory = (context: FeatureContext) => Feature;
+
+/** The linked accounts, for features that come after linking in the list. */
+export function accountsOf(context: FeatureContext): Accounts {
+  if (!context.accounts) throw new Error('the linking feature must come before features that use accounts');
+  return context.accounts;
+}

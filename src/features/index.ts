@@ -1,0 +1,14 @@
+import type { FeatureFactory } from './feature.js';
+import { genresFeature } from './genres.feature.js';
+import { historyFeature } from './history.js';
+import { linkingFeature } from './linking/index.js';
+import { privacyFeature } from './privacy.js';
+import { sortFeature } from './sort/index.js';
+
+export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './feature.js';
+
+/**
+ * Every feature of Encore, in the order they are built (a feature may use what those before it
+ * provide: linking first). Adding a feature is a folder and one line here.
+ */
+export const FEATURES: readonly FeatureFactory[] = [linkingFeature, privacyFeature, genresFeature, sortFeature, historyFeature];
