@@ -6,6 +6,8 @@ import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness
 let h: EncoreHarness;
 let mb: MusicBrainzEmulator;
 let noGenreArtists: Array<{ id: string; name: string }>;
+/** Bob's top artists of the last four weeks that Spotify gives no genres. */
+let noGenreTopArtists: Array<{ id: string; name: string }>;
 
 beforeAll(async () => {
   // The same seeded world the harness's Spotify emulator will have: find mixedbag's genre-less artists.
@@ -13,8 +15,16 @@ beforeAll(async () => {
   const world = probe.world;
   const ids = new Set(world.playlists.get('mixedbag')!.items.flatMap((i) => (i.kind === 'track' ? world.tracks.get(i.id)!.artistIds : [])));
   noGenreArtists = [...ids].map((id) => world.artists.get(id)!).filter((a) => a.genres.length === 0).slice(0, 3);
+  const tokens = probe.issueTokens('bob');
+  const top = (await (await fetch(`${probe.apiUrl}/me/top/artists?time_range=short_term&limit=50`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as { items: Array<{ id: string; name: string; genres: string[] }> };
+  noGenreTopArtists = top.items.filter((a) => a.genres.length === 0);
   await probe.close();
-  mb = await startMusicBrainzEmulator({ artists: noGenreArtists.map((a, i) => ({ id: `mb-${i}`, name: a.name, tags: [{ name: 'cool jazz', count: 12 }] })) });
+  mb = await startMusicBrainzEmulator({
+    artists: [
+      ...noGenreArtists.map((a, i) => ({ id: `mb-${i}`, name: a.name, tags: [{ name: 'cool jazz', count: 12 }] })),
+      ...noGenreTopArtists.map((a, i) => ({ id: `mb-top-${i}`, name: a.name, tags: [{ name: 'polka', count: 9 }] })),
+    ],
+  });
   h = await startEncoreHarness({ config: { MUSICBRAINZ_URL: mb.url } });
 }, 60_000);
 afterAll(async () => {
@@ -34,5 +44,17 @@ describe('the MusicBrainz fallback', () => {
     expect(mb.requests.every((r) => /^Encore\/\S+ \( http:\/\/127\.0\.0\.1:\d+ \)$/.test(r.userAgent ?? ''))).toBe(true);
     const { rows } = await h.encore.store.pool.query<{ value: string }>(`SELECT value FROM keyv WHERE key = $1`, [`artist-genres:${noGenreArtists[0]!.id}`]);
     expect(JSON.parse(rows[0]!.value).value).toEqual(['cool jazz']);
+  }, 60_000);
+
+  it('gives /chart top-genres the same fallback: artists Spotify has no genres for get MusicBrainz’s', async () => {
+    expect(noGenreTopArtists.length).toBeGreaterThan(0);
+    const carol = h.member('mb-chart');
+    expect((await h.link(carol, 'bob')).status).toBe(200);
+    const before = mb.requests.length;
+    const chart = await h.invoke('/chart', { kind: 'top-genres', range: 'short_term' }, carol);
+    const alt = chart.final!.files[0]!.description ?? '';
+    expect(mb.requests.length).toBeGreaterThan(before);
+    expect(alt).toMatch(/Folk|polka/i);
+    expect(JSON.stringify(chart.final!.embeds) + alt).not.toContain(`${noGenreTopArtists.length} without a known genre`);
   }, 60_000);
 });
