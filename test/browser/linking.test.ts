@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { requestLinkUrl, startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
 import { launchChromium, type Launched } from './chromium.js';
 
 let h: EncoreHarness;
@@ -24,9 +24,7 @@ afterAll(async () => {
 /** The link the member's DM carries, as they would click it. */
 async function dmLinkFor(name: string) {
   const member = h.member(name);
-  await h.invoke('/link', {}, member);
-  const dm = h.dmsOf(member).at(-1)!;
-  return { member, url: (dm.components[0] as { components: Array<{ url: string }> }).components[0]!.url };
+  return { member, url: await requestLinkUrl(h, member) };
 }
 
 describe('linking in a real browser', () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedMessage } from '../emulators/discord/index.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { describe, expect, it } from 'vitest';
+import { useEncoreHarness } from '../support/encoreHarness.js';
+import { buttons, text } from '../support/messages.js';
 
-let h: EncoreHarness;
-beforeAll(async () => {
-  h = await startEncoreHarness();
-}, 60_000);
-afterAll(() => h?.close());
+const h = useEncoreHarness();
 
-const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string }> }>).flatMap((r) => r.components);
-const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
 const rows = async (table: string, memberId: string) => Number((await h.encore.store.pool.query(`SELECT count(*) AS n FROM ${table} WHERE member_id = $1`, [memberId])).rows[0].n);
 
 describe('listening history through the bot', () => {

@@ -1,13 +1,10 @@
 import { loadImage } from '@napi-rs/canvas';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { describe, expect, it } from 'vitest';
+import { useEncoreHarness } from '../support/encoreHarness.js';
+import { linkUrl } from '../support/messages.js';
 
-let h: EncoreHarness;
-beforeAll(async () => {
-  h = await startEncoreHarness();
-}, 60_000);
-afterAll(() => h?.close());
+const h = useEncoreHarness();
 
 describe('linking through Discord, the link page and Spotify consent', () => {
   it('DMs a one-time link, links after consent, DMs "linked as", and the link works only once', async () => {
@@ -19,7 +16,7 @@ describe('linking through Discord, the link page and Spotify consent', () => {
     expect(JSON.stringify(dms.at(-1)!.embeds)).toContain('Linked as Alice Liddell');
 
     const firstDm = dms[0]!;
-    const url = (firstDm.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
+    const url = linkUrl(firstDm);
     expect(url).toMatch(new RegExp(`^${h.config.PUBLIC_URL}/link/[\\w-]{20,}$`));
     const replay = await fetch(url, { redirect: 'manual' });
     expect(replay.status).toBe(410);

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { describe, expect, it } from 'vitest';
+import { requestLinkUrl, useEncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
 
-let h: EncoreHarness;
-beforeAll(async () => {
-  h = await startEncoreHarness({ config: { SPOTIFY_USER_CAP: 2 } });
-}, 60_000);
-afterAll(() => h?.close());
+const h = useEncoreHarness({ config: { SPOTIFY_USER_CAP: 2 } });
 
 const get = async (path: string) => {
   const res = await fetch(`${h.config.PUBLIC_URL}${path}`, { redirect: 'manual' });
@@ -29,8 +25,7 @@ describe('hostile or broken callbacks change nothing and say what to do', () => 
 
   async function stateFor(name: string) {
     const member = h.member(name);
-    await h.invoke('/link', {}, member);
-    const url = (h.dmsOf(member).at(-1)!.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
+    const url = await requestLinkUrl(h, member);
     const authorize = new URL((await followLinkPage(url)).authorizeUrl!);
     return { member, authorize, state: authorize.searchParams.get('state')! };
   }

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EUser } from '../emulators/discord/index.js';
+import { useEncoreHarness } from '../support/encoreHarness.js';
+import { buttons, text } from '../support/messages.js';
 
-let h: EncoreHarness;
 /** How far Discord's clock runs ahead of the real one: a slow database moves it (see slowDatabaseFor). */
 let discordAhead = 0;
-beforeAll(async () => {
-  h = await startEncoreHarness({ discordNow: () => Date.now() + discordAhead });
-}, 60_000);
-afterAll(() => h?.close());
-
-const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string; label?: string }> }>).flatMap((r) => r.components);
-const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
+const h = useEncoreHarness({ discordNow: () => Date.now() + discordAhead });
 
 describe('privacy', () => {
   it('starts hidden, asks in the "linked" DM, and changes only when the member presses a button', async () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { describe, expect, it } from 'vitest';
+import type { EUser } from '../emulators/discord/index.js';
+import { useEncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
+import { linkUrl, text } from '../support/messages.js';
 
 const DAY = 24 * 3_600_000;
-let h: EncoreHarness;
-beforeAll(async () => {
-  h = await startEncoreHarness();
-}, 60_000);
-afterAll(() => h?.close());
-
-const linkUrl = (m: RecordedMessage) => (m.components[0] as { components: Array<{ url?: string }> }).components[0]!.url!;
-const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
+const h = useEncoreHarness();
 
 async function linked(name: string, spotifyUser: string): Promise<EUser> {
   const member = h.member(name);

@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startEncore } from '../../src/encore.js';
-import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
+import type { EUser } from '../emulators/discord/index.js';
 import type { EItem } from '../emulators/spotify/seed.js';
 import { captureLogger } from '../support/logger.js';
-import { startEncoreHarness, TEST_SPOTIFY_LIMITS, type EncoreHarness } from '../support/encoreHarness.js';
+import { TEST_SPOTIFY_LIMITS, useEncoreHarness } from '../support/encoreHarness.js';
+import { buttons } from '../support/messages.js';
 
-let h: EncoreHarness;
+const h = useEncoreHarness();
 let alice: EUser;
 beforeAll(async () => {
-  h = await startEncoreHarness();
   alice = h.member('alice-sort');
   expect((await h.link(alice, 'alice')).status).toBe(200);
 }, 60_000);
-afterAll(() => h?.close());
-
-const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string; label?: string }> }>).flatMap((r) => r.components);
 const sourceUris = (playlistId: string) => {
   const seen = new Set<string>();
   return h.spotify.world.playlists

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
 import type { EItem } from '../emulators/spotify/seed.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { useEncoreHarness } from '../support/encoreHarness.js';
+import { buttons, contentAndEmbeds as text } from '../support/messages.js';
 
-let h: EncoreHarness;
+const h = useEncoreHarness();
 let alice: EUser;
 beforeAll(async () => {
-  h = await startEncoreHarness();
   alice = h.member('alice-races');
   expect((await h.link(alice, 'alice')).status).toBe(200);
 }, 60_000);
-afterAll(() => h?.close());
-
-const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string; label?: string }> }>).flatMap((r) => r.components);
-const text = (m?: RecordedMessage) => JSON.stringify([m?.content ?? '', m?.embeds ?? []]);
 const trackUris = (playlistId: string) => {
   const seen = new Set<string>();
   return h.spotify.world.playlists

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { beginAuthorization, completeAuthorization, previewLink, startLink } from '../../src/app/accounts/linking.js';
-import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import type { EUser } from '../emulators/discord/index.js';
+import { requestLinkUrl, useEncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
+import { buttons, linkUrl, text } from '../support/messages.js';
 
-let h: EncoreHarness;
-beforeAll(async () => {
-  h = await startEncoreHarness();
-}, 60_000);
-afterAll(() => h?.close());
+const h = useEncoreHarness();
 
 const accounts = () => h.encore.services.accounts!;
-const linkUrlIn = (m: RecordedMessage) => (m.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
-const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string }> }>).flatMap((r) => r.components);
-const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
 
 /** /link and the DM's link, as the member's browser follows it; what each step carried. */
 async function startLinking(member: EUser) {
-  await h.invoke('/link', {}, member);
-  const url = linkUrlIn(h.dmsOf(member).at(-1)!);
+  const url = await requestLinkUrl(h, member);
   const { authorizeUrl: followed, html: linkPage } = await followLinkPage(url);
   const authorizeUrl = followed!;
   return { url, linkPage, linkToken: url.split('/link/')[1]!, authorizeUrl, state: new URL(authorizeUrl).searchParams.get('state')! };
@@ -97,7 +90,7 @@ describe('/unlink', () => {
     const member = h.member('leaving-member');
     expect((await h.link(member, 'carol')).status).toBe(200);
     await h.invoke('/link', {}, member);
-    const unused = linkUrlIn(h.dmsOf(member).at(-1)!);
+    const unused = linkUrl(h.dmsOf(member).at(-1)!);
     const ask = await h.invoke('/unlink', {}, member);
     expect(ask.ephemeral).toBe(true);
     const confirm = buttons(ask.final!).find((b) => b.custom_id?.startsWith('unlink:confirm'))!;

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { freePort } from '../../src/net.js';
 import { startEncore, type Encore } from '../../src/encore.js';
@@ -6,6 +7,7 @@ import type { EUser } from '../emulators/discord/index.js';
 import { startBotHarness, type BotHarness } from './botHarness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { followLinkPage } from './linkPage.js';
+import { linkUrl } from './messages.js';
 
 export interface EncoreHarness extends BotHarness {
   encore: Encore;
@@ -70,7 +72,7 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
       const seen = await bot.invoke('/link', {}, member);
       const dm = bot.dmsOf(member)[before];
       const carrier = dm ?? seen.final!;
-      const url = (carrier.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
+      const url = linkUrl(carrier);
       const { status, html, authorizeUrl } = await followLinkPage(url);
       if (!authorizeUrl) return { status, html };
       const callback = await spotify.consent({ authorizeUrl, userId: spotifyUser, approve: linkOptions.approve ?? true });
@@ -80,3 +82,30 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
   };
 }
 
+type HarnessOptions = Parameters<typeof startEncoreHarness>[0];
+
+/**
+ * The whole bot for the current test file: started in beforeAll (options may be computed then, after
+ * the file's earlier set-up), closed in afterAll. The harness it returns may be used from beforeAll
+ * on; using it earlier throws.
+ */
+export function useEncoreHarness(options: HarnessOptions | (() => HarnessOptions) = {}): EncoreHarness {
+  let harness: EncoreHarness | undefined;
+  beforeAll(async () => {
+    harness = await startEncoreHarness(typeof options === 'function' ? options() : options);
+  }, 60_000);
+  afterAll(() => harness?.close());
+  return new Proxy({} as EncoreHarness, {
+    get(_target, key) {
+      if (!harness) throw new Error('the Encore harness starts in beforeAll');
+      const value: unknown = Reflect.get(harness, key, harness);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(harness) : value;
+    },
+  });
+}
+
+/** Runs /link as `member` and returns the one-time link from the DM it sends. */
+export async function requestLinkUrl(h: BotHarness, member: EUser): Promise<string> {
+  await h.invoke('/link', {}, member);
+  return linkUrl(h.dmsOf(member).at(-1)!);
+}
