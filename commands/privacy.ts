@@ -2,6 +2,7 @@ import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComp
 import { privacyOf, setVisibleIn, setWeeklyDm } from '../src/app/privacy/privacy.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
+import { decodeComponentId } from '../src/discord/customId.js';
 import { isPrivacyPanel, privacyMessage } from '../src/discord/messages/privacyMessage.js';
 import type { Services } from '../src/app/services.js';
 
@@ -26,7 +27,9 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
  * "Linked as" line and renew-by date) is kept.
  */
 export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
-  const [, what, a, b] = interaction.customId.split(':');
+  const id = decodeComponentId(interaction.customId);
+  const what = id?.action;
+  const [a, b] = id?.fields ?? [];
   const store = repo(services);
   await interaction.deferUpdate();
   const guildId = what === 'visible' ? a : b;

@@ -1,4 +1,5 @@
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { encodeComponentId } from './customId.js';
 
 export const BRAND_COLOUR = 0x5865f2;
 export const ERROR_COLOUR = 0xed4245;
@@ -71,9 +72,9 @@ export function pageButtons(command: string, page: number, pages: number, key = 
   if (pages <= 1) return [];
   return [
     new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(`${command}:page:${page - 1}:${key}`).setLabel('◀').setStyle(ButtonStyle.Secondary).setDisabled(page <= 0),
-      new ButtonBuilder().setCustomId(`${command}:noop:${page}`).setLabel(`${page + 1} / ${pages}`).setStyle(ButtonStyle.Secondary).setDisabled(true),
-      new ButtonBuilder().setCustomId(`${command}:page:${page + 1}:${key}`).setLabel('▶').setStyle(ButtonStyle.Secondary).setDisabled(page >= pages - 1),
+      new ButtonBuilder().setCustomId(encodeComponentId(command, 'page', String(page - 1), key)).setLabel('◀').setStyle(ButtonStyle.Secondary).setDisabled(page <= 0),
+      new ButtonBuilder().setCustomId(encodeComponentId(command, 'noop', String(page))).setLabel(`${page + 1} / ${pages}`).setStyle(ButtonStyle.Secondary).setDisabled(true),
+      new ButtonBuilder().setCustomId(encodeComponentId(command, 'page', String(page + 1), key)).setLabel('▶').setStyle(ButtonStyle.Secondary).setDisabled(page >= pages - 1),
     ),
   ];
 }

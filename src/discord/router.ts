@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import { UserError } from '../core/errors.js';
+import { decodeComponentId } from './customId.js';
 import type { Logger } from '../log.js';
 import type { Command, CommandContext } from './command.js';
 import { brandEmbed, ERROR_COLOUR } from './replies.js';
@@ -63,7 +64,7 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
         return;
       }
       if (interaction.isMessageComponent()) {
-        const owner = commands.get(interaction.customId.split(':')[0] ?? '');
+        const owner = commands.get(decodeComponentId(interaction.customId)?.command ?? '');
         if (!owner?.handleComponent) return; // a collector elsewhere may own it
         try {
           await owner.handleComponent(interaction, ctx);

@@ -1,5 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import type { PrivacySettings } from '../../app/privacy/privacy.js';
+import { encodeComponentId } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime } from './format.js';
 import { privacyMessage } from './privacyMessage.js';
@@ -30,3 +31,52 @@ export function relinkDm(url: string, endsAt?: number) {
   const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify again'));
   return { embeds: [brandEmbed({ title: 'Renew your Spotify link', description: text })], components: [button] };
 }
+
+/** /link's DM (or, with DMs closed, its private reply): the one-time link button. */
+export function linkMessage(url: string, expiresAt: number, dmsClosed = false) {
+  const explain = `This link is just for you, works once and expires ${discordTime(expiresAt)}. Spotify will ask you to approve Encore.`;
+  const button = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Link Spotify'));
+  const description = dmsClosed ? `I couldn’t DM you (your DMs from this server are closed), so here is your link. ${explain}` : explain;
+  return { embeds: [brandEmbed({ title: 'Link your Spotify account', description })], components: [button] };
+}
+
+/** /link's reply once the DM went out. */
+export const linkSentMessage = () => ({ embeds: [brandEmbed({ description: '📬 I’ve sent you a DM with your private link.' })] });
+
+/** /profile: the linked account and when it needs renewing. */
+export function profileMessage(link: { displayName: string; spotifyAccountId: string; consentAt: number; renewBy: number; status: 'active' | 'dead' }) {
+  return {
+    embeds: [
+      brandEmbed({
+        title: `Linked as ${link.displayName}`,
+        fields: [
+          { name: 'Spotify account', value: link.spotifyAccountId, inline: true },
+          { name: 'Linked since', value: discordTime(link.consentAt, 'D'), inline: true },
+          { name: 'Renew by', value: `${discordTime(link.renewBy, 'D')} (${discordTime(link.renewBy, 'R')}) — Spotify ends links after six months; run /link again before then.` },
+          { name: 'Status', value: link.status === 'active' ? 'Working' : 'Expired — run /link to link again' },
+        ],
+      }),
+    ],
+  };
+}
+
+/** /unlink's question, with buttons only the member may press. */
+export function unlinkQuestionMessage(ownerId: string) {
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(encodeComponentId('unlink', 'confirm', ownerId)).setLabel('Delete my data').setStyle(ButtonStyle.Danger),
+    new ButtonBuilder().setCustomId(encodeComponentId('unlink', 'cancel', ownerId)).setLabel('Keep it').setStyle(ButtonStyle.Secondary),
+  );
+  return {
+    embeds: [brandEmbed({ title: 'Unlink Spotify?', description: 'This deletes your Spotify link and tokens, your sort jobs and everything else Encore stores about you. It can’t be undone.' })],
+    components: [row],
+  };
+}
+
+/** /unlink's answer: what was deleted, in the member's words. */
+export function unlinkedMessage(deleted: readonly string[]) {
+  const description = deleted.length ? `Deleted: ${deleted.join(', ')}. Encore keeps nothing else about you.` : 'Encore had nothing stored about you.';
+  return { embeds: [brandEmbed({ title: 'Unlinked', description })], components: [] };
+}
+
+export const unlinkKeptMessage = () => ({ embeds: [brandEmbed({ description: 'Nothing was deleted.' })], components: [] });
+export const notYourButton = () => ({ content: 'This button isn’t yours.' });

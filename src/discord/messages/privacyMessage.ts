@@ -1,5 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import { isVisibleIn, type PrivacySettings } from '../../app/privacy/privacy.js';
+import { encodeComponentId } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 
 const TITLE = 'What others can see';
@@ -23,14 +24,14 @@ export function privacyMessage(settings: PrivacySettings, guild?: { id: string; 
     const visible = isVisibleIn(settings, guild.id);
     row.addComponents(
       new ButtonBuilder()
-        .setCustomId(`privacy:visible:${guild.id}:${visible ? 'off' : 'on'}`)
+        .setCustomId(encodeComponentId('privacy', 'visible', guild.id, visible ? 'off' : 'on'))
         .setLabel(visible ? 'Hide me in this server' : 'Show me in this server')
         .setStyle(visible ? ButtonStyle.Secondary : ButtonStyle.Success),
     );
   }
   row.addComponents(
     new ButtonBuilder()
-      .setCustomId(`privacy:dm:${settings.weeklyDm ? 'off' : 'on'}:${guild?.id ?? ''}`)
+      .setCustomId(encodeComponentId('privacy', 'dm', settings.weeklyDm ? 'off' : 'on', guild?.id ?? ''))
       .setLabel(settings.weeklyDm ? 'Stop my weekly DM' : 'Send me a weekly DM')
       .setStyle(settings.weeklyDm ? ButtonStyle.Secondary : ButtonStyle.Success),
   );
