@@ -10,6 +10,10 @@ export const CADENCE = {
   busyMs: 10 * 60_000,
   /** A page with this many plays or more counts as nearly full. */
   busyCount: 40,
+  /** A member who has played nothing for this long (asleep, at work) is polled at the quiet interval. */
+  quietAfterMs: 6 * 3_600_000,
+  /** Starting to listen again, nobody plays 50 tracks within an hour (a play counts after 30 s, most last minutes). */
+  quietMs: 60 * 60_000,
   /** A member who has played nothing for this long is polled at the idle interval. */
   idleAfterMs: 24 * 3_600_000,
   /** Even a quiet member who starts listening cannot fill 50 plays in this time. */
@@ -28,7 +32,8 @@ export function nextPollDelay(outcome: PollOutcome, now: number): number {
   if (outcome.count >= CADENCE.busyCount) return CADENCE.busyMs;
   if (outcome.count > 0) return CADENCE.defaultMs;
   const quietFor = outcome.lastPlayAt === undefined ? Number.POSITIVE_INFINITY : now - outcome.lastPlayAt;
-  return quietFor >= CADENCE.idleAfterMs ? CADENCE.idleMs : CADENCE.defaultMs;
+  if (quietFor >= CADENCE.idleAfterMs) return CADENCE.idleMs;
+  return quietFor >= CADENCE.quietAfterMs ? CADENCE.quietMs : CADENCE.defaultMs;
 }
 
 /**

@@ -17,8 +17,13 @@ describe('the collector cadence', () => {
     expect(nextPollDelay({ count: 50, lastPlayAt: now }, now)).toBe(10 * MIN);
   });
 
-  it('keeps the usual cadence for an empty poll while the last play is less than a day old', () => {
-    expect(nextPollDelay({ count: 0, lastPlayAt: now - 23 * HOUR }, now)).toBe(20 * MIN);
+  it('keeps the usual cadence for an empty poll while the last play is less than 6 hours old', () => {
+    expect(nextPollDelay({ count: 0, lastPlayAt: now - 5 * HOUR - 59 * MIN }, now)).toBe(20 * MIN);
+  });
+
+  it('polls hourly once the member has been quiet for 6 hours (a night, a working day)', () => {
+    expect(nextPollDelay({ count: 0, lastPlayAt: now - 6 * HOUR }, now)).toBe(HOUR);
+    expect(nextPollDelay({ count: 0, lastPlayAt: now - 23 * HOUR }, now)).toBe(HOUR);
   });
 
   it('slows to every 2 hours for a member who has played nothing for a day, or ever', () => {
@@ -33,6 +38,7 @@ describe('the collector cadence', () => {
 
   it('never polls so slowly that a member could play 50 tracks in between (at 2.5 minutes a track)', () => {
     expect(CADENCE.idleMs).toBeLessThan(50 * 2.5 * MIN);
+    expect(CADENCE.quietMs).toBeLessThan(CADENCE.idleMs);
   });
 
   it('retries a failed poll at the next cadence, or when Spotify lets traffic through again if later', () => {
