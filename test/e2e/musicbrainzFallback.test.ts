@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMusicBrainzEmulator, type MusicBrainzEmulator } from '../emulators/musicbrainz/server.js';
 import { startSpotifyEmulator } from '../emulators/spotify/index.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { useEncoreHarness } from '../support/encoreHarness.js';
 
-let h: EncoreHarness;
 let mb: MusicBrainzEmulator;
 let noGenreArtists: Array<{ id: string; name: string }>;
 /** Bob's top artists of the last four weeks that Spotify gives no genres. */
@@ -25,12 +24,10 @@ beforeAll(async () => {
       ...noGenreTopArtists.map((a, i) => ({ id: `mb-top-${i}`, name: a.name, tags: [{ name: 'polka', count: 9 }] })),
     ],
   });
-  h = await startEncoreHarness({ config: { MUSICBRAINZ_URL: mb.url } });
 }, 60_000);
-afterAll(async () => {
-  await h?.close();
-  await mb?.close();
-});
+// After-all hooks run in reverse order: the bot closes first, then MusicBrainz.
+afterAll(() => mb?.close());
+const h = useEncoreHarness(() => ({ config: { MUSICBRAINZ_URL: mb.url } }));
 
 describe('the MusicBrainz fallback', () => {
   it('finds genres for artists Spotify has none for, at most 10 lookups per sort, and caches them for everyone', async () => {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedMessage } from '../emulators/discord/index.js';
-import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { describe, expect, it } from 'vitest';
+import { useEncoreHarness } from '../support/encoreHarness.js';
+import { buttons } from '../support/messages.js';
 
-let h: EncoreHarness;
-beforeAll(async () => {
-  h = await startEncoreHarness();
-}, 60_000);
-afterAll(() => h?.close());
-
-const buttons = (m: RecordedMessage) => (m.components as Array<{ components: Array<{ custom_id?: string; label?: string }> }>).flatMap((r) => r.components);
+const h = useEncoreHarness();
 
 /** Every row of every table in the database, as text, that mentions `needle`. */
 async function rowsMentioning(needle: string): Promise<string[]> {
