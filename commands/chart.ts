@@ -3,7 +3,7 @@ import { memberChartData, type MemberChartKind, type TimeRange } from '../src/ap
 import { buildMemberChart, isEmptyChart, renderEmptyChart } from '../src/charts/index.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { brandEmbed, pngAttachment } from '../src/discord/replies.js';
+import { chartMessage } from '../src/discord/messages/chartMessages.js';
 
 export const data = new SlashCommandBuilder()
   .setName('chart')
@@ -43,9 +43,5 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   };
   const chart = buildMemberChart(await memberChartData(kind, range, source));
   const png = isEmptyChart(chart) ? await renderEmptyChart(chart.title, chart.message) : await services.charts.render(chart);
-  const file = pngAttachment(png, `${kind}.png`, chart.altText);
-  await interaction.editReply({
-    embeds: [brandEmbed({ title: chart.title, description: isEmptyChart(chart) ? chart.message : undefined, image: `${kind}.png`, footer: visible ? `${interaction.user.username} · Encore` : undefined })],
-    files: [file],
-  });
+  await interaction.editReply(chartMessage({ title: chart.title, altText: chart.altText, message: isEmptyChart(chart) ? chart.message : undefined }, png, kind, visible ? interaction.user.username : undefined));
 }

@@ -1,6 +1,6 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
-import { cancelSort, isPreview, orderPlaylist, previewSplit, type SplitPreview } from '../src/app/sort/index.js';
-import { isEmptyChart, sortPreviewChart } from '../src/charts/index.js';
+import { MessageFlags, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import { cancelSort, isPreview, orderPlaylist, previewSplit } from '../src/app/sort/index.js';
+import { isEmptyChart } from '../src/charts/index.js';
 import { UserError } from '../src/core/errors.js';
 import type { GenreMode } from '../src/core/genres/index.js';
 import type { OrderBy } from '../src/core/sort/index.js';
@@ -8,12 +8,12 @@ import type { CommandContext } from '../src/discord/command.js';
 import { decodeComponentId } from '../src/discord/customId.js';
 import { replyRefOf } from '../src/discord/interactionReply.js';
 import {
-  cancelAnswerMessage, notStartableMessage, notYourButtonMessage, orderChoiceMessage, orderOutcomeMessage, orderProgressMessage, sortButtonId, splitOutcomeMessage, splitProgressMessage,
+  cancelAnswerMessage, notStartableMessage, notYourButtonMessage, orderChoiceMessage, orderOutcomeMessage, orderProgressMessage, reorderedMessage, splitOutcomeMessage,
+  splitPreviewChart, splitPreviewMessage, splitProgressMessage,
 } from '../src/discord/messages/sortMessages.js';
-import { brandEmbed, pngAttachment, progressReporter } from '../src/discord/replies.js';
+import { progressReporter } from '../src/discord/replies.js';
 import type { Services } from '../src/app/services.js';
 import type { SortService } from '../src/app/sort/index.js';
-import { MessageFlags } from 'discord.js';
 
 export const data = new SlashCommandBuilder()
   .setName('sort')
@@ -59,9 +59,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     const result = await orderPlaylist({ playlistId, by, mode }, { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id }, (done, total) => progress.update(done, total, 'Reordering'));
     await progress.flush();
     if (result.plan === 'choose') return void (await interaction.editReply(orderChoiceMessage(result, interaction.user.id)));
-    const description =
-      result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items) in ${result.writeCalls} Spotify write${result.writeCalls === 1 ? '' : 's'}.`;
-    await interaction.editReply({ embeds: [brandEmbed({ title: 'Done', description })] });
+    await interaction.editReply(reorderedMessage(result));
     return;
   }
 
@@ -70,37 +68,11 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     { spotify, jobs: sort.jobs, onProgress: (p) => progress.update(p.done, p.total, p.phase === 'reading' ? `Reading tracks: ${p.done} / ${p.total}` : `Finding genres: ${p.done} / ${p.total} artists`) },
   );
   await progress.flush();
-  await interaction.editReply(await previewMessage(preview, services, interaction.user.id));
+  const chart = splitPreviewChart(preview);
+  const png = !isEmptyChart(chart) && services.charts ? await services.charts.render(chart) : undefined;
+  await interaction.editReply(splitPreviewMessage(preview, interaction.user.id, png && { png, altText: chart.altText }));
 }
 
-async function previewMessage(preview: SplitPreview, services: Services, ownerId: string) {
-  const { analysis, playlist } = preview;
-  const c = analysis.counts;
-  const chart = sortPreviewChart(
-    analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
-    { title: `${playlist.name} → ${analysis.playlists.length} playlists`, subtitle: `${c.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}` },
-  );
-  const files = !isEmptyChart(chart) && services.charts ? [pngAttachment(await services.charts.render(chart), 'sort-preview.png', chart.altText)] : [];
-  const skipped = [c.localFiles && `${c.localFiles} local files`, c.episodes && `${c.episodes} episodes`, c.duplicates && `${c.duplicates} duplicates`, c.unavailable && `${c.unavailable} unavailable`].filter(Boolean).join(', ');
-  const fits = preview.writeRequests <= preview.remainingBudget;
-  const embed = brandEmbed({
-    title: `Split “${playlist.name}” by genre?`,
-    description: analysis.playlists.map((p) => `• **${p.playlistName}** — ${p.trackUris.length} tracks`).join('\n'),
-    fields: [
-      { name: 'Tracks', value: `${c.tracks}${c.unclassified ? ` (${c.unclassified} without a known genre)` : ''}`, inline: true },
-      { name: 'Skipped', value: skipped || 'nothing', inline: true },
-      { name: 'Spotify requests', value: `${preview.spentRequests} to read · ${preview.writeRequests} to write`, inline: true },
-      ...(fits ? [] : [{ name: 'Today’s budget', value: `Only ${preview.remainingBudget} requests are left today. Confirm anyway and I’ll finish in the background as the budget allows, and DM you when it’s done.` }]),
-    ],
-    footer: 'New playlists are private. Nothing is written until you confirm.',
-    image: files.length ? 'sort-preview.png' : undefined,
-  });
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(sortButtonId('confirm', preview.jobId, ownerId)).setLabel(`Create ${analysis.playlists.length} playlists`).setStyle(ButtonStyle.Success),
-    new ButtonBuilder().setCustomId(sortButtonId('cancel', preview.jobId, ownerId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
-  );
-  return { embeds: [embed], files, components: [row] };
-}
 
 /** Edits at most every 1.5 s so a long sort shows it is alive without tripping Discord's rate limits. */
 const PROGRESS_EDIT_MS = 1_500;
@@ -154,11 +126,10 @@ async function handleOrderChoice(interaction: MessageComponentInteraction, sort:
   }
   if (action === 'order-keep') {
     await sort.orderJobs.save({ ...job, status: 'cancelled' });
-    await interaction.editReply({ embeds: [brandEmbed({ title: 'Reordering…', description: 'Moving tracks into place; every “date added” stays.' })], components: [] });
+    await interaction.editReply(orderProgressMessage({ written: 0, total: 0 }, { keptDates: true }));
     const spotify = await sort.forMember(interaction.user.id);
     const result = await orderPlaylist({ ...job.request, keepDates: true }, { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id });
-    const description = result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items), keeping every “date added”.`;
-    return void (await interaction.editReply({ embeds: [brandEmbed({ title: 'Done', description })], components: [] }));
+    return void (await interaction.editReply(reorderedMessage(result, { keptDates: true })));
   }
   let lastEdit = 0;
   const outcome = await sort.runOrder(job, isPreview, {

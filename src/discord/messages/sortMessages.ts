@@ -1,7 +1,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type EmbedBuilder } from 'discord.js';
-import type { RunOutcome, SplitProgress, WrittenPlaylist } from '../../app/sort/index.js';
+import type { RunOutcome, SplitPreview, SplitProgress, WrittenPlaylist } from '../../app/sort/index.js';
 import { encodeComponentId } from '../customId.js';
-import { brandEmbed, ERROR_COLOUR, progressBar } from '../replies.js';
+import { brandEmbed, ERROR_COLOUR, pngAttachment, progressBar } from '../replies.js';
+import { sortPreviewChart } from '../../charts/index.js';
 import { discordTime, plural } from './format.js';
 
 /** A message as the sort feature shows it: the caller picks where it goes (reply, edit, DM). */
@@ -146,6 +147,49 @@ export function orderOutcomeMessage(outcome: { kind: string; job: { sourceName: 
   return { embeds: [brandEmbed({ title: outcome.kind === 'done' ? 'Done' : 'Not finished yet', description, colour: outcome.kind === 'failed' ? ERROR_COLOUR : undefined })], components: [] };
 }
 
-export function orderProgressMessage(progress: { written: number; total: number }): SortMessage {
-  return { embeds: [brandEmbed({ title: 'Reordering…', description: `${progress.written} / ${progress.total} in place\n${progressBar(progress.written, progress.total)}` })], components: [] };
+export function orderProgressMessage(progress: { written: number; total: number }, options: { keptDates?: boolean } = {}): SortMessage {
+  const description = options.keptDates ? 'Moving tracks into place; every “date added” stays.' : `${progress.written} / ${progress.total} in place\n${progressBar(progress.written, progress.total)}`;
+  return { embeds: [brandEmbed({ title: 'Reordering…', description })], components: [] };
+}
+
+/** The chart of a split preview: tracks per planned playlist (the builder draws it, the command renders it). */
+export function splitPreviewChart(preview: SplitPreview) {
+  const { analysis, playlist } = preview;
+  return sortPreviewChart(
+    analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
+    { title: `${playlist.name} → ${analysis.playlists.length} playlists`, subtitle: `${analysis.counts.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}` },
+  );
+}
+
+/** A split preview: the planned playlists, what is skipped, the Spotify cost, and Confirm / Cancel. */
+export function splitPreviewMessage(preview: SplitPreview, ownerId: string, chart?: { png: Buffer; altText: string }) {
+  const { analysis, playlist } = preview;
+  const c = analysis.counts;
+  const files = chart ? [pngAttachment(chart.png, 'sort-preview.png', chart.altText)] : [];
+  const skipped = [c.localFiles && `${c.localFiles} local files`, c.episodes && `${c.episodes} episodes`, c.duplicates && `${c.duplicates} duplicates`, c.unavailable && `${c.unavailable} unavailable`].filter(Boolean).join(', ');
+  const fits = preview.writeRequests <= preview.remainingBudget;
+  const embed = brandEmbed({
+    title: `Split “${playlist.name}” by genre?`,
+    description: analysis.playlists.map((p) => `• **${p.playlistName}** — ${p.trackUris.length} tracks`).join('\n'),
+    fields: [
+      { name: 'Tracks', value: `${c.tracks}${c.unclassified ? ` (${c.unclassified} without a known genre)` : ''}`, inline: true },
+      { name: 'Skipped', value: skipped || 'nothing', inline: true },
+      { name: 'Spotify requests', value: `${preview.spentRequests} to read · ${preview.writeRequests} to write`, inline: true },
+      ...(fits ? [] : [{ name: 'Today’s budget', value: `Only ${preview.remainingBudget} requests are left today. Confirm anyway and I’ll finish in the background as the budget allows, and DM you when it’s done.` }]),
+    ],
+    footer: 'New playlists are private. Nothing is written until you confirm.',
+    image: files.length ? 'sort-preview.png' : undefined,
+  });
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(sortButtonId('confirm', preview.jobId, ownerId)).setLabel(`Create ${analysis.playlists.length} playlists`).setStyle(ButtonStyle.Success),
+    new ButtonBuilder().setCustomId(sortButtonId('cancel', preview.jobId, ownerId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+  );
+  return { embeds: [embed], files, components: [row] };
+}
+
+/** A reorder that needed no choice (or kept the dates): done, or already in that order. */
+export function reorderedMessage(result: { plan: string; name: string; items: number; writeCalls?: number }, options: { keptDates?: boolean } = {}): SortMessage {
+  const how = options.keptDates ? ', keeping every “date added”' : result.writeCalls !== undefined ? ` in ${plural(result.writeCalls, 'Spotify write')}` : '';
+  const description = result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items)${how}.`;
+  return { embeds: [brandEmbed({ title: 'Done', description })], components: [] };
 }
