@@ -1,4 +1,4 @@
-import { collectDue, type CollectorDeps } from '../app/history/index.js';
+import { collectDue, reclassifyHistory, type CollectorDeps } from '../app/history/index.js';
 import type { Job } from './scheduler.js';
 
 /**
@@ -13,6 +13,19 @@ export function collectHistoryJob(deps: CollectorDeps): Job<unknown> {
     once: false,
     async run(_shared, now) {
       await collectDue(deps, now.getTime());
+    },
+  };
+}
+
+/** Once a day, on one instance: genre rollups recounted where the genre cache has learned artists since. */
+export function reclassifyHistoryJob(deps: CollectorDeps): Job<unknown> {
+  return {
+    name: 'reclassify-history',
+    schedule: '17 4 * * *',
+    timezone: 'UTC',
+    async run() {
+      const { members, plays } = await reclassifyHistory(deps);
+      if (members) deps.log.info({ members, plays }, 'genre rollups recounted from the genre cache');
     },
   };
 }

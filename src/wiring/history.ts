@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PersonalDataKind } from '../app/accounts/personalData.js';
 import { historyPersonalData, type CollectorDeps, type HistoryRepository } from '../app/history/index.js';
-import { collectHistoryJob } from '../jobs/collectHistory.js';
+import { collectHistoryJob, reclassifyHistoryJob } from '../jobs/collectHistory.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../spotify/genreCache.js';
@@ -66,5 +66,5 @@ export function createHistoryFeature(options: { store: Store; gateway: SpotifyGa
       return plays;
     },
   };
-  return { service, jobs: [collectHistoryJob(collector)], personalData: [historyPersonalData(service)], collector };
+  return { service, jobs: [collectHistoryJob(collector), reclassifyHistoryJob(collector)], personalData: [historyPersonalData(service)], collector };
 }

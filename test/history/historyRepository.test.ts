@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';
-import { historyPersonalData, pollMember, type CollectorDeps, type NewPlay } from '../../src/app/history/index.js';
+import { historyPersonalData, pollMember, reclassifyHistory, type CollectorDeps, type NewPlay } from '../../src/app/history/index.js';
 import { NotLinkedError } from '../../src/core/errors.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { aMemberId } from '../linking/factories.js';
@@ -144,5 +144,32 @@ describe('the history store', () => {
       await client.query('RESET enable_seqscan');
       client.release();
     }
+  });
+
+  it('recounts genre rollups once the genre cache knows artists it did not, even while new plays arrive', async () => {
+    const member = aMemberId();
+    const unclassified = (from: number, to: number) => plays(from, to).map((p) => ({ ...p, genre: 'unclassified' }));
+    await repo().insertPlays(member, unclassified(0, 30));
+    const genreRows = async () =>
+      (await store().pool.query<{ genre: string; plays: number }>(`SELECT genre, sum(plays)::int AS plays FROM member_daily_genres WHERE member_id = $1 GROUP BY genre ORDER BY genre`, [member])).rows;
+    expect(await genreRows()).toEqual([{ genre: 'unclassified', plays: 30 }]);
+    expect(await repo().unclassifiedMembers([member])).toEqual([member]);
+
+    // The cache has since learned the artists a0 and a1.
+    const cache = new Map<string, readonly string[]>([['a0', ['deep house']], ['a1', ['uk drill']]]);
+    const deps = { repo: repo(), activeMembers: async () => [member], cachedGenres: async (ids: readonly string[]) => new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : []))) };
+    const [result] = await Promise.all([reclassifyHistory(deps), repo().insertPlays(member, unclassified(30, 40))]);
+    expect(result.members).toBe(1);
+    const rows = await genreRows();
+    expect(rows.reduce((n, r) => n + r.plays, 0)).toBe(40);
+    // A recount reads each track's credits from the catalogue (the first play of a track id wrote them).
+    const { rows: mains } = await store().pool.query<{ track_id: string; artist_id: string }>(`SELECT track_id, artist_id FROM track_artists WHERE position = 0`);
+    const credits = new Map(mains.map((r) => [r.track_id, r.artist_id]));
+    const recounted = result.plays === 40 ? plays(0, 40) : plays(0, 30);
+    const mainIs = (artist: string) => recounted.filter((p) => credits.get(p.track.id) === artist).length;
+    const expected = { electronic: mainIs('a0'), 'hip-hop': mainIs('a1') };
+    expect(expected.electronic + expected['hip-hop']).toBeGreaterThan(0);
+    expect(rows.find((r) => r.genre === 'electronic')?.plays).toBe(expected.electronic);
+    expect(rows.find((r) => r.genre === 'hip-hop')?.plays).toBe(expected['hip-hop']);
   });
 });

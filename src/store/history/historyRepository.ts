@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CollectorState, HistoryRepository, NewPlay, PollRecord, StoredPlay } from '../../app/history/ports.js';
-import { rollupDelta } from '../../core/history/index.js';
+import { UNCLASSIFIED, rollupDelta } from '../../core/history/index.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -38,6 +38,15 @@ async function upsertCatalogue(db: Queryable, plays: readonly NewPlay[]): Promis
 }
 
 /**
+ * Serialises every writer of one member's rollups (polls, imports, a genre rebuild) until the
+ * transaction ends: adding deltas commutes, but a rebuild that recounts from the plays must not
+ * interleave with a delta.
+ */
+async function lockMember(db: Queryable, memberId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('encore:history'), hashtext($1))`, [memberId]);
+}
+
+/**
  * Inserts the plays that are new and adds exactly those to the member's rollups, inside the
  * caller's transaction: a play already stored (an overlapping poll, a retry, the other instance)
  * is neither inserted nor counted again.
@@ -45,6 +54,7 @@ async function upsertCatalogue(db: Queryable, plays: readonly NewPlay[]): Promis
 async function storePlays(db: Queryable, memberId: string, plays: readonly NewPlay[]): Promise<number> {
   const unique = [...new Map(plays.map((p) => [p.playedAt, p])).values()].sort((a, b) => a.playedAt - b.playedAt);
   if (!unique.length) return 0;
+  await lockMember(db, memberId);
   await upsertCatalogue(db, unique);
   const inserted = await db.query<{ played_at: Date }>(
     `INSERT INTO plays (member_id, played_at, track_id, ms_played, ms_estimated, source, context_uri)
@@ -181,6 +191,34 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
       return rows.map(
         (r): StoredPlay => ({ playedAt: r.played_at.getTime(), trackId: r.track_id, msPlayed: r.ms_played, msEstimated: r.ms_estimated, source: r.source, contextUri: r.context_uri }),
       );
+    },
+    async rebuildGenreRollups(memberId, genreOf) {
+      return inTransaction(pool, async (db) => {
+        await lockMember(db, memberId);
+        const { rows } = await db.query<{ played_at: Date; ms: number | null; artists: string[] | null }>(
+          `SELECT p.played_at, p.ms_played AS ms, array_agg(ta.artist_id ORDER BY ta.position) FILTER (WHERE ta.artist_id IS NOT NULL) AS artists
+           FROM plays p LEFT JOIN track_artists ta ON ta.track_id = p.track_id
+           WHERE p.member_id = $1 GROUP BY p.played_at, p.ms_played`,
+          [memberId],
+        );
+        const genres = await genreOf([...new Set(rows.flatMap((r) => r.artists ?? []))]);
+        const delta = rollupDelta(rows.map((r) => ({ playedAt: r.played_at.getTime(), ms: r.ms ?? 0, artistIds: [], genre: genres(r.artists ?? []) })));
+        await db.query(`DELETE FROM member_daily_genres WHERE member_id = $1`, [memberId]);
+        if (delta.genres.length)
+          await db.query(`INSERT INTO member_daily_genres (member_id, day, genre, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])`, [
+            memberId,
+            delta.genres.map((r) => r.day),
+            delta.genres.map((r) => r.genre),
+            delta.genres.map((r) => r.plays),
+            delta.genres.map((r) => r.ms),
+          ]);
+        return rows.length;
+      });
+    },
+    async unclassifiedMembers(memberIds) {
+      if (!memberIds.length) return [];
+      const { rows } = await pool.query<{ member_id: string }>(`SELECT DISTINCT member_id FROM member_daily_genres WHERE member_id = ANY($1::text[]) AND genre = $2`, [memberIds, UNCLASSIFIED]);
+      return rows.map((r) => r.member_id);
     },
     async topArtists(memberId, fromDay, toDay, limit) {
       // A range scan of the member's rollup rows (primary key member_id, day, artist_id).
