@@ -1,6 +1,6 @@
 import { createLogger } from '../src/log.js';
 import { createSpotifyGateway } from '../src/spotify/index.js';
-import { startSpotifyEmulator } from '../test/emulators/spotify/index.js';
+import { startSpotifyEmulator } from '../emulators/spotify/index.js';
 import { benchStore, table } from './support.js';
 
 /**

@@ -4,7 +4,7 @@ import { createLogger } from '../src/log.js';
 import { createSpotifyGateway } from '../src/spotify/index.js';
 import { createSortJobRepository } from '../src/store/sortJobs.js';
 import { sortSpotifyFor } from '../src/features/sort/sortSpotify.js';
-import { startSpotifyEmulator } from '../test/emulators/spotify/index.js';
+import { startSpotifyEmulator } from '../emulators/spotify/index.js';
 import { benchStore, table } from './support.js';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RecordedMessage } from '../../test/emulators/discord/index.js';
+import type { RecordedMessage } from '../../emulators/discord/index.js';
 
 /** A message as Markdown: content, embeds (title, description, fields, footer), buttons, files. */
 export function messageMarkdown(message: RecordedMessage, outDir: string): string {

@@ -6,8 +6,8 @@ import { startEncore, type Encore } from '../../src/encore.js';
 import pino from 'pino';
 import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/net.js';
-import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../../test/emulators/discord/index.js';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../../test/emulators/spotify/index.js';
+import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../../emulators/discord/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 export interface Sandbox {
   encore: Encore;

@@ -1,6 +1,6 @@
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord/index.js';
+import { startDiscordEmulator, type DiscordEmulator } from '../../emulators/discord/index.js';
 
 let emulator: DiscordEmulator;
 let rest: REST;

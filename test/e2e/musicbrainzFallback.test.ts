@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMusicBrainzEmulator, type MusicBrainzEmulator } from '../emulators/musicbrainz/server.js';
-import { startSpotifyEmulator } from '../emulators/spotify/index.js';
+import { startMusicBrainzEmulator, type MusicBrainzEmulator } from '../../emulators/musicbrainz/server.js';
+import { startSpotifyEmulator } from '../../emulators/spotify/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 
 let mb: MusicBrainzEmulator;

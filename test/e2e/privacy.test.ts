@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EUser } from '../emulators/discord/index.js';
+import type { EUser } from '../../emulators/discord/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, text } from '../support/messages.js';
 

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDiscordEmulator } from '../emulators/discord/index.js';
-import { startSpotifyEmulator } from '../emulators/spotify/index.js';
+import { startDiscordEmulator } from '../../emulators/discord/index.js';
+import { startSpotifyEmulator } from '../../emulators/spotify/index.js';
 import { freePort } from '../../src/net.js';
 
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EUser } from '../emulators/discord/index.js';
+import type { EUser } from '../../emulators/discord/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
 import { linkUrl, text } from '../support/messages.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startEncore } from '../../src/encore.js';
-import type { EUser } from '../emulators/discord/index.js';
-import type { EItem } from '../emulators/spotify/seed.js';
+import type { EUser } from '../../emulators/discord/index.js';
+import type { EItem } from '../../emulators/spotify/seed.js';
 import { captureLogger } from '../support/logger.js';
 import { TEST_SPOTIFY_LIMITS, useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons } from '../support/messages.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
-import type { EItem } from '../emulators/spotify/seed.js';
+import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
+import type { EItem } from '../../emulators/spotify/seed.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text } from '../support/messages.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CADENCE } from '../../src/core/history/index.js';
 import { ARTIST_GENRES_NAMESPACE } from '../../src/spotify/genreCache.js';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../emulators/spotify/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { aKey } from '../linking/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpotifyEmulator, type EmulatedPlay, type SpotifyEmulator } from '../emulators/spotify/index.js';
+import { startSpotifyEmulator, type EmulatedPlay, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { aKey } from '../linking/factories.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';

@@ -4,7 +4,7 @@ import { createSpotifyGateway } from '../../src/spotify/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createAccounts, type Accounts } from '../../src/features/linking/accounts.js';
 import { createHistoryFeature, type HistoryFeature } from '../../src/wiring/history.js';
-import type { SpotifyEmulator } from '../emulators/spotify/index.js';
+import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 /**
  * The simulated time of a test or bench. `at()` stays where `set` put it: the emulator's clock,

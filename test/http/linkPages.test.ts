@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EUser, RecordedMessage } from '../emulators/discord/index.js';
+import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
 import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beginAuthorization, completeAuthorization, previewLink, startLink } from '../../src/app/accounts/linking.js';
-import type { EUser } from '../emulators/discord/index.js';
+import type { EUser } from '../../emulators/discord/index.js';
 import { requestLinkUrl, useEncoreHarness } from '../support/encoreHarness.js';
 import { followLinkPage } from '../support/linkPage.js';
 import { buttons, linkUrl, text } from '../support/messages.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMusicBrainzClient, createRequestSpacer, MusicBrainzError, type MusicBrainzClientOptions } from '../../src/musicbrainz/index.js';
-import { seedArtists, seedRecordings } from '../emulators/musicbrainz/seed.js';
-import { startMusicBrainzEmulator, type MusicBrainzEmulator, type MusicBrainzEmulatorOptions } from '../emulators/musicbrainz/server.js';
+import { seedArtists, seedRecordings } from '../../emulators/musicbrainz/seed.js';
+import { startMusicBrainzEmulator, type MusicBrainzEmulator, type MusicBrainzEmulatorOptions } from '../../emulators/musicbrainz/server.js';
 
 let emulator: MusicBrainzEmulator | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BudgetExhaustedError, NotAllowlistedError, QuotaExceededError, RateLimitedError, RelinkNeededError, SpotifyForbiddenError, SpotifyUnavailableError } from '../../src/core/errors.js';
 import { createPkce, createSpotifyGateway, toPlaylistEntry } from '../../src/spotify/index.js';
-import type { SpotifyEmulator } from '../emulators/spotify/index.js';
+import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 import { apiRequests, gatewayWorld, memoryTokens, recordingClock } from './setup.js';

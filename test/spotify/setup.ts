@@ -1,4 +1,4 @@
-import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions } from '../emulators/spotify/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions } from '../../emulators/spotify/index.js';
 import { createSpotifyGateway, type GatewayOptions, type SpotifyGateway, type TokenSet, type UserTokens } from '../../src/spotify/index.js';
 import type { Store } from '../../src/store/index.js';
 import { captureLogger } from '../support/logger.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../emulators/spotify/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 let emulator: SpotifyEmulator;
 let alice: string;

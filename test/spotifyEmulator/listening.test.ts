@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../emulators/spotify/index.js';
-import { createListening } from '../emulators/spotify/listening.js';
-import { seedWorld } from '../emulators/spotify/seed.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
+import { createListening } from '../../emulators/spotify/listening.js';
+import { seedWorld } from '../../emulators/spotify/seed.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

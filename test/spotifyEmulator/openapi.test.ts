@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../emulators/spotify/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 /** Where the spec is: SPOTIFY_OPENAPI_SPEC (.ci/run sets it), else shared/ beside the repository. */
 const candidates = [process.env.SPOTIFY_OPENAPI_SPEC, path.resolve('../shared/spotify/fixed-spotify-open-api.yml'), '/work/shared/spotify/fixed-spotify-open-api.yml'].filter((p): p is string => !!p);

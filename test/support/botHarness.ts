@@ -1,4 +1,4 @@
-import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../emulators/discord/index.js';
+import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../../emulators/discord/index.js';
 import { startDiscord, type RunningDiscord } from '../../src/discord/start.js';
 import type { Services } from '../../src/app/services.js';
 import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';

@@ -1,4 +1,4 @@
-import type { RecordedMessage } from '../emulators/discord/index.js';
+import type { RecordedMessage } from '../../emulators/discord/index.js';
 
 /** What end-to-end tests read in the messages a member sees. */
 
