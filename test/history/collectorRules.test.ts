@@ -100,13 +100,16 @@ describe('the collector’s rules', () => {
     emulator.control.quota.limit = emulator.control.quota.used; // the next request answers QUOTA_EXCEEDED
     emulator.control.quota.retryAfterSec = 3 * 3600;
     await tick(e, from);
-    // The first poll of the tick met the quota; the breaker kept every other member's poll home.
-    expect(sent().map((r) => r.status)).toEqual([429]);
+    // The polls already on their way when the first answer came met the quota too; then the
+    // breaker kept every other member's poll home.
+    const met = sent().length;
+    expect(met).toBeGreaterThanOrEqual(1);
+    expect(sent().every((r) => r.status === 429)).toBe(true);
     const state = (await e.history.service.repo.collectorStates([dave])).get(dave)!;
     expect(state.nextPollAt).toBeGreaterThanOrEqual(from + 3 * HOUR);
     emulator.control.quota.limit = Number.MAX_SAFE_INTEGER;
     for (let at = from + 5 * MIN; at < from + 3 * HOUR; at += 5 * MIN) await tick(e, at);
-    expect(sent()).toHaveLength(1);
+    expect(sent()).toHaveLength(met);
     for (let at = from + 3 * HOUR; at < from + 3 * HOUR + 15 * MIN; at += 5 * MIN) await tick(e, at);
     expect(requestsOf('dave', from + 3 * HOUR).map((r) => [r.path, r.status])).toEqual([[RECENT, 200]]);
     expect(captured.lines().filter((l) => (l.level as number) >= 50)).toEqual([]);
