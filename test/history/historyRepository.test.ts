@@ -172,4 +172,25 @@ describe('the history store', () => {
     expect(rows.find((r) => r.genre === 'electronic')?.plays).toBe(expected.electronic);
     expect(rows.find((r) => r.genre === 'hip-hop')?.plays).toBe(expected['hip-hop']);
   });
+
+  it('a full page counts local files too: 48 plays and 2 local files newer than the cursor are a gap and a busy member', async () => {
+    const member = aMemberId();
+    await repo().ensureCollectorState(member, T);
+    await repo().recordPoll(member, { plays: [], detectedAt: T, state: { cursor: T - 86_400_000, nextPollAt: T } });
+    const items = Array.from({ length: 50 }, (_, i) => ({
+      played_at: new Date(T - i * 200_000).toISOString(),
+      track: i % 25 === 3 ? { id: null, name: 'Demo', is_local: true, artists: [{ id: null, name: 'Me' }] } : { id: `t${i}`, name: `T${i}`, duration_ms: 190_000, artists: [{ id: 'a1', name: 'A' }] },
+    }));
+    const deps: CollectorDeps = {
+      repo: repo(),
+      activeMembers: async () => [member],
+      spotifyFor: async () => ({ recentlyPlayed: async () => ({ items }) }),
+      cachedGenres: async () => new Map(),
+      lease: { acquire: async () => true, release: async () => {} },
+      instanceId: 'test',
+      log: { info: () => {}, warn: () => {} },
+    };
+    expect(await pollMember(deps, member, T)).toMatchObject({ kind: 'collected', fetched: 48, inserted: 48, gap: true, nextPollAt: T + 10 * 60_000 });
+    expect(await repo().gaps(member)).toEqual([{ from: T - 86_400_000, to: T - 49 * 200_000 }]);
+  });
 });

@@ -55,17 +55,18 @@ export async function pollMember(deps: CollectorDeps, memberId: string, now: num
   const artistIds = [...new Set(page.items.flatMap((i) => (i.track?.artists ?? []).map((a) => a.id).filter((id): id is string => !!id)))];
   const genres = await deps.cachedGenres(artistIds);
   const plays = playsFromPage(page, (track) => rollupGenre(track.artists.map((a) => genres.get(a.id))));
-  const times = plays.map((p) => p.playedAt);
+  // Every item counts for the window, local files included: they fill Spotify's 50 like any play.
+  const times = page.items.map((i) => Date.parse(i.played_at)).filter((t) => !Number.isNaN(t));
   const newest = times.length ? Math.max(...times) : undefined;
   const cursor = Math.max(state.cursor ?? Number.NEGATIVE_INFINITY, newest ?? Number.NEGATIVE_INFINITY);
   const lastPlayAt = newest === undefined ? state.lastPlayAt : Math.max(newest, state.lastPlayAt ?? newest);
   const gap = detectGap(state.cursor, times);
-  const nextPollAt = now + nextPollDelay({ count: plays.length, lastPlayAt }, now);
+  const nextPollAt = now + nextPollDelay({ count: times.length, lastPlayAt }, now);
   const stored = await deps.repo.recordPoll(memberId, {
     plays,
     gap,
     detectedAt: now,
-    state: { cursor: Number.isFinite(cursor) ? cursor : undefined, nextPollAt, lastPollAt: now, lastCount: plays.length, lastPlayAt },
+    state: { cursor: Number.isFinite(cursor) ? cursor : undefined, nextPollAt, lastPollAt: now, lastCount: times.length, lastPlayAt },
   });
   if (!stored) return { kind: 'unlinked', memberId };
   if (gap) deps.log.info({ memberId, from: new Date(gap.from).toISOString(), to: new Date(gap.to).toISOString() }, 'plays may be missing: recently-played was full past the cursor');
