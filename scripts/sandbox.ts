@@ -110,8 +110,9 @@ if (tour) {
   const order = await invoke(m('alice'), 'sort', { playlist: 'Tiny', mode: 'order', order_by: 'release-date' });
   // Where rewriting the playlist is quickest, Encore first asks, since that resets "date added".
   const keepDates = buttonsOf(reply(order)).find((b) => b.custom_id?.startsWith('sort:order-keep:'));
+  const question = show([reply(order)]); // the message is edited in place by the click: show it as asked
   const ordered = keepDates ? await click(m('alice'), reply(order)!, keepDates.custom_id!) : order;
-  step('/sort mode:order reorders a playlist in place (asking first when "date added" would be reset)', /Reordered|already in that order/.test(text(reply(ordered))), show([reply(order), keepDates && reply(ordered)]));
+  step('/sort mode:order reorders a playlist in place (asking first when "date added" would be reset)', /Reordered|already in that order/.test(text(reply(ordered))), keepDates ? `${question}\n\n${show([reply(ordered)])}` : question);
   const unlink = await invokeTour(m('carol'), 'unlink');
   const yes = buttonsOf(reply(unlink)).find((b) => b.custom_id?.startsWith('unlink:confirm'));
   const unlinked = yes ? await click(m('carol'), reply(unlink)!, yes.custom_id!) : undefined;
