@@ -14,8 +14,13 @@ export function createRequestSpacer(intervalMs: number, now: () => number = Date
       const run = queue.then(async () => {
         const wait = nextSlot - now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        nextSlot = now() + intervalMs;
-        return task();
+        try {
+          return await task();
+        } finally {
+          // Counted from the answer, not the start: a request held up on its way (a busy machine, a
+          // slow network) must not arrive at MusicBrainz less than a second after the one before.
+          nextSlot = now() + intervalMs;
+        }
       });
       // A failed task must not stall the queue for everyone behind it.
       queue = run.catch(() => undefined);
