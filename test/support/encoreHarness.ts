@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { freePort } from '../../src/net.js';
 import { startEncore, type Encore } from '../../src/encore.js';
@@ -95,6 +95,12 @@ export function useEncoreHarness(options: HarnessOptions | (() => HarnessOptions
     harness = await startEncoreHarness(typeof options === 'function' ? options() : options);
   }, 60_000);
   afterAll(() => harness?.close());
+  // When a test fails, what the bot logged at warn and above is the first thing one wants to read.
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail' || !harness) return;
+    const lines = harness.log.lines().filter((l) => Number(l.level) >= 40);
+    if (lines.length) console.error(`bot log (warn and above) for "${context.task.name}":\n${lines.slice(-20).map((l) => JSON.stringify(l).slice(0, 600)).join('\n')}`);
+  });
   return new Proxy({} as EncoreHarness, {
     get(_target, key) {
       if (!harness) throw new Error('the Encore harness starts in beforeAll');
