@@ -1,6 +1,6 @@
 import type { FeatureFactory } from './feature.js';
 import { genresFeature } from './genres.feature.js';
-import { historyFeature } from './history.js';
+import { historyFeature } from './history/index.js';
 import { linkingFeature } from './linking/index.js';
 import { privacyFeature } from './privacy.js';
 import { sortFeature } from './sort/index.js';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createSpotifyGateway } from '../../src/spotify/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createAccounts, type Accounts } from '../../src/features/linking/accounts.js';
-import { createHistoryFeature, type HistoryFeature } from '../../src/wiring/history.js';
+import { createHistoryFeature, type HistoryFeature } from '../../src/features/history/historyFeature.js';
 import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 /**

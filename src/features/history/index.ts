@@ -1,5 +1,5 @@
-import { createHistoryFeature } from '../wiring/history.js';
-import { accountsOf, type FeatureFactory } from './feature.js';
+import { createHistoryFeature } from './historyFeature.js';
+import { accountsOf, type FeatureFactory } from '../feature.js';
 
 /** Listening history: the collector job, the history store, and the plays /unlink erases. */
 export const historyFeature: FeatureFactory = (context) => {

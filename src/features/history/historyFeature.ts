@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { PersonalDataKind } from '../app/accounts/personalData.js';
-import { historyPersonalData, type CollectorDeps, type HistoryRepository } from '../app/history/index.js';
-import { collectHistoryJob, reclassifyHistoryJob } from '../jobs/collectHistory.js';
-import type { Job } from '../jobs/scheduler.js';
-import type { Logger } from '../log.js';
-import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../spotify/genreCache.js';
-import type { SpotifyGateway } from '../spotify/index.js';
-import { createHistoryRepository } from '../store/history/historyRepository.js';
-import type { Store } from '../store/index.js';
-import type { Accounts } from '../features/linking/accounts.js';
+import type { PersonalDataKind } from '../../app/accounts/personalData.js';
+import { historyPersonalData, type CollectorDeps, type HistoryRepository } from '../../app/history/index.js';
+import { collectHistoryJob, reclassifyHistoryJob } from '../../jobs/collectHistory.js';
+import type { Job } from '../../jobs/scheduler.js';
+import type { Logger } from '../../log.js';
+import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
+import type { SpotifyGateway } from '../../spotify/index.js';
+import { createHistoryRepository } from '../../store/history/historyRepository.js';
+import type { Store } from '../../store/index.js';
+import type { Accounts } from '../linking/accounts.js';
 
 /** The lease kind of a member's history poll. */
 export const COLLECTOR_LEASE = 'history-collector';
