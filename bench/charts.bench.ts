@@ -1,6 +1,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker, workerData } from 'node:worker_threads';
-import { createChartRenderer, detectChartBackend, isEmptyChart, topGenresChart, type ChartBackendName, type ChartRequest } from '../src/charts/index.js';
+import {
+  createChartRenderer,
+  detectChartBackend,
+  isEmptyChart,
+  topGenresChart,
+  type ChartBackendName,
+  type ChartRequest,
+} from '../src/charts/index.js';
 import { CachedChartRenderer, renderNaively } from '../src/charts/renderCore.js';
 
 /**
@@ -48,8 +55,12 @@ export default async function bench(): Promise<void> {
   const backends: ChartBackendName[] = detected.name === 'canvas' ? ['canvas', '@napi-rs/canvas'] : ['@napi-rs/canvas'];
   if (detected.reason) console.log(`(canvas is not measured here: ${detected.reason})`);
   for (const backend of backends) {
-    console.log(`\n--- ${backend === 'canvas' ? 'canvas (Cairo), the renderer where it installs' : '@napi-rs/canvas (Skia), the renderer where canvas does not install'}${backend === detected.name ? ' — in use on this machine' : ''}`);
-    const worker = new Worker(new URL('../src/charts/renderWorker.bootstrap.mjs', import.meta.url), { workerData: { backend, entry: import.meta.url, bench: true } });
+    console.log(
+      `\n--- ${backend === 'canvas' ? 'canvas (Cairo), the renderer where it installs' : '@napi-rs/canvas (Skia), the renderer where canvas does not install'}${backend === detected.name ? ' — in use on this machine' : ''}`,
+    );
+    const worker = new Worker(new URL('../src/charts/renderWorker.bootstrap.mjs', import.meta.url), {
+      workerData: { backend, entry: import.meta.url, bench: true },
+    });
     await new Promise<void>((resolve, reject) => {
       worker.on('error', reject);
       worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench thread exited with ${code}`))));
@@ -57,7 +68,8 @@ export default async function bench(): Promise<void> {
   }
 }
 
-if ((workerData as { bench?: boolean } | undefined)?.bench) await measure((workerData as { backend: ChartBackendName }).backend);
+if ((workerData as { bench?: boolean } | undefined)?.bench)
+  await measure((workerData as { backend: ChartBackendName }).backend);
 
 async function measure(backend: ChartBackendName): Promise<void> {
   const naive = await timeEach(8, (i) => renderNaively(job(i), backend));
@@ -73,13 +85,23 @@ async function measure(backend: ChartBackendName): Promise<void> {
   const onMainThread = await burst((j) => inline.render(j));
   await pool.close();
 
-  const sizes = await Promise.all(Array.from({ length: 5 }, (_, i) => inline.render(job(200 + i)).then((png) => png.length)));
+  const sizes = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => inline.render(job(200 + i)).then((png) => png.length)),
+  );
   const speedup = naive / warmInline;
   console.log(`median per chart, naive (compile + parse + render + encode): ${naive.toFixed(1)} ms`);
-  console.log(`median per chart, warm cached view (same thread):          ${warmInline.toFixed(1)} ms  → ${speedup.toFixed(1)}× faster (target ≥ 2.5×: ${verdict(speedup >= 2.5)}; ≤ 25 ms: ${verdict(warmInline <= 25)})`);
+  console.log(
+    `median per chart, warm cached view (same thread):          ${warmInline.toFixed(1)} ms  → ${speedup.toFixed(1)}× faster (target ≥ 2.5×: ${verdict(speedup >= 2.5)}; ≤ 25 ms: ${verdict(warmInline <= 25)})`,
+  );
   console.log(`median per chart, warm worker pool incl. message passing:   ${warmPool.toFixed(1)} ms`);
-  console.log(`20 charts at once, worker pool (2 workers): ${pooled.ms.toFixed(0)} ms → ${(20_000 / pooled.ms).toFixed(1)} charts/s`);
-  console.log(`largest event-loop delay during those 20:   ${pooled.maxDelayMs.toFixed(1)} ms (target ≤ 50 ms: ${verdict(pooled.maxDelayMs <= 50)})`);
-  console.log(`for comparison, the same 20 on the calling thread itself: ${onMainThread.ms.toFixed(0)} ms, event-loop delay up to ${onMainThread.maxDelayMs.toFixed(1)} ms`);
+  console.log(
+    `20 charts at once, worker pool (2 workers): ${pooled.ms.toFixed(0)} ms → ${(20_000 / pooled.ms).toFixed(1)} charts/s`,
+  );
+  console.log(
+    `largest event-loop delay during those 20:   ${pooled.maxDelayMs.toFixed(1)} ms (target ≤ 50 ms: ${verdict(pooled.maxDelayMs <= 50)})`,
+  );
+  console.log(
+    `for comparison, the same 20 on the calling thread itself: ${onMainThread.ms.toFixed(0)} ms, event-loop delay up to ${onMainThread.maxDelayMs.toFixed(1)} ms`,
+  );
   console.log(`PNG size: median ${(median(sizes) / 1024).toFixed(0)} KB`);
 }

@@ -80,18 +80,26 @@ async function measure(provider: Provider): Promise<string[]> {
 }
 
 export default async function bench(): Promise<void> {
-  const header = ['store', 'first start', 'restart', 'keyv set', 'keyv get', '1000 gets at once', 'RSS added (this process)'];
+  const header = [
+    'store',
+    'first start',
+    'restart',
+    'keyv set',
+    'keyv get',
+    '1000 gets at once',
+    'RSS added (this process)',
+  ];
   const rows = [header];
   for (const provider of [spawned, pglite]) {
     try {
       rows.push(await measure(provider));
     } catch (error) {
-      rows.push([provider.name, `failed: ${(error as Error).message.replace(/\s+/g, " ").slice(0, 200)}`]);
+      rows.push([provider.name, `failed: ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 200)}`]);
     }
   }
   const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  '));
-  console.log('(RSS is this process only; the spawned server\'s processes are counted here:)');
+  console.log("(RSS is this process only; the spawned server's processes are counted here:)");
   console.log(`  spawned Postgres processes while idle with the bench data: ${await serverRss()}`);
 }
 

@@ -28,7 +28,11 @@ const TARGET_P95_MS = 1_000;
 const KINDS = ['top-genres', 'top-artists', 'top-tracks'] as const;
 
 /** Figures this bench printed on the process-wide FIFO pacer (commit 270e869, before issue 10 item 9), same machine. */
-const BEFORE = { sortAloneMs: 48_926, sortWithChartsMs: 49_926, charts: { p50: 37_897, p95: 51_802, max: 54_528, unfinished: 76 } };
+const BEFORE = {
+  sortAloneMs: 48_926,
+  sortWithChartsMs: 49_926,
+  charts: { p50: 37_897, p95: 51_802, max: 54_528, unfinished: 76 },
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,7 +43,11 @@ interface ChartRun {
 }
 
 /** Resolves when the interaction's reply reached its final state (an edit after the defer). */
-async function settled(i: EInteraction, done: (i: EInteraction) => boolean, giveUpMs: number): Promise<number | undefined> {
+async function settled(
+  i: EInteraction,
+  done: (i: EInteraction) => boolean,
+  giveUpMs: number,
+): Promise<number | undefined> {
   while (!done(i)) {
     if (Date.now() - i.createdAt > giveUpMs) return undefined;
     await sleep(10);
@@ -47,9 +55,17 @@ async function settled(i: EInteraction, done: (i: EInteraction) => boolean, give
   return i.original!.at - i.createdAt;
 }
 const chartDone = (i: EInteraction) => i.original?.via === 'edit';
-const sortDone = (i: EInteraction) => !!i.original && (i.original.files.length > 0 || i.original.components.length > 0 || /couldn|wrong|sorry/i.test(JSON.stringify(i.original.embeds)));
+const sortDone = (i: EInteraction) =>
+  !!i.original &&
+  (i.original.files.length > 0 ||
+    i.original.components.length > 0 ||
+    /couldn|wrong|sorry/i.test(JSON.stringify(i.original.embeds)));
 
-type Bot = BotHarness & { spotify: SpotifyEmulator; databaseUrl: string; link(member: EUser, spotifyUser: string): Promise<number> };
+type Bot = BotHarness & {
+  spotify: SpotifyEmulator;
+  databaseUrl: string;
+  link(member: EUser, spotifyUser: string): Promise<number>;
+};
 
 /** The whole of Encore (startEncore) on a fresh database, logged into both emulators, as test/support/encoreHarness.ts does outside vitest. */
 async function startBot(): Promise<Bot> {
@@ -85,7 +101,13 @@ async function startBot(): Promise<Bot> {
         SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
         MUSICBRAINZ_URL: undefined,
       });
-      const encore = await startEncore({ config, log: createLogger('silent'), host: '127.0.0.1', discordHooks: hooks, spotifyLimits: LIMITS });
+      const encore = await startEncore({
+        config,
+        log: createLogger('silent'),
+        host: '127.0.0.1',
+        discordHooks: hooks,
+        spotifyLimits: LIMITS,
+      });
       return {
         discord: encore.discord,
         async close() {
@@ -116,8 +138,15 @@ async function charts(h: Bot, members: EUser[]): Promise<ChartRun> {
   const waits: Array<Promise<{ ms?: number; error: boolean }>> = [];
   for (let n = 0; n < CHARTS; n++) {
     await sleep(SPREAD_MS / CHARTS);
-    const i = h.emulator.chatInput('chart', { kind: KINDS[n % KINDS.length] }, members[n % members.length]!, { guild: h.guild });
-    waits.push(settled(i, chartDone, GIVE_UP_MS).then((ms) => ({ ms, error: ms !== undefined && i.original!.files.length === 0 })));
+    const i = h.emulator.chatInput('chart', { kind: KINDS[n % KINDS.length] }, members[n % members.length]!, {
+      guild: h.guild,
+    });
+    waits.push(
+      settled(i, chartDone, GIVE_UP_MS).then((ms) => ({
+        ms,
+        error: ms !== undefined && i.original!.files.length === 0,
+      })),
+    );
   }
   const results = await Promise.all(waits);
   return {
@@ -130,7 +159,8 @@ async function charts(h: Bot, members: EUser[]): Promise<ChartRun> {
 async function sortPreview(h: Bot, member: EUser): Promise<number> {
   const i = h.emulator.chatInput('sort', { playlist: 'roadtrip1000', min_tracks: 10 }, member, { guild: h.guild });
   const ms = await settled(i, sortDone, 300_000);
-  if (ms === undefined || i.original!.files.length === 0) throw new Error(`the sort preview did not finish: ${JSON.stringify(i.original?.embeds ?? i.history)}`);
+  if (ms === undefined || i.original!.files.length === 0)
+    throw new Error(`the sort preview did not finish: ${JSON.stringify(i.original?.embeds ?? i.history)}`);
   return ms;
 }
 
@@ -142,10 +172,15 @@ export default async function bench(): Promise<void> {
   try {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin'];
     const members = names.map((n) => h.member(`${n}-fair`));
-    for (const [k, m] of members.entries()) if ((await h.link(m, names[k]!)) !== 200) throw new Error(`could not link ${names[k]}`);
+    for (const [k, m] of members.entries())
+      if ((await h.link(m, names[k]!)) !== 200) throw new Error(`could not link ${names[k]}`);
     const [sorter, ...others] = members as [EUser, ...EUser[]];
     // Warm the chart renderer and every member's token refresh path once.
-    await Promise.all(others.map((m) => settled(h.emulator.chatInput('chart', { kind: 'top-artists' }, m, { guild: h.guild }), chartDone, 60_000)));
+    await Promise.all(
+      others.map((m) =>
+        settled(h.emulator.chatInput('chart', { kind: 'top-artists' }, m, { guild: h.guild }), chartDone, 60_000),
+      ),
+    );
 
     await coldGenres();
     const baseline = await charts(h, others);
@@ -165,9 +200,19 @@ export default async function bench(): Promise<void> {
     const pct = (xs: number[], p: number) => xs[Math.ceil((p / 100) * xs.length) - 1]!;
     const row = (label: string, r: ChartRun) => {
       const met = r.unfinished === 0 && pct(r.times, 95) <= TARGET_P95_MS;
-      return [label, ms(pct(r.times, 50)), ms(pct(r.times, 95)), ms(r.times.at(-1)!), String(r.unfinished), String(r.errors), met ? 'met' : 'missed'];
+      return [
+        label,
+        ms(pct(r.times, 50)),
+        ms(pct(r.times, 95)),
+        ms(r.times.at(-1)!),
+        String(r.unfinished),
+        String(r.errors),
+        met ? 'met' : 'missed',
+      ];
     };
-    console.log(`/chart time to final answer (ms), ${CHARTS} requests from 4 members over ${SPREAD_MS / 1000} s; target: p95 ≤ ${TARGET_P95_MS} ms, none unfinished after ${UNFINISHED_AFTER_MS / 1000} s`);
+    console.log(
+      `/chart time to final answer (ms), ${CHARTS} requests from 4 members over ${SPREAD_MS / 1000} s; target: p95 ≤ ${TARGET_P95_MS} ms, none unfinished after ${UNFINISHED_AFTER_MS / 1000} s`,
+    );
     const b = BEFORE.charts;
     table([
       ['scenario', 'p50', 'p95', 'max', `unfinished after ${UNFINISHED_AFTER_MS / 1000} s`, 'errors', 'target'],
@@ -175,10 +220,19 @@ export default async function bench(): Promise<void> {
       row('during a 1,000-track /sort preview', during),
       ['  (FIFO pacer, recorded)', String(b.p50), String(b.p95), String(b.max), String(b.unfinished), '0', 'missed'],
     ]);
-    const vs = (now: number, before: number) => (before ? `${now} ms (FIFO pacer: ${before} ms, ${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)} %)` : `${now} ms`);
-    console.log(`/sort preview of roadtrip1000, cold genre cache: alone ${vs(sortAlone, BEFORE.sortAloneMs)}; with the charts running ${vs(sortWithCharts, BEFORE.sortWithChartsMs)}`);
-    console.log(`the charts during the sort made ${chartRequests} Spotify requests: ${((chartRequests / LIMITS.perSecond) * 1000).toFixed(0)} ms of the pacer at ${LIMITS.perSecond}/s, which the sort now waits for instead of the charts waiting for the sort`);
-    console.log(`(Spotify emulator latency ${LATENCY_MS} ms; pacer ${LIMITS.concurrency} in flight, ${LIMITS.perSecond} requests/s)`);
+    const vs = (now: number, before: number) =>
+      before
+        ? `${now} ms (FIFO pacer: ${before} ms, ${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)} %)`
+        : `${now} ms`;
+    console.log(
+      `/sort preview of roadtrip1000, cold genre cache: alone ${vs(sortAlone, BEFORE.sortAloneMs)}; with the charts running ${vs(sortWithCharts, BEFORE.sortWithChartsMs)}`,
+    );
+    console.log(
+      `the charts during the sort made ${chartRequests} Spotify requests: ${((chartRequests / LIMITS.perSecond) * 1000).toFixed(0)} ms of the pacer at ${LIMITS.perSecond}/s, which the sort now waits for instead of the charts waiting for the sort`,
+    );
+    console.log(
+      `(Spotify emulator latency ${LATENCY_MS} ms; pacer ${LIMITS.concurrency} in flight, ${LIMITS.perSecond} requests/s)`,
+    );
   } finally {
     await db.end();
     await h.close();

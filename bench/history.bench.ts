@@ -20,10 +20,20 @@ const T0 = Date.UTC(2026, 10, 16); // a Monday
 export default async function historyBench(): Promise<void> {
   const { store, dispose } = await benchStore();
   const clock = simulatedClock(T0);
-  const emulator = await startSpotifyEmulator({ now: clock.at, listening: { alice: { hoursPerDay: 5 }, dave: { hoursPerDay: 1 }, erin: { hoursPerDay: 0 } } });
+  const emulator = await startSpotifyEmulator({
+    now: clock.at,
+    listening: { alice: { hoursPerDay: 5 }, dave: { hoursPerDay: 1 }, erin: { hoursPerDay: 0 } },
+  });
   try {
     const log = createLogger('silent');
-    const instance = await startCollectorInstance({ name: 'bench', store, emulator, clock, encryptionKey: randomBytes(32).toString('base64'), log });
+    const instance = await startCollectorInstance({
+      name: 'bench',
+      store,
+      emulator,
+      clock,
+      encryptionKey: randomBytes(32).toString('base64'),
+      log,
+    });
     const users = { alice: 'active (5 h/day)', dave: 'light (1 h/day)', erin: 'idle (no plays)' } as const;
     const ids = await linkMembers(instance, emulator, Object.keys(users), T0 - 30 * DAY);
     const started = performance.now();
@@ -43,10 +53,20 @@ export default async function historyBench(): Promise<void> {
       const idle = played === 0;
       const limit = idle ? Math.ceil(DAY / CADENCE.idleMs) + 1 : 80;
       const met = perDay <= limit && gaps === 0 && stored >= played;
-      rows.push([label, perDay.toFixed(1), (played / DAYS).toFixed(1), String(stored), String(gaps), idle ? `≤ ${limit}/day` : `≤ ${limit}/day (72 at 20 min), none lost`, met ? 'met' : 'MISSED']);
+      rows.push([
+        label,
+        perDay.toFixed(1),
+        (played / DAYS).toFixed(1),
+        String(stored),
+        String(gaps),
+        idle ? `≤ ${limit}/day` : `≤ ${limit}/day (72 at 20 min), none lost`,
+        met ? 'met' : 'MISSED',
+      ]);
     }
     table(rows);
-    console.log(`(${DAYS} simulated days, a tick a minute: ${seconds.toFixed(1)} s; stored counts plays from the week's start, the first poll also brings the 50 before)`);
+    console.log(
+      `(${DAYS} simulated days, a tick a minute: ${seconds.toFixed(1)} s; stored counts plays from the week's start, the first poll also brings the 50 before)`,
+    );
     await instance.stop();
   } finally {
     await emulator.close();

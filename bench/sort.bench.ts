@@ -35,33 +35,76 @@ export default async function bench(): Promise<void> {
   const jobs = createSortJobRepository(store);
   // A 100-track playlist made from the 1,000-track one.
   const source = emulator.world.playlists.get('roadtrip1000')!;
-  emulator.world.playlists.set('hundred', { ...source, id: 'hundred', name: 'Hundred', items: source.items.slice(0, 100) });
+  emulator.world.playlists.set('hundred', {
+    ...source,
+    id: 'hundred',
+    name: 'Hundred',
+    items: source.items.slice(0, 100),
+  });
 
-  const rows = [['tracks', 'cache', 'preview + write ms', 'requests', 'lower bound', 'naive (seed)', 'wall ms', 'bound × latency ÷ concurrency', 'ratio', 'target ≤ 2×']];
-  for (const [playlistId, n] of [['hundred', 100], ['roadtrip1000', 1_000], ['everything10k', 10_000]] as const) {
+  const rows = [
+    [
+      'tracks',
+      'cache',
+      'preview + write ms',
+      'requests',
+      'lower bound',
+      'naive (seed)',
+      'wall ms',
+      'bound × latency ÷ concurrency',
+      'ratio',
+      'target ≤ 2×',
+    ],
+  ];
+  for (const [playlistId, n] of [
+    ['hundred', 100],
+    ['roadtrip1000', 1_000],
+    ['everything10k', 10_000],
+  ] as const) {
     await store.pool.query(`DELETE FROM keyv WHERE key LIKE 'artist-genres:%'`);
     for (const cache of ['cold', 'warm']) {
       const before = emulator.requests.length;
       const started = performance.now();
-      const preview = await previewSplit({ discordUserId: 'bench', playlistId, minTracksPerGenre: 5, mode: 'parent' }, { spotify, jobs });
+      const preview = await previewSplit(
+        { discordUserId: 'bench', playlistId, minTracksPerGenre: 5, mode: 'parent' },
+        { spotify, jobs },
+      );
       const previewMs = performance.now() - started;
       const outcome = await runSplitJob(preview.jobId, { spotify, jobs }, isPreview);
       const wall = performance.now() - started;
       if (outcome.kind !== 'done') throw new Error(`bench sort did not finish: ${outcome.kind}`);
       const made = emulator.requests.length - before;
       const a = preview.analysis;
-      const workload = { itemCount: a.counts.items, uncachedArtistCount: a.uncachedArtists, playlistSizes: a.playlists.map((p) => p.trackUris.length) };
+      const workload = {
+        itemCount: a.counts.items,
+        uncachedArtistCount: a.uncachedArtists,
+        playlistSizes: a.playlists.map((p) => p.trackUris.length),
+      };
       const bound = splitRequestLowerBound(workload).total;
       const ideal = (bound * LATENCY_MS) / CONCURRENCY;
-      rows.push([String(n), cache, `${previewMs.toFixed(0)} + ${(wall - previewMs).toFixed(0)}`, String(made), String(bound), String(naiveSplitRequests({ ...workload, trackCount: a.counts.tracks })), wall.toFixed(0), ideal.toFixed(0), (wall / ideal).toFixed(2), wall / ideal <= 2 ? 'met' : 'missed']);
+      rows.push([
+        String(n),
+        cache,
+        `${previewMs.toFixed(0)} + ${(wall - previewMs).toFixed(0)}`,
+        String(made),
+        String(bound),
+        String(naiveSplitRequests({ ...workload, trackCount: a.counts.tracks })),
+        wall.toFixed(0),
+        ideal.toFixed(0),
+        (wall / ideal).toFixed(2),
+        wall / ideal <= 2 ? 'met' : 'missed',
+      ]);
       // The member deletes what the sort made, so the next row writes everything again instead of
       // adopting these playlists (which a second sort of the same source would do).
-      for (const [id, playlist] of emulator.world.playlists) if (playlist.description.includes(sourceMarker(playlistId))) emulator.world.playlists.delete(id);
+      for (const [id, playlist] of emulator.world.playlists)
+        if (playlist.description.includes(sourceMarker(playlistId))) emulator.world.playlists.delete(id);
     }
   }
   table(rows);
   console.log(`(emulator latency ${LATENCY_MS} ms per request, ${CONCURRENCY} requests in flight at most)`);
-  console.log('the first item page comes embedded in GET /playlists/{id} (name, owner, snapshot), so that read counts as the first of the ceil(N/50) pages.');
+  console.log(
+    'the first item page comes embedded in GET /playlists/{id} (name, owner, snapshot), so that read counts as the first of the ceil(N/50) pages.',
+  );
   await emulator.close();
   await dispose();
 }

@@ -40,5 +40,8 @@ export async function benchStore(): Promise<{ store: Store; dispose(): Promise<v
 
 export function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  for (const row of rows) console.log(row.map((cell, c) => cell.padStart(c === 0 ? 0 : widths[c]!).padEnd(c === 0 ? widths[c]! : 0)).join('  '));
+  for (const row of rows)
+    console.log(
+      row.map((cell, c) => cell.padStart(c === 0 ? 0 : widths[c]!).padEnd(c === 0 ? widths[c]! : 0)).join('  '),
+    );
 }

@@ -9,24 +9,26 @@ export const data = new SlashCommandBuilder()
   .setName('chart')
   .setDescription('A chart of what you listen to')
   .addStringOption((o) =>
-    o
-      .setName('kind')
-      .setDescription('Which chart')
-      .setRequired(true)
-      .addChoices(
-        { name: 'Top genres', value: 'top-genres' },
-        { name: 'Top artists', value: 'top-artists' },
-        { name: 'Top tracks', value: 'top-tracks' },
-        // Listening clock and genre mix (src/charts) are offered again once they draw on listening history.
-      ),
+    o.setName('kind').setDescription('Which chart').setRequired(true).addChoices(
+      { name: 'Top genres', value: 'top-genres' },
+      { name: 'Top artists', value: 'top-artists' },
+      { name: 'Top tracks', value: 'top-tracks' },
+      // Listening clock and genre mix (src/charts) are offered again once they draw on listening history.
+    ),
   )
   .addStringOption((o) =>
     o
       .setName('range')
       .setDescription('Time range (default: last 4 weeks)')
-      .addChoices({ name: 'Last 4 weeks', value: 'short_term' }, { name: 'Last 6 months', value: 'medium_term' }, { name: 'Last 12 months', value: 'long_term' }),
+      .addChoices(
+        { name: 'Last 4 weeks', value: 'short_term' },
+        { name: 'Last 6 months', value: 'medium_term' },
+        { name: 'Last 12 months', value: 'long_term' },
+      ),
   )
-  .addBooleanOption((o) => o.setName('public').setDescription('Post it for everyone in the channel (default: only you)'));
+  .addBooleanOption((o) =>
+    o.setName('public').setDescription('Post it for everyone in the channel (default: only you)'),
+  );
 
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const visible = interaction.options.getBoolean('public') ?? false;
@@ -39,9 +41,19 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   const source = {
     topArtists: spotify.topArtists.bind(spotify),
     topTracks: spotify.topTracks.bind(spotify),
-    genresForArtists: genres && ((artists: Array<{ id: string; name: string }>) => genres.forArtists(interaction.user.id, artists)),
+    genresForArtists:
+      genres && ((artists: Array<{ id: string; name: string }>) => genres.forArtists(interaction.user.id, artists)),
   };
   const chart = buildMemberChart(await memberChartData(kind, range, source));
-  const png = isEmptyChart(chart) ? await renderEmptyChart(chart.title, chart.message) : await services.charts.render(chart);
-  await interaction.editReply(chartMessage({ title: chart.title, altText: chart.altText, message: isEmptyChart(chart) ? chart.message : undefined }, png, kind, visible ? interaction.user.username : undefined));
+  const png = isEmptyChart(chart)
+    ? await renderEmptyChart(chart.title, chart.message)
+    : await services.charts.render(chart);
+  await interaction.editReply(
+    chartMessage(
+      { title: chart.title, altText: chart.altText, message: isEmptyChart(chart) ? chart.message : undefined },
+      png,
+      kind,
+      visible ? interaction.user.username : undefined,
+    ),
+  );
 }

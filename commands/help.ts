@@ -10,7 +10,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((c) => ({ name: `/${c.name}`, value: c.description }));
   await interaction.reply({
-    embeds: [brandEmbed({ title: 'Encore', description: 'Your Spotify listening, in Discord. Personal answers are only visible to you.', fields, footer: 'Link your account first with /link' })],
+    embeds: [
+      brandEmbed({
+        title: 'Encore',
+        description: 'Your Spotify listening, in Discord. Personal answers are only visible to you.',
+        fields,
+        footer: 'Link your account first with /link',
+      }),
+    ],
     flags: MessageFlags.Ephemeral,
   });
 }

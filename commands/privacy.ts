@@ -6,7 +6,9 @@ import { decodeComponentId } from '../src/discord/customId.js';
 import { isPrivacyPanel, privacyMessage } from '../src/discord/messages/privacyMessage.js';
 import type { Services } from '../src/app/services.js';
 
-export const data = new SlashCommandBuilder().setName('privacy').setDescription('Choose whether others see your listening here, and your weekly DM');
+export const data = new SlashCommandBuilder()
+  .setName('privacy')
+  .setDescription('Choose whether others see your listening here, and your weekly DM');
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 
@@ -26,15 +28,23 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
  * choice is saved and the panel redrawn in place. Whatever else the message says (the DM's
  * "Linked as" line and renew-by date) is kept.
  */
-export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
+export async function handleComponent(
+  interaction: MessageComponentInteraction,
+  { services }: CommandContext,
+): Promise<void> {
   const id = decodeComponentId(interaction.customId);
   const what = id?.action;
   const [a, b] = id?.fields ?? [];
   const store = repo(services);
   await interaction.deferUpdate();
   const guildId = what === 'visible' ? a : b;
-  const settings = what === 'visible' ? await setVisibleIn(store, interaction.user.id, a!, b === 'on') : await setWeeklyDm(store, interaction.user.id, a === 'on');
-  const guild = guildId ? { id: guildId, name: interaction.client.guilds.cache.get(guildId)?.name ?? 'this server' } : undefined;
+  const settings =
+    what === 'visible'
+      ? await setVisibleIn(store, interaction.user.id, a!, b === 'on')
+      : await setWeeklyDm(store, interaction.user.id, a === 'on');
+  const guild = guildId
+    ? { id: guildId, name: interaction.client.guilds.cache.get(guildId)?.name ?? 'this server' }
+    : undefined;
   const panel = privacyMessage(settings, guild);
   const others = interaction.message.embeds.filter((embed) => !isPrivacyPanel(embed)).map((embed) => embed.toJSON());
   await interaction.editReply({ embeds: [...others, ...panel.embeds], components: panel.components });

@@ -3,7 +3,9 @@ import { NotLinkedError, UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { profileMessage } from '../src/discord/messages/accountMessages.js';
 
-export const data = new SlashCommandBuilder().setName('profile').setDescription('Your linked Spotify account and when the link needs renewing');
+export const data = new SlashCommandBuilder()
+  .setName('profile')
+  .setDescription('Your linked Spotify account and when the link needs renewing');
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 

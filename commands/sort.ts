@@ -1,4 +1,10 @@
-import { MessageFlags, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import {
+  MessageFlags,
+  SlashCommandBuilder,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
 import { cancelSort, isPreview, orderPlaylist, previewSplit } from '../src/app/sort/index.js';
 import { isEmptyChart } from '../src/charts/index.js';
 import { UserError } from '../src/core/errors.js';
@@ -8,8 +14,17 @@ import type { CommandContext } from '../src/discord/command.js';
 import { decodeComponentId } from '../src/discord/customId.js';
 import { replyRefOf } from '../src/discord/interactionReply.js';
 import {
-  cancelAnswerMessage, notStartableMessage, notYourButtonMessage, orderChoiceMessage, orderOutcomeMessage, orderProgressMessage, reorderedMessage, splitOutcomeMessage,
-  splitPreviewChart, splitPreviewMessage, splitProgressMessage,
+  cancelAnswerMessage,
+  notStartableMessage,
+  notYourButtonMessage,
+  orderChoiceMessage,
+  orderOutcomeMessage,
+  orderProgressMessage,
+  reorderedMessage,
+  splitOutcomeMessage,
+  splitPreviewChart,
+  splitPreviewMessage,
+  splitProgressMessage,
 } from '../src/discord/messages/sortMessages.js';
 import { progressReporter } from '../src/discord/replies.js';
 import type { Services } from '../src/app/services.js';
@@ -18,17 +33,53 @@ import type { SortService } from '../src/app/sort/index.js';
 export const data = new SlashCommandBuilder()
   .setName('sort')
   .setDescription('Sort a playlist by genre: split it into genre playlists, or reorder it')
-  .addStringOption((o) => o.setName('playlist').setDescription('One of your playlists, or a Spotify playlist link').setRequired(true).setAutocomplete(true))
-  .addStringOption((o) => o.setName('mode').setDescription('Split into genre playlists (default) or reorder in place').addChoices({ name: 'Split into genre playlists', value: 'split' }, { name: 'Reorder in place', value: 'order' }))
-  .addIntegerOption((o) => o.setName('min_tracks').setDescription('Smallest genre playlist; smaller genres go into "Other" (default 5)').setMinValue(1).setMaxValue(200))
-  .addStringOption((o) => o.setName('order_by').setDescription('For reordering (default: genre, then artist)').addChoices({ name: 'Genre, then artist', value: 'genre-artist' }, { name: 'Release date', value: 'release-date' }, { name: 'Date added', value: 'added-date' }))
-  .addStringOption((o) => o.setName('genres').setDescription('Broad genres (default) or Spotify’s fine genres').addChoices({ name: 'Broad (rock, hip hop …)', value: 'parent' }, { name: 'Fine (indie rock, uk drill …)', value: 'fine' }));
+  .addStringOption((o) =>
+    o
+      .setName('playlist')
+      .setDescription('One of your playlists, or a Spotify playlist link')
+      .setRequired(true)
+      .setAutocomplete(true),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('mode')
+      .setDescription('Split into genre playlists (default) or reorder in place')
+      .addChoices({ name: 'Split into genre playlists', value: 'split' }, { name: 'Reorder in place', value: 'order' }),
+  )
+  .addIntegerOption((o) =>
+    o
+      .setName('min_tracks')
+      .setDescription('Smallest genre playlist; smaller genres go into "Other" (default 5)')
+      .setMinValue(1)
+      .setMaxValue(200),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('order_by')
+      .setDescription('For reordering (default: genre, then artist)')
+      .addChoices(
+        { name: 'Genre, then artist', value: 'genre-artist' },
+        { name: 'Release date', value: 'release-date' },
+        { name: 'Date added', value: 'added-date' },
+      ),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('genres')
+      .setDescription('Broad genres (default) or Spotify’s fine genres')
+      .addChoices(
+        { name: 'Broad (rock, hip hop …)', value: 'parent' },
+        { name: 'Fine (indie rock, uk drill …)', value: 'fine' },
+      ),
+  );
 export const defer = 'ephemeral';
 
 /** A playlist id from a link or URI, or from the member's own playlists by id or name. */
 export function playlistIdFrom(input: string, own: ReadonlyArray<{ id: string; name: string }>): string | undefined {
   const trimmed = input.trim();
-  const linked = /open\.spotify\.com\/(?:[\w-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(trimmed) ?? /^spotify:playlist:([A-Za-z0-9]+)$/.exec(trimmed);
+  const linked =
+    /open\.spotify\.com\/(?:[\w-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(trimmed) ??
+    /^spotify:playlist:([A-Za-z0-9]+)$/.exec(trimmed);
   if (linked) return linked[1];
   const mine = own.find((p) => p.id === trimmed) ?? own.find((p) => p.name.toLowerCase() === trimmed.toLowerCase());
   if (mine) return mine.id;
@@ -43,12 +94,17 @@ const sortService = (services: Services): SortService => {
 export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
   const typed = interaction.options.getFocused().toLowerCase();
   const playlists = await sortService(services).playlistsFor(interaction.user.id);
-  return playlists.filter((p) => p.name.toLowerCase().includes(typed)).map((p) => ({ name: `${p.name} (${p.total} tracks)`, value: p.id }));
+  return playlists
+    .filter((p) => p.name.toLowerCase().includes(typed))
+    .map((p) => ({ name: `${p.name} (${p.total} tracks)`, value: p.id }));
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const sort = sortService(services);
-  const playlistId = playlistIdFrom(interaction.options.getString('playlist', true), await sort.playlistsFor(interaction.user.id));
+  const playlistId = playlistIdFrom(
+    interaction.options.getString('playlist', true),
+    await sort.playlistsFor(interaction.user.id),
+  );
   if (!playlistId) throw new UserError('sort.playlistNotFound');
   const spotify = await sort.forMember(interaction.user.id);
   const mode = (interaction.options.getString('genres') ?? 'parent') as GenreMode;
@@ -56,50 +112,82 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
 
   if (interaction.options.getString('mode') === 'order') {
     const by = (interaction.options.getString('order_by') ?? 'genre-artist') as OrderBy;
-    const result = await orderPlaylist({ playlistId, by, mode }, { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id }, (done, total) => progress.update(done, total, 'Reordering'));
+    const result = await orderPlaylist(
+      { playlistId, by, mode },
+      { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id },
+      (done, total) => progress.update(done, total, 'Reordering'),
+    );
     await progress.flush();
-    if (result.plan === 'choose') return void (await interaction.editReply(orderChoiceMessage(result, interaction.user.id)));
+    if (result.plan === 'choose')
+      return void (await interaction.editReply(orderChoiceMessage(result, interaction.user.id)));
     await interaction.editReply(reorderedMessage(result));
     return;
   }
 
   const preview = await previewSplit(
-    { discordUserId: interaction.user.id, playlistId, minTracksPerGenre: interaction.options.getInteger('min_tracks') ?? 5, mode },
-    { spotify, jobs: sort.jobs, onProgress: (p) => progress.update(p.done, p.total, p.phase === 'reading' ? `Reading tracks: ${p.done} / ${p.total}` : `Finding genres: ${p.done} / ${p.total} artists`) },
+    {
+      discordUserId: interaction.user.id,
+      playlistId,
+      minTracksPerGenre: interaction.options.getInteger('min_tracks') ?? 5,
+      mode,
+    },
+    {
+      spotify,
+      jobs: sort.jobs,
+      onProgress: (p) =>
+        progress.update(
+          p.done,
+          p.total,
+          p.phase === 'reading'
+            ? `Reading tracks: ${p.done} / ${p.total}`
+            : `Finding genres: ${p.done} / ${p.total} artists`,
+        ),
+    },
   );
   await progress.flush();
   const chart = splitPreviewChart(preview);
   const png = !isEmptyChart(chart) && services.charts ? await services.charts.render(chart) : undefined;
-  await interaction.editReply(splitPreviewMessage(preview, interaction.user.id, png && { png, altText: chart.altText }));
+  await interaction.editReply(
+    splitPreviewMessage(preview, interaction.user.id, png && { png, altText: chart.altText }),
+  );
 }
-
 
 /** Edits at most every 1.5 s so a long sort shows it is alive without tripping Discord's rate limits. */
 const PROGRESS_EDIT_MS = 1_500;
 
-export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
+export async function handleComponent(
+  interaction: MessageComponentInteraction,
+  { services }: CommandContext,
+): Promise<void> {
   const sort = sortService(services);
   const id = decodeComponentId(interaction.customId);
   const [jobId = '', ownerId = interaction.user.id] = id?.fields ?? [];
   // Only the member who ran /sort may press its buttons; anyone else is told so, and the message stays.
-  if (ownerId !== interaction.user.id) return void (await interaction.reply({ ...notYourButtonMessage(ownerId), flags: MessageFlags.Ephemeral }));
+  if (ownerId !== interaction.user.id)
+    return void (await interaction.reply({ ...notYourButtonMessage(ownerId), flags: MessageFlags.Ephemeral }));
   await interaction.deferUpdate(); // acknowledge within Discord's 3 s before touching the database
 
   if (id?.action === 'cancel' || id?.action === 'stop') {
     const answer = await cancelSort(sort.jobs, jobId, interaction.user.id);
     // While a run is under way its own message reports the end; this click only gets a private note.
-    if (answer.kind === 'stopping') return void (await interaction.followUp({ ...cancelAnswerMessage('stopping'), flags: MessageFlags.Ephemeral }));
-    return void (await interaction.editReply({ ...cancelAnswerMessage(answer.kind, 'written' in answer ? answer.written : []), files: [] }));
+    if (answer.kind === 'stopping')
+      return void (await interaction.followUp({ ...cancelAnswerMessage('stopping'), flags: MessageFlags.Ephemeral }));
+    return void (await interaction.editReply({
+      ...cancelAnswerMessage(answer.kind, 'written' in answer ? answer.written : []),
+      files: [],
+    }));
   }
   if (id?.action?.startsWith('order-')) return handleOrderChoice(interaction, sort, id.action, jobId);
   if (id?.action !== 'confirm') return;
   const job = await sort.jobs.get(jobId);
   if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
-  if (!isPreview(job)) return void (await interaction.followUp({ ...notStartableMessage(job.status), flags: MessageFlags.Ephemeral }));
+  if (!isPreview(job))
+    return void (await interaction.followUp({ ...notStartableMessage(job.status), flags: MessageFlags.Ephemeral }));
 
   let lastEdit = 0;
   let edits: Promise<unknown> = Promise.resolve();
-  const show = (message: Parameters<typeof interaction.editReply>[0]) => (edits = edits.then(() => interaction.editReply(message).catch(() => undefined)));
+  const show = (message: Parameters<typeof interaction.editReply>[0]) =>
+    (edits = edits.then(() => interaction.editReply(message).catch(() => undefined)));
   const outcome = await sort.run(job, isPreview, {
     priority: 'interactive',
     reply: replyRefOf(interaction),
@@ -110,16 +198,26 @@ export async function handleComponent(interaction: MessageComponentInteraction, 
     },
   });
   if (outcome.kind === 'missing') throw new UserError('sort.jobGone');
-  if (outcome.kind === 'busy' || outcome.kind === 'not-runnable') return void (await interaction.followUp({ ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status), flags: MessageFlags.Ephemeral }));
+  if (outcome.kind === 'busy' || outcome.kind === 'not-runnable')
+    return void (await interaction.followUp({
+      ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status),
+      flags: MessageFlags.Ephemeral,
+    }));
   await edits;
   await interaction.editReply({ ...splitOutcomeMessage(outcome), files: [] });
 }
 
 /** The member chose how to reorder: replace (a resumable job), keep the dates (moves), or cancel. */
-async function handleOrderChoice(interaction: MessageComponentInteraction, sort: SortService, action: string, jobId: string): Promise<void> {
+async function handleOrderChoice(
+  interaction: MessageComponentInteraction,
+  sort: SortService,
+  action: string,
+  jobId: string,
+): Promise<void> {
   const job = await sort.orderJobs.get(jobId);
   if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
-  if (!isPreview(job)) return void (await interaction.followUp({ ...notStartableMessage(job.status), flags: MessageFlags.Ephemeral }));
+  if (!isPreview(job))
+    return void (await interaction.followUp({ ...notStartableMessage(job.status), flags: MessageFlags.Ephemeral }));
   if (action === 'order-cancel') {
     await sort.orderJobs.save({ ...job, status: 'cancelled' });
     return void (await interaction.editReply(cancelAnswerMessage('cancelled-preview')));
@@ -128,7 +226,10 @@ async function handleOrderChoice(interaction: MessageComponentInteraction, sort:
     await sort.orderJobs.save({ ...job, status: 'cancelled' });
     await interaction.editReply(orderProgressMessage({ written: 0, total: 0 }, { keptDates: true }));
     const spotify = await sort.forMember(interaction.user.id);
-    const result = await orderPlaylist({ ...job.request, keepDates: true }, { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id });
+    const result = await orderPlaylist(
+      { ...job.request, keepDates: true },
+      { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id },
+    );
     return void (await interaction.editReply(reorderedMessage(result, { keptDates: true })));
   }
   let lastEdit = 0;
@@ -142,6 +243,10 @@ async function handleOrderChoice(interaction: MessageComponentInteraction, sort:
     },
   });
   if (outcome.kind === 'missing') throw new UserError('sort.jobGone');
-  if (outcome.kind === 'busy' || outcome.kind === 'not-runnable') return void (await interaction.followUp({ ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status), flags: MessageFlags.Ephemeral }));
+  if (outcome.kind === 'busy' || outcome.kind === 'not-runnable')
+    return void (await interaction.followUp({
+      ...notStartableMessage(outcome.kind === 'busy' ? 'running' : outcome.job.status),
+      flags: MessageFlags.Ephemeral,
+    }));
   await interaction.editReply(orderOutcomeMessage(outcome));
 }

@@ -1,20 +1,36 @@
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import {
+  MessageFlags,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
 import { unlinkMember } from '../src/app/accounts/personalData.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { decodeComponentId } from '../src/discord/customId.js';
-import { notYourButton, unlinkedMessage, unlinkKeptMessage, unlinkQuestionMessage } from '../src/discord/messages/accountMessages.js';
+import {
+  notYourButton,
+  unlinkedMessage,
+  unlinkKeptMessage,
+  unlinkQuestionMessage,
+} from '../src/discord/messages/accountMessages.js';
 
-export const data = new SlashCommandBuilder().setName('unlink').setDescription('Unlink Spotify and delete everything Encore stores about you');
+export const data = new SlashCommandBuilder()
+  .setName('unlink')
+  .setDescription('Unlink Spotify and delete everything Encore stores about you');
 
 export async function execute(interaction: ChatInputCommandInteraction): Promise<void> {
   await interaction.reply({ ...unlinkQuestionMessage(interaction.user.id), flags: MessageFlags.Ephemeral });
 }
 
-export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext): Promise<void> {
+export async function handleComponent(
+  interaction: MessageComponentInteraction,
+  { services }: CommandContext,
+): Promise<void> {
   const id = decodeComponentId(interaction.customId);
   const [owner] = id?.fields ?? [];
-  if (owner !== interaction.user.id) return void (await interaction.reply({ ...notYourButton(), flags: MessageFlags.Ephemeral }));
+  if (owner !== interaction.user.id)
+    return void (await interaction.reply({ ...notYourButton(), flags: MessageFlags.Ephemeral }));
   if (id?.action === 'cancel') return void (await interaction.update(unlinkKeptMessage()));
   // Erasing touches every kind of personal data: acknowledge first, Discord allows 3 seconds.
   await interaction.deferUpdate();

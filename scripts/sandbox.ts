@@ -18,7 +18,9 @@ if (tour) {
 }
 // --data=DIR keeps the interactive sandbox's store elsewhere than data/sandbox (tests use it).
 const dataDir = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length) ?? 'data/sandbox';
-const sandbox = tour ? await startSandbox(`data/sandbox-tour-${process.pid}`, 'info', path.join(OUT, 'encore.log')) : await startSandbox(dataDir);
+const sandbox = tour
+  ? await startSandbox(`data/sandbox-tour-${process.pid}`, 'info', path.join(OUT, 'encore.log'))
+  : await startSandbox(dataDir);
 
 const reply = (i: EInteraction) => (i.original ? sandbox.discord.state.messages.get(i.original.id) : undefined);
 const parseOptions = (words: string[]) =>
@@ -36,7 +38,10 @@ async function invoke(member: EUser, command: string, options: Record<string, un
 async function click(member: EUser, message: RecordedMessage, customId: string) {
   return sandbox.settled(sandbox.discord.component(message, customId, member));
 }
-const buttonsOf = (m?: RecordedMessage) => (m?.components as Array<{ components?: Array<{ custom_id?: string; url?: string; label?: string }> }> | undefined)?.flatMap((r) => r.components ?? []) ?? [];
+const buttonsOf = (m?: RecordedMessage) =>
+  (
+    m?.components as Array<{ components?: Array<{ custom_id?: string; url?: string; label?: string }> }> | undefined
+  )?.flatMap((r) => r.components ?? []) ?? [];
 
 /** The link flow a person does in a browser: open the DM's link, Continue, approve on Spotify's page. */
 async function linkInBrowser(member: EUser, spotifyUser: string): Promise<string> {
@@ -49,7 +54,9 @@ async function linkInBrowser(member: EUser, spotifyUser: string): Promise<string
 }
 
 if (tour) {
-  console.log(`Encore sandbox tour — charts drawn with ${sandbox.encore.services.charts?.backend ?? '(no chart renderer)'}; the bot's JSON logs: ${sandbox.logFile}`);
+  console.log(
+    `Encore sandbox tour — charts drawn with ${sandbox.encore.services.charts?.backend ?? '(no chart renderer)'}; the bot's JSON logs: ${sandbox.logFile}`,
+  );
   const md: string[] = ['# Encore sandbox tour', ''];
   let failures = 0;
   const step = (title: string, ok: boolean, body: string) => {
@@ -57,40 +64,75 @@ if (tour) {
     if (!ok) failures++;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${title}`);
   };
-  const show = (messages: Array<RecordedMessage | undefined>) => messages.filter((m): m is RecordedMessage => !!m).map((m) => messageMarkdown(m, OUT)).join('\n\n---\n\n');
+  const show = (messages: Array<RecordedMessage | undefined>) =>
+    messages
+      .filter((m): m is RecordedMessage => !!m)
+      .map((m) => messageMarkdown(m, OUT))
+      .join('\n\n---\n\n');
   const m = (name: string) => sandbox.members.get(name)!;
   const text = (msg?: RecordedMessage) => JSON.stringify(msg ?? {});
 
-  for (const [member, spotifyUser] of [['alice', 'alice'], ['bob', 'bob'], ['carol', 'carol']] as const) {
+  for (const [member, spotifyUser] of [
+    ['alice', 'alice'],
+    ['bob', 'bob'],
+    ['carol', 'carol'],
+  ] as const) {
     const before = sandbox.discord.dmsOf(m(member)).length;
     const linkReply = await invoke(m(member), 'link');
     const dm = sandbox.discord.dmsOf(m(member))[before];
-    step(`${member}: /link sends a private link by DM`, !!dm && buttonsOf(dm).some((b) => b.url?.includes('/link/')), show([reply(linkReply), dm]));
+    step(
+      `${member}: /link sends a private link by DM`,
+      !!dm && buttonsOf(dm).some((b) => b.url?.includes('/link/')),
+      show([reply(linkReply), dm]),
+    );
     const page = await linkInBrowser(m(member), spotifyUser);
     const linkedDm = sandbox.discord.dmsOf(m(member)).at(-1);
-    step(`${member}: opens the link, approves on Spotify, sees "${page}" and gets a DM`, page.startsWith('Linked as') && text(linkedDm).includes('Linked as'), `Page: **${page}**\n\n${show([linkedDm])}`);
+    step(
+      `${member}: opens the link, approves on Spotify, sees "${page}" and gets a DM`,
+      page.startsWith('Linked as') && text(linkedDm).includes('Linked as'),
+      `Page: **${page}**\n\n${show([linkedDm])}`,
+    );
   }
   const visited = new Set(['link']);
-  const invokeTour = (member: EUser, command: string, options: Record<string, unknown> = {}) => (visited.add(command), invoke(member, command, options));
+  const invokeTour = (member: EUser, command: string, options: Record<string, unknown> = {}) => (
+    visited.add(command),
+    invoke(member, command, options)
+  );
 
   const aliceLinked = sandbox.discord.dmsOf(m('alice')).at(-1);
   const showMe = buttonsOf(aliceLinked).find((b) => b.label === 'Show me in this server');
   const shown = showMe && aliceLinked ? await click(m('alice'), aliceLinked, showMe.custom_id!) : undefined;
-  step('alice answers the "linked" DM: appear in this server’s leaderboards and digests', text(shown && reply(shown)).includes('✅ you appear'), show([shown && reply(shown)]));
+  step(
+    'alice answers the "linked" DM: appear in this server’s leaderboards and digests',
+    text(shown && reply(shown)).includes('✅ you appear'),
+    show([shown && reply(shown)]),
+  );
 
   const refused = await (async () => {
     await invoke(m('dave'), 'link');
     return linkInBrowser(m('dave'), 'mallory');
   })();
-  step('dave tries a Spotify account the app’s allowlist lacks and is told to ask the operator', refused.includes('isn’t registered with this bot'), `Page: **${refused}**`);
+  step(
+    'dave tries a Spotify account the app’s allowlist lacks and is told to ask the operator',
+    refused.includes('isn’t registered with this bot'),
+    `Page: **${refused}**`,
+  );
 
   const shy = await invoke(m('shy'), 'link');
-  step('shy (DMs closed): /link answers with the link in a private reply', buttonsOf(reply(shy)).some((b) => b.url?.includes('/link/')), show([reply(shy)]));
+  step(
+    'shy (DMs closed): /link answers with the link in a private reply',
+    buttonsOf(reply(shy)).some((b) => b.url?.includes('/link/')),
+    show([reply(shy)]),
+  );
 
   const privacy = await invokeTour(m('bob'), 'privacy');
   const weekly = buttonsOf(reply(privacy)).find((b) => b.label === 'Send me a weekly DM');
   const weeklyOn = weekly ? await click(m('bob'), reply(privacy)!, weekly.custom_id!) : undefined;
-  step('/privacy shows bob’s choices (hidden by default) and turns on the weekly DM', text(reply(privacy)).includes('you don’t appear') && text(weeklyOn && reply(weeklyOn)).includes('✅ on'), show([reply(privacy), weeklyOn && reply(weeklyOn)]));
+  step(
+    '/privacy shows bob’s choices (hidden by default) and turns on the weekly DM',
+    text(reply(privacy)).includes('you don’t appear') && text(weeklyOn && reply(weeklyOn)).includes('✅ on'),
+    show([reply(privacy), weeklyOn && reply(weeklyOn)]),
+  );
 
   const help = await invokeTour(m('alice'), 'help');
   step('/help lists the commands', text(reply(help)).includes('/sort'), show([reply(help)]));
@@ -102,7 +144,11 @@ if (tour) {
   }
   const preview = await invokeTour(m('alice'), 'sort', { playlist: 'roadtrip1000', min_tracks: 15 });
   const confirm = buttonsOf(reply(preview)).find((b) => b.custom_id?.startsWith('sort:confirm:'));
-  step('/sort shows a preview with a chart and Confirm', !!confirm && (reply(preview)?.files.length ?? 0) === 1, show([reply(preview)]));
+  step(
+    '/sort shows a preview with a chart and Confirm',
+    !!confirm && (reply(preview)?.files.length ?? 0) === 1,
+    show([reply(preview)]),
+  );
   if (confirm) {
     const done = await click(m('alice'), reply(preview)!, confirm.custom_id!);
     step('Confirm creates the genre playlists', text(reply(done)).includes('playlists created'), show([reply(done)]));
@@ -112,19 +158,37 @@ if (tour) {
   const keepDates = buttonsOf(reply(order)).find((b) => b.custom_id?.startsWith('sort:order-keep:'));
   const question = show([reply(order)]); // the message is edited in place by the click: show it as asked
   const ordered = keepDates ? await click(m('alice'), reply(order)!, keepDates.custom_id!) : order;
-  step('/sort mode:order reorders a playlist in place (asking first when "date added" would be reset)', /Reordered|already in that order/.test(text(reply(ordered))), keepDates ? `${question}\n\n${show([reply(ordered)])}` : question);
+  step(
+    '/sort mode:order reorders a playlist in place (asking first when "date added" would be reset)',
+    /Reordered|already in that order/.test(text(reply(ordered))),
+    keepDates ? `${question}\n\n${show([reply(ordered)])}` : question,
+  );
   const unlink = await invokeTour(m('carol'), 'unlink');
   const yes = buttonsOf(reply(unlink)).find((b) => b.custom_id?.startsWith('unlink:confirm'));
   const unlinked = yes ? await click(m('carol'), reply(unlink)!, yes.custom_id!) : undefined;
-  step('/unlink deletes everything after a confirm', text(unlinked && reply(unlinked)).includes('Deleted:'), show([reply(unlink), unlinked && reply(unlinked)]));
+  step(
+    '/unlink deletes everything after a confirm',
+    text(unlinked && reply(unlinked)).includes('Deleted:'),
+    show([reply(unlink), unlinked && reply(unlinked)]),
+  );
 
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;
   await sandbox.encore.jobs.runNow('relink-nudges', new Date(Date.now() + 170 * 24 * 3_600_000));
   const nudge = sandbox.discord.dmsOf(m('bob'))[nudgeBefore];
-  step('170 days later, bob is reminded by DM to renew before Spotify ends the link', text(nudge).includes('Spotify will end your link'), show([nudge]));
+  step(
+    '170 days later, bob is reminded by DM to renew before Spotify ends the link',
+    text(nudge).includes('Spotify will end your link'),
+    show([nudge]),
+  );
 
   const missed = [...sandbox.encore.discord.commands.keys()].filter((name) => !visited.has(name));
-  step('the tour ran every command there is', missed.length === 0, missed.length ? `Not visited: ${missed.map((c) => `/${c}`).join(', ')}` : [...visited].map((c) => `/${c}`).join(', '));
+  step(
+    'the tour ran every command there is',
+    missed.length === 0,
+    missed.length
+      ? `Not visited: ${missed.map((c) => `/${c}`).join(', ')}`
+      : [...visited].map((c) => `/${c}`).join(', '),
+  );
   for (const [name, member] of sandbox.members) {
     const dms = sandbox.discord.dmsOf(member);
     if (dms.length) writeFileSync(path.join(OUT, `dms-${name}.md`), [`# DMs to ${name}`, '', show(dms)].join('\n'));
@@ -164,9 +228,17 @@ sandbox.onMessage((message) => {
   if (seen === body) return;
   shown.set(message.id, body);
   last = message;
-  const heading = recipient ? `📬 DM to ${nameOf(recipient) ?? recipient}${seen !== undefined ? ' (updated)' : ''}:` : seen !== undefined ? '↻ (updated)' : message.flags & 64 ? '(only you can see this)' : '';
+  const heading = recipient
+    ? `📬 DM to ${nameOf(recipient) ?? recipient}${seen !== undefined ? ' (updated)' : ''}:`
+    : seen !== undefined
+      ? '↻ (updated)'
+      : message.flags & 64
+        ? '(only you can see this)'
+        : '';
   const buttons = buttonsOf(message).filter((b) => b.custom_id);
-  const hint = buttons.length ? `\nbuttons: ${buttons.map((b, i) => `${i + 1}) ${b.label}`).join('  ')}  — type "<member> click N"` : '';
+  const hint = buttons.length
+    ? `\nbuttons: ${buttons.map((b, i) => `${i + 1}) ${b.label}`).join('  ')}  — type "<member> click N"`
+    : '';
   say(`\n${heading ? `${heading}\n` : ''}${body}${hint}`);
 });
 

@@ -27,26 +27,37 @@ const httpUrl = (example: string) =>
     })
     .transform((v) => v.replace(/\/+$/, ''));
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits), e.g. 1234567890123456789');
+const snowflake = z
+  .string()
+  .regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits), e.g. 1234567890123456789');
 
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(50, 'must be the bot token from the Discord developer portal (Bot → Reset Token)'),
   DISCORD_APP_ID: snowflake,
-  SPOTIFY_CLIENT_ID: z.string().regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the Client ID of your Spotify app (32 hex characters)'),
-  SPOTIFY_CLIENT_SECRET: z.string().regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the Client secret of your Spotify app (32 hex characters)'),
+  SPOTIFY_CLIENT_ID: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the Client ID of your Spotify app (32 hex characters)'),
+  SPOTIFY_CLIENT_SECRET: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{16,64}$/, 'must be the Client secret of your Spotify app (32 hex characters)'),
   PUBLIC_URL: z
     .string()
     .refine(isAllowedPublicUrl, {
-      message: 'must be an https:// URL, or http:// on 127.0.0.1 or [::1] (Spotify rejects other http and "localhost"), e.g. https://encore.example.com',
+      message:
+        'must be an https:// URL, or http:// on 127.0.0.1 or [::1] (Spotify rejects other http and "localhost"), e.g. https://encore.example.com',
     })
     .transform((v) => v.replace(/\/+$/, '')),
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL, e.g. postgres://user:pass@host:5432/encore (leave unset for the embedded store)')
+    .regex(
+      /^postgres(ql)?:\/\//,
+      'must be a postgres:// URL, e.g. postgres://user:pass@host:5432/encore (leave unset for the embedded store)',
+    )
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   ENCRYPTION_KEY: z.string().refine(isBase64Key, {
-    message: 'must be 32 random bytes in base64; generate one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64\'))"',
+    message:
+      'must be 32 random bytes in base64; generate one with: node -e "console.log(crypto.randomBytes(32).toString(\'base64\'))"',
   }),
   PORT: z.coerce.number({ message: 'must be a port number, e.g. 3000' }).int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

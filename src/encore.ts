@@ -51,7 +51,14 @@ export interface StartOptions {
  * (store → Spotify → charts), then every feature in src/features (services, jobs, routes, personal
  * data), then HTTP → Discord → jobs. It grows with the platform, never with a feature.
  */
-export async function startEncore({ config, log, host, commandsDir, discordHooks, spotifyLimits }: StartOptions): Promise<Encore> {
+export async function startEncore({
+  config,
+  log,
+  host,
+  commandsDir,
+  discordHooks,
+  spotifyLimits,
+}: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
   const stop = (deadlineMs?: number) => runShutdown([...steps].reverse(), log, deadlineMs);
   try {
@@ -68,8 +75,13 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     });
     const charts = createChartRenderer();
     steps.push({ name: 'chart workers', run: () => charts.close() });
-    if (charts.backendReason) log.info({ renderer: charts.backend, reason: charts.backendReason }, `charts render with ${charts.backend}`);
-    const musicbrainz = createMusicBrainzClient({ baseUrl: config.MUSICBRAINZ_URL, version: ENCORE_VERSION, contactUrl: config.PUBLIC_URL });
+    if (charts.backendReason)
+      log.info({ renderer: charts.backend, reason: charts.backendReason }, `charts render with ${charts.backend}`);
+    const musicbrainz = createMusicBrainzClient({
+      baseUrl: config.MUSICBRAINZ_URL,
+      version: ENCORE_VERSION,
+      contactUrl: config.PUBLIC_URL,
+    });
 
     // Discord comes up after HTTP (the OAuth pages must answer first); features reach it through this port.
     let client: Client | undefined;
@@ -79,8 +91,24 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
       guildName: (guildId) => client?.guilds.cache.get(guildId)?.name,
     };
     const personalData = createPersonalDataRegistry();
-    const services: Services = { log, publicUrl: config.PUBLIC_URL, charts, personalData, sendDm: discordPort.sendDm, editOriginalReply: discordPort.editOriginalReply };
-    const context: FeatureContext = { config, log, store, gateway, charts, musicbrainz, discord: discordPort, services };
+    const services: Services = {
+      log,
+      publicUrl: config.PUBLIC_URL,
+      charts,
+      personalData,
+      sendDm: discordPort.sendDm,
+      editOriginalReply: discordPort.editOriginalReply,
+    };
+    const context: FeatureContext = {
+      config,
+      log,
+      store,
+      gateway,
+      charts,
+      musicbrainz,
+      discord: discordPort,
+      services,
+    };
     const features: Feature[] = [];
     for (const build of FEATURES) {
       const feature = build(context);
@@ -91,7 +119,9 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     for (const kind of features.flatMap((f) => [...(f.personalData ?? [])])) personalData.register(kind);
     for (const kind of features.flatMap((f) => [...(f.personalDataLast ?? [])])) personalData.register(kind);
 
-    const metrics = Router().get('/metrics', (_req, res) => res.json({ spotify: gateway.metrics(), quotaResumesAt: gateway.quotaResumesAt() ?? null }));
+    const metrics = Router().get('/metrics', (_req, res) =>
+      res.json({ spotify: gateway.metrics(), quotaResumesAt: gateway.quotaResumesAt() ?? null }),
+    );
     const app = createHttpApp({
       log,
       store,
@@ -102,7 +132,14 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     steps.push({ name: 'http', run: () => http.close(5_000) });
     log.info({ port: http.port }, 'http listening');
 
-    const discord = await startDiscord({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL, services, log, commandsDir, hooks: discordHooks });
+    const discord = await startDiscord({
+      token: config.DISCORD_TOKEN,
+      apiUrl: config.DISCORD_API_URL,
+      services,
+      log,
+      commandsDir,
+      hooks: discordHooks,
+    });
     client = discord.client;
     steps.push({ name: 'discord gateway', run: () => discord.stop() });
 
@@ -113,7 +150,8 @@ export async function startEncore({ config, log, host, commandsDir, discordHooks
     );
     steps.push({ name: 'jobs', run: () => jobs.stop() });
     // Pushed last, so stopped first: work under way (a sort) stops at a safe point and stays resumable.
-    for (const feature of features) if (feature.stop) steps.push({ name: `${feature.name} work`, run: () => feature.stop!() });
+    for (const feature of features)
+      if (feature.stop) steps.push({ name: `${feature.name} work`, run: () => feature.stop!() });
     for (const feature of features) feature.started?.(jobs);
 
     return { store, http, discord, gateway, services, jobs, stop };

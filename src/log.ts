@@ -7,9 +7,20 @@ export type { Logger } from 'pino';
  * written, so a token can't reach the logs even when a whole object is logged by mistake.
  */
 const REDACT = [
-  '*.access_token', '*.refresh_token', '*.accessToken', '*.refreshToken', '*.code', '*.code_verifier',
-  '*.client_secret', '*.token', '*.authorization', '*.Authorization', 'req.headers.authorization',
-  'req.headers.cookie', 'req.query.code', 'req.query.state',
+  '*.access_token',
+  '*.refresh_token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.code',
+  '*.code_verifier',
+  '*.client_secret',
+  '*.token',
+  '*.authorization',
+  '*.Authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.query.code',
+  'req.query.state',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -15,12 +15,31 @@ export function guildJson(g: EGuild, state: EmulatorState) {
     large: false,
     member_count: g.memberIds.length,
     joined_at: new Date(state.now()).toISOString(),
-    roles: [{ id: g.id, name: '@everyone', permissions: ALL_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+    roles: [
+      {
+        id: g.id,
+        name: '@everyone',
+        permissions: ALL_PERMISSIONS,
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
     emojis: [],
     stickers: [],
     features: [],
     channels: g.channelIds.map((id) => channelJson(state.channels.get(id)!, state)),
-    members: g.memberIds.map((id) => ({ user: userJson(state.users.get(id)!), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 })),
+    members: g.memberIds.map((id) => ({
+      user: userJson(state.users.get(id)!),
+      roles: [],
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+    })),
     voice_states: [],
     presences: [],
     threads: [],
@@ -52,7 +71,8 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
   const sessions = new Set<Session>();
   const resumable = new Map<string, Session>();
 
-  const send = (session: Session, payload: Record<string, unknown>) => session.socket.readyState === 1 && session.socket.send(JSON.stringify(payload));
+  const send = (session: Session, payload: Record<string, unknown>) =>
+    session.socket.readyState === 1 && session.socket.send(JSON.stringify(payload));
   const dispatchTo = (session: Session, t: string, d: unknown) => send(session, { op: 0, t, s: ++session.seq, d });
 
   wss.on('connection', (socket) => {

@@ -4,7 +4,19 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { startGateway } from './gateway.js';
 import { restRouter } from './rest.js';
-import { channelJson, createState, messageJson, snowflake, userJson, type EChannel, type EGuild, type EInteraction, type EmulatorState, type EUser, type RecordedMessage } from './state.js';
+import {
+  channelJson,
+  createState,
+  messageJson,
+  snowflake,
+  userJson,
+  type EChannel,
+  type EGuild,
+  type EInteraction,
+  type EmulatorState,
+  type EUser,
+  type RecordedMessage,
+} from './state.js';
 
 export type { EInteraction, EmulatorState, EUser, RecordedMessage, RecordedFile, RejectedCall } from './state.js';
 
@@ -20,8 +32,19 @@ export interface DiscordEmulator {
   addMember(guild: EGuild, username: string, options?: { dmsClosed?: boolean }): EUser;
   channel(guild: EGuild, name: string): EChannel;
   /** Sends a slash command as `user` (in `guild`'s first channel, or in DMs without a guild). */
-  chatInput(name: string, options: Record<string, unknown>, user: EUser, where?: { guild?: EGuild; channel?: EChannel }): EInteraction;
-  autocomplete(name: string, options: Record<string, unknown>, focused: string, user: EUser, where?: { guild?: EGuild }): EInteraction;
+  chatInput(
+    name: string,
+    options: Record<string, unknown>,
+    user: EUser,
+    where?: { guild?: EGuild; channel?: EChannel },
+  ): EInteraction;
+  autocomplete(
+    name: string,
+    options: Record<string, unknown>,
+    focused: string,
+    user: EUser,
+    where?: { guild?: EGuild },
+  ): EInteraction;
   component(message: RecordedMessage, customId: string, user: EUser, values?: string[]): EInteraction;
   dmsOf(user: EUser): RecordedMessage[];
   messagesIn(channel: EChannel): RecordedMessage[];
@@ -31,12 +54,17 @@ export interface DiscordEmulator {
 }
 
 /** Starts a Discord REST + gateway emulator on 127.0.0.1 that the real discord.js logs into. */
-export async function startDiscordEmulator(options: { port?: number; now?: () => number } = {}): Promise<DiscordEmulator> {
+export async function startDiscordEmulator(
+  options: { port?: number; now?: () => number } = {},
+): Promise<DiscordEmulator> {
   const state = createState(options.now);
   let wsUrl = '';
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api/v10', restRouter(state, () => wsUrl));
+  app.use(
+    '/api/v10',
+    restRouter(state, () => wsUrl),
+  );
   const server = createServer(app);
   const gateway = startGateway(server, state, () => wsUrl);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -44,13 +72,20 @@ export async function startDiscordEmulator(options: { port?: number; now?: () =>
   wsUrl = `ws://127.0.0.1:${port}/gateway`;
 
   const findCommand = (name: string, guildId?: string) =>
-    (guildId ? state.commands.guild.get(guildId)?.find((c) => c.name === name) : undefined) ?? state.commands.global.find((c) => c.name === name);
+    (guildId ? state.commands.guild.get(guildId)?.find((c) => c.name === name) : undefined) ??
+    state.commands.global.find((c) => c.name === name);
 
   /** Turns { name: value } into Discord's typed option list, using the registered definition. */
-  const typedOptions = (definition: Record<string, unknown> | undefined, values: Record<string, unknown>, focused?: string) => {
+  const typedOptions = (
+    definition: Record<string, unknown> | undefined,
+    values: Record<string, unknown>,
+    focused?: string,
+  ) => {
     const defs = (definition?.options as Array<{ name: string; type: number; options?: unknown[] }> | undefined) ?? [];
     const sub = defs.find((d) => (d.type === 1 || d.type === 2) && values.subcommand === d.name);
-    const leafDefs = (sub ? (sub.options as typeof defs | undefined) ?? [] : defs).filter((d) => d.type !== 1 && d.type !== 2);
+    const leafDefs = (sub ? ((sub.options as typeof defs | undefined) ?? []) : defs).filter(
+      (d) => d.type !== 1 && d.type !== 2,
+    );
     const leaves = Object.entries(values)
       .filter(([k]) => k !== 'subcommand')
       .map(([name, value]) => {
@@ -70,7 +105,18 @@ export async function startDiscordEmulator(options: { port?: number; now?: () =>
           guild_id: where.guild.id,
           channel_id: channel.id,
           channel: { ...channelJson(channel, state), permissions: ALL_PERMISSIONS },
-          member: { user: userJson(user), roles: [], permissions: ALL_PERMISSIONS, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false },
+          member: {
+            user: userJson(user),
+            roles: [],
+            permissions: ALL_PERMISSIONS,
+            joined_at: new Date(0).toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+            nick: null,
+            avatar: null,
+            pending: false,
+          },
           context: 0,
           guild_locale: 'en-US',
         },
@@ -81,10 +127,20 @@ export async function startDiscordEmulator(options: { port?: number; now?: () =>
       dm = { id: snowflake(), type: 1, recipientId: user.id };
       state.channels.set(dm.id, dm);
     }
-    return { channelId: dm.id, payload: { channel_id: dm.id, channel: channelJson(dm, state), user: userJson(user), context: 1 } };
+    return {
+      channelId: dm.id,
+      payload: { channel_id: dm.id, channel: channelJson(dm, state), user: userJson(user), context: 1 },
+    };
   };
 
-  const send = (type: number, user: EUser, where: { guild?: EGuild; channel?: EChannel }, data: Record<string, unknown>, extra: Record<string, unknown> = {}, sourceMessageId?: string) => {
+  const send = (
+    type: number,
+    user: EUser,
+    where: { guild?: EGuild; channel?: EChannel },
+    data: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    sourceMessageId?: string,
+  ) => {
     const ctx = context(user, where);
     const interaction: EInteraction = {
       id: snowflake(),
@@ -145,12 +201,23 @@ export async function startDiscordEmulator(options: { port?: number; now?: () =>
     channel: (guild, name) => guild.channelIds.map((id) => state.channels.get(id)!).find((c) => c.name === name)!,
     chatInput(name, values, user, where = {}) {
       const definition = findCommand(name, where.guild?.id);
-      const data = { id: String(definition?.id ?? snowflake()), name, type: 1, options: typedOptions(definition, values), ...(where.guild ? { guild_id: where.guild.id } : {}) };
+      const data = {
+        id: String(definition?.id ?? snowflake()),
+        name,
+        type: 1,
+        options: typedOptions(definition, values),
+        ...(where.guild ? { guild_id: where.guild.id } : {}),
+      };
       return send(2, user, where, data);
     },
     autocomplete(name, values, focused, user, where = {}) {
       const definition = findCommand(name, where.guild?.id);
-      return send(4, user, where, { id: String(definition?.id ?? snowflake()), name, type: 1, options: typedOptions(definition, values, focused) });
+      return send(4, user, where, {
+        id: String(definition?.id ?? snowflake()),
+        name,
+        type: 1,
+        options: typedOptions(definition, values, focused),
+      });
     },
     component(message, customId, user, values) {
       const channel = state.channels.get(message.channel_id);

@@ -17,10 +17,16 @@ export function messageProblems(body: Record<string, unknown>): string[] {
     if (fields.length > 25) problems.push(`embeds.${i}.fields: Must be 25 or fewer in length.`);
     fields.forEach((f, j) => {
       if (String(f.name).length > 256) problems.push(`embeds.${i}.fields.${j}.name: Must be 256 or fewer in length.`);
-      if (String(f.value).length > 1024) problems.push(`embeds.${i}.fields.${j}.value: Must be 1024 or fewer in length.`);
+      if (String(f.value).length > 1024)
+        problems.push(`embeds.${i}.fields.${j}.value: Must be 1024 or fewer in length.`);
     });
     if (footer.length > 2048) problems.push(`embeds.${i}.footer.text: Must be 2048 or fewer in length.`);
-    total += title.length + description.length + footer.length + author.length + fields.reduce((s, f) => s + String(f.name).length + String(f.value).length, 0);
+    total +=
+      title.length +
+      description.length +
+      footer.length +
+      author.length +
+      fields.reduce((s, f) => s + String(f.name).length + String(f.value).length, 0);
   });
   if (total > 6000) problems.push('embeds: Embed size exceeds maximum size of 6000');
   const rows = (body.components as Array<{ components?: unknown[] }> | undefined) ?? [];

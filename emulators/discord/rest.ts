@@ -1,6 +1,15 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { MAX_ATTACHMENT_BYTES, messageProblems } from './limits.js';
-import { channelJson, messageJson, snowflake, userJson, type EInteraction, type EmulatorState, type RecordedFile, type RecordedMessage } from './state.js';
+import {
+  channelJson,
+  messageJson,
+  snowflake,
+  userJson,
+  type EInteraction,
+  type EmulatorState,
+  type RecordedFile,
+  type RecordedMessage,
+} from './state.js';
 
 const EPHEMERAL = 64;
 const INTERACTION_DEADLINE_MS = 3_000;
@@ -10,10 +19,12 @@ const TOKEN_LIFETIME_MS = 15 * 60_000;
 async function readPayload(req: Request): Promise<{ body: Record<string, unknown>; files: RecordedFile[] }> {
   const type = req.headers['content-type'] ?? '';
   const raw = req.body as Buffer;
-  if (!type.startsWith('multipart/form-data')) return { body: raw?.length ? (JSON.parse(raw.toString()) as Record<string, unknown>) : {}, files: [] };
+  if (!type.startsWith('multipart/form-data'))
+    return { body: raw?.length ? (JSON.parse(raw.toString()) as Record<string, unknown>) : {}, files: [] };
   const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
   const body = JSON.parse(String(form.get('payload_json') ?? '{}')) as Record<string, unknown>;
-  const described = (body.attachments as Array<{ id: string | number; description?: string; filename?: string }> | undefined) ?? [];
+  const described =
+    (body.attachments as Array<{ id: string | number; description?: string; filename?: string }> | undefined) ?? [];
   const files: RecordedFile[] = [];
   const entries: Array<[string, FormDataEntryValue]> = [];
   form.forEach((value, key) => entries.push([key, value]));
@@ -21,7 +32,12 @@ async function readPayload(req: Request): Promise<{ body: Record<string, unknown
     const index = /^files\[(\d+)\]$/.exec(key)?.[1];
     if (index === undefined || typeof value === 'string') continue;
     const meta = described.find((a) => String(a.id) === index);
-    files.push({ filename: meta?.filename ?? value.name, description: meta?.description, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+    files.push({
+      filename: meta?.filename ?? value.name,
+      description: meta?.description,
+      contentType: value.type,
+      bytes: Buffer.from(await value.arrayBuffer()),
+    });
   }
   return { body, files };
 }
@@ -30,13 +46,25 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   const router = express.Router();
   router.use(express.raw({ type: () => true, limit: '30mb' }));
 
-  const reject = (req: Request, res: Response, status: number, code: number, message: string, interactionId?: string) => {
+  const reject = (
+    req: Request,
+    res: Response,
+    status: number,
+    code: number,
+    message: string,
+    interactionId?: string,
+  ) => {
     state.rejected.push({ method: req.method, path: req.path, status, code, message, interactionId });
     return res.status(status).json({ code, message });
   };
 
   router.use((req, res, next) => {
-    if (req.path === '/gateway/bot' || req.headers.authorization === `Bot ${state.token}` || req.path.startsWith('/webhooks/') || req.path.startsWith('/interactions/')) {
+    if (
+      req.path === '/gateway/bot' ||
+      req.headers.authorization === `Bot ${state.token}` ||
+      req.path.startsWith('/webhooks/') ||
+      req.path.startsWith('/interactions/')
+    ) {
       if (state.rateLimit.count > 0) {
         state.rateLimit.count--;
         res.setHeader('retry-after', String(state.rateLimit.retryAfterSec));
@@ -44,7 +72,9 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
         res.setHeader('x-ratelimit-remaining', '0');
         res.setHeader('x-ratelimit-reset-after', String(state.rateLimit.retryAfterSec));
         res.setHeader('x-ratelimit-bucket', 'emulated');
-        return res.status(429).json({ message: 'You are being rate limited.', retry_after: state.rateLimit.retryAfterSec, global: false });
+        return res
+          .status(429)
+          .json({ message: 'You are being rate limited.', retry_after: state.rateLimit.retryAfterSec, global: false });
       }
       return next();
     }
@@ -52,12 +82,26 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   });
 
   router.get('/gateway/bot', (_req, res) =>
-    res.json({ url: gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 } }),
+    res.json({
+      url: gatewayUrl(),
+      shards: 1,
+      session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+    }),
   );
   router.get('/users/@me', (_req, res) => res.json(userJson(state.bot)));
-  router.get('/applications/@me', (_req, res) => res.json({ id: state.applicationId, name: 'Encore', flags: 0, bot_public: true, bot_require_code_grant: false, owner: userJson(state.bot) }));
+  router.get('/applications/@me', (_req, res) =>
+    res.json({
+      id: state.applicationId,
+      name: 'Encore',
+      flags: 0,
+      bot_public: true,
+      bot_require_code_grant: false,
+      owner: userJson(state.bot),
+    }),
+  );
 
-  const storeCommands = (list: Array<Record<string, unknown>>) => list.map((c) => ({ ...c, id: snowflake(), application_id: state.applicationId, version: snowflake() }));
+  const storeCommands = (list: Array<Record<string, unknown>>) =>
+    list.map((c) => ({ ...c, id: snowflake(), application_id: state.applicationId, version: snowflake() }));
   router.put('/applications/:app/commands', (req, res) => {
     state.commands.global = storeCommands(JSON.parse(String(req.body)) as Array<Record<string, unknown>>);
     state.commands.registrations++;
@@ -72,14 +116,22 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.get('/applications/:app/commands', (_req, res) => res.json(state.commands.global));
 
   const interactionFor = (req: Request, res: Response, byToken: boolean): EInteraction | undefined => {
-    const found = byToken ? [...state.interactions.values()].find((i) => i.token === req.params.token) : state.interactions.get(String(req.params.id));
+    const found = byToken
+      ? [...state.interactions.values()].find((i) => i.token === req.params.token)
+      : state.interactions.get(String(req.params.id));
     if (!found || (!byToken && found.token !== req.params.token)) {
       reject(req, res, 404, 10062, 'Unknown interaction');
       return undefined;
     }
     return found;
   };
-  const record = (channelId: string, body: Record<string, unknown>, files: RecordedFile[], via: RecordedMessage['via'], interactionId?: string): RecordedMessage => ({
+  const record = (
+    channelId: string,
+    body: Record<string, unknown>,
+    files: RecordedFile[],
+    via: RecordedMessage['via'],
+    interactionId?: string,
+  ): RecordedMessage => ({
     id: snowflake(),
     channel_id: channelId,
     content: String(body.content ?? ''),
@@ -91,7 +143,13 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     via,
     at: state.now(),
   });
-  const invalid = (req: Request, res: Response, body: Record<string, unknown>, files: RecordedFile[], interactionId?: string) => {
+  const invalid = (
+    req: Request,
+    res: Response,
+    body: Record<string, unknown>,
+    files: RecordedFile[],
+    interactionId?: string,
+  ) => {
     const problems = messageProblems(body);
     if (files.some((f) => f.bytes.length > MAX_ATTACHMENT_BYTES)) problems.push('files: Request entity too large');
     if (problems.length === 0) return false;
@@ -102,14 +160,24 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.post('/interactions/:id/:token/callback', async (req, res) => {
     const interaction = interactionFor(req, res, false);
     if (!interaction) return;
-    if (state.now() - interaction.createdAt > INTERACTION_DEADLINE_MS) return reject(req, res, 404, 10062, 'Unknown interaction', interaction.id);
-    if (interaction.acknowledged) return reject(req, res, 400, 40060, 'Interaction has already been acknowledged.', interaction.id);
+    if (state.now() - interaction.createdAt > INTERACTION_DEADLINE_MS)
+      return reject(req, res, 404, 10062, 'Unknown interaction', interaction.id);
+    if (interaction.acknowledged)
+      return reject(req, res, 400, 40060, 'Interaction has already been acknowledged.', interaction.id);
     const { body: envelope, files } = await readPayload(req);
     const type = Number(envelope.type);
     const data = (envelope.data as Record<string, unknown> | undefined) ?? {};
     if (type === 8) {
       const choices = (data.choices as Array<{ name: string; value: string | number }>) ?? [];
-      if (choices.length > 25) return reject(req, res, 400, 50035, 'Invalid Form Body: data.choices: Must be 25 or fewer in length.', interaction.id);
+      if (choices.length > 25)
+        return reject(
+          req,
+          res,
+          400,
+          50035,
+          'Invalid Form Body: data.choices: Must be 25 or fewer in length.',
+          interaction.id,
+        );
       interaction.acknowledged = true;
       interaction.autocompleteChoices = choices;
       return res.status(204).end();
@@ -126,7 +194,17 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     } else if (type === 6 || type === 7) {
       const source = interaction.sourceMessageId ? state.messages.get(interaction.sourceMessageId) : undefined;
       if (source && type === 7) {
-        const updated = { ...source, ...record(source.channel_id, { ...data, flags: source.flags }, files.length ? files : source.files, 'update', interaction.id), id: source.id };
+        const updated = {
+          ...source,
+          ...record(
+            source.channel_id,
+            { ...data, flags: source.flags },
+            files.length ? files : source.files,
+            'update',
+            interaction.id,
+          ),
+          id: source.id,
+        };
         state.messages.set(source.id, updated);
         interaction.original = updated;
         interaction.history.push(updated);
@@ -145,17 +223,24 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.patch('/webhooks/:app/:token/messages/:messageId', async (req, res) => {
     const interaction = interactionFor(req, res, true);
     if (!interaction || !tokenAlive(req, res, interaction)) return;
-    const target = req.params.messageId === '@original' ? interaction.original : state.messages.get(String(req.params.messageId));
+    const target =
+      req.params.messageId === '@original' ? interaction.original : state.messages.get(String(req.params.messageId));
     if (!target) return reject(req, res, 404, 10008, 'Unknown Message', interaction.id);
     const { body, files } = await readPayload(req);
     if (invalid(req, res, body, files, interaction.id)) return;
     // An edit keeps what it doesn't mention, and `attachments` lists which old files stay.
-    const keep = body.attachments === undefined ? target.files : target.files.filter((_, i) => (body.attachments as Array<{ id: string }>).some((a) => String(a.id) === `${target.id}${i}`));
+    const keep =
+      body.attachments === undefined
+        ? target.files
+        : target.files.filter((_, i) =>
+            (body.attachments as Array<{ id: string }>).some((a) => String(a.id) === `${target.id}${i}`),
+          );
     const edited: RecordedMessage = {
       ...target,
       content: body.content === undefined ? target.content : String(body.content ?? ''),
       embeds: body.embeds === undefined ? target.embeds : ((body.embeds as Array<Record<string, unknown>>) ?? []),
-      components: body.components === undefined ? target.components : ((body.components as Array<Record<string, unknown>>) ?? []),
+      components:
+        body.components === undefined ? target.components : ((body.components as Array<Record<string, unknown>>) ?? []),
       files: [...keep, ...files],
       via: 'edit',
       at: state.now(),
@@ -169,7 +254,8 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.get('/webhooks/:app/:token/messages/:messageId', (req, res) => {
     const interaction = interactionFor(req, res, true);
     if (!interaction) return;
-    const target = req.params.messageId === '@original' ? interaction.original : state.messages.get(String(req.params.messageId));
+    const target =
+      req.params.messageId === '@original' ? interaction.original : state.messages.get(String(req.params.messageId));
     return target ? res.json(messageJson(target, state)) : reject(req, res, 404, 10008, 'Unknown Message');
   });
 
@@ -204,7 +290,8 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.post('/channels/:id/messages', async (req, res) => {
     const channel = state.channels.get(String(req.params.id));
     if (!channel) return reject(req, res, 404, 10003, 'Unknown Channel');
-    if (channel.type === 1 && state.users.get(channel.recipientId!)?.dmsClosed) return reject(req, res, 403, 50007, 'Cannot send messages to this user');
+    if (channel.type === 1 && state.users.get(channel.recipientId!)?.dmsClosed)
+      return reject(req, res, 403, 50007, 'Cannot send messages to this user');
     if (channel.botDenied === 'view') return reject(req, res, 403, 50001, 'Missing Access');
     if (channel.botDenied === 'send') return reject(req, res, 403, 50013, 'Missing Permissions');
     const { body, files } = await readPayload(req);

@@ -88,7 +88,11 @@ export interface EmulatorState {
   /** Every message the bot posted anywhere, by id (interaction responses included). */
   messages: Map<string, RecordedMessage>;
   channelMessages: RecordedMessage[];
-  commands: { global: Array<Record<string, unknown>>; guild: Map<string, Array<Record<string, unknown>>>; registrations: number };
+  commands: {
+    global: Array<Record<string, unknown>>;
+    guild: Map<string, Array<Record<string, unknown>>>;
+    registrations: number;
+  };
   rejected: RejectedCall[];
   /** Make the next `count` REST calls answer 429. */
   rateLimit: { count: number; retryAfterSec: number };
@@ -114,11 +118,29 @@ export function createState(now: () => number = Date.now): EmulatorState {
   };
 }
 
-export const userJson = (u: EUser) => ({ id: u.id, username: u.username, global_name: u.global_name, discriminator: '0', avatar: null, bot: u.bot ?? false, public_flags: 0 });
+export const userJson = (u: EUser) => ({
+  id: u.id,
+  username: u.username,
+  global_name: u.global_name,
+  discriminator: '0',
+  avatar: null,
+  bot: u.bot ?? false,
+  public_flags: 0,
+});
 export const channelJson = (c: EChannel, state: EmulatorState) =>
   c.type === 1
     ? { id: c.id, type: 1, recipients: [userJson(state.users.get(c.recipientId!)!)], last_message_id: null }
-    : { id: c.id, type: 0, name: c.name, guild_id: c.guild_id, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, topic: null };
+    : {
+        id: c.id,
+        type: 0,
+        name: c.name,
+        guild_id: c.guild_id,
+        position: 0,
+        permission_overwrites: [],
+        nsfw: false,
+        parent_id: null,
+        topic: null,
+      };
 export const messageJson = (m: RecordedMessage, state: EmulatorState) => ({
   id: m.id,
   channel_id: m.channel_id,
@@ -126,7 +148,15 @@ export const messageJson = (m: RecordedMessage, state: EmulatorState) => ({
   content: m.content,
   embeds: m.embeds,
   components: m.components,
-  attachments: m.files.map((f, i) => ({ id: `${m.id}${i}`, filename: f.filename, description: f.description, size: f.bytes.length, url: `https://cdn.invalid/${f.filename}`, proxy_url: `https://cdn.invalid/${f.filename}`, content_type: f.contentType })),
+  attachments: m.files.map((f, i) => ({
+    id: `${m.id}${i}`,
+    filename: f.filename,
+    description: f.description,
+    size: f.bytes.length,
+    url: `https://cdn.invalid/${f.filename}`,
+    proxy_url: `https://cdn.invalid/${f.filename}`,
+    content_type: f.contentType,
+  })),
   author: userJson(state.bot),
   timestamp: new Date(m.at).toISOString(),
   edited_timestamp: null,

@@ -77,34 +77,61 @@ export async function startMusicBrainzEmulator(options: MusicBrainzEmulatorOptio
     if (isrc) {
       const code = decodeURIComponent(isrc[1]!);
       const found = recordings.filter((r) => r.isrcs.includes(code));
-      if (found.length === 0) return [404, { error: 'Not Found', help: 'For usage, please see: https://musicbrainz.org/development/mmd' }];
-      return [200, {
-        isrc: code,
-        recordings: found.map((r) => ({
-          id: r.id,
-          title: r.title,
-          ...(inc.includes('tags') ? { tags: r.tags ?? [] } : {}),
-          ...(inc.includes('genres') ? { genres: r.genres ?? [] } : {}),
-          ...(inc.includes('artist-credits')
-            ? { 'artist-credit': r.artistIds.map((id) => ({ name: artists.get(id)?.name ?? id, joinphrase: '', artist: artistJson(artists.get(id) ?? { id, name: id }, false) })) }
-            : {}),
-        })),
-      }];
+      if (found.length === 0)
+        return [404, { error: 'Not Found', help: 'For usage, please see: https://musicbrainz.org/development/mmd' }];
+      return [
+        200,
+        {
+          isrc: code,
+          recordings: found.map((r) => ({
+            id: r.id,
+            title: r.title,
+            ...(inc.includes('tags') ? { tags: r.tags ?? [] } : {}),
+            ...(inc.includes('genres') ? { genres: r.genres ?? [] } : {}),
+            ...(inc.includes('artist-credits')
+              ? {
+                  'artist-credit': r.artistIds.map((id) => ({
+                    name: artists.get(id)?.name ?? id,
+                    joinphrase: '',
+                    artist: artistJson(artists.get(id) ?? { id, name: id }, false),
+                  })),
+                }
+              : {}),
+          })),
+        },
+      ];
     }
     const lookup = /^\/ws\/2\/artist\/([^/]+)$/.exec(path);
     if (lookup) {
       const artist = artists.get(decodeURIComponent(lookup[1]!));
-      return artist ? [200, artistJson(artist, inc.includes('tags') || inc.includes('genres'))] : [404, { error: 'Not Found' }];
+      return artist
+        ? [200, artistJson(artist, inc.includes('tags') || inc.includes('genres'))]
+        : [404, { error: 'Not Found' }];
     }
     if (path === '/ws/2/artist') {
       // Enough of Lucene for artist:"name" or a bare name: exact (case-insensitive) scores 100, partial 70.
-      const wanted = (/^artist:"((?:[^"\\]|\\.)*)"$/.exec(query.query ?? '')?.[1]?.replace(/\\(.)/g, '$1') ?? query.query ?? '').toLowerCase();
+      const wanted = (
+        /^artist:"((?:[^"\\]|\\.)*)"$/.exec(query.query ?? '')?.[1]?.replace(/\\(.)/g, '$1') ??
+        query.query ??
+        ''
+      ).toLowerCase();
       const matches = [...artists.values()]
-        .map((a) => ({ a, score: a.name.toLowerCase() === wanted ? 100 : wanted && a.name.toLowerCase().includes(wanted) ? 70 : 0 }))
+        .map((a) => ({
+          a,
+          score: a.name.toLowerCase() === wanted ? 100 : wanted && a.name.toLowerCase().includes(wanted) ? 70 : 0,
+        }))
         .filter((m) => m.score > 0)
         .sort((x, y) => y.score - x.score)
         .slice(0, Number(query.limit ?? 25));
-      return [200, { created: new Date().toISOString(), count: matches.length, offset: 0, artists: matches.map((m) => artistJson(m.a, true, m.score)) }];
+      return [
+        200,
+        {
+          created: new Date().toISOString(),
+          count: matches.length,
+          offset: 0,
+          artists: matches.map((m) => artistJson(m.a, true, m.score)),
+        },
+      ];
     }
     return [400, { error: 'Invalid request' }];
   }
@@ -116,8 +143,10 @@ export async function startMusicBrainzEmulator(options: MusicBrainzEmulatorOptio
     const userAgent = req.headers['user-agent'];
     let status: number, body: unknown;
     // The real service blocks anonymous and library-default agents; it wants "App/version ( contact )".
-    if (!userAgent || !MEANINGFUL_USER_AGENT.test(userAgent)) [status, body] = [403, { error: 'Requests without a meaningful User-Agent are blocked' }];
-    else if (at - lastServedAt < minInterval) [status, body] = [503, { error: 'Your requests are exceeding the allowable rate limit.' }];
+    if (!userAgent || !MEANINGFUL_USER_AGENT.test(userAgent))
+      [status, body] = [403, { error: 'Requests without a meaningful User-Agent are blocked' }];
+    else if (at - lastServedAt < minInterval)
+      [status, body] = [503, { error: 'Your requests are exceeding the allowable rate limit.' }];
     else if (query.fmt !== 'json') [status, body] = [400, { error: 'This emulator only speaks fmt=json' }];
     else [status, body] = route(url.pathname, query);
     if (status !== 503 && status !== 403) lastServedAt = at;
@@ -132,9 +161,10 @@ export async function startMusicBrainzEmulator(options: MusicBrainzEmulatorOptio
   return {
     url: `http://127.0.0.1:${port}/ws/2`,
     requests,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { World } from './seed.js';
-import { HOUR, REFRESH_LIFETIME_MS, type AccessRecord, type CodeRecord, type EmulatorControl, type RefreshRecord } from './state.js';
+import {
+  HOUR,
+  REFRESH_LIFETIME_MS,
+  type AccessRecord,
+  type CodeRecord,
+  type EmulatorControl,
+  type RefreshRecord,
+} from './state.js';
 
 export interface AccountsState {
   codes: Map<string, CodeRecord>;
@@ -17,13 +24,23 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 export function redirectAllowed(uri: string): boolean {
   try {
     const url = new URL(uri);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]'));
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]'))
+    );
   } catch {
     return false;
   }
 }
 
-export function issueTokens(state: AccountsState, control: EmulatorControl, userId: string, clientId: string, scope: string, consentAt = control.now()) {
+export function issueTokens(
+  state: AccountsState,
+  control: EmulatorControl,
+  userId: string,
+  clientId: string,
+  scope: string,
+  consentAt = control.now(),
+) {
   const accessToken = token('at_');
   const refreshToken = token('rt_');
   state.access.set(accessToken, { userId, expiresAt: control.now() + HOUR, scope });
@@ -32,11 +49,17 @@ export function issueTokens(state: AccountsState, control: EmulatorControl, user
 }
 
 function consentPage(world: World, q: Record<string, string>): string {
-  const users = [...world.users.values()].map((u) => `<option value="${escape(u.id)}">${escape(u.displayName)} (${escape(u.id)})</option>`).join('');
+  const users = [...world.users.values()]
+    .map((u) => `<option value="${escape(u.id)}">${escape(u.displayName)} (${escape(u.id)})</option>`)
+    .join('');
   const hidden = ['client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scope']
     .map((k) => `<input type="hidden" name="${k}" value="${escape(q[k] ?? '')}">`)
     .join('');
-  const scopes = (q.scope ?? '').split(/\s+/).filter(Boolean).map((s) => `<li>${escape(s)}</li>`).join('');
+  const scopes = (q.scope ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((s) => `<li>${escape(s)}</li>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Spotify (emulator) – Authorize</title>
 <style>body{font-family:sans-serif;background:#121212;color:#fff;display:flex;justify-content:center;padding:48px}main{max-width:420px;background:#181818;padding:32px;border-radius:12px}
 button{font-size:16px;padding:10px 28px;border-radius:24px;border:0;margin-right:8px;cursor:pointer}.approve{background:#1ed760;color:#000}.deny{background:#333;color:#fff}select{font-size:15px;padding:6px;width:100%;margin:8px 0 16px}</style></head>
@@ -45,22 +68,31 @@ button{font-size:16px;padding:10px 28px;border-radius:24px;border:0;margin-right
 <button class="approve" name="decision" value="approve" type="submit">Approve</button><button class="deny" name="decision" value="deny" type="submit">Deny</button></form></main></body></html>`;
 }
 
-export function accountsRouter(world: World, state: AccountsState, control: EmulatorControl, client?: { id: string; secret: string }): Router {
+export function accountsRouter(
+  world: World,
+  state: AccountsState,
+  control: EmulatorControl,
+  client?: { id: string; secret: string },
+): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false }));
 
   router.get('/authorize', (req, res) => {
     const q = req.query as Record<string, string>;
-    if (!q.client_id || (client && q.client_id !== client.id)) return res.status(400).type('text/plain').send('INVALID_CLIENT: Invalid client');
-    if (!q.redirect_uri || !redirectAllowed(q.redirect_uri)) return res.status(400).type('text/plain').send('INVALID_CLIENT: Invalid redirect URI');
+    if (!q.client_id || (client && q.client_id !== client.id))
+      return res.status(400).type('text/plain').send('INVALID_CLIENT: Invalid client');
+    if (!q.redirect_uri || !redirectAllowed(q.redirect_uri))
+      return res.status(400).type('text/plain').send('INVALID_CLIENT: Invalid redirect URI');
     if (q.response_type !== 'code') return res.status(400).type('text/plain').send('unsupported_response_type');
-    if (q.code_challenge && q.code_challenge_method !== 'S256') return res.status(400).type('text/plain').send('code_challenge_method must be S256');
+    if (q.code_challenge && q.code_challenge_method !== 'S256')
+      return res.status(400).type('text/plain').send('code_challenge_method must be S256');
     res.type('html').send(consentPage(world, q));
   });
 
   router.post('/authorize/decision', (req, res) => {
     const b = req.body as Record<string, string>;
-    if (!b.redirect_uri || !redirectAllowed(b.redirect_uri)) return res.status(400).type('text/plain').send('INVALID_CLIENT: Invalid redirect URI');
+    if (!b.redirect_uri || !redirectAllowed(b.redirect_uri))
+      return res.status(400).type('text/plain').send('INVALID_CLIENT: Invalid redirect URI');
     const target = new URL(b.redirect_uri);
     if (b.decision !== 'approve' || !world.users.has(b.user ?? '')) {
       target.searchParams.set('error', 'access_denied');
@@ -87,21 +119,32 @@ export function accountsRouter(world: World, state: AccountsState, control: Emul
     const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString().split(':') : [];
     const clientId = basicId ?? b.client_id;
     const secret = basicSecret ?? b.client_secret;
-    const fail = (status: number, error: string, description: string) => res.status(status).json({ error, error_description: description });
+    const fail = (status: number, error: string, description: string) =>
+      res.status(status).json({ error, error_description: description });
     if (!clientId) return fail(400, 'invalid_client', 'Invalid client');
-    if (client && (clientId !== client.id || (secret !== undefined && secret !== client.secret))) return fail(400, 'invalid_client', 'Invalid client secret');
+    if (client && (clientId !== client.id || (secret !== undefined && secret !== client.secret)))
+      return fail(400, 'invalid_client', 'Invalid client secret');
 
     if (b.grant_type === 'authorization_code') {
       const code = state.codes.get(b.code ?? '');
-      if (!code || code.used || code.expiresAt < control.now()) return fail(400, 'invalid_grant', 'Invalid authorization code');
+      if (!code || code.used || code.expiresAt < control.now())
+        return fail(400, 'invalid_grant', 'Invalid authorization code');
       if (code.redirectUri !== b.redirect_uri) return fail(400, 'invalid_grant', 'Invalid redirect URI');
       if (code.challenge) {
-        const computed = createHash('sha256').update(b.code_verifier ?? '').digest('base64url');
+        const computed = createHash('sha256')
+          .update(b.code_verifier ?? '')
+          .digest('base64url');
         if (computed !== code.challenge) return fail(400, 'invalid_grant', 'code_verifier was incorrect');
       } else if (!secret) return fail(400, 'invalid_client', 'Invalid client');
       code.used = true;
       const t = issueTokens(state, control, code.userId, clientId, code.scope);
-      return res.json({ access_token: t.accessToken, token_type: 'Bearer', expires_in: 3600, refresh_token: t.refreshToken, scope: code.scope });
+      return res.json({
+        access_token: t.accessToken,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: t.refreshToken,
+        scope: code.scope,
+      });
     }
     if (b.grant_type === 'refresh_token') {
       const record = state.refresh.get(b.refresh_token ?? '');
@@ -111,10 +154,18 @@ export function accountsRouter(world: World, state: AccountsState, control: Emul
         return fail(400, 'invalid_grant', 'Refresh token revoked');
       }
       state.refreshCount++;
-      const omit = control.omitRefreshToken === 'always' || (control.omitRefreshToken === 'alternate' && state.refreshCount % 2 === 1);
+      const omit =
+        control.omitRefreshToken === 'always' ||
+        (control.omitRefreshToken === 'alternate' && state.refreshCount % 2 === 1);
       const t = issueTokens(state, control, record.userId, clientId, record.scope, record.consentAt);
       if (omit) state.refresh.delete(t.refreshToken);
-      return res.json({ access_token: t.accessToken, token_type: 'Bearer', expires_in: 3600, scope: record.scope, ...(omit ? {} : { refresh_token: t.refreshToken }) });
+      return res.json({
+        access_token: t.accessToken,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: record.scope,
+        ...(omit ? {} : { refresh_token: t.refreshToken }),
+      });
     }
     return fail(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
   });

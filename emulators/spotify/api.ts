@@ -6,7 +6,8 @@ import type { EItem, EPlaylist, World } from './seed.js';
 import { createSerializers, snapshotId } from './serialize.js';
 
 const me = (res: Response) => (res.locals as ApiLocals).userId;
-const canWrite = (p: EPlaylist, userId: string) => p.ownerId === userId || (p.collaborative && p.collaborators.includes(userId));
+const canWrite = (p: EPlaylist, userId: string) =>
+  p.ownerId === userId || (p.collaborative && p.collaborators.includes(userId));
 
 /** The Web API subset Encore uses, stateful: writes change what later reads see. */
 export function apiRouter(world: World, apiUrl: () => string, now: () => number, listening: Listening): Router {
@@ -32,8 +33,10 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
   };
   const itemFromUri = (uri: string): EItem | undefined => {
     const [, type, id] = /^spotify:(track|episode):([A-Za-z0-9]+)$/.exec(uri) ?? [];
-    if (type === 'track' && id && world.tracks.has(id)) return { kind: 'track', id, addedAt: new Date(now()).toISOString(), addedBy: '' };
-    if (type === 'episode' && id && world.episodes.has(id)) return { kind: 'episode', id, addedAt: new Date(now()).toISOString(), addedBy: '' };
+    if (type === 'track' && id && world.tracks.has(id))
+      return { kind: 'track', id, addedAt: new Date(now()).toISOString(), addedBy: '' };
+    if (type === 'episode' && id && world.episodes.has(id))
+      return { kind: 'episode', id, addedAt: new Date(now()).toISOString(), addedBy: '' };
     return undefined;
   };
   const uriOf = (item: EItem) => (item.kind === 'local' ? `local:${item.name}` : `spotify:${item.kind}:${item.id}`);
@@ -48,7 +51,10 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     const pg = paging(req, res, 50);
     if (!pg) return;
     const mine = [...world.playlists.values()].filter((p) => p.ownerId === me(res) || p.followers.includes(me(res)));
-    res.json({ ...page(req, apiUrl(), mine, pg.limit, pg.offset), items: mine.slice(pg.offset, pg.offset + pg.limit).map((p) => s.playlist(p)) });
+    res.json({
+      ...page(req, apiUrl(), mine, pg.limit, pg.offset),
+      items: mine.slice(pg.offset, pg.offset + pg.limit).map((p) => s.playlist(p)),
+    });
   });
 
   router.post('/me/playlists', (req, res) => {
@@ -81,15 +87,23 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     if (!canWrite(p, me(res))) return apiError(res, 403, 'Forbidden');
     const pg = paging(req, res, 50, 20);
     if (!pg) return;
-    res.json({ ...page(req, apiUrl(), p.items, pg.limit, pg.offset), items: p.items.slice(pg.offset, pg.offset + pg.limit).map(s.playlistItem) });
+    res.json({
+      ...page(req, apiUrl(), p.items, pg.limit, pg.offset),
+      items: p.items.slice(pg.offset, pg.offset + pg.limit).map(s.playlistItem),
+    });
   });
 
   router.post('/playlists/:id/items', (req, res) => {
     const p = writable(req, res);
     if (!p) return;
     const body = req.body as { uris?: string[]; position?: number };
-    const uris = body.uris ?? String(req.query.uris ?? '').split(',').filter(Boolean);
-    if (uris.length === 0 || uris.length > 100) return apiError(res, 400, 'You can add a maximum of 100 items per request.');
+    const uris =
+      body.uris ??
+      String(req.query.uris ?? '')
+        .split(',')
+        .filter(Boolean);
+    if (uris.length === 0 || uris.length > 100)
+      return apiError(res, 400, 'You can add a maximum of 100 items per request.');
     const items = uris.map(itemFromUri);
     if (items.some((i) => !i)) return apiError(res, 400, 'Invalid base62 id');
     const at = body.position ?? p.items.length;
@@ -100,7 +114,13 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
   router.put('/playlists/:id/items', (req, res) => {
     const p = writable(req, res);
     if (!p) return;
-    const body = req.body as { uris?: string[]; range_start?: number; insert_before?: number; range_length?: number; snapshot_id?: string };
+    const body = req.body as {
+      uris?: string[];
+      range_start?: number;
+      insert_before?: number;
+      range_length?: number;
+      snapshot_id?: string;
+    };
     if (body.uris) {
       if (body.uris.length > 100) return apiError(res, 400, 'You can add a maximum of 100 items per request.');
       const items = body.uris.map(itemFromUri);
@@ -110,8 +130,10 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     }
     const { range_start: start, insert_before: before, range_length: length = 1 } = body;
     if (start === undefined || before === undefined) return apiError(res, 400, 'Missing range_start or insert_before');
-    if (body.snapshot_id && body.snapshot_id !== snapshotId(p)) return apiError(res, 400, 'Snapshot id is not the latest');
-    if (start < 0 || start + length > p.items.length || before < 0 || before > p.items.length) return apiError(res, 400, 'Index out of bounds');
+    if (body.snapshot_id && body.snapshot_id !== snapshotId(p))
+      return apiError(res, 400, 'Snapshot id is not the latest');
+    if (start < 0 || start + length > p.items.length || before < 0 || before > p.items.length)
+      return apiError(res, 400, 'Index out of bounds');
     const moved = p.items.splice(start, length);
     const target = before > start ? before - length : before;
     p.items.splice(target, 0, ...moved);
@@ -123,7 +145,8 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     if (!p) return;
     const body = req.body as { items?: Array<{ uri: string }>; tracks?: Array<{ uri: string }> };
     const gone = new Set((body.items ?? body.tracks ?? []).map((t) => t.uri));
-    if (gone.size === 0 || gone.size > 100) return apiError(res, 400, 'You can remove a maximum of 100 items per request.');
+    if (gone.size === 0 || gone.size > 100)
+      return apiError(res, 400, 'You can remove a maximum of 100 items per request.');
     p.items = p.items.filter((i) => !gone.has(uriOf(i)));
     res.json(touched(p));
   });
@@ -137,7 +160,9 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     if (!pg) return;
     const user = world.users.get(me(res))!;
     const ids = (type === 'artists' ? user.topArtists : user.topTracks)[range] ?? [];
-    const items = ids.map((id) => (type === 'artists' ? s.artist(world.artists.get(id)!) : s.track(world.tracks.get(id)!)));
+    const items = ids.map((id) =>
+      type === 'artists' ? s.artist(world.artists.get(id)!) : s.track(world.tracks.get(id)!),
+    );
     res.json(page(req, apiUrl(), items, pg.limit, pg.offset));
   });
 
@@ -165,7 +190,9 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
   router.get('/me/tracks', (req, res) => {
     const pg = paging(req, res, 50);
     if (!pg) return;
-    const saved = world.users.get(me(res))!.savedTracks.map((t) => ({ added_at: t.addedAt, track: s.track(world.tracks.get(t.id)!) }));
+    const saved = world.users
+      .get(me(res))!
+      .savedTracks.map((t) => ({ added_at: t.addedAt, track: s.track(world.tracks.get(t.id)!) }));
     res.json(page(req, apiUrl(), saved, pg.limit, pg.offset));
   });
 
@@ -179,15 +206,24 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     if (req.query.before) plays = plays.filter((p) => p.playedAt < Number(req.query.before));
     const items = plays.slice(0, limit).map((p) => {
       const track = world.tracks.get(p.trackId)!;
-      const context = { type: 'album', uri: `spotify:album:${track.albumId}`, href: `${apiUrl()}/albums/${track.albumId}`, external_urls: { spotify: `https://open.spotify.com/album/${track.albumId}` } };
+      const context = {
+        type: 'album',
+        uri: `spotify:album:${track.albumId}`,
+        href: `${apiUrl()}/albums/${track.albumId}`,
+        external_urls: { spotify: `https://open.spotify.com/album/${track.albumId}` },
+      };
       return { track: s.track(track), played_at: new Date(p.playedAt).toISOString(), context };
     });
     res.json({
       href: `${apiUrl()}/me/player/recently-played?limit=${limit}`,
       items,
       limit,
-      next: items.length ? `${apiUrl()}/me/player/recently-played?before=${plays[items.length - 1]!.playedAt}&limit=${limit}` : `${apiUrl()}/me/player/recently-played?limit=${limit}`,
-      cursors: items.length ? { after: String(plays[0]!.playedAt), before: String(plays[items.length - 1]!.playedAt) } : {},
+      next: items.length
+        ? `${apiUrl()}/me/player/recently-played?before=${plays[items.length - 1]!.playedAt}&limit=${limit}`
+        : `${apiUrl()}/me/player/recently-played?limit=${limit}`,
+      cursors: items.length
+        ? { after: String(plays[0]!.playedAt), before: String(plays[items.length - 1]!.playedAt) }
+        : {},
     });
   });
 
@@ -204,10 +240,12 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
   router.get('/albums/:id/tracks', (req, res) => {
     const pg = paging(req, res, 50);
     if (!pg) return;
-    const tracks = world.trackList.filter((t) => t.albumId === req.params.id).map((t) => {
-      const { album: _album, external_ids: _ids, ...simple } = s.track(t);
-      return simple;
-    });
+    const tracks = world.trackList
+      .filter((t) => t.albumId === req.params.id)
+      .map((t) => {
+        const { album: _album, external_ids: _ids, ...simple } = s.track(t);
+        return simple;
+      });
     res.json(page(req, apiUrl(), tracks, pg.limit, pg.offset));
   });
   router.get('/tracks/:id', (req, res) => {
@@ -220,19 +258,26 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     if (!pg) return;
     const q = String(req.query.q ?? '').toLowerCase();
     const types = String(req.query.type ?? '').split(',');
-    if (!q || types.some((t) => !['artist', 'track', 'album'].includes(t))) return apiError(res, 400, 'Bad search query');
+    if (!q || types.some((t) => !['artist', 'track', 'album'].includes(t)))
+      return apiError(res, 400, 'Bad search query');
     const genre = /genre:"?([^"]+)"?/.exec(q)?.[1];
     const artistName = /artist:"?([^"]+)"?/.exec(q)?.[1];
     const text = q.replace(/\w+:("[^"]*"|\S+)/g, '').trim();
     const out: Record<string, unknown> = {};
     if (types.includes('artist')) {
-      const found = world.artistList.filter((a) => (!genre || a.genres.includes(genre)) && (!text || a.name.toLowerCase().includes(text)));
+      const found = world.artistList.filter(
+        (a) => (!genre || a.genres.includes(genre)) && (!text || a.name.toLowerCase().includes(text)),
+      );
       out.artists = page(req, apiUrl(), found.map(s.artist), pg.limit, pg.offset);
     }
     if (types.includes('track')) {
       const found = world.trackList.filter((t) => {
         const artists = t.artistIds.map((id) => world.artists.get(id)!);
-        return (!genre || artists.some((a) => a.genres.includes(genre))) && (!artistName || artists.some((a) => a.name.toLowerCase().includes(artistName))) && (!text || t.name.toLowerCase().includes(text));
+        return (
+          (!genre || artists.some((a) => a.genres.includes(genre))) &&
+          (!artistName || artists.some((a) => a.name.toLowerCase().includes(artistName))) &&
+          (!text || t.name.toLowerCase().includes(text))
+        );
       });
       out.tracks = page(req, apiUrl(), found.slice(0, 1000).map(s.track), pg.limit, pg.offset);
     }

@@ -40,7 +40,10 @@ export interface SpotifyEmulator {
   /** Drives the consent page's form as a browser would; returns the redirect (callback) URL. */
   consent(options: { authorizeUrl: string; userId: string; approve?: boolean }): Promise<string>;
   /** A valid token set for a user without going through OAuth (test shortcut). */
-  issueTokens(userId: string, clientId?: string): { accessToken: string; refreshToken: string; expiresAt: number; scope: string };
+  issueTokens(
+    userId: string,
+    clientId?: string,
+  ): { accessToken: string; refreshToken: string; expiresAt: number; scope: string };
   addFault(fault: Fault): void;
   close(): Promise<void>;
 }
@@ -64,7 +67,16 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
   const app = express();
   app.disable('x-powered-by');
   app.use(accountsRouter(world, accounts, control, options.client));
-  app.use('/v1', apiGuards(control, accounts, requests), apiRouter(world, () => `${base}/v1`, () => control.now(), listening));
+  app.use(
+    '/v1',
+    apiGuards(control, accounts, requests),
+    apiRouter(
+      world,
+      () => `${base}/v1`,
+      () => control.now(),
+      listening,
+    ),
+  );
 
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -84,13 +96,15 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
       if (!page.ok) throw new Error(`authorize page answered ${page.status}: ${await page.text()}`);
       const q = new URL(authorizeUrl).searchParams;
       const form = new URLSearchParams({ user: userId, decision: approve ? 'approve' : 'deny' });
-      for (const key of ['client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scope']) form.set(key, q.get(key) ?? '');
+      for (const key of ['client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scope'])
+        form.set(key, q.get(key) ?? '');
       const res = await fetch(`${base}/authorize/decision`, { method: 'POST', body: form, redirect: 'manual' });
       const location = res.headers.get('location');
       if (res.status !== 302 || !location) throw new Error(`consent answered ${res.status}`);
       return location;
     },
-    issueTokens: (userId, clientId = 'test-client') => issueTokens(accounts, control, userId, clientId, 'user-top-read'),
+    issueTokens: (userId, clientId = 'test-client') =>
+      issueTokens(accounts, control, userId, clientId, 'user-top-read'),
     addFault: (fault) => control.faults.push(fault),
     close: () =>
       new Promise<void>((resolve) => {

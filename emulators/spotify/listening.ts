@@ -38,7 +38,10 @@ export interface Listening {
 }
 
 /** Chance of listening in each local hour, before scaling: asleep at night, a commute, evenings most. */
-const RHYTHM = [0.03, 0.01, 0, 0, 0, 0, 0.02, 0.25, 0.45, 0.3, 0.2, 0.2, 0.35, 0.3, 0.2, 0.25, 0.35, 0.5, 0.6, 0.7, 0.8, 0.8, 0.6, 0.25];
+const RHYTHM = [
+  0.03, 0.01, 0, 0, 0, 0, 0.02, 0.25, 0.45, 0.3, 0.2, 0.2, 0.35, 0.3, 0.2, 0.25, 0.35, 0.5, 0.6, 0.7, 0.8, 0.8, 0.6,
+  0.25,
+];
 const RHYTHM_SUM = RHYTHM.reduce((a, b) => a + b, 0);
 // Plays of one listening hour cover about 85% of it (starts mid-hour, ends at the hour).
 const HOUR_FILL = 0.85;
@@ -75,9 +78,15 @@ interface Taste {
  * taste clustered around three genres and a dozen favourite artists. Everything is a pure function
  * of (seed, user, hour), so any interval can be asked for in any order and answers the same.
  */
-export function createListening(world: World, seed: number, overrides: Record<string, Partial<ListeningProfile>> = {}): Listening {
+export function createListening(
+  world: World,
+  seed: number,
+  overrides: Record<string, Partial<ListeningProfile>> = {},
+): Listening {
   const userIds = [...world.users.keys()];
-  const profiles = new Map<string, ListeningProfile>(userIds.map((id) => [id, { ...(DEFAULT_PROFILES[id] ?? { hoursPerDay: 1, utcOffset: 0 }), ...overrides[id] }]));
+  const profiles = new Map<string, ListeningProfile>(
+    userIds.map((id) => [id, { ...(DEFAULT_PROFILES[id] ?? { hoursPerDay: 1, utcOffset: 0 }), ...overrides[id] }]),
+  );
   const byMainArtist = new Map<string, ETrack[]>();
   for (const t of world.trackList) {
     const list = byMainArtist.get(t.artistIds[0]!);
@@ -91,7 +100,9 @@ export function createListening(world: World, seed: number, overrides: Record<st
     const r = seededRandom(mix(seed, userIds.indexOf(userId), 7));
     const genres = new Set<string>();
     while (genres.size < 3) genres.add(r.pick(SPOTIFY_GENRES));
-    const home = world.artistList.filter((a) => byMainArtist.has(a.id) && a.genres.some((g) => genres.has(g))).map((a) => byMainArtist.get(a.id)!);
+    const home = world.artistList
+      .filter((a) => byMainArtist.has(a.id) && a.genres.some((g) => genres.has(g)))
+      .map((a) => byMainArtist.get(a.id)!);
     const favourites = Array.from({ length: Math.min(12, home.length) }, () => r.pick(home));
     const favouriteWeights = favourites.map((_, i) => 1 / (i + 1));
     taste = { favourites, home, favouriteWeights, weightSum: favouriteWeights.reduce((a, b) => a + b, 0) };
@@ -127,7 +138,8 @@ export function createListening(world: World, seed: number, overrides: Record<st
     const dayFactor = 0.5 + seededRandom(mix(seed, userIds.indexOf(userId), Math.floor(local / 24), 3)).next();
     return Math.min(0.95, (RHYTHM[localHour]! * dayFactor * p.hoursPerDay) / (RHYTHM_SUM * HOUR_FILL));
   };
-  const listens = (userId: string, hour: number) => seededRandom(mix(seed, userIds.indexOf(userId), hour, 1)).next() < chance(userId, hour);
+  const listens = (userId: string, hour: number) =>
+    seededRandom(mix(seed, userIds.indexOf(userId), hour, 1)).next() < chance(userId, hour);
   /** The regular plays of one clock hour (before binges), ending inside it. */
   const hourPlays = (userId: string, hour: number): EmulatedPlay[] => {
     const key = `${userId}:${hour}`;
@@ -153,7 +165,9 @@ export function createListening(world: World, seed: number, overrides: Record<st
   const playsOfHour = (userId: string, hour: number): EmulatedPlay[] => {
     const sessions = (binges.get(userId) ?? []).filter((b) => b.start < (hour + 1) * HOUR && b.end > hour * HOUR);
     if (!sessions.length) return hourPlays(userId, hour);
-    const regular = hourPlays(userId, hour).filter((p) => !sessions.some((b) => p.playedAt - p.msPlayed < b.end && p.playedAt > b.start));
+    const regular = hourPlays(userId, hour).filter(
+      (p) => !sessions.some((b) => p.playedAt - p.msPlayed < b.end && p.playedAt > b.start),
+    );
     const extra = sessions.flatMap((b) => b.plays.filter((p) => Math.floor((p.playedAt - 1) / HOUR) === hour));
     return [...regular, ...extra].sort((a, b) => a.playedAt - b.playedAt);
   };
@@ -171,7 +185,8 @@ export function createListening(world: World, seed: number, overrides: Record<st
       // Spotify remembers the last 50 plays however old; this world's memory starts 60 days back.
       for (let hour = Math.floor(at / HOUR); out.length < limit && hour > Math.floor((at - 60 * DAY) / HOUR); hour--) {
         const plays = playsOfHour(userId, hour);
-        for (let i = plays.length - 1; i >= 0 && out.length < limit; i--) if (plays[i]!.playedAt <= at) out.push(plays[i]!);
+        for (let i = plays.length - 1; i >= 0 && out.length < limit; i--)
+          if (plays[i]!.playedAt <= at) out.push(plays[i]!);
       }
       return out;
     },

@@ -13,7 +13,11 @@ export function seededRandom(seed: number) {
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
     pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
     chance: (p: number) => next() < p,
-    id: () => Array.from({ length: 22 }, () => '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'[Math.floor(next() * 62)]).join(''),
+    id: () =>
+      Array.from(
+        { length: 22 },
+        () => '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'[Math.floor(next() * 62)],
+      ).join(''),
   };
 }
 export type Random = ReturnType<typeof seededRandom>;

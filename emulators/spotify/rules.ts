@@ -34,7 +34,12 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
     res.on('finish', () => (record.status = res.statusCode));
     res.on('close', () => record.status || (record.status = -1));
 
-    const fault = control.faults.find((f) => (!f.method || f.method === req.method) && (typeof f.path === 'string' ? req.path.startsWith(f.path) : f.path.test(req.path)) && (f.times ?? 1) > 0);
+    const fault = control.faults.find(
+      (f) =>
+        (!f.method || f.method === req.method) &&
+        (typeof f.path === 'string' ? req.path.startsWith(f.path) : f.path.test(req.path)) &&
+        (f.times ?? 1) > 0,
+    );
     if (fault && fault.times !== undefined) fault.times--;
     const delay = (fault?.latencyMs ?? 0) + control.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
@@ -42,7 +47,9 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
     if (fault?.reset) return req.socket.destroy();
     if (fault?.status) {
       if (fault.retryAfterSec !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSec));
-      return fault.body !== undefined ? res.status(fault.status).json(fault.body) : apiError(res, fault.status, 'Injected fault');
+      return fault.body !== undefined
+        ? res.status(fault.status).json(fault.body)
+        : apiError(res, fault.status, 'Injected fault');
     }
 
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -50,7 +57,8 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
     if (!access) return apiError(res, 401, bearer ? 'Invalid access token' : 'No token provided');
     if (access.expiresAt <= control.now()) return apiError(res, 401, 'The access token expired');
     record.userId = access.userId;
-    if (!control.allowlist.has(access.userId)) return apiError(res, 403, 'User not registered in the Developer Dashboard');
+    if (!control.allowlist.has(access.userId))
+      return apiError(res, 403, 'User not registered in the Developer Dashboard');
 
     if (control.quota.used >= control.quota.limit) {
       res.setHeader('Retry-After', String(control.quota.retryAfterSec));
@@ -63,7 +71,12 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
       return apiError(res, 429, 'API rate limit exceeded');
     }
 
-    const removed = REMOVED.find((r) => (!r.method || r.method === req.method) && r.path.test(req.path) && (!r.query || req.query[r.query] !== undefined));
+    const removed = REMOVED.find(
+      (r) =>
+        (!r.method || r.method === req.method) &&
+        r.path.test(req.path) &&
+        (!r.query || req.query[r.query] !== undefined),
+    );
     if (removed) return apiError(res, 403, 'Forbidden');
     (res.locals as ApiLocals).userId = access.userId;
     next();
@@ -71,7 +84,13 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
 }
 
 /** Parses limit/offset against Spotify's caps; answers 400 itself when they are out of range. */
-export function paging(req: Request, res: Response, maxLimit: number, defaultLimit = 20, maxOffset = 100_000): { limit: number; offset: number } | undefined {
+export function paging(
+  req: Request,
+  res: Response,
+  maxLimit: number,
+  defaultLimit = 20,
+  maxOffset = 100_000,
+): { limit: number; offset: number } | undefined {
   const limit = req.query.limit === undefined ? defaultLimit : Number(req.query.limit);
   const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {

@@ -3,7 +3,14 @@ import type { EAlbum, EArtist, EEpisode, EItem, EPlaylist, ETrack, EUser, World 
 /** Spotify's JSON shapes as a development-mode app sees them in 2026 (no popularity, followers, markets). */
 export function createSerializers(world: World, apiUrl: () => string) {
   const ext = (type: string, id: string) => ({ spotify: `https://open.spotify.com/${type}/${id}` });
-  const simpleArtist = (a: EArtist) => ({ id: a.id, name: a.name, type: 'artist', uri: `spotify:artist:${a.id}`, href: `${apiUrl()}/artists/${a.id}`, external_urls: ext('artist', a.id) });
+  const simpleArtist = (a: EArtist) => ({
+    id: a.id,
+    name: a.name,
+    type: 'artist',
+    uri: `spotify:artist:${a.id}`,
+    href: `${apiUrl()}/artists/${a.id}`,
+    external_urls: ext('artist', a.id),
+  });
   const artist = (a: EArtist) => ({ ...simpleArtist(a), genres: a.genres, images: [] });
   const album = (al: EAlbum) => ({
     id: al.id,
@@ -98,12 +105,32 @@ export function createSerializers(world: World, apiUrl: () => string) {
   });
   const owner = (id: string) => {
     const u = world.users.get(id);
-    return u ? user(u) : { id, display_name: 'Spotify', type: 'user', uri: `spotify:user:${id}`, href: `${apiUrl()}/users/${id}`, external_urls: ext('user', id) };
+    return u
+      ? user(u)
+      : {
+          id,
+          display_name: 'Spotify',
+          type: 'user',
+          uri: `spotify:user:${id}`,
+          href: `${apiUrl()}/users/${id}`,
+          external_urls: ext('user', id),
+        };
   };
   const playlistItem = (item: EItem) => {
-    const content = item.kind === 'track' ? track(world.tracks.get(item.id)!) : item.kind === 'episode' ? episode(world.episodes.get(item.id)!) : localTrack(item);
+    const content =
+      item.kind === 'track'
+        ? track(world.tracks.get(item.id)!)
+        : item.kind === 'episode'
+          ? episode(world.episodes.get(item.id)!)
+          : localTrack(item);
     // The 2026 API renamed `track` to `item`; the old key is still sent alongside.
-    return { added_at: item.addedAt, added_by: owner(item.addedBy), is_local: item.kind === 'local', item: content, track: content };
+    return {
+      added_at: item.addedAt,
+      added_by: owner(item.addedBy),
+      is_local: item.kind === 'local',
+      item: content,
+      track: content,
+    };
   };
   const playlist = (p: EPlaylist, withItems = false) => ({
     id: p.id,

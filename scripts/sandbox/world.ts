@@ -6,7 +6,13 @@ import { startEncore, type Encore } from '../../src/encore.js';
 import pino from 'pino';
 import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/net.js';
-import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../../emulators/discord/index.js';
+import {
+  startDiscordEmulator,
+  type DiscordEmulator,
+  type EInteraction,
+  type EUser,
+  type RecordedMessage,
+} from '../../emulators/discord/index.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 export interface Sandbox {
@@ -30,7 +36,11 @@ export interface Sandbox {
  * as `npm start`) on the embedded store in data/sandbox. Throwaway secrets are generated; the
  * encryption key is kept beside the data so a restarted sandbox can still read its tokens.
  */
-export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'info', logFile = path.join(dataDir, 'encore.log')): Promise<Sandbox> {
+export async function startSandbox(
+  dataDir = 'data/sandbox',
+  logLevel = 'info',
+  logFile = path.join(dataDir, 'encore.log'),
+): Promise<Sandbox> {
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(path.dirname(logFile), { recursive: true });
   const keyFile = path.join(dataDir, 'encryption.key');
@@ -80,7 +90,9 @@ export async function startSandbox(dataDir = 'data/sandbox', logLevel = 'info', 
     },
   });
   // What `npm run deploy-commands -- --guild ID` does against real Discord.
-  await encore.discord.client.rest.put(`/applications/${discord.applicationId}/guilds/${guild.id}/commands`, { body: [...encore.discord.commands.values()].map((c) => c.data.toJSON()) });
+  await encore.discord.client.rest.put(`/applications/${discord.applicationId}/guilds/${guild.id}/commands`, {
+    body: [...encore.discord.commands.values()].map((c) => c.data.toJSON()),
+  });
   return {
     encore,
     spotify,

@@ -35,7 +35,12 @@ export interface Services {
   sort?: SortService;
   privacy?: PrivacyRepository;
   /** The one genre resolver chain, for a member's request: cache → Spotify → MusicBrainz. */
-  genres?: { forArtists(discordUserId: string, artists: Array<{ id: string; name: string }>): Promise<ReadonlyMap<string, readonly string[]>> };
+  genres?: {
+    forArtists(
+      discordUserId: string,
+      artists: Array<{ id: string; name: string }>,
+    ): Promise<ReadonlyMap<string, readonly string[]>>;
+  };
   /** Listening history; /unlink erases a member's through the personal-data registry. */
   history?: { deleteForUser(discordUserId: string): Promise<number> };
   /** Every kind of personal data the features registered; /unlink erases them all. */

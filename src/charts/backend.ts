@@ -70,7 +70,11 @@ export function chartBackend(name: ChartBackendName = detectChartBackend().name)
 }
 
 interface NodeCanvasCanvas extends ChartCanvas {
-  toBuffer(callback: (error: Error | null, buffer: Buffer) => void, mime: 'image/png', options: { compressionLevel: number; filters: number }): void;
+  toBuffer(
+    callback: (error: Error | null, buffer: Buffer) => void,
+    mime: 'image/png',
+    options: { compressionLevel: number; filters: number },
+  ): void;
 }
 interface NodeCanvasModule {
   Canvas: (new (width: number, height: number) => NodeCanvasCanvas) & { PNG_FILTER_NONE: number };

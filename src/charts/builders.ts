@@ -41,37 +41,75 @@ function altList(prefix: string, items: string[]): string {
   return `${text}.`;
 }
 
-function ranked(kind: ChartKind, rows: RankedRow[], titles: Titles, altPrefix: string, minRows = 2, fullLabels?: string[]): ChartResult {
+function ranked(
+  kind: ChartKind,
+  rows: RankedRow[],
+  titles: Titles,
+  altPrefix: string,
+  minRows = 2,
+  fullLabels?: string[],
+): ChartResult {
   const shown = rows.slice(0, MAX_BARS);
-  if (shown.length < minRows) return empty(kind, titles.title, 'Not enough data yet — listen a little more and try again.');
+  if (shown.length < minRows)
+    return empty(kind, titles.title, 'Not enough data yet — listen a little more and try again.');
   return {
     kind,
     rows: shown,
     ...titles,
-    altText: altList(altPrefix, shown.map((r, i) => {
-      const name = fullLabels?.[i] ?? r.label;
-      return r.valueLabel ? `${name} ${r.valueLabel}` : `${r.rank}. ${name}`;
-    })),
+    altText: altList(
+      altPrefix,
+      shown.map((r, i) => {
+        const name = fullLabels?.[i] ?? r.label;
+        return r.valueLabel ? `${name} ${r.valueLabel}` : `${r.rank}. ${name}`;
+      }),
+    ),
   };
 }
 
 /** Genre shares (0–1), largest first. */
 export function topGenresChart(genres: ReadonlyArray<{ genre: string; share: number }>, titles: Titles): ChartResult {
-  const sorted = [...genres].filter((g) => g.share > 0).sort((a, b) => b.share - a.share || a.genre.localeCompare(b.genre));
-  const rows = sorted.map((g, i) => ({ rank: i + 1, label: truncateLabel(g.genre, LABEL_CHARS), value: g.share, valueLabel: formatShare(g.share) }));
-  return ranked('top-genres', rows, titles, `Bar chart of ${titles.title.toLowerCase()}`, 2, sorted.map((g) => g.genre));
+  const sorted = [...genres]
+    .filter((g) => g.share > 0)
+    .sort((a, b) => b.share - a.share || a.genre.localeCompare(b.genre));
+  const rows = sorted.map((g, i) => ({
+    rank: i + 1,
+    label: truncateLabel(g.genre, LABEL_CHARS),
+    value: g.share,
+    valueLabel: formatShare(g.share),
+  }));
+  return ranked(
+    'top-genres',
+    rows,
+    titles,
+    `Bar chart of ${titles.title.toLowerCase()}`,
+    2,
+    sorted.map((g) => g.genre),
+  );
 }
 
 /**
  * Artists in rank order. Spotify's top lists carry ranks but no play counts, so without a value
  * the bar length shows rank (longest first) and no number is printed that would pretend otherwise.
  */
-export function topArtistsChart(artists: ReadonlyArray<{ name: string; value?: number; valueLabel?: string }>, titles: Titles): ChartResult {
+export function topArtistsChart(
+  artists: ReadonlyArray<{ name: string; value?: number; valueLabel?: string }>,
+  titles: Titles,
+): ChartResult {
   const labels = artists.map((a) => a.name);
-  return ranked('top-artists', rankedRows(artists.map((a, i) => ({ label: labels[i]!, value: a.value, valueLabel: a.valueLabel }))), titles, `Ranked bar chart of ${titles.title.toLowerCase()}`, 2, labels);
+  return ranked(
+    'top-artists',
+    rankedRows(artists.map((a, i) => ({ label: labels[i]!, value: a.value, valueLabel: a.valueLabel }))),
+    titles,
+    `Ranked bar chart of ${titles.title.toLowerCase()}`,
+    2,
+    labels,
+  );
 }
 
-export function topTracksChart(tracks: ReadonlyArray<{ name: string; artist: string; value?: number; valueLabel?: string }>, titles: Titles): ChartResult {
+export function topTracksChart(
+  tracks: ReadonlyArray<{ name: string; artist: string; value?: number; valueLabel?: string }>,
+  titles: Titles,
+): ChartResult {
   const labels = tracks.map((t) => `${t.name} — ${t.artist}`);
   return ranked(
     'top-tracks',
@@ -84,17 +122,46 @@ export function topTracksChart(tracks: ReadonlyArray<{ name: string; artist: str
 }
 
 /** Members ranked by a metric (minutes, plays …); only members who opted in may be passed here. */
-export function leaderboardChart(members: ReadonlyArray<{ name: string; value: number; valueLabel: string }>, titles: Titles): ChartResult {
+export function leaderboardChart(
+  members: ReadonlyArray<{ name: string; value: number; valueLabel: string }>,
+  titles: Titles,
+): ChartResult {
   const sorted = [...members].sort((a, b) => b.value - a.value || a.name.localeCompare(b.name));
-  const rows = sorted.map((m, i) => ({ rank: i + 1, label: truncateLabel(m.name, 24), value: m.value, valueLabel: m.valueLabel }));
-  return ranked('leaderboard', rows, titles, `Leaderboard bar chart, ${titles.title}`, 2, sorted.map((m) => m.name));
+  const rows = sorted.map((m, i) => ({
+    rank: i + 1,
+    label: truncateLabel(m.name, 24),
+    value: m.value,
+    valueLabel: m.valueLabel,
+  }));
+  return ranked(
+    'leaderboard',
+    rows,
+    titles,
+    `Leaderboard bar chart, ${titles.title}`,
+    2,
+    sorted.map((m) => m.name),
+  );
 }
 
 /** Genre → how many tracks a split would put in that genre's playlist. */
 export function sortPreviewChart(groups: ReadonlyArray<{ genre: string; count: number }>, titles: Titles): ChartResult {
-  const sorted = [...groups].filter((g) => g.count > 0).sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre));
-  const rows = sorted.map((g, i) => ({ rank: i + 1, label: truncateLabel(g.genre, LABEL_CHARS), value: g.count, valueLabel: `${g.count}` }));
-  return ranked('sort-preview', rows, titles, `Bar chart of tracks per genre playlist`, 1, sorted.map((g) => g.genre));
+  const sorted = [...groups]
+    .filter((g) => g.count > 0)
+    .sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre));
+  const rows = sorted.map((g, i) => ({
+    rank: i + 1,
+    label: truncateLabel(g.genre, LABEL_CHARS),
+    value: g.count,
+    valueLabel: `${g.count}`,
+  }));
+  return ranked(
+    'sort-preview',
+    rows,
+    titles,
+    `Bar chart of tracks per genre playlist`,
+    1,
+    sorted.map((g) => g.genre),
+  );
 }
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -102,10 +169,16 @@ const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'
 /** Minutes listened per weekday × hour; cells may be sparse. */
 export function listeningClockChart(cells: ReadonlyArray<ClockCell>, titles: Titles): ChartResult {
   const total = cells.reduce((sum, c) => sum + c.minutes, 0);
-  if (total < 30) return empty('listening-clock', titles.title, 'Not enough listening history yet — Encore collects your plays as you listen.');
+  if (total < 30)
+    return empty(
+      'listening-clock',
+      titles.title,
+      'Not enough listening history yet — Encore collects your plays as you listen.',
+    );
   const full: ClockCell[] = [];
   const byKey = new Map(cells.map((c) => [`${c.weekday}:${c.hour}`, c.minutes]));
-  for (let weekday = 0; weekday < 7; weekday++) for (let hour = 0; hour < 24; hour++) full.push({ weekday, hour, minutes: byKey.get(`${weekday}:${hour}`) ?? 0 });
+  for (let weekday = 0; weekday < 7; weekday++)
+    for (let hour = 0; hour < 24; hour++) full.push({ weekday, hour, minutes: byKey.get(`${weekday}:${hour}`) ?? 0 });
   const peak = full.reduce((a, b) => (b.minutes > a.minutes ? b : a));
   const perDay = DAYS.map((_, d) => full.filter((c) => c.weekday === d).reduce((s, c) => s + c.minutes, 0));
   const busiest = perDay.indexOf(Math.max(...perDay));
@@ -120,10 +193,16 @@ export function listeningClockChart(cells: ReadonlyArray<ClockCell>, titles: Tit
 /** Weekly genre shares; at most 7 genres are drawn, the rest summed as "Other". */
 export function genreMixChart(points: ReadonlyArray<MixPoint>, titles: Titles): ChartResult {
   const weeks = [...new Set(points.map((p) => p.week))].sort();
-  if (weeks.length < 2) return empty('genre-mix', titles.title, 'Genre mix needs at least two weeks of listening history.');
+  if (weeks.length < 2)
+    return empty('genre-mix', titles.title, 'Genre mix needs at least two weeks of listening history.');
   const totals = new Map<string, number>();
   for (const p of points) totals.set(p.genre, (totals.get(p.genre) ?? 0) + p.share);
-  const kept = new Set([...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 7).map(([g]) => g));
+  const kept = new Set(
+    [...totals.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 7)
+      .map(([g]) => g),
+  );
   const merged = new Map<string, MixPoint>();
   for (const p of points) {
     const genre = kept.has(p.genre) ? truncateLabel(p.genre, 20) : 'Other';

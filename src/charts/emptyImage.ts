@@ -2,7 +2,11 @@ import { chartBackend, type ChartBackendName } from './backend.js';
 import { CHART_HEIGHT, CHART_WIDTH, colours, FONT_FAMILY, PIXEL_RATIO } from './theme.js';
 
 /** A calm card that says why there is no chart, in the same size and colours as a chart. */
-export async function renderEmptyChart(title: string, message: string, backendName?: ChartBackendName): Promise<Buffer> {
+export async function renderEmptyChart(
+  title: string,
+  message: string,
+  backendName?: ChartBackendName,
+): Promise<Buffer> {
   const backend = chartBackend(backendName);
   const canvas = backend.createCanvas(CHART_WIDTH * PIXEL_RATIO, CHART_HEIGHT * PIXEL_RATIO);
   const ctx = canvas.getContext('2d');

@@ -1,5 +1,12 @@
 import type { MemberChartData } from '../app/charts/memberChart.js';
-import { genreMixChart, listeningClockChart, topArtistsChart, topGenresChart, topTracksChart, type ChartResult } from './builders.js';
+import {
+  genreMixChart,
+  listeningClockChart,
+  topArtistsChart,
+  topGenresChart,
+  topTracksChart,
+  type ChartResult,
+} from './builders.js';
 
 /** Turns a member chart's data into a chart request (or a "not enough data" result). */
 export function buildMemberChart(data: MemberChartData): ChartResult {

@@ -9,7 +9,11 @@ const deflateAsync = promisify(deflate);
  * filters cost ~4× the time for ~10 % smaller files). @napi-rs/canvas's own PNG encoder has no
  * such options and takes about twice as long per chart.
  */
-export async function encodeRgbaPng(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Buffer> {
+export async function encodeRgbaPng(
+  rgba: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+): Promise<Buffer> {
   const stride = width * 4;
   const rows = Buffer.alloc((stride + 1) * height);
   const pixels = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
@@ -18,7 +22,12 @@ export async function encodeRgbaPng(rgba: Uint8Array | Uint8ClampedArray, width:
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 6, 0, 0, 0], 8); // 8 bits per channel, RGBA, deflate, no filter method, no interlace
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', await deflateAsync(rows, { level: 3 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', await deflateAsync(rows, { level: 3 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

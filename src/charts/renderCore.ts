@@ -36,7 +36,10 @@ export class CachedChartRenderer {
 
   private async renderNow(job: RenderJob): Promise<Buffer> {
     const view = this.viewFor(job.kind);
-    view.data('table', job.rows as object[]).signal('chartTitle', job.title).signal('chartSubtitle', job.subtitle ?? '');
+    view
+      .data('table', job.rows as object[])
+      .signal('chartTitle', job.title)
+      .signal('chartSubtitle', job.subtitle ?? '');
     // autosize "fit" starts from the last layout; resize() makes a reused view lay out exactly
     // as a fresh one would, so the same data always gives the same picture.
     view.resize();
@@ -69,7 +72,10 @@ export function compileKind(kind: ChartKind): Runtime {
 /** The canvas vega drew into, checked to be the backend's: fonts are registered per backend. */
 function drawnBy(backend: ChartBackend, canvas: unknown) {
   if (!canvas) throw new Error(`vega found no canvas to draw with (this thread expects ${backend.name})`);
-  if (!backend.owns(canvas)) throw new Error(`vega drew with another canvas than ${backend.name}: load the chart code through renderWorker.bootstrap.mjs`);
+  if (!backend.owns(canvas))
+    throw new Error(
+      `vega drew with another canvas than ${backend.name}: load the chart code through renderWorker.bootstrap.mjs`,
+    );
   return canvas as Parameters<ChartBackend['encodePng']>[0];
 }
 
@@ -77,7 +83,10 @@ function drawnBy(backend: ChartBackend, canvas: unknown) {
 export async function renderNaively(job: RenderJob, backendName?: ChartBackendName): Promise<Buffer> {
   const backend = chartBackend(backendName);
   const view = new View(compileKind(job.kind), { renderer: 'none' });
-  view.data('table', job.rows as object[]).signal('chartTitle', job.title).signal('chartSubtitle', job.subtitle ?? '');
+  view
+    .data('table', job.rows as object[])
+    .signal('chartTitle', job.title)
+    .signal('chartSubtitle', job.subtitle ?? '');
   await view.runAsync();
   const png = await backend.encodePng(drawnBy(backend, await view.toCanvas(PIXEL_RATIO)));
   view.finalize();

@@ -1,7 +1,16 @@
 import { CHART_HEIGHT, CHART_WIDTH, colours, vegaLiteConfig } from './theme.js';
 
-export type ChartKind = 'top-genres' | 'top-artists' | 'top-tracks' | 'leaderboard' | 'sort-preview' | 'listening-clock' | 'genre-mix';
-export const CHART_KINDS: readonly ChartKind[] = ['top-genres', 'top-artists', 'top-tracks', 'leaderboard', 'sort-preview', 'listening-clock', 'genre-mix'];
+export type ChartKind =
+  'top-genres' | 'top-artists' | 'top-tracks' | 'leaderboard' | 'sort-preview' | 'listening-clock' | 'genre-mix';
+export const CHART_KINDS: readonly ChartKind[] = [
+  'top-genres',
+  'top-artists',
+  'top-tracks',
+  'leaderboard',
+  'sort-preview',
+  'listening-clock',
+  'genre-mix',
+];
 
 /** A bar in a ranked chart; `valueLabel` is what is printed at the end of the bar. */
 export interface RankedRow {
@@ -86,7 +95,13 @@ const listeningClock: VegaLiteJson = {
       field: 'hour',
       type: 'ordinal',
       scale: { domain: Array.from({ length: 24 }, (_, h) => h) },
-      axis: { title: null, labelExpr: "datum.value % 3 === 0 ? datum.value + 'h' : ''", ticks: false, domain: false, labelAngle: 0 },
+      axis: {
+        title: null,
+        labelExpr: "datum.value % 3 === 0 ? datum.value + 'h' : ''",
+        ticks: false,
+        domain: false,
+        labelAngle: 0,
+      },
     },
     y: {
       field: 'day',
@@ -107,8 +122,17 @@ const genreMix: VegaLiteJson = {
   ...frame,
   mark: { type: 'area', interpolate: 'monotone', line: false, opacity: 0.95 },
   encoding: {
-    x: { field: 'week', type: 'temporal', axis: { title: null, format: '%d %b', labelAngle: 0, grid: false, tickCount: 6 } },
-    y: { field: 'share', type: 'quantitative', stack: 'normalize', axis: { title: null, format: '.0%', grid: true, tickCount: 4 } },
+    x: {
+      field: 'week',
+      type: 'temporal',
+      axis: { title: null, format: '%d %b', labelAngle: 0, grid: false, tickCount: 6 },
+    },
+    y: {
+      field: 'share',
+      type: 'quantitative',
+      stack: 'normalize',
+      axis: { title: null, format: '.0%', grid: true, tickCount: 4 },
+    },
     color: { field: 'genre', type: 'nominal', legend: { title: null, orient: 'right' } },
     order: { field: 'genre' },
   },

@@ -8,7 +8,10 @@ export function truncateLabel(label: string, max: number): string {
   const clean = label.replace(/\s+/g, ' ').trim();
   const graphemes = Array.from(segmenter.segment(clean), (s) => s.segment);
   if (graphemes.length <= max) return clean;
-  return `${graphemes.slice(0, Math.max(1, max - 1)).join('').trimEnd()}…`;
+  return `${graphemes
+    .slice(0, Math.max(1, max - 1))
+    .join('')
+    .trimEnd()}…`;
 }
 
 /** "34 %" style share, with one decimal below 10 %. */

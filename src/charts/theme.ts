@@ -15,7 +15,19 @@ export const colours = {
   heatLow: '#35373C',
 } as const;
 
-export const palette = ['#5865F2', '#57F287', '#FEE75C', '#EB459E', '#ED4245', '#45DDC0', '#FAA61A', '#9B84EE', '#F47FFF', '#3BA55C', '#99AAB5'];
+export const palette = [
+  '#5865F2',
+  '#57F287',
+  '#FEE75C',
+  '#EB459E',
+  '#ED4245',
+  '#45DDC0',
+  '#FAA61A',
+  '#9B84EE',
+  '#F47FFF',
+  '#3BA55C',
+  '#99AAB5',
+];
 
 export const CHART_WIDTH = 600;
 export const CHART_HEIGHT = 360;

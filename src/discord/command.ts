@@ -23,7 +23,10 @@ export interface Command {
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
   /** Defer before execute: the answer may take longer than Discord's 3 seconds. */
   defer?: 'ephemeral' | 'public' | false;
-  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<Array<{ name: string; value: string }>>;
+  autocomplete?(
+    interaction: AutocompleteInteraction,
+    ctx: CommandContext,
+  ): Promise<Array<{ name: string; value: string }>>;
   /** Buttons and menus whose customId starts with "<command name>:". */
   handleComponent?(interaction: MessageComponentInteraction, ctx: CommandContext): Promise<void>;
 }
@@ -31,12 +34,16 @@ export interface Command {
 /** Loads every commands/*.ts; a file without `data` or `execute` stops start-up, naming the file. */
 export async function loadCommands(dir: string): Promise<Map<string, Command>> {
   const commands = new Map<string, Command>();
-  const files = (await readdir(dir)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.test.ts')).sort();
+  const files = (await readdir(dir))
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'))
+    .sort();
   for (const file of files) {
     const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as Partial<Command>;
-    if (!mod.data || typeof mod.data.toJSON !== 'function') throw new Error(`commands/${file} must export "data" (a SlashCommandBuilder)`);
+    if (!mod.data || typeof mod.data.toJSON !== 'function')
+      throw new Error(`commands/${file} must export "data" (a SlashCommandBuilder)`);
     if (typeof mod.execute !== 'function') throw new Error(`commands/${file} must export an "execute" function`);
-    if (commands.has(mod.data.name)) throw new Error(`commands/${file}: a command named /${mod.data.name} already exists`);
+    if (commands.has(mod.data.name))
+      throw new Error(`commands/${file}: a command named /${mod.data.name} already exists`);
     commands.set(mod.data.name, mod as Command);
   }
   return commands;

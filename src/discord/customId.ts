@@ -12,7 +12,8 @@ const PART = /^[\w-]*$/;
 const MAX_LENGTH = 100;
 
 export function encodeComponentId(command: string, action: string, ...fields: string[]): string {
-  for (const part of [command, action, ...fields]) if (!PART.test(part)) throw new RangeError(`component id part "${part}" has characters outside [\\w-]`);
+  for (const part of [command, action, ...fields])
+    if (!PART.test(part)) throw new RangeError(`component id part "${part}" has characters outside [\\w-]`);
   const id = [command, action, ...fields].join(':');
   if (id.length > MAX_LENGTH) throw new RangeError(`component id longer than ${MAX_LENGTH} characters: ${id}`);
   return id;

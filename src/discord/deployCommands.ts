@@ -24,6 +24,10 @@ const guildId = guildIndex > 0 ? process.argv[guildIndex + 1] : undefined;
 const commands = await loadCommands(COMMANDS_DIR);
 const rest = new REST({ api: env.data.DISCORD_API_URL }).setToken(env.data.DISCORD_TOKEN);
 const body = [...commands.values()].map((c) => c.data.toJSON());
-const route = guildId ? Routes.applicationGuildCommands(env.data.DISCORD_APP_ID, guildId) : Routes.applicationCommands(env.data.DISCORD_APP_ID);
+const route = guildId
+  ? Routes.applicationGuildCommands(env.data.DISCORD_APP_ID, guildId)
+  : Routes.applicationCommands(env.data.DISCORD_APP_ID);
 const saved = (await rest.put(route, { body })) as unknown[];
-console.log(`Registered ${saved.length} commands ${guildId ? `in guild ${guildId}` : 'globally'}: ${[...commands.keys()].map((n) => `/${n}`).join(' ')}`);
+console.log(
+  `Registered ${saved.length} commands ${guildId ? `in guild ${guildId}` : 'globally'}: ${[...commands.keys()].map((n) => `/${n}`).join(' ')}`,
+);

@@ -1,4 +1,12 @@
-import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
 import { encodeComponentId } from './customId.js';
 
 export const BRAND_COLOUR = 0x5865f2;
@@ -11,11 +19,23 @@ export function clip(text: string, max: number): string {
 }
 
 /** Encore's one embed style, clipped to Discord's limits. */
-export function brandEmbed(options: { title?: string; description?: string; fields?: Array<{ name: string; value: string; inline?: boolean }>; footer?: string; image?: string; colour?: number }): EmbedBuilder {
+export function brandEmbed(options: {
+  title?: string;
+  description?: string;
+  fields?: Array<{ name: string; value: string; inline?: boolean }>;
+  footer?: string;
+  image?: string;
+  colour?: number;
+}): EmbedBuilder {
   const embed = new EmbedBuilder().setColor(options.colour ?? BRAND_COLOUR);
   if (options.title) embed.setTitle(clip(options.title, 256));
   if (options.description) embed.setDescription(clip(options.description, 4096));
-  if (options.fields?.length) embed.addFields(options.fields.slice(0, 25).map((f) => ({ name: clip(f.name, 256), value: clip(f.value || '—', 1024), inline: f.inline })));
+  if (options.fields?.length)
+    embed.addFields(
+      options.fields
+        .slice(0, 25)
+        .map((f) => ({ name: clip(f.name, 256), value: clip(f.value || '—', 1024), inline: f.inline })),
+    );
   if (options.footer) embed.setFooter({ text: clip(options.footer, 2048) });
   if (options.image) embed.setImage(`attachment://${options.image}`);
   return embed;
@@ -23,7 +43,10 @@ export function brandEmbed(options: { title?: string; description?: string; fiel
 
 /** A PNG attachment with its alt text (Discord's attachment description, ≤ 1024 chars). */
 export function pngAttachment(png: Buffer, name: string, altText: string): AttachmentBuilder {
-  return new AttachmentBuilder(png, { name: name.endsWith('.png') ? name : `${name}.png`, description: clip(altText, 1024) });
+  return new AttachmentBuilder(png, {
+    name: name.endsWith('.png') ? name : `${name}.png`,
+    description: clip(altText, 1024),
+  });
 }
 
 export function progressBar(done: number, total: number, width = 12): string {
@@ -36,13 +59,21 @@ export function progressBar(done: number, total: number, width = 12): string {
  * Edits a deferred reply with progress at most every `intervalMs`, so long work shows it is alive
  * without tripping Discord's rate limits; the last update always goes out.
  */
-export function progressReporter(interaction: ChatInputCommandInteraction | MessageComponentInteraction, title: string, intervalMs = 1_500) {
+export function progressReporter(
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
+  title: string,
+  intervalMs = 1_500,
+) {
   let last = 0;
   let pending: Promise<unknown> = Promise.resolve();
   let latest = '';
   const send = (text: string) => {
     last = Date.now();
-    pending = pending.then(() => interaction.editReply({ embeds: [brandEmbed({ title, description: text })], components: [] }).catch(() => undefined));
+    pending = pending.then(() =>
+      interaction
+        .editReply({ embeds: [brandEmbed({ title, description: text })], components: [] })
+        .catch(() => undefined),
+    );
     return pending;
   };
   return {
@@ -72,9 +103,21 @@ export function pageButtons(command: string, page: number, pages: number, key = 
   if (pages <= 1) return [];
   return [
     new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(encodeComponentId(command, 'page', String(page - 1), key)).setLabel('◀').setStyle(ButtonStyle.Secondary).setDisabled(page <= 0),
-      new ButtonBuilder().setCustomId(encodeComponentId(command, 'noop', String(page))).setLabel(`${page + 1} / ${pages}`).setStyle(ButtonStyle.Secondary).setDisabled(true),
-      new ButtonBuilder().setCustomId(encodeComponentId(command, 'page', String(page + 1), key)).setLabel('▶').setStyle(ButtonStyle.Secondary).setDisabled(page >= pages - 1),
+      new ButtonBuilder()
+        .setCustomId(encodeComponentId(command, 'page', String(page - 1), key))
+        .setLabel('◀')
+        .setStyle(ButtonStyle.Secondary)
+        .setDisabled(page <= 0),
+      new ButtonBuilder()
+        .setCustomId(encodeComponentId(command, 'noop', String(page)))
+        .setLabel(`${page + 1} / ${pages}`)
+        .setStyle(ButtonStyle.Secondary)
+        .setDisabled(true),
+      new ButtonBuilder()
+        .setCustomId(encodeComponentId(command, 'page', String(page + 1), key))
+        .setLabel('▶')
+        .setStyle(ButtonStyle.Secondary)
+        .setDisabled(page >= pages - 1),
     ),
   ];
 }

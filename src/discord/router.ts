@@ -33,8 +33,10 @@ export async function renderError(interaction: RepliableInteraction, error: unkn
   }
   const embed = brandEmbed({ description: text, colour: ERROR_COLOUR });
   try {
-    if (interaction.deferred && !interaction.replied) await interaction.editReply({ content: '', embeds: [embed], components: [], files: [] });
-    else if (interaction.replied || interaction.deferred) await interaction.followUp({ embeds: [embed], flags: MessageFlags.Ephemeral });
+    if (interaction.deferred && !interaction.replied)
+      await interaction.editReply({ content: '', embeds: [embed], components: [], files: [] });
+    else if (interaction.replied || interaction.deferred)
+      await interaction.followUp({ embeds: [embed], flags: MessageFlags.Ephemeral });
     else await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
   } catch (renderFailure) {
     log.warn({ err: renderFailure, interaction: interaction.id }, 'could not tell the member about an error');
@@ -47,14 +49,28 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
     try {
       if (interaction.isAutocomplete()) {
         const command = commands.get(interaction.commandName);
-        const timeout = new Promise<Array<{ name: string; value: string }>>((resolve) => setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS).unref());
-        const choices = await Promise.race([command?.autocomplete?.(interaction, ctx).catch((error: unknown) => (log.warn({ err: error }, 'autocomplete failed'), [])) ?? [], timeout]);
-        await interaction.respond(choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) }))).catch((error: unknown) => log.warn({ err: error }, 'autocomplete answer rejected'));
+        const timeout = new Promise<Array<{ name: string; value: string }>>((resolve) =>
+          setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS).unref(),
+        );
+        const choices = await Promise.race([
+          command
+            ?.autocomplete?.(interaction, ctx)
+            .catch((error: unknown) => (log.warn({ err: error }, 'autocomplete failed'), [])) ?? [],
+          timeout,
+        ]);
+        await interaction
+          .respond(choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })))
+          .catch((error: unknown) => log.warn({ err: error }, 'autocomplete answer rejected'));
         return;
       }
       if (interaction.isChatInputCommand()) {
         const command = commands.get(interaction.commandName);
-        if (!command) return void (await renderError(interaction, new UserError('command.notConfigured', { what: `/${interaction.commandName}` }), log));
+        if (!command)
+          return void (await renderError(
+            interaction,
+            new UserError('command.notConfigured', { what: `/${interaction.commandName}` }),
+            log,
+          ));
         try {
           await deferIfNeeded(interaction, command);
           await command.execute(interaction, ctx);

@@ -11,4 +11,10 @@ export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './fea
  * Every feature of Encore, in the order they are built (a feature may use what those before it
  * provide: linking first). Adding a feature is a folder and one line here.
  */
-export const FEATURES: readonly FeatureFactory[] = [linkingFeature, privacyFeature, genresFeature, sortFeature, historyFeature];
+export const FEATURES: readonly FeatureFactory[] = [
+  linkingFeature,
+  privacyFeature,
+  genresFeature,
+  sortFeature,
+  historyFeature,
+];

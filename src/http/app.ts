@@ -48,7 +48,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
         req: (req) => ({ id: req.id, method: req.method, path: loggedPath(String(req.url)) }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
     }),
   );
   app.get('/healthz', async (_req, res) => {
@@ -57,7 +58,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   for (const router of options.routers ?? []) app.use(router);
   app.use((req, res) => {
-    res.status(404).type('html').send(errorPage(404, String(req.id)));
+    res
+      .status(404)
+      .type('html')
+      .send(errorPage(404, String(req.id)));
   });
   app.use(renderErrors(options.log.child({ module: 'http' })));
   return app;
@@ -71,10 +75,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
  */
 function renderErrors(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    const declared = Number((error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode);
+    const declared = Number(
+      (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode,
+    );
     const status = declared >= 400 && declared < 500 ? declared : 500;
     log[status >= 500 ? 'error' : 'warn']({ err: error, reqId: req.id, status }, 'request failed');
     if (res.headersSent) return next(error); // Express can only end a response that has started
-    res.status(status).type('html').send(errorPage(status, String(req.id)));
+    res
+      .status(status)
+      .type('html')
+      .send(errorPage(status, String(req.id)));
   };
 }

@@ -26,13 +26,19 @@ export interface Scheduler {
  */
 export interface TickSource {
   /** Calls `onTick` with each time `job.schedule` matches, until the returned function is called. */
-  every(job: { name: string; schedule: string; timezone?: string }, onTick: (now: Date) => Promise<void>): () => void | Promise<void>;
+  every(
+    job: { name: string; schedule: string; timezone?: string },
+    onTick: (now: Date) => Promise<void>,
+  ): () => void | Promise<void>;
 }
 
 /** Ticks from node-cron: each second or minute the cron expression matches, in the job's time zone. */
 export const cronTicks: TickSource = {
   every(job, onTick) {
-    const task = cron.schedule(job.schedule, (context) => onTick(context.date), { name: job.name, timezone: job.timezone });
+    const task = cron.schedule(job.schedule, (context) => onTick(context.date), {
+      name: job.name,
+      timezone: job.timezone,
+    });
     return () => task.destroy();
   },
 };
@@ -56,7 +62,8 @@ export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, opti
 
   /** Jobs with a scheduled run under way: a tick that comes while the previous run goes on is skipped. */
   const busy = new Set<string>();
-  for (const job of jobs) if (!cron.validate(job.schedule)) throw new Error(`Job ${job.name}: invalid cron expression "${job.schedule}"`);
+  for (const job of jobs)
+    if (!cron.validate(job.schedule)) throw new Error(`Job ${job.name}: invalid cron expression "${job.schedule}"`);
 
   const execute = async (job: Job<Deps>, now: Date, scheduled: boolean) => {
     await options.ready;
@@ -90,7 +97,9 @@ export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, opti
     return track(execute(job, now, true).finally(() => busy.delete(job.name)));
   };
   const ticks = options.ticks ?? cronTicks;
-  const cancels = jobs.map((job) => ticks.every({ name: job.name, schedule: job.schedule, timezone: job.timezone }, onTick(job)));
+  const cancels = jobs.map((job) =>
+    ticks.every({ name: job.name, schedule: job.schedule, timezone: job.timezone }, onTick(job)),
+  );
 
   return {
     async runNow(name, now = new Date()) {

@@ -70,7 +70,11 @@ const MAX_GENRES = 10;
 export function genresFromTags(entity: Taggable): string[] {
   const ranked = [...(entity.genres ?? []), ...(entity.tags ?? [])]
     .filter((t): t is { name: string; count?: unknown } => typeof t?.name === 'string')
-    .map((t, i) => ({ name: normaliseGenre(t.name), count: typeof t.count === 'number' ? t.count : 0, curated: i < (entity.genres?.length ?? 0) }))
+    .map((t, i) => ({
+      name: normaliseGenre(t.name),
+      count: typeof t.count === 'number' ? t.count : 0,
+      curated: i < (entity.genres?.length ?? 0),
+    }))
     .filter((t) => t.name !== '' && parentGenreOf(t.name) !== undefined && t.count >= 0)
     .sort((a, b) => Number(b.curated) - Number(a.curated) || b.count - a.count);
   return [...new Set(ranked.map((t) => t.name))].slice(0, MAX_GENRES);
@@ -98,7 +102,10 @@ export function createMusicBrainzClient(options: MusicBrainzClientOptions): Musi
     for (const [key, value] of Object.entries({ ...params, fmt: 'json' })) url.searchParams.set(key, value);
     for (let attempt = 0; ; attempt++) {
       const response = await spacer.schedule(() =>
-        doFetch(url, { headers: { 'User-Agent': userAgent, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) }),
+        doFetch(url, {
+          headers: { 'User-Agent': userAgent, Accept: 'application/json' },
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
       );
       if (response.status === 404) {
         await response.body?.cancel();
@@ -127,7 +134,8 @@ export function createMusicBrainzClient(options: MusicBrainzClientOptions): Musi
     async genresByIsrc(isrc) {
       const code = isrc.trim().toUpperCase().replace(/-/g, '');
       if (baseUrl === undefined || !ISRC.test(code)) return undefined;
-      const found = (await get(`/isrc/${code}`, { inc: 'artist-credits+tags+genres' })) as { recordings?: readonly Taggable[] } | undefined;
+      const found = (await get(`/isrc/${code}`, { inc: 'artist-credits+tags+genres' })) as
+        { recordings?: readonly Taggable[] } | undefined;
       const recording = found?.recordings?.[0];
       if (!recording || typeof recording.id !== 'string') return undefined;
       const genres = genresFromTags(recording);
@@ -142,7 +150,9 @@ export function createMusicBrainzClient(options: MusicBrainzClientOptions): Musi
       // Lucene query on the artist field; quotes and backslashes in the name are escaped.
       const query = `artist:"${trimmed.replace(/["\\]/g, '\\$&')}"`;
       const found = (await get('/artist', { query, limit: '5' })) as { artists?: readonly Taggable[] } | undefined;
-      const best = found?.artists?.find((a) => typeof a.score === 'number' && a.score >= minScore && typeof a.id === 'string');
+      const best = found?.artists?.find(
+        (a) => typeof a.score === 'number' && a.score >= minScore && typeof a.id === 'string',
+      );
       if (!best) return undefined;
       const genres = genresFromTags(best);
       return genres.length ? { genres, mbid: best.id as string, source: 'artist' } : artistGenres(best.id as string);

@@ -24,7 +24,8 @@ export class RequestBudget {
 
   private load(): Promise<void> {
     this.loaded ??= this.store.get('buckets').then((saved) => {
-      for (const [hour, count] of Object.entries(saved ?? {})) this.buckets.set(Number(hour), (this.buckets.get(Number(hour)) ?? 0) + count);
+      for (const [hour, count] of Object.entries(saved ?? {}))
+        this.buckets.set(Number(hour), (this.buckets.get(Number(hour)) ?? 0) + count);
     });
     return this.loaded;
   }

@@ -11,7 +11,10 @@ export const ARTIST_GENRES_NAMESPACE = 'artist-genres';
  * What the cache already knows about these artists, at no request cost: background work that
  * must not spend the quota on genres (the history collector) reads this; misses are absent.
  */
-export async function cachedArtistGenres(store: Keyv<string[]>, ids: readonly string[]): Promise<Map<string, string[]>> {
+export async function cachedArtistGenres(
+  store: Keyv<string[]>,
+  ids: readonly string[],
+): Promise<Map<string, string[]>> {
   const unique = [...new Set(ids)];
   const values = unique.length ? await store.getMany(unique) : [];
   return new Map(unique.flatMap((id, i) => (values[i] ? [[id, values[i]] as [string, string[]]] : [])));
@@ -31,7 +34,9 @@ export class ArtistGenreCache {
   ) {}
 
   async remember(artists: ReadonlyArray<Pick<Artist, 'id' | 'genres'>>): Promise<void> {
-    const entries = artists.filter((a) => a.id && Array.isArray(a.genres)).map((a) => ({ key: a.id, value: a.genres, ttl: TTL_MS }));
+    const entries = artists
+      .filter((a) => a.id && Array.isArray(a.genres))
+      .map((a) => ({ key: a.id, value: a.genres, ttl: TTL_MS }));
     if (entries.length) await this.store.setMany(entries);
   }
 
@@ -42,7 +47,11 @@ export class ArtistGenreCache {
     return new Set(unique.filter((_, i) => values[i] !== undefined));
   }
 
-  async genresFor(ids: readonly string[], lookup: (id: string) => Promise<Artist>, onProgress?: (done: number, total: number) => void): Promise<Map<string, string[]>> {
+  async genresFor(
+    ids: readonly string[],
+    lookup: (id: string) => Promise<Artist>,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Map<string, string[]>> {
     const unique = [...new Set(ids)];
     const cached = unique.length ? await this.store.getMany(unique) : [];
     const result = new Map<string, string[]>();

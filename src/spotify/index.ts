@@ -48,7 +48,10 @@ export interface SpotifyGateway {
   knownArtists(ids: readonly string[]): Promise<Set<string>>;
   /** Stores genres found elsewhere (MusicBrainz) in the shared artist-genre cache. */
   rememberGenres(artists: ReadonlyArray<{ id: string; genres: string[] }>): Promise<void>;
-  budget: { remaining(priority: Priority): Promise<number>; fits(requests: number, priority: Priority): Promise<boolean> };
+  budget: {
+    remaining(priority: Priority): Promise<number>;
+    fits(requests: number, priority: Priority): Promise<boolean>;
+  };
   /** When the quota breaker lets traffic through again, if it is open. */
   quotaResumesAt(): number | undefined;
   metrics(): ReturnType<GatewayMetrics['snapshot']>;
@@ -62,7 +65,13 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
   const breaker = new QuotaBreaker(options.store.namespace('spotify-breaker'), now);
   const budget = new RequestBudget(options.dailyBudget ?? 2_000, options.store.namespace('spotify-budget'), now);
   const genres = new ArtistGenreCache(options.store.namespace('artist-genres'), metrics);
-  const oauth = createOAuthClient({ accountsUrl: options.accountsUrl, clientId: options.clientId, clientSecret: options.clientSecret, fetch: doFetch, now });
+  const oauth = createOAuthClient({
+    accountsUrl: options.accountsUrl,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    fetch: doFetch,
+    now,
+  });
   const shared = {
     transport: {
       apiUrl: options.apiUrl,
@@ -84,7 +93,8 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
   };
   return {
     oauth,
-    forUser: (tokens, { priority = 'interactive', member } = {}) => new SpotifyUserClient(shared, tokens, priority, member),
+    forUser: (tokens, { priority = 'interactive', member } = {}) =>
+      new SpotifyUserClient(shared, tokens, priority, member),
     knownArtists: (ids) => genres.known(ids),
     rememberGenres: (artists) => genres.remember(artists),
     budget: { remaining: (p) => budget.remaining(p), fits: (n, p) => budget.fits(n, p) },

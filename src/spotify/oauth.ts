@@ -42,7 +42,14 @@ interface TokenResponse {
 export const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Authorization code flow with PKCE against Spotify's accounts service. */
-export function createOAuthClient(options: { accountsUrl: string; clientId: string; clientSecret: string; fetch: typeof fetch; now: () => number; timeoutMs?: number }): OAuthClient {
+export function createOAuthClient(options: {
+  accountsUrl: string;
+  clientId: string;
+  clientSecret: string;
+  fetch: typeof fetch;
+  now: () => number;
+  timeoutMs?: number;
+}): OAuthClient {
   const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
   const timeoutMs = options.timeoutMs ?? TOKEN_REQUEST_TIMEOUT_MS;
   const tokenRequest = async (form: Record<string, string>): Promise<TokenResponse> => {
@@ -84,12 +91,27 @@ export function createOAuthClient(options: { accountsUrl: string; clientId: stri
       return url.toString();
     },
     async exchangeCode({ code, codeVerifier, redirectUri }) {
-      const t = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier, client_id: options.clientId });
+      const t = await tokenRequest({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: codeVerifier,
+        client_id: options.clientId,
+      });
       if (!t.refresh_token) throw new SpotifyApiError(200, { error: 'no refresh_token' }, 'POST /api/token');
-      return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: options.now() + t.expires_in * 1000, scope: t.scope ?? '' };
+      return {
+        accessToken: t.access_token,
+        refreshToken: t.refresh_token,
+        expiresAt: options.now() + t.expires_in * 1000,
+        scope: t.scope ?? '',
+      };
     },
     async refresh(current) {
-      const t = await tokenRequest({ grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: options.clientId });
+      const t = await tokenRequest({
+        grant_type: 'refresh_token',
+        refresh_token: current.refreshToken,
+        client_id: options.clientId,
+      });
       return {
         accessToken: t.access_token,
         refreshToken: t.refresh_token ?? current.refreshToken,

@@ -60,7 +60,9 @@ export class Pacer {
   private nextStart = 0;
   private pausedUntil = 0;
   private timer?: { at: number; cancel: () => void };
-  private readonly levels = new Map<Priority, Level>(PRIORITIES.map((p) => [p, { ring: [], lanes: new Map(), passedOver: 0 }]));
+  private readonly levels = new Map<Priority, Level>(
+    PRIORITIES.map((p) => [p, { ring: [], lanes: new Map(), passedOver: 0 }]),
+  );
   private readonly intervalMs: number;
 
   constructor(
@@ -84,7 +86,8 @@ export class Pacer {
 
   /** Requests waiting for a start, per priority (for metrics and tests). */
   queued(): Record<Priority, number> {
-    const count = (p: Priority) => [...this.levels.get(p)!.lanes.values()].reduce((n, lane) => n + lane.waiters.length, 0);
+    const count = (p: Priority) =>
+      [...this.levels.get(p)!.lanes.values()].reduce((n, lane) => n + lane.waiters.length, 0);
     return { interactive: count('interactive'), background: count('background'), warming: count('warming') };
   }
 
@@ -170,7 +173,8 @@ export class Pacer {
   /** The next waiter to start: priority first (with a turn for starved lower priorities), then round robin between members. */
   private takeNext(): Waiter {
     const busy = PRIORITIES.filter((p) => this.levels.get(p)!.ring.length > 0);
-    const chosen = busy.slice(1).find((p) => this.levels.get(p)!.passedOver >= LOWER_PRIORITY_TURN_EVERY - 1) ?? busy[0]!;
+    const chosen =
+      busy.slice(1).find((p) => this.levels.get(p)!.passedOver >= LOWER_PRIORITY_TURN_EVERY - 1) ?? busy[0]!;
     for (const p of busy) {
       const level = this.levels.get(p)!;
       level.passedOver = p === chosen ? 0 : level.passedOver + 1;

@@ -1,4 +1,10 @@
-import { NotAllowlistedError, QuotaExceededError, RateLimitedError, SpotifyForbiddenError, SpotifyUnavailableError } from '../core/errors.js';
+import {
+  NotAllowlistedError,
+  QuotaExceededError,
+  RateLimitedError,
+  SpotifyForbiddenError,
+  SpotifyUnavailableError,
+} from '../core/errors.js';
 import type { Logger } from '../log.js';
 import type { QuotaBreaker } from './breaker.js';
 import type { RequestBudget } from './budget.js';
@@ -31,7 +37,11 @@ export interface TransportDeps {
  * background and warming work (sorts, genre warm-up) can afford a slow Spotify. A timed-out
  * request is a network error: idempotent ones are retried, writes are not.
  */
-export const REQUEST_TIMEOUT_MS: Readonly<Record<Priority, number>> = { interactive: 8_000, background: 30_000, warming: 30_000 };
+export const REQUEST_TIMEOUT_MS: Readonly<Record<Priority, number>> = {
+  interactive: 8_000,
+  background: 30_000,
+  warming: 30_000,
+};
 
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -73,7 +83,8 @@ const reasonOf = (body: unknown) => (body as { error?: { reason?: string } } | u
 export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise<T> {
   const endpoint = endpointTemplate(request.method, request.path);
   const idempotent = retryPolicy.idempotentMethods.includes(request.method);
-  const maxWait = request.priority === 'interactive' ? retryPolicy.maxInteractiveWaitMs : retryPolicy.maxBackgroundWaitMs;
+  const maxWait =
+    request.priority === 'interactive' ? retryPolicy.maxInteractiveWaitMs : retryPolicy.maxBackgroundWaitMs;
   const timeoutMs = deps.requestTimeoutMs?.[request.priority] ?? REQUEST_TIMEOUT_MS[request.priority];
   const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;
@@ -91,13 +102,17 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
 
     let res: Response;
     try {
-      res = await deps.pacer.run(() =>
-        deps.fetch(`${deps.apiUrl}${request.path}`, {
-          method: request.method,
-          headers: { authorization: `Bearer ${request.accessToken}`, ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          signal: AbortSignal.timeout(timeoutMs),
-        }),
+      res = await deps.pacer.run(
+        () =>
+          deps.fetch(`${deps.apiUrl}${request.path}`, {
+            method: request.method,
+            headers: {
+              authorization: `Bearer ${request.accessToken}`,
+              ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            body: request.body === undefined ? undefined : JSON.stringify(request.body),
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
         { member: request.member ?? '', priority: request.priority },
       );
     } catch (error) {
@@ -122,7 +137,10 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
       if (reasonOf(body) === 'QUOTA_EXCEEDED') {
         const until = deps.now() + wait;
         await deps.breaker.trip(until);
-        deps.log.warn({ resumesAt: new Date(until).toISOString() }, 'Spotify quota exhausted: all Spotify traffic stopped');
+        deps.log.warn(
+          { resumesAt: new Date(until).toISOString() },
+          'Spotify quota exhausted: all Spotify traffic stopped',
+        );
         throw new QuotaExceededError(until);
       }
       deps.pacer.pauseUntil(deps.now() + wait);

@@ -5,7 +5,19 @@ import { AccessTokenRejected } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { OAuthClient } from './oauth.js';
 import { send, type ApiRequest, type TransportDeps } from './transport.js';
-import type { Artist, Episode, Page, PlaylistEntry, Priority, SimplePlaylist, SpotifyUser, TimeRange, TokenSet, Track, UserTokens } from './types.js';
+import type {
+  Artist,
+  Episode,
+  Page,
+  PlaylistEntry,
+  Priority,
+  SimplePlaylist,
+  SpotifyUser,
+  TimeRange,
+  TokenSet,
+  Track,
+  UserTokens,
+} from './types.js';
 
 /** Refresh this long before expiry so a request never leaves with a token about to die. */
 const REFRESH_AHEAD_MS = 60_000;
@@ -27,7 +39,16 @@ type RawItem = { added_at?: string; is_local?: boolean; item?: Track | Episode |
 export function toPlaylistEntry(raw: RawItem): PlaylistEntry | undefined {
   const content = raw.item ?? raw.track;
   if (!content) return undefined;
-  if (content.type === 'episode') return { uri: content.uri, type: 'episode', isLocal: false, addedAt: raw.added_at, name: content.name, durationMs: content.duration_ms, artists: [] };
+  if (content.type === 'episode')
+    return {
+      uri: content.uri,
+      type: 'episode',
+      isLocal: false,
+      addedAt: raw.added_at,
+      name: content.name,
+      durationMs: content.duration_ms,
+      artists: [],
+    };
   return {
     uri: content.uri,
     type: 'track',
@@ -64,7 +85,8 @@ export class SpotifyUserClient {
 
   private memberFor(tokens: TokenSet): string {
     if (this.member !== undefined) return this.member;
-    if (this.lastKey?.refreshToken !== tokens.refreshToken) this.lastKey = { refreshToken: tokens.refreshToken, member: memberKeyOf(tokens.refreshToken) };
+    if (this.lastKey?.refreshToken !== tokens.refreshToken)
+      this.lastKey = { refreshToken: tokens.refreshToken, member: memberKeyOf(tokens.refreshToken) };
     return this.lastKey.member;
   }
 
@@ -94,7 +116,14 @@ export class SpotifyUserClient {
     const attempt = async (force: boolean) => {
       const tokens = await this.freshTokens(force);
       const { accessToken } = tokens;
-      const request: ApiRequest = { method, path, body, accessToken, priority: this.priority, member: this.memberFor(tokens) };
+      const request: ApiRequest = {
+        method,
+        path,
+        body,
+        accessToken,
+        priority: this.priority,
+        member: this.memberFor(tokens),
+      };
       if (method !== 'GET') return send<T>(this.shared.transport, request);
       const key = `${accessToken} ${path}`;
       const existing = this.shared.inFlightGets.get(key);
@@ -119,7 +148,12 @@ export class SpotifyUserClient {
    * Every page of an offset-paged list. The first page tells the total; the rest are fetched
    * concurrently (the process-wide pacer bounds how many at once) and kept in order.
    */
-  private async allPages<T>(path: string, pageSize: number, onProgress?: (read: number, total: number) => void, known?: { items: T[]; total: number; next: string | null }): Promise<T[]> {
+  private async allPages<T>(
+    path: string,
+    pageSize: number,
+    onProgress?: (read: number, total: number) => void,
+    known?: { items: T[]; total: number; next: string | null },
+  ): Promise<T[]> {
     const sep = path.includes('?') ? '&' : '?';
     const pageAt = (offset: number) => this.call<Page<T>>('GET', `${path}${sep}limit=${pageSize}&offset=${offset}`);
     const first = known ?? (await pageAt(0));
@@ -152,9 +186,15 @@ export class SpotifyUserClient {
    * Every item of a playlist. Pass the playlist object already fetched to reuse the first page
    * Spotify embeds in it, which saves one request per read.
    */
-  async playlistItems(id: string, onProgress?: (read: number, total: number) => void, fetched?: SimplePlaylist): Promise<PlaylistEntry[]> {
+  async playlistItems(
+    id: string,
+    onProgress?: (read: number, total: number) => void,
+    fetched?: SimplePlaylist,
+  ): Promise<PlaylistEntry[]> {
     const embedded = fetched?.items ?? fetched?.tracks;
-    const known = embedded?.items?.length ? { items: embedded.items as RawItem[], total: embedded.total, next: embedded.next ?? null } : undefined;
+    const known = embedded?.items?.length
+      ? { items: embedded.items as RawItem[], total: embedded.total, next: embedded.next ?? null }
+      : undefined;
     const raw = await this.allPages<RawItem>(`/playlists/${encodeURIComponent(id)}/items`, 50, onProgress, known);
     return raw.map(toPlaylistEntry).filter((e): e is PlaylistEntry => e !== undefined);
   }
@@ -164,34 +204,57 @@ export class SpotifyUserClient {
   }
   async addItems(playlistId: string, uris: readonly string[], position?: number): Promise<string> {
     if (uris.length > 100) throw new RangeError('at most 100 items per add');
-    const r = await this.call<{ snapshot_id: string }>('POST', `/playlists/${encodeURIComponent(playlistId)}/items`, { uris, ...(position === undefined ? {} : { position }) });
+    const r = await this.call<{ snapshot_id: string }>('POST', `/playlists/${encodeURIComponent(playlistId)}/items`, {
+      uris,
+      ...(position === undefined ? {} : { position }),
+    });
     return r.snapshot_id;
   }
   async replaceItems(playlistId: string, uris: readonly string[]): Promise<string> {
     if (uris.length > 100) throw new RangeError('at most 100 items per replace');
-    return (await this.call<{ snapshot_id: string }>('PUT', `/playlists/${encodeURIComponent(playlistId)}/items`, { uris })).snapshot_id;
+    return (
+      await this.call<{ snapshot_id: string }>('PUT', `/playlists/${encodeURIComponent(playlistId)}/items`, { uris })
+    ).snapshot_id;
   }
-  async reorderItems(playlistId: string, op: { rangeStart: number; insertBefore: number; rangeLength: number; snapshotId?: string }): Promise<string> {
-    const body = { range_start: op.rangeStart, insert_before: op.insertBefore, range_length: op.rangeLength, ...(op.snapshotId ? { snapshot_id: op.snapshotId } : {}) };
-    return (await this.call<{ snapshot_id: string }>('PUT', `/playlists/${encodeURIComponent(playlistId)}/items`, body)).snapshot_id;
+  async reorderItems(
+    playlistId: string,
+    op: { rangeStart: number; insertBefore: number; rangeLength: number; snapshotId?: string },
+  ): Promise<string> {
+    const body = {
+      range_start: op.rangeStart,
+      insert_before: op.insertBefore,
+      range_length: op.rangeLength,
+      ...(op.snapshotId ? { snapshot_id: op.snapshotId } : {}),
+    };
+    return (await this.call<{ snapshot_id: string }>('PUT', `/playlists/${encodeURIComponent(playlistId)}/items`, body))
+      .snapshot_id;
   }
   async removeItems(playlistId: string, uris: readonly string[], snapshotId?: string): Promise<string> {
     const body = { items: uris.map((uri) => ({ uri })), ...(snapshotId ? { snapshot_id: snapshotId } : {}) };
-    return (await this.call<{ snapshot_id: string }>('DELETE', `/playlists/${encodeURIComponent(playlistId)}/items`, body)).snapshot_id;
+    return (
+      await this.call<{ snapshot_id: string }>('DELETE', `/playlists/${encodeURIComponent(playlistId)}/items`, body)
+    ).snapshot_id;
   }
   async topArtists(range: TimeRange, limit = 50): Promise<Artist[]> {
-    const page = await this.call<Page<Artist>>('GET', `/me/top/artists?time_range=${range}&limit=${Math.min(50, limit)}`);
+    const page = await this.call<Page<Artist>>(
+      'GET',
+      `/me/top/artists?time_range=${range}&limit=${Math.min(50, limit)}`,
+    );
     await this.shared.genres.remember(page.items);
     return page.items;
   }
   async topTracks(range: TimeRange, limit = 50): Promise<Track[]> {
-    return (await this.call<Page<Track>>('GET', `/me/top/tracks?time_range=${range}&limit=${Math.min(50, limit)}`)).items;
+    return (await this.call<Page<Track>>('GET', `/me/top/tracks?time_range=${range}&limit=${Math.min(50, limit)}`))
+      .items;
   }
   async followedArtists(): Promise<Artist[]> {
     const out: Artist[] = [];
     let after: string | null = null;
     do {
-      const r: { artists: { items: Artist[]; cursors: { after: string | null } | null } } = await this.call('GET', `/me/following?type=artist&limit=50${after ? `&after=${after}` : ''}`);
+      const r: { artists: { items: Artist[]; cursors: { after: string | null } | null } } = await this.call(
+        'GET',
+        `/me/following?type=artist&limit=50${after ? `&after=${after}` : ''}`,
+      );
       out.push(...r.artists.items);
       await this.shared.genres.remember(r.artists.items);
       after = r.artists.cursors?.after ?? null;
@@ -201,8 +264,15 @@ export class SpotifyUserClient {
   savedTracks(onProgress?: (read: number, total: number) => void): Promise<Array<{ added_at: string; track: Track }>> {
     return this.allPages('/me/tracks', 50, onProgress);
   }
-  recentlyPlayed(cursor: { after?: number; before?: number } = {}): Promise<{ items: Array<{ track: Track; played_at: string }> }> {
-    const q = cursor.after !== undefined ? `&after=${cursor.after}` : cursor.before !== undefined ? `&before=${cursor.before}` : '';
+  recentlyPlayed(
+    cursor: { after?: number; before?: number } = {},
+  ): Promise<{ items: Array<{ track: Track; played_at: string }> }> {
+    const q =
+      cursor.after !== undefined
+        ? `&after=${cursor.after}`
+        : cursor.before !== undefined
+          ? `&before=${cursor.before}`
+          : '';
     return this.call('GET', `/me/player/recently-played?limit=50${q}`);
   }
   async artist(id: string): Promise<Artist> {
@@ -220,7 +290,12 @@ export class SpotifyUserClient {
     return this.call('GET', `/tracks/${encodeURIComponent(id)}`);
   }
   /** Search; Spotify caps development-mode apps at 10 per page and offset 1000. */
-  async search(q: string, types: Array<'artist' | 'track' | 'album'>, limit = 10, offset = 0): Promise<{ artists?: Page<Artist>; tracks?: Page<Track> }> {
+  async search(
+    q: string,
+    types: Array<'artist' | 'track' | 'album'>,
+    limit = 10,
+    offset = 0,
+  ): Promise<{ artists?: Page<Artist>; tracks?: Page<Track> }> {
     const r = await this.call<{ artists?: Page<Artist>; tracks?: Page<Track> }>(
       'GET',
       `/search?q=${encodeURIComponent(q)}&type=${types.join(',')}&limit=${Math.min(10, limit)}&offset=${Math.min(1000, offset)}`,
@@ -229,7 +304,10 @@ export class SpotifyUserClient {
     return r;
   }
   /** Genres for these artists from the shared cache, looking up only the misses. */
-  genresForArtists(ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Map<string, string[]>> {
+  genresForArtists(
+    ids: readonly string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Map<string, string[]>> {
     return this.shared.genres.genresFor(ids, (id) => this.artist(id), onProgress);
   }
 }

@@ -23,7 +23,10 @@ export function createClaims(pool: pg.Pool): Claims {
       return result.rowCount === 1;
     },
     async ownerOf(kind, id) {
-      const result = await pool.query<{ owner: string }>(`SELECT owner FROM ${CLAIMS_TABLE} WHERE kind = $1 AND id = $2`, [kind, id]);
+      const result = await pool.query<{ owner: string }>(
+        `SELECT owner FROM ${CLAIMS_TABLE} WHERE kind = $1 AND id = $2`,
+        [kind, id],
+      );
       return result.rows[0]?.owner;
     },
     async release(kind, id) {

@@ -47,7 +47,9 @@ function runAs(): { uid: number; gid: number } | undefined {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error('The embedded store cannot run as root without an OS user named "postgres": run Encore as a normal user, create that user, or set DATABASE_URL.');
+    throw new Error(
+      'The embedded store cannot run as root without an OS user named "postgres": run Encore as a normal user, create that user, or set DATABASE_URL.',
+    );
   }
 }
 
@@ -61,32 +63,53 @@ function isAlive(pid: number): boolean {
 }
 
 /** A server left running by a bot that was killed (SIGKILL gives it no chance to stop it). */
-async function stopLeftover(dir: string, bins: Binaries, owner: { uid: number; gid: number } | undefined): Promise<void> {
+async function stopLeftover(
+  dir: string,
+  bins: Binaries,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<void> {
   const pidFile = path.join(dir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   await new Promise<void>((resolve) => {
-    const child = spawn(bins.pg_ctl, ['stop', '-D', dir, '-m', 'fast', '-w', '-t', '10'], { stdio: 'ignore', ...owner });
+    const child = spawn(bins.pg_ctl, ['stop', '-D', dir, '-m', 'fast', '-w', '-t', '10'], {
+      stdio: 'ignore',
+      ...owner,
+    });
     child.on('exit', () => resolve());
     child.on('error', () => resolve());
   });
 }
 
-async function initialise(dir: string, bins: Binaries, owner: { uid: number; gid: number } | undefined, password: string): Promise<void> {
+async function initialise(
+  dir: string,
+  bins: Binaries,
+  owner: { uid: number; gid: number } | undefined,
+  password: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (owner) await chown(dir, owner.uid, owner.gid);
   const pwfile = path.join(path.dirname(dir), `.initdb-${randomBytes(4).toString('hex')}`);
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
   if (owner) await chown(pwfile, owner.uid, owner.gid);
   try {
-    const args = [`--pgdata=${dir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale'];
+    const args = [
+      `--pgdata=${dir}`,
+      '--auth=scram-sha-256',
+      '--username=postgres',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--no-locale',
+    ];
     await new Promise<void>((resolve, reject) => {
       let stderr = '';
       const child = spawn(bins.initdb, args, { ...owner, stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${stderr.trim().slice(-400)}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${stderr.trim().slice(-400)}`)),
+      );
     });
   } finally {
     await import('node:fs/promises').then((fs) => fs.rm(pwfile, { force: true }));
@@ -98,7 +121,10 @@ async function initialise(dir: string, bins: Binaries, owner: { uid: number; gid
  * `<dataDir>/postgres`, listening only on 127.0.0.1 on a free port, started and stopped with the
  * bot. bench/embeddedStore.bench.ts shows why it beat PGlite (start-up, speed, memory).
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { maxConnections?: number } = {},
+): Promise<EmbeddedPostgres> {
   const root = path.resolve(dataDir);
   const dir = path.join(root, 'postgres');
   const secretFile = path.join(root, 'postgres.secret');
@@ -117,7 +143,20 @@ export async function startEmbeddedPostgres(dataDir: string, options: { maxConne
 
   const child: ChildProcess = spawn(
     bins.postgres,
-    ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=', '-c', `max_connections=${options.maxConnections ?? 30}`, '-c', 'shared_buffers=32MB'],
+    [
+      '-D',
+      dir,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      `max_connections=${options.maxConnections ?? 30}`,
+      '-c',
+      'shared_buffers=32MB',
+    ],
     { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
@@ -127,7 +166,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: { maxConne
       if (log.includes('ready to accept connections')) resolve();
     });
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`embedded Postgres exited (${code}) while starting: ${log.trim().slice(-400)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded Postgres exited (${code}) while starting: ${log.trim().slice(-400)}`)),
+    );
   });
   child.removeAllListeners('exit');
   child.stderr?.removeAllListeners('data');

@@ -31,14 +31,20 @@ export function createLeases(pool: pg.Pool): Leases {
       return result.rowCount === 1;
     },
     async renew(kind, id, owner, ttlMs, now) {
-      const result = await pool.query(`UPDATE ${LEASES_TABLE} SET expires_at = $4 WHERE kind = $1 AND id = $2 AND owner = $3`, [kind, id, owner, now + ttlMs]);
+      const result = await pool.query(
+        `UPDATE ${LEASES_TABLE} SET expires_at = $4 WHERE kind = $1 AND id = $2 AND owner = $3`,
+        [kind, id, owner, now + ttlMs],
+      );
       return result.rowCount === 1;
     },
     async release(kind, id, owner) {
       await pool.query(`DELETE FROM ${LEASES_TABLE} WHERE kind = $1 AND id = $2 AND owner = $3`, [kind, id, owner]);
     },
     async forget(kind, prefix) {
-      const result = await pool.query(`DELETE FROM ${LEASES_TABLE} WHERE kind = $1 AND starts_with(id, $2)`, [kind, prefix]);
+      const result = await pool.query(`DELETE FROM ${LEASES_TABLE} WHERE kind = $1 AND starts_with(id, $2)`, [
+        kind,
+        prefix,
+      ]);
       return result.rowCount ?? 0;
     },
   };

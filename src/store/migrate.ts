@@ -14,7 +14,11 @@ export const MIGRATIONS_TABLE = 'encore_migrations';
  * (CREATE TABLE IF NOT EXISTS alone races); pending migrations apply in one transaction, so a
  * failure leaves the previous schema whole.
  */
-export async function migrate(pool: pg.Pool, log: Logger, baseline?: (db: pg.PoolClient) => Promise<void>): Promise<string[]> {
+export async function migrate(
+  pool: pg.Pool,
+  log: Logger,
+  baseline?: (db: pg.PoolClient) => Promise<void>,
+): Promise<string[]> {
   const client = await pool.connect();
   try {
     // Session advisory locks nest: the runner takes and releases the same lock inside this one.
@@ -28,7 +32,12 @@ export async function migrate(pool: pg.Pool, log: Logger, baseline?: (db: pg.Poo
       singleTransaction: true,
       advisoryLockMode: 'wait',
       checkOrder: true,
-      logger: { debug: () => {}, info: (msg: string) => log.debug({ module: 'migrations' }, msg), warn: (msg: string) => log.warn({ module: 'migrations' }, msg), error: (msg: string) => log.error({ module: 'migrations' }, msg) },
+      logger: {
+        debug: () => {},
+        info: (msg: string) => log.debug({ module: 'migrations' }, msg),
+        warn: (msg: string) => log.warn({ module: 'migrations' }, msg),
+        error: (msg: string) => log.error({ module: 'migrations' }, msg),
+      },
     });
     if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
     return applied.map((m) => m.name);

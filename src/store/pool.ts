@@ -15,7 +15,10 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
     application_name: 'encore',
   });
   pool.on('error', (error) => {
-    log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle Postgres connection lost; the pool will reconnect');
+    log.warn(
+      { err: { message: error.message, code: (error as { code?: string }).code } },
+      'idle Postgres connection lost; the pool will reconnect',
+    );
   });
   return pool;
 }

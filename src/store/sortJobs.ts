@@ -1,4 +1,10 @@
-import type { JobRecordBase, JobRepository, OrderJobRecord, SortJobRecord, SortJobRepository } from '../app/sort/ports.js';
+import type {
+  JobRecordBase,
+  JobRepository,
+  OrderJobRecord,
+  SortJobRecord,
+  SortJobRepository,
+} from '../app/sort/ports.js';
 import { upgradeSplitJob } from '../core/sort/index.js';
 import type { Store } from './index.js';
 
@@ -17,8 +23,14 @@ interface PlanCodec<R> {
 
 const splitPlan: PlanCodec<SortJobRecord> = {
   parts: (job) => job.state.targets.map((t) => t.trackUris),
-  strip: (job) => ({ ...job, state: { ...job.state, targets: job.state.targets.map((t) => ({ ...t, trackUris: [] })) } }),
-  merge: (slim, parts) => ({ ...slim, state: { ...slim.state, targets: slim.state.targets.map((t, i) => ({ ...t, trackUris: parts[i] ?? [] })) } }),
+  strip: (job) => ({
+    ...job,
+    state: { ...job.state, targets: job.state.targets.map((t) => ({ ...t, trackUris: [] })) },
+  }),
+  merge: (slim, parts) => ({
+    ...slim,
+    state: { ...slim.state, targets: slim.state.targets.map((t, i) => ({ ...t, trackUris: parts[i] ?? [] })) },
+  }),
 };
 
 const orderPlan: PlanCodec<OrderJobRecord> = {
@@ -32,7 +44,10 @@ const orderPlan: PlanCodec<OrderJobRecord> = {
  * found by iterating the namespace: there are at most a handful per member.
  */
 export function createSortJobRepository(store: Store): SortJobRepository {
-  return createJobRepository<SortJobRecord>(store, 'sort-jobs', splitPlan, (job) => ({ ...job, state: upgradeSplitJob(job.state) }));
+  return createJobRepository<SortJobRecord>(store, 'sort-jobs', splitPlan, (job) => ({
+    ...job,
+    state: upgradeSplitJob(job.state),
+  }));
 }
 
 /** Reorders that replace a playlist's items, kept like splits and leased over the same key. */
@@ -42,7 +57,12 @@ export function createOrderJobRepository(store: Store): JobRepository<OrderJobRe
 
 type Stored<R> = R & { planStored?: true };
 
-function createJobRepository<R extends JobRecordBase>(store: Store, namespace: string, plan: PlanCodec<R>, upgrade: (job: R) => R): JobRepository<R> {
+function createJobRepository<R extends JobRecordBase>(
+  store: Store,
+  namespace: string,
+  plan: PlanCodec<R>,
+  upgrade: (job: R) => R,
+): JobRepository<R> {
   const jobs = store.namespace<Stored<R>>(namespace);
   const plans = store.namespace<ReadonlyArray<readonly string[]>>(`${namespace}-plans`);
   const byUser = store.namespace<string[]>(`${namespace}-by-user`);
@@ -65,7 +85,12 @@ function createJobRepository<R extends JobRecordBase>(store: Store, namespace: s
     get: async (id) => read(await jobs.get(id)),
     async save(job) {
       // A preview nobody confirms expires; a confirmed job stays until it finishes and a week after.
-      const ttl = job.status === 'previewed' ? PREVIEW_TTL_MS : job.status === 'done' || job.status === 'cancelled' ? 7 * PREVIEW_TTL_MS : undefined;
+      const ttl =
+        job.status === 'previewed'
+          ? PREVIEW_TTL_MS
+          : job.status === 'done' || job.status === 'cancelled'
+            ? 7 * PREVIEW_TTL_MS
+            : undefined;
       const parts = plan.parts(job);
       // The plan goes first: a record that says planStored always finds its plan.
       if (!parts.every((part) => storedPlans.has(part))) {

@@ -26,14 +26,20 @@ describe('memberChartData', () => {
     const s = source();
     const data = await memberChartData('top-genres', 'short_term', s);
     expect(s.calls).toEqual(['artists:short_term:50']);
-    expect(data).toMatchObject({ kind: 'top-genres', title: 'Your top genres', subtitle: 'Last 4 weeks · from your top 3 artists · 1 without a known genre' });
+    expect(data).toMatchObject({
+      kind: 'top-genres',
+      title: 'Your top genres',
+      subtitle: 'Last 4 weeks · from your top 3 artists · 1 without a known genre',
+    });
     if (data.kind !== 'top-genres') return;
     expect(data.genres.map((g) => g.genre)).toEqual(['Hip hop', 'Folk / Singer-songwriter']);
   });
 
   it('asks the fallback resolver only about artists Spotify gave no genres', async () => {
     const asked: string[][] = [];
-    const s = source({ genresForArtists: async (artists) => (asked.push(artists.map((a) => a.id)), new Map([['a2', ['jazz']]])) });
+    const s = source({
+      genresForArtists: async (artists) => (asked.push(artists.map((a) => a.id)), new Map([['a2', ['jazz']]])),
+    });
     const data = await memberChartData('top-genres', 'long_term', s);
     expect(asked).toEqual([['a2']]);
     if (data.kind !== 'top-genres') throw new Error('wrong kind');
@@ -43,7 +49,12 @@ describe('memberChartData', () => {
 
   it('lists top tracks with all their artists', async () => {
     const data = await memberChartData('top-tracks', 'medium_term', source());
-    expect(data).toEqual({ kind: 'top-tracks', title: 'Your top tracks', subtitle: 'Last 6 months', tracks: [{ name: 'Gorilla', artist: 'Little Simz, Guest' }] });
+    expect(data).toEqual({
+      kind: 'top-tracks',
+      title: 'Your top tracks',
+      subtitle: 'Last 6 months',
+      tracks: [{ name: 'Gorilla', artist: 'Little Simz, Guest' }],
+    });
   });
 
   it('returns empty history charts without calling Spotify', async () => {

@@ -1,7 +1,16 @@
 import { accessSync, constants } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export type Launched = { browser: Browser; source: string } | { browser?: undefined; reason: string };
 
@@ -23,12 +32,18 @@ const executable = (file: string) => {
  */
 export async function launchChromium(): Promise<Launched> {
   if (process.env.CHROMIUM_PATH) {
-    return { browser: await chromium.launch({ executablePath: process.env.CHROMIUM_PATH, args: ARGS }), source: `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}` };
+    return {
+      browser: await chromium.launch({ executablePath: process.env.CHROMIUM_PATH, args: ARGS }),
+      source: `CHROMIUM_PATH=${process.env.CHROMIUM_PATH}`,
+    };
   }
   const tried: string[] = [];
   if (executable('/usr/bin/chromium')) {
     try {
-      return { browser: await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS }), source: "Debian's chromium" };
+      return {
+        browser: await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS }),
+        source: "Debian's chromium",
+      };
     } catch (error) {
       tried.push(`/usr/bin/chromium did not start: ${firstLine(error)}`);
     }
@@ -36,11 +51,18 @@ export async function launchChromium(): Promise<Launched> {
   try {
     const packaged = (await import('@sparticuz/chromium')).default;
     const executablePath = await packaged.executablePath();
-    return { browser: await chromium.launch({ executablePath, args: ARGS }), source: `@sparticuz/chromium (${executablePath})` };
+    return {
+      browser: await chromium.launch({ executablePath, args: ARGS }),
+      source: `@sparticuz/chromium (${executablePath})`,
+    };
   } catch (error) {
     tried.push(`@sparticuz/chromium did not start: ${firstLine(error)}`);
   }
   return { reason: tried.join('; ') };
 }
 
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim())?.trim() ?? 'unknown error';
+const firstLine = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .find((l) => l.trim())
+    ?.trim() ?? 'unknown error';

@@ -32,7 +32,9 @@ describe('linking in a real browser', () => {
     const { member, url } = await dmLinkFor('browser-alice');
     const page = await browser.newPage();
     await page.goto(url);
-    expect(await page.locator('body').textContent()).toContain('You are linking Spotify to Discord user @browser-alice');
+    expect(await page.locator('body').textContent()).toContain(
+      'You are linking Spotify to Discord user @browser-alice',
+    );
     expect(await page.locator('body').textContent()).toContain('Not you? Close this page');
     await page.getByRole('button', { name: 'Continue to Spotify' }).click();
     await page.waitForURL(/\/authorize\?/);

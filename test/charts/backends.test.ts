@@ -83,7 +83,9 @@ async function difference(a: Buffer, b: Buffer) {
 }
 
 const within = (d: Awaited<ReturnType<typeof difference>>) =>
-  d.meanChannel <= TOLERANCE.meanChannel && d.shareOver32 <= TOLERANCE.shareOver32 && d.maxAtSixth <= TOLERANCE.maxAtSixth;
+  d.meanChannel <= TOLERANCE.meanChannel &&
+  d.shareOver32 <= TOLERANCE.shareOver32 &&
+  d.maxAtSixth <= TOLERANCE.maxAtSixth;
 
 const everyKind: Array<[string, ChartResult]> = [
   ['top genres', topGenresChart(genreShares(), { title: 'Your top genres', subtitle: 'Last 4 weeks' })],
@@ -96,14 +98,16 @@ const everyKind: Array<[string, ChartResult]> = [
 ];
 
 describe('@napi-rs/canvas, the renderer for machines where canvas does not install', () => {
-  it.each(everyKind)('renders %s as a 1200×720 PNG on Discord\'s dark background', async (_name, result) => {
+  it.each(everyKind)("renders %s as a 1200×720 PNG on Discord's dark background", async (_name, result) => {
     const image = await pixels(await skia.render(job(result)));
     expect([image.width, image.height]).toEqual([1200, 720]);
     expect(Array.from(image.data.slice(0, 3))).toEqual([0x2b, 0x2d, 0x31]);
   });
 
   it('draws the "not enough data yet" card too', async () => {
-    const image = await pixels(await renderEmptyChart('Your listening clock', 'Not enough listening history yet.', '@napi-rs/canvas'));
+    const image = await pixels(
+      await renderEmptyChart('Your listening clock', 'Not enough listening history yet.', '@napi-rs/canvas'),
+    );
     expect([image.width, image.height]).toEqual([1200, 720]);
   });
 });
@@ -120,7 +124,14 @@ describe('canvas and @napi-rs/canvas draw the same charts', () => {
   it('the "not enough data yet" card: within the tolerance', async (context) => {
     if (!cairo) return context.skip(notHere);
     const [title, message] = ['Your listening clock', 'Not enough listening history yet.'];
-    expect(within(await difference(await renderEmptyChart(title, message, 'canvas'), await renderEmptyChart(title, message, '@napi-rs/canvas')))).toBe(true);
+    expect(
+      within(
+        await difference(
+          await renderEmptyChart(title, message, 'canvas'),
+          await renderEmptyChart(title, message, '@napi-rs/canvas'),
+        ),
+      ),
+    ).toBe(true);
   });
 
   // Controls: the smallest changes a member could notice, drawn by canvas and by @napi-rs/canvas.
@@ -145,7 +156,9 @@ describe('which renderer is in use', () => {
     await renderer.close();
     const h = await startEncoreHarness();
     try {
-      const health = (await (await fetch(`${h.config.PUBLIC_URL}/healthz`)).json()) as { charts?: { renderer?: string } };
+      const health = (await (await fetch(`${h.config.PUBLIC_URL}/healthz`)).json()) as {
+        charts?: { renderer?: string };
+      };
       expect(health.charts?.renderer).toBe(choice.name);
     } finally {
       await h.close();

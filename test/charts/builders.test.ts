@@ -29,12 +29,14 @@ const schema = JSON.parse(readFileSync(path.join(vegaLiteRoot, 'build', 'vega-li
 describe('chart specs', () => {
   const ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true });
   // ajv-formats is CommonJS: its plugin is the default export's default under NodeNext.
-  const addFormats = ((formatsPlugin as unknown as { default?: unknown }).default ?? formatsPlugin) as (ajv: Ajv) => Ajv;
+  const addFormats = ((formatsPlugin as unknown as { default?: unknown }).default ?? formatsPlugin) as (
+    ajv: Ajv,
+  ) => Ajv;
   addFormats(ajv);
   ajv.addFormat('color-hex', /^#(?:[0-9a-fA-F]{3}){1,2}$/);
   const validate = ajv.compile(schema);
 
-  it.each(CHART_KINDS)('the %s spec validates against vega-lite\'s JSON schema', (kind) => {
+  it.each(CHART_KINDS)("the %s spec validates against vega-lite's JSON schema", (kind) => {
     const valid = validate(specs[kind]);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
@@ -52,7 +54,16 @@ const ranked = (result: ReturnType<typeof topGenresChart>) => {
 
 describe('ranked bar builders', () => {
   it('orders genres by share, labels them as percentages and describes them in the alt text', () => {
-    const chart = ranked(topGenresChart([{ genre: 'Jazz', share: 0.05 }, { genre: 'Indie rock', share: 0.34 }, { genre: 'Pop', share: 0.2 }], { title: 'Your top genres' }));
+    const chart = ranked(
+      topGenresChart(
+        [
+          { genre: 'Jazz', share: 0.05 },
+          { genre: 'Indie rock', share: 0.34 },
+          { genre: 'Pop', share: 0.2 },
+        ],
+        { title: 'Your top genres' },
+      ),
+    );
     expect(chart.kind).toBe('top-genres');
     expect(chart.rows.map((r) => [r.rank, r.label, r.valueLabel])).toEqual([
       [1, 'Indie rock', '34%'],
@@ -75,7 +86,9 @@ describe('ranked bar builders', () => {
 
   it('truncates long track labels on the chart but keeps them whole in the alt text', () => {
     const long = 'An Extraordinarily Long Song Title That Keeps Going (Live at the Apollo, 1962)';
-    const chart = ranked(topTracksChart([{ name: long, artist: 'Somebody' }, ...tracks(2)], { title: 'Your top tracks' }));
+    const chart = ranked(
+      topTracksChart([{ name: long, artist: 'Somebody' }, ...tracks(2)], { title: 'Your top tracks' }),
+    );
     expect(chart.rows[0]!.label.endsWith('…')).toBe(true);
     expect([...chart.rows[0]!.label].length).toBeLessThanOrEqual(34);
     expect(chart.altText).toContain(`${long} — Somebody`);
@@ -85,11 +98,19 @@ describe('ranked bar builders', () => {
     const board = ranked(leaderboardChart([...members(3)].reverse(), { title: 'Minutes this week' }));
     expect(board.rows.map((r) => r.label)).toEqual(['member1', 'member2', 'member3']);
     const preview = ranked(sortPreviewChart([{ genre: 'Other', count: 4 }, ...sortGroups()], { title: 'Preview' }));
-    expect(preview.rows.map((r) => `${r.label}:${r.valueLabel}`)).toEqual(['Rock:312', 'Hip hop:96', 'Other:43', 'Other:4']);
+    expect(preview.rows.map((r) => `${r.label}:${r.valueLabel}`)).toEqual([
+      'Rock:312',
+      'Hip hop:96',
+      'Other:43',
+      'Other:4',
+    ]);
   });
 
-  it('keeps the alt text within Discord\'s 1024-character attachment description', () => {
-    const chart = topTracksChart(Array.from({ length: 12 }, (_, i) => ({ name: `${'Very long title '.repeat(8)}${i}`, artist: 'X'.repeat(60) })), { title: 'Long' });
+  it("keeps the alt text within Discord's 1024-character attachment description", () => {
+    const chart = topTracksChart(
+      Array.from({ length: 12 }, (_, i) => ({ name: `${'Very long title '.repeat(8)}${i}`, artist: 'X'.repeat(60) })),
+      { title: 'Long' },
+    );
     expect(chart.altText.length).toBeLessThanOrEqual(1024);
   });
 });
@@ -102,7 +123,10 @@ describe('empty and tiny data', () => {
     ['top tracks', () => topTracksChart(tracks(1), { title: 'Your top tracks' })],
     ['leaderboard', () => leaderboardChart([], { title: 'Leaderboard' })],
     ['sort preview', () => sortPreviewChart([{ genre: 'Rock', count: 0 }], { title: 'Preview' })],
-    ['listening clock', () => listeningClockChart([{ weekday: 0, hour: 9, minutes: 3 }], { title: 'Your listening clock' })],
+    [
+      'listening clock',
+      () => listeningClockChart([{ weekday: 0, hour: 9, minutes: 3 }], { title: 'Your listening clock' }),
+    ],
     ['genre mix', () => genreMixChart(mixPoints(1), { title: 'Your genre mix' })],
   ])('%s gives a "not enough data" result instead of a broken chart', (_name, build) => {
     const result = build();
@@ -117,7 +141,10 @@ describe('listening clock and genre mix', () => {
   it('fills every weekday × hour cell and names the busiest day and peak hour', () => {
     const cells = clockCells(5);
     cells.find((c) => c.weekday === 5 && c.hour === 14)!.minutes = 50;
-    const chart = listeningClockChart(cells.filter((c) => c.minutes > 0), { title: 'Your listening clock' });
+    const chart = listeningClockChart(
+      cells.filter((c) => c.minutes > 0),
+      { title: 'Your listening clock' },
+    );
     if (isEmptyChart(chart)) throw new Error('expected a chart');
     expect(chart.rows).toHaveLength(168);
     expect(chart.altText).toContain('Busiest day: Saturday');

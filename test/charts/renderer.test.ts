@@ -45,14 +45,21 @@ const everyKind: Array<[string, ChartResult]> = [
 ];
 
 describe('the chart renderer', () => {
-  it.each(everyKind)('renders %s as a 1200×720 PNG on Discord\'s dark background', async (_name, result) => {
+  it.each(everyKind)("renders %s as a 1200×720 PNG on Discord's dark background", async (_name, result) => {
     const image = await decode(await renderer.render(request(result)));
     expect([image.width, image.height]).toEqual([1200, 720]);
     expect(image.pixel(2, 2)).toEqual([0x2b, 0x2d, 0x31]);
   });
 
   it('renders 20 charts requested at once, each with its own data', async () => {
-    const jobs = Array.from({ length: 20 }, (_, i) => request(leaderboardChart(members(2 + (i % 9)).map((m) => ({ ...m, name: `${m.name}-${i}` })), { title: `Chart ${i}` })));
+    const jobs = Array.from({ length: 20 }, (_, i) =>
+      request(
+        leaderboardChart(
+          members(2 + (i % 9)).map((m) => ({ ...m, name: `${m.name}-${i}` })),
+          { title: `Chart ${i}` },
+        ),
+      ),
+    );
     const pngs = await Promise.all(jobs.map((job) => renderer.render(job)));
     for (const png of pngs) expect((await decode(png)).width).toBe(1200);
     const hashes = new Set(pngs.map((png) => createHash('sha256').update(png).digest('hex')));
@@ -73,7 +80,7 @@ describe('the chart renderer', () => {
 });
 
 describe('the "not enough data yet" image', () => {
-  it('has a chart\'s size and background', async () => {
+  it("has a chart's size and background", async () => {
     const image = await decode(await renderEmptyChart('Your listening clock', 'Not enough listening history yet.'));
     expect([image.width, image.height]).toEqual([1200, 720]);
     expect(image.pixel(2, 2)).toEqual([0x2b, 0x2d, 0x31]);

@@ -57,7 +57,13 @@ describe('parseConfig', () => {
   });
 
   it('explains a malformed value with what a valid one looks like', () => {
-    const result = parseConfig({ ...validEnv(), ENCRYPTION_KEY: 'c2hvcnQ=', PORT: 'eighty', SPOTIFY_USER_CAP: '0', DATABASE_URL: 'mysql://x' });
+    const result = parseConfig({
+      ...validEnv(),
+      ENCRYPTION_KEY: 'c2hvcnQ=',
+      PORT: 'eighty',
+      SPOTIFY_USER_CAP: '0',
+      DATABASE_URL: 'mysql://x',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toHaveLength(4);
@@ -77,7 +83,12 @@ describe('npm start with a bad configuration', () => {
   it('exits 1, names DISCORD_TOKEN, and prints no stack trace', () => {
     const env: Record<string, string> = { ...validEnv(), PATH: process.env.PATH ?? '' };
     delete env.DISCORD_TOKEN;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, encoding: 'utf8', timeout: 30_000, cwd: '/tmp' === process.cwd() ? undefined : process.cwd() });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+      cwd: '/tmp' === process.cwd() ? undefined : process.cwd(),
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('DISCORD_TOKEN is required but not set');
     expect(run.stderr).not.toMatch(/\n\s+at /);

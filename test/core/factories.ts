@@ -16,7 +16,9 @@ export function artist(overrides: Partial<ArtistFixture> = {}): ArtistFixture {
 }
 
 /** A Spotify track item by the given artists (main artist first). */
-export function track(overrides: Partial<PlaylistItemInput> & { artists?: readonly ArtistFixture[] } = {}): PlaylistItemInput {
+export function track(
+  overrides: Partial<PlaylistItemInput> & { artists?: readonly ArtistFixture[] } = {},
+): PlaylistItemInput {
   const { artists, ...rest } = overrides;
   const id = nextId('track');
   return {
@@ -33,7 +35,14 @@ export function track(overrides: Partial<PlaylistItemInput> & { artists?: readon
 /** A local file: Spotify lists it, but the API cannot add it to another playlist. */
 export function localFile(overrides: Partial<PlaylistItemInput> = {}): PlaylistItemInput {
   const id = nextId('local');
-  return { uri: `spotify:local:Someone:Album:${id}:215`, type: 'track', isLocal: true, artistIds: [], name: id, ...overrides };
+  return {
+    uri: `spotify:local:Someone:Album:${id}:215`,
+    type: 'track',
+    isLocal: true,
+    artistIds: [],
+    name: id,
+    ...overrides,
+  };
 }
 
 /** A podcast episode inside a playlist. */

@@ -12,15 +12,29 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: number }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: { code?: number }) => e.code,
+  );
 
-describe('the Discord emulator enforces Discord\'s rules', () => {
+describe("the Discord emulator enforces Discord's rules", () => {
   it('rejects content over 2,000 characters and embeds over their limits with 50035', async () => {
     const guild = emulator.addGuild('Rules');
     const channel = emulator.channel(guild, 'general');
-    expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { content: 'x'.repeat(2001) } }))).toBe(50035);
-    expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { embeds: [{ title: 't'.repeat(257) }] } }))).toBe(50035);
-    expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { embeds: Array.from({ length: 2 }, () => ({ description: 'd'.repeat(3500) })) } }))).toBe(50035);
+    expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { content: 'x'.repeat(2001) } }))).toBe(
+      50035,
+    );
+    expect(
+      await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { embeds: [{ title: 't'.repeat(257) }] } })),
+    ).toBe(50035);
+    expect(
+      await codeOf(
+        rest.post(`/channels/${channel.id}/messages`, {
+          body: { embeds: Array.from({ length: 2 }, () => ({ description: 'd'.repeat(3500) })) },
+        }),
+      ),
+    ).toBe(50035);
     expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { content: 'fine' } }))).toBe('ok');
     expect(emulator.messagesIn(channel).map((m) => m.content)).toEqual(['fine']);
   });
@@ -29,8 +43,16 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     const guild = emulator.addGuild('Locked', ['hidden', 'readonly']);
     emulator.channel(guild, 'hidden').botDenied = 'view';
     emulator.channel(guild, 'readonly').botDenied = 'send';
-    expect(await codeOf(rest.post(`/channels/${emulator.channel(guild, 'hidden').id}/messages`, { body: { content: 'hi' } }))).toBe(50001);
-    expect(await codeOf(rest.post(`/channels/${emulator.channel(guild, 'readonly').id}/messages`, { body: { content: 'hi' } }))).toBe(50013);
+    expect(
+      await codeOf(
+        rest.post(`/channels/${emulator.channel(guild, 'hidden').id}/messages`, { body: { content: 'hi' } }),
+      ),
+    ).toBe(50001);
+    expect(
+      await codeOf(
+        rest.post(`/channels/${emulator.channel(guild, 'readonly').id}/messages`, { body: { content: 'hi' } }),
+      ),
+    ).toBe(50013);
   });
 
   it('refuses more than 25 autocomplete choices', async () => {
@@ -38,7 +60,14 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     const member = emulator.addMember(guild, 'zed');
     const interaction = emulator.autocomplete('anything', {}, 'x', member, { guild });
     const choices = Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` }));
-    expect(await codeOf(rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 8, data: { choices } }, auth: false }))).toBe(50035);
+    expect(
+      await codeOf(
+        rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+          body: { type: 8, data: { choices } },
+          auth: false,
+        }),
+      ),
+    ).toBe(50035);
   });
 
   it('rejects edits after the 15-minute interaction token expired', async () => {
@@ -47,9 +76,19 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     const timedRest = new REST({ api: timed.apiUrl, retries: 0 }).setToken(timed.token);
     const guild = timed.addGuild('Timed');
     const interaction = timed.chatInput('x', {}, timed.addMember(guild, 'yan'), { guild });
-    await timedRest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 5 }, auth: false });
+    await timedRest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+      body: { type: 5 },
+      auth: false,
+    });
     clock += 16 * 60_000;
-    expect(await codeOf(timedRest.patch(`/webhooks/${timed.applicationId}/${interaction.token}/messages/@original`, { body: { content: 'late' }, auth: false }))).toBe(50027);
+    expect(
+      await codeOf(
+        timedRest.patch(`/webhooks/${timed.applicationId}/${interaction.token}/messages/@original`, {
+          body: { content: 'late' },
+          auth: false,
+        }),
+      ),
+    ).toBe(50027);
     await timed.close();
   });
 
@@ -57,7 +96,12 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     const guild = emulator.addGuild('Deadline');
     const member = emulator.addMember(guild, 'slowpoke');
     const respond = (interaction: { id: string; token: string }, content: string) =>
-      codeOf(rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content } }, auth: false }));
+      codeOf(
+        rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+          body: { type: 4, data: { content } },
+          auth: false,
+        }),
+      );
 
     const inTime = emulator.chatInput('x', {}, member, { guild });
     discordNow += 3_000;
@@ -68,7 +112,9 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     discordNow += 3_001;
     expect(await respond(late, 'too late')).toBe(10062);
     expect(late.original).toBeUndefined();
-    expect(emulator.state.rejected).toContainEqual(expect.objectContaining({ status: 404, code: 10062, interactionId: late.id }));
+    expect(emulator.state.rejected).toContainEqual(
+      expect.objectContaining({ status: 404, code: 10062, interactionId: late.id }),
+    );
     expect(emulator.state.rejected.filter((r) => r.interactionId === inTime.id)).toEqual([]);
   });
 
@@ -76,10 +122,17 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     const guild = emulator.addGuild('Twice');
     const interaction = emulator.chatInput('x', {}, emulator.addMember(guild, 'double'), { guild });
     const callback = (content: string) =>
-      codeOf(rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content } }, auth: false }));
+      codeOf(
+        rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+          body: { type: 4, data: { content } },
+          auth: false,
+        }),
+      );
     expect(await callback('first')).toBe('ok');
     expect(await callback('second')).toBe(40060);
-    expect(emulator.state.rejected).toContainEqual(expect.objectContaining({ status: 400, code: 40060, interactionId: interaction.id }));
+    expect(emulator.state.rejected).toContainEqual(
+      expect.objectContaining({ status: 400, code: 40060, interactionId: interaction.id }),
+    );
     expect(interaction.original?.content).toBe('first');
     expect(interaction.history.map((m) => m.content)).toEqual(['first']);
   });
@@ -88,7 +141,9 @@ describe('the Discord emulator enforces Discord\'s rules', () => {
     const guild = emulator.addGuild('Busy');
     const channel = emulator.channel(guild, 'general');
     emulator.state.rateLimit.count = 1;
-    expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { content: 'after a wait' } }))).toBe('ok');
+    expect(await codeOf(rest.post(`/channels/${channel.id}/messages`, { body: { content: 'after a wait' } }))).toBe(
+      'ok',
+    );
     expect(emulator.messagesIn(channel).map((m) => m.content)).toEqual(['after a wait']);
   });
 });

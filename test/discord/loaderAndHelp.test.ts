@@ -11,7 +11,10 @@ import { startBotHarness, type BotHarness } from '../support/botHarness.js';
 describe('the command loader', () => {
   it('refuses a command file without execute, naming the file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'encore-cmds-'));
-    await writeFile(path.join(dir, 'broken.ts'), `import { SlashCommandBuilder } from 'discord.js';\nexport const data = new SlashCommandBuilder().setName('broken').setDescription('x');\n`);
+    await writeFile(
+      path.join(dir, 'broken.ts'),
+      `import { SlashCommandBuilder } from 'discord.js';\nexport const data = new SlashCommandBuilder().setName('broken').setDescription('x');\n`,
+    );
     await expect(loadCommands(dir)).rejects.toThrow('commands/broken.ts must export an "execute" function');
   });
 

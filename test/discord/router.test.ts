@@ -44,7 +44,21 @@ describe('the real discord.js client against the emulator', () => {
     const all = await bot.autocomplete('/pick', { fruit: '' }, 'fruit');
     expect(all.choices).toHaveLength(25);
     const some = await bot.autocomplete('/pick', { fruit: '3' }, 'fruit');
-    expect(some.choices?.map((c) => c.value)).toEqual(['fruit 3', 'fruit 13', 'fruit 23', 'fruit 30', 'fruit 31', 'fruit 32', 'fruit 33', 'fruit 34', 'fruit 35', 'fruit 36', 'fruit 37', 'fruit 38', 'fruit 39']);
+    expect(some.choices?.map((c) => c.value)).toEqual([
+      'fruit 3',
+      'fruit 13',
+      'fruit 23',
+      'fruit 30',
+      'fruit 31',
+      'fruit 32',
+      'fruit 33',
+      'fruit 34',
+      'fruit 35',
+      'fruit 36',
+      'fruit 37',
+      'fruit 38',
+      'fruit 39',
+    ]);
   });
 
   it('tells the member their DMs are closed instead of failing', async () => {
@@ -65,7 +79,9 @@ describe('the error boundary', () => {
     expect(reference).toBeDefined();
     expect(text).not.toContain('kaboom');
     expect(text).not.toMatch(/at .*\.ts/);
-    expect(bot.log.lines().some((l) => l.reference === reference && JSON.stringify(l.err).includes('kaboom'))).toBe(true);
+    expect(bot.log.lines().some((l) => l.reference === reference && JSON.stringify(l.err).includes('kaboom'))).toBe(
+      true,
+    );
   });
 
   it('renders a typed error from the one table, ephemerally, with a Discord timestamp', async () => {

@@ -27,7 +27,9 @@ describe('linking through Discord, the link page and Spotify consent', () => {
     const bob = h.member('bob-e2e');
     const page = await h.link(bob, 'bob', { approve: false });
     expect(page.html).toContain('Linking cancelled');
-    expect((await h.invoke('/profile', {}, bob)).final!.embeds[0]).toMatchObject({ description: expect.stringContaining('haven’t linked Spotify') });
+    expect((await h.invoke('/profile', {}, bob)).final!.embeds[0]).toMatchObject({
+      description: expect.stringContaining('haven’t linked Spotify'),
+    });
   });
 
   it('tells a member Spotify does not know them to ask the operator', async () => {
@@ -53,12 +55,18 @@ describe('linking through Discord, the link page and Spotify consent', () => {
   it('stores no plaintext token in the database', async () => {
     const client = new pg.Client({ connectionString: h.config.DATABASE_URL });
     await client.connect();
-    const { rows } = await client.query<{ key: string; value: string }>(`SELECT key, value FROM keyv WHERE key LIKE 'tokens:%'`);
+    const { rows } = await client.query<{ key: string; value: string }>(
+      `SELECT key, value FROM keyv WHERE key LIKE 'tokens:%'`,
+    );
     await client.end();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.value).not.toMatch(/at_[\w-]{20,}|rt_[\w-]{20,}/);
-      expect(JSON.parse(row.value).value).toMatchObject({ keyId: expect.stringMatching(/^[0-9a-f]{8}$/), iv: expect.any(String), tag: expect.any(String) });
+      expect(JSON.parse(row.value).value).toMatchObject({
+        keyId: expect.stringMatching(/^[0-9a-f]{8}$/),
+        iv: expect.any(String),
+        tag: expect.any(String),
+      });
     }
   });
 });
@@ -88,9 +96,14 @@ describe('/chart end to end', () => {
 
   it('offers only the charts drawn from Spotify’s top lists (the history charts wait for listening history)', () => {
     const registered = [...h.emulator.state.commands.global, ...[...h.emulator.state.commands.guild.values()].flat()];
-    const chart = registered.find((c) => c.name === 'chart') as { options: Array<{ name: string; choices?: Array<{ value: string }> }> } | undefined;
+    const chart = registered.find((c) => c.name === 'chart') as
+      { options: Array<{ name: string; choices?: Array<{ value: string }> }> } | undefined;
     expect(chart).toBeDefined();
-    expect(chart!.options.find((o) => o.name === 'kind')!.choices!.map((c) => c.value)).toEqual(['top-genres', 'top-artists', 'top-tracks']);
+    expect(chart!.options.find((o) => o.name === 'kind')!.choices!.map((c) => c.value)).toEqual([
+      'top-genres',
+      'top-artists',
+      'top-tracks',
+    ]);
   });
 
   it('tells a member who has not linked to run /link first', async () => {

@@ -8,7 +8,8 @@ const get = async (path: string) => {
   const res = await fetch(`${h.config.PUBLIC_URL}${path}`, { redirect: 'manual' });
   return { status: res.status, html: await res.text(), location: res.headers.get('location') };
 };
-const linkCount = async () => (await h.encore.store.pool.query(`SELECT count(*)::int AS n FROM keyv WHERE key LIKE 'links:%'`)).rows[0].n as number;
+const linkCount = async () =>
+  (await h.encore.store.pool.query(`SELECT count(*)::int AS n FROM keyv WHERE key LIKE 'links:%'`)).rows[0].n as number;
 
 describe('hostile or broken callbacks change nothing and say what to do', () => {
   it.each([
@@ -66,7 +67,8 @@ describe('hostile or broken callbacks change nothing and say what to do', () => 
 
   it('rate-limits /link per member', async () => {
     const eager = h.member('eager');
-    for (let i = 0; i < 3; i++) expect(JSON.stringify((await h.invoke('/link', {}, eager)).final!.embeds)).toContain('sent you a DM');
+    for (let i = 0; i < 3; i++)
+      expect(JSON.stringify((await h.invoke('/link', {}, eager)).final!.embeds)).toContain('sent you a DM');
     const fourth = await h.invoke('/link', {}, eager);
     expect(JSON.stringify(fourth.final!.embeds)).toContain('asked for several links already');
   });

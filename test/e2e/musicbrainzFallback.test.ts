@@ -12,10 +12,21 @@ beforeAll(async () => {
   // The same seeded world the harness's Spotify emulator will have: find mixedbag's genre-less artists.
   const probe = await startSpotifyEmulator();
   const world = probe.world;
-  const ids = new Set(world.playlists.get('mixedbag')!.items.flatMap((i) => (i.kind === 'track' ? world.tracks.get(i.id)!.artistIds : [])));
-  noGenreArtists = [...ids].map((id) => world.artists.get(id)!).filter((a) => a.genres.length === 0).slice(0, 3);
+  const ids = new Set(
+    world.playlists
+      .get('mixedbag')!
+      .items.flatMap((i) => (i.kind === 'track' ? world.tracks.get(i.id)!.artistIds : [])),
+  );
+  noGenreArtists = [...ids]
+    .map((id) => world.artists.get(id)!)
+    .filter((a) => a.genres.length === 0)
+    .slice(0, 3);
   const tokens = probe.issueTokens('bob');
-  const top = (await (await fetch(`${probe.apiUrl}/me/top/artists?time_range=short_term&limit=50`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as { items: Array<{ id: string; name: string; genres: string[] }> };
+  const top = (await (
+    await fetch(`${probe.apiUrl}/me/top/artists?time_range=short_term&limit=50`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    })
+  ).json()) as { items: Array<{ id: string; name: string; genres: string[] }> };
   noGenreTopArtists = top.items.filter((a) => a.genres.length === 0);
   await probe.close();
   mb = await startMusicBrainzEmulator({
@@ -38,8 +49,12 @@ describe('the MusicBrainz fallback', () => {
     expect(JSON.stringify(preview.final!.embeds)).toContain('Mixed bag 🎧 · Jazz');
     expect(mb.requests.length).toBeGreaterThan(0);
     expect(mb.requests.length).toBeLessThanOrEqual(10);
-    expect(mb.requests.every((r) => /^Encore\/\S+ \( http:\/\/127\.0\.0\.1:\d+ \)$/.test(r.userAgent ?? ''))).toBe(true);
-    const { rows } = await h.encore.store.pool.query<{ value: string }>(`SELECT value FROM keyv WHERE key = $1`, [`artist-genres:${noGenreArtists[0]!.id}`]);
+    expect(mb.requests.every((r) => /^Encore\/\S+ \( http:\/\/127\.0\.0\.1:\d+ \)$/.test(r.userAgent ?? ''))).toBe(
+      true,
+    );
+    const { rows } = await h.encore.store.pool.query<{ value: string }>(`SELECT value FROM keyv WHERE key = $1`, [
+      `artist-genres:${noGenreArtists[0]!.id}`,
+    ]);
     expect(JSON.parse(rows[0]!.value).value).toEqual(['cool jazz']);
   }, 60_000);
 
@@ -52,6 +67,8 @@ describe('the MusicBrainz fallback', () => {
     const alt = chart.final!.files[0]!.description ?? '';
     expect(mb.requests.length).toBeGreaterThan(before);
     expect(alt).toMatch(/Folk|polka/i);
-    expect(JSON.stringify(chart.final!.embeds) + alt).not.toContain(`${noGenreTopArtists.length} without a known genre`);
+    expect(JSON.stringify(chart.final!.embeds) + alt).not.toContain(
+      `${noGenreTopArtists.length} without a known genre`,
+    );
   }, 60_000);
 });

@@ -51,10 +51,19 @@ describe('the "linked" DM', () => {
     const linkedDm = h.dmsOf(member).at(-1)!;
     const renewBy = /remind you to renew before <t:\d+:D>/.exec(text(linkedDm))?.[0];
     expect(renewBy).toBeDefined();
-    const shown = await h.click(linkedDm, buttons(linkedDm).find((b) => b.label === 'Show me in this server')!.custom_id!, member);
+    const shown = await h.click(
+      linkedDm,
+      buttons(linkedDm).find((b) => b.label === 'Show me in this server')!.custom_id!,
+      member,
+    );
     for (const kept of ['Linked as Carol', renewBy!, '✅ you appear']) expect(text(shown.final)).toContain(kept);
-    const weekly = await h.click(shown.final!, buttons(shown.final!).find((b) => b.label === 'Send me a weekly DM')!.custom_id!, member);
-    for (const kept of ['Linked as Carol', renewBy!, '✅ you appear', 'Personal weekly wrapped by DM: ✅ on']) expect(text(weekly.final)).toContain(kept);
+    const weekly = await h.click(
+      shown.final!,
+      buttons(shown.final!).find((b) => b.label === 'Send me a weekly DM')!.custom_id!,
+      member,
+    );
+    for (const kept of ['Linked as Carol', renewBy!, '✅ you appear', 'Personal weekly wrapped by DM: ✅ on'])
+      expect(text(weekly.final)).toContain(kept);
   });
 });
 

@@ -46,7 +46,10 @@ describe('npm start as a process', () => {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += String(d)));
     child.stderr.on('data', (d) => (output += String(d)));
@@ -55,10 +58,15 @@ describe('npm start as a process', () => {
       let body: { ok?: boolean; discord?: { ready?: boolean } } | undefined;
       for (let i = 0; i < 120 && !body?.discord?.ready; i++) {
         await new Promise((r) => setTimeout(r, 250));
-        body = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json(), () => undefined);
+        body = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.json(),
+          () => undefined,
+        );
       }
       expect(body, output).toMatchObject({ ok: true, store: { kind: 'embedded', ok: true }, discord: { ready: true } });
-      const postgresPid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const postgresPid = Number(
+        (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+      );
       expect(running(postgresPid)).toBe(true);
 
       child.kill('SIGTERM');

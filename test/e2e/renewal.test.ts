@@ -35,12 +35,17 @@ describe('the six-month end of a Spotify link', () => {
     expect(text(seen.final)).toContain('Your Spotify link has expired');
     const relinkDm = h.dmsOf(member).at(-1)!;
     expect(text(relinkDm)).toContain('Spotify ended your link');
-    expect((await h.invoke('/profile', {}, member)).final!.embeds[0]).toMatchObject({ title: 'Linked as Bob Marley Fan' });
+    expect((await h.invoke('/profile', {}, member)).final!.embeds[0]).toMatchObject({
+      title: 'Linked as Bob Marley Fan',
+    });
     expect(text((await h.invoke('/profile', {}, member)).final)).toContain('Expired — run /link to link again');
 
     const opened = await fetch(linkUrl(relinkDm));
     expect(await opened.text()).toContain('Discord user @renew-bob'); // the relink DM's link names its member too
-    const callback = await h.spotify.consent({ authorizeUrl: (await followLinkPage(linkUrl(relinkDm))).authorizeUrl!, userId: 'bob' });
+    const callback = await h.spotify.consent({
+      authorizeUrl: (await followLinkPage(linkUrl(relinkDm))).authorizeUrl!,
+      userId: 'bob',
+    });
     expect((await fetch(callback)).status).toBe(200);
     expect(text((await h.invoke('/profile', {}, member)).final)).toContain('Working');
     const chart = await h.invoke('/chart', { kind: 'top-artists' }, member);

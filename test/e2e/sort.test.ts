@@ -32,7 +32,9 @@ describe('/sort split', () => {
     const final = preview.final!;
     expect(final.files[0]!.filename).toBe('sort-preview.png');
     expect(final.files[0]!.description).toMatch(/^Bar chart of tracks per genre playlist: /);
-    const planned = (final.embeds[0] as { description: string }).description.split('\n').map((l) => /\*\*(.+)\*\* — (\d+) tracks/.exec(l)!.slice(1));
+    const planned = (final.embeds[0] as { description: string }).description
+      .split('\n')
+      .map((l) => /\*\*(.+)\*\* — (\d+) tracks/.exec(l)!.slice(1));
     expect(planned.length).toBeGreaterThan(1);
 
     const confirm = buttons(final).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
@@ -53,7 +55,11 @@ describe('/sort split', () => {
   });
 
   it('skips and counts local files, episodes and duplicates, and puts artists without genres in Unclassified', async () => {
-    const preview = await h.invoke('/sort', { playlist: 'https://open.spotify.com/playlist/mixedbag?si=x', min_tracks: 1 }, alice);
+    const preview = await h.invoke(
+      '/sort',
+      { playlist: 'https://open.spotify.com/playlist/mixedbag?si=x', min_tracks: 1 },
+      alice,
+    );
     const fields = (preview.final!.embeds[0] as { fields: Array<{ name: string; value: string }> }).fields;
     expect(fields.find((f) => f.name === 'Skipped')!.value).toBe('2 local files, 2 episodes, 3 duplicates');
     // Tracks whose every artist has an empty genre list in Spotify's data can only be unclassified.
@@ -128,22 +134,34 @@ describe('a sort interrupted by a restart', () => {
     h.spotify.control.faults.length = 0;
     const job = await (async () => {
       const { openStore } = await import('../../src/store/index.js');
-      const store = await openStore({ databaseUrl: h.config.DATABASE_URL, dataDir: '/x', log: captureLogger('silent').log });
+      const store = await openStore({
+        databaseUrl: h.config.DATABASE_URL,
+        dataDir: '/x',
+        log: captureLogger('silent').log,
+      });
       const { createSortJobRepository } = await import('../../src/store/sortJobs.js');
       const record = (await createSortJobRepository(store).get(jobId))!;
       await store.close();
       return record;
     })();
-    const bobPlaylists = () => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'bob' && p.description.includes('encore-src'));
+    const bobPlaylists = () =>
+      [...h.spotify.world.playlists.values()].filter(
+        (p) => p.ownerId === 'bob' && p.description.includes('encore-src'),
+      );
     expect(job.status).toBe('running');
     const createdBeforeRestart = bobPlaylists().length;
     expect(createdBeforeRestart).toBeLessThan(job.state.targets.length);
 
     const dmsBefore = h.dmsOf(bob).length;
-    const restarted = await startEncore({ config: h.config, log: captureLogger('silent').log, host: '127.0.0.1', spotifyLimits: TEST_SPOTIFY_LIMITS });
+    const restarted = await startEncore({
+      config: h.config,
+      log: captureLogger('silent').log,
+      host: '127.0.0.1',
+      spotifyLimits: TEST_SPOTIFY_LIMITS,
+    });
     try {
       for (let i = 0; i < 400 && h.dmsOf(bob).length === dmsBefore; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(h.dmsOf(bob).at(-1)!.content).toContain('Your sort of **Bob Marley Fan\'s mix** is finished');
+      expect(h.dmsOf(bob).at(-1)!.content).toContain("Your sort of **Bob Marley Fan's mix** is finished");
       // The member's original message follows the resumed sort too (its token is still alive).
       const original = h.emulator.state.messages.get(preview.final!.id)!;
       expect(JSON.stringify(original.embeds)).toContain('playlists created');

@@ -18,7 +18,8 @@ const trackUris = (playlistId: string) => {
     .map((i) => `spotify:track:${i.id}`)
     .filter((uri) => !seen.has(uri) && seen.add(uri));
 };
-const createdFrom = (name: string) => [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'alice' && p.name.startsWith(`${name} · `));
+const createdFrom = (name: string) =>
+  [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'alice' && p.name.startsWith(`${name} · `));
 const deleteCreated = (name: string) => {
   for (const p of createdFrom(name)) h.spotify.world.playlists.delete(p.id);
 };
@@ -28,7 +29,10 @@ const planOf = (preview: RecordedMessage) =>
     .map((l) => /\*\*(.+)\*\* — (\d+) tracks/.exec(l)!.slice(1))
     .map(([name, count]) => [name!, Number(count)] as const)
     .sort();
-const asWritten = (name: string) => createdFrom(name).map((p) => [p.name, p.items.length] as const).sort();
+const asWritten = (name: string) =>
+  createdFrom(name)
+    .map((p) => [p.name, p.items.length] as const)
+    .sort();
 /** Every track of the source lands exactly once across the genre playlists. */
 const expectEachTrackOnce = (source: string, name: string) => {
   const placed = createdFrom(name).flatMap((p) => p.items.map((i) => `spotify:track:${(i as { id: string }).id}`));
@@ -46,7 +50,10 @@ describe('/sort never writes twice', () => {
     const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
     const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
     expect(confirm, text(preview)).toBeDefined();
-    const [one, two] = await Promise.all([h.click(preview, confirm.custom_id!, alice), h.click(preview, confirm.custom_id!, alice)]);
+    const [one, two] = await Promise.all([
+      h.click(preview, confirm.custom_id!, alice),
+      h.click(preview, confirm.custom_id!, alice),
+    ]);
     expect(asWritten('Road trip')).toEqual(planOf(preview));
     expectEachTrackOnce('roadtrip1000', 'Road trip');
     const notes = [...one.followUps, ...two.followUps].map((m) => m.content);
@@ -73,7 +80,12 @@ describe('/sort never writes twice', () => {
     }
     expect(asWritten('Road trip')).toEqual(planOf(preview));
     expectEachTrackOnce('roadtrip1000', 'Road trip');
-    expect(h.dmsOf(alice).slice(dmsBefore).filter((m) => m.content?.includes('is finished'))).toEqual([]);
+    expect(
+      h
+        .dmsOf(alice)
+        .slice(dmsBefore)
+        .filter((m) => m.content?.includes('is finished')),
+    ).toEqual([]);
   });
 
   it('sorting the same playlist again adopts the playlists the first sort made and adds only what is missing', async () => {
@@ -106,7 +118,9 @@ describe('/sort never writes twice', () => {
       h.spotify.control.latencyMs = 0;
     }
     expect(text(done.final)).toContain('Stopped');
-    const listed = [...text(done.final).matchAll(/\*\*([^*]+)\*\* — (\d+) tracks?/g)].map((m) => [m[1]!, Number(m[2])] as const).sort();
+    const listed = [...text(done.final).matchAll(/\*\*([^*]+)\*\* — (\d+) tracks?/g)]
+      .map((m) => [m[1]!, Number(m[2])] as const)
+      .sort();
     expect(listed).toEqual(asWritten('Road trip'));
     expect(listed.length).toBeLessThan(planOf(preview).length);
 
@@ -121,7 +135,9 @@ describe('/sort never writes twice', () => {
     const cancel = buttons(preview).find((b) => b.custom_id?.startsWith('sort:cancel:'))!;
     const intruder = await h.click(preview, cancel.custom_id!, bob);
     expect(intruder.rejected).toEqual([]);
-    expect(JSON.stringify(intruder.history.concat(intruder.followUps)) + JSON.stringify(intruder.interaction)).toContain('belong to');
+    expect(
+      JSON.stringify(intruder.history.concat(intruder.followUps)) + JSON.stringify(intruder.interaction),
+    ).toContain('belong to');
     const stillThere = h.emulator.state.messages.get(preview.id)!;
     expect(buttons(stillThere).map((b) => b.custom_id)).toEqual(buttons(preview).map((b) => b.custom_id));
     const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
@@ -130,7 +146,10 @@ describe('/sort never writes twice', () => {
 
   it('a playlist id or link that does not exist is answered as a user error and logged as one, not as a bug', async () => {
     const errorsBefore = h.log.lines().filter((l) => Number(l.level) >= 50).length;
-    for (const playlist of ['spotify:playlist:0000000000000000000000', 'https://open.spotify.com/playlist/Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z']) {
+    for (const playlist of [
+      'spotify:playlist:0000000000000000000000',
+      'https://open.spotify.com/playlist/Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z',
+    ]) {
       const seen = await h.invoke('/sort', { playlist }, alice);
       expect(text(seen.final)).toContain('couldn’t find that playlist');
       expect(text(seen.final)).not.toContain('Something went wrong');
@@ -140,25 +159,39 @@ describe('/sort never writes twice', () => {
 });
 
 describe('/sort mode:order', () => {
-  const itemsOf = (id: string) => h.spotify.world.playlists.get(id)!.items.map((i) => JSON.stringify(i)).sort();
+  const itemsOf = (id: string) =>
+    h.spotify.world.playlists
+      .get(id)!
+      .items.map((i) => JSON.stringify(i))
+      .sort();
   it('asks before resetting "date added", then reorders with every item kept', async () => {
     const before = itemsOf('roadtrip1000');
-    const asked = (await h.invoke('/sort', { playlist: 'roadtrip1000', mode: 'order', order_by: 'release-date' }, alice)).final!;
+    const asked = (
+      await h.invoke('/sort', { playlist: 'roadtrip1000', mode: 'order', order_by: 'release-date' }, alice)
+    ).final!;
     expect(text(asked)).toContain('date added');
     expect(itemsOf('roadtrip1000')).toEqual(before); // nothing written yet
     const replace = buttons(asked).find((b) => b.custom_id?.startsWith('sort:order-replace:'))!;
     const done = await h.click(asked, replace.custom_id!, alice);
     expect(text(done.final)).toContain('Reordered');
     const after = h.spotify.world.playlists.get('roadtrip1000')!.items;
-    expect(after.map((i) => (i.kind === 'track' ? i.id : '')).sort()).toEqual(before.map((i) => (JSON.parse(i) as { id: string }).id ?? '').sort());
+    expect(after.map((i) => (i.kind === 'track' ? i.id : '')).sort()).toEqual(
+      before.map((i) => (JSON.parse(i) as { id: string }).id ?? '').sort(),
+    );
   });
 
   it('keeping the dates moves tracks and leaves every "date added" as it was', async () => {
-    const added = () => new Map(h.spotify.world.playlists.get('bobmain')!.items.map((i) => [JSON.stringify({ ...i, addedAt: undefined }), i.addedAt]));
+    const added = () =>
+      new Map(
+        h.spotify.world.playlists
+          .get('bobmain')!
+          .items.map((i) => [JSON.stringify({ ...i, addedAt: undefined }), i.addedAt]),
+      );
     const bob = h.member('bob-order');
     expect((await h.link(bob, 'bob')).status).toBe(200);
     const before = added();
-    const asked = (await h.invoke('/sort', { playlist: 'bobmain', mode: 'order', order_by: 'release-date' }, bob)).final!;
+    const asked = (await h.invoke('/sort', { playlist: 'bobmain', mode: 'order', order_by: 'release-date' }, bob))
+      .final!;
     const keep = buttons(asked).find((b) => b.custom_id?.startsWith('sort:order-keep:'))!;
     expect(text((await h.click(asked, keep.custom_id!, bob)).final)).toContain('keeping every');
     expect(added()).toEqual(before);

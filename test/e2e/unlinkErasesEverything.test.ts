@@ -7,10 +7,15 @@ const h = useEncoreHarness();
 /** Every row of every table in the database, as text, that mentions `needle`. */
 async function rowsMentioning(needle: string): Promise<string[]> {
   const pool = h.encore.store.pool;
-  const tables = await pool.query<{ name: string }>(`SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+  const tables = await pool.query<{ name: string }>(
+    `SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+  );
   const found: string[] = [];
   for (const { name } of tables.rows) {
-    const { rows } = await pool.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM ${name} t WHERE strpos(to_jsonb(t)::text, $1) > 0`, [needle]);
+    const { rows } = await pool.query<{ row: string }>(
+      `SELECT to_jsonb(t)::text AS row FROM ${name} t WHERE strpos(to_jsonb(t)::text, $1) > 0`,
+      [needle],
+    );
     found.push(...rows.map((r) => `${name}: ${r.row.slice(0, 160)}`));
   }
   return found;

@@ -20,7 +20,14 @@ const key = aKey();
 const captured = captureLogger('info');
 const instances: CollectorInstance[] = [];
 const start = async (name: string) => {
-  const instance = await startCollectorInstance({ name, databaseUrl: db.url, emulator, clock, encryptionKey: key, log: captured.log });
+  const instance = await startCollectorInstance({
+    name,
+    databaseUrl: db.url,
+    emulator,
+    clock,
+    encryptionKey: key,
+    log: captured.log,
+  });
   instances.push(instance);
   return instance;
 };
@@ -48,9 +55,14 @@ describe('the collector’s rules', () => {
     // Cache genres for the artists of half of alice's recent plays, as the warm-up would.
     const recent = emulator.listening.recent('alice', T0, 50);
     const known = [...new Set(recent.slice(0, 25).map((p) => emulator.world.tracks.get(p.trackId)!.artistIds[0]!))];
-    await a.store.namespace<string[]>(ARTIST_GENRES_NAMESPACE).setMany(known.map((id) => ({ key: id, value: ['deep house'] })));
+    await a.store
+      .namespace<string[]>(ARTIST_GENRES_NAMESPACE)
+      .setMany(known.map((id) => ({ key: id, value: ['deep house'] })));
     await tick(a, T0);
-    const { rows } = await a.store.pool.query<{ genre: string; plays: number }>(`SELECT genre, sum(plays)::int AS plays FROM member_daily_genres WHERE member_id = $1 GROUP BY genre ORDER BY genre`, [ids.get('alice')]);
+    const { rows } = await a.store.pool.query<{ genre: string; plays: number }>(
+      `SELECT genre, sum(plays)::int AS plays FROM member_daily_genres WHERE member_id = $1 GROUP BY genre ORDER BY genre`,
+      [ids.get('alice')],
+    );
     expect(rows.map((r) => r.genre)).toEqual(['electronic', 'unclassified']);
     expect(rows.reduce((n, r) => n + r.plays, 0)).toBe(50);
     expect(requestsOf('alice').map((r) => r.path)).toEqual([RECENT]);
@@ -81,14 +93,24 @@ describe('the collector’s rules', () => {
     const d = await start('relink');
     const ids = await linkMembers(d, emulator, ['carol'], T0 - DAY);
     const carol = ids.get('carol')!;
-    await d.accounts.repo.saveTokens(carol, { accessToken: 'expired', refreshToken: 'revoked-by-spotify', expiresAt: T0 - HOUR, scope: 'user-read-recently-played' });
+    await d.accounts.repo.saveTokens(carol, {
+      accessToken: 'expired',
+      refreshToken: 'revoked-by-spotify',
+      expiresAt: T0 - HOUR,
+      scope: 'user-read-recently-played',
+    });
     const from = T0 + 2 * DAY;
     const linesBefore = captured.lines().length;
     for (let at = from; at < from + 6 * HOUR; at += 5 * MIN) await tick(d, at);
     expect((await d.accounts.repo.getLink(carol))?.status).toBe('dead');
     expect(requestsOf('carol', from)).toEqual([]); // the refresh failed before any API request
-    const lines = captured.lines().slice(linesBefore).filter((l) => l.memberId === carol);
-    expect(lines.map((l) => [l.level, l.msg])).toEqual([[30, 'Spotify ended the link: history collection paused until the member links again']]);
+    const lines = captured
+      .lines()
+      .slice(linesBefore)
+      .filter((l) => l.memberId === carol);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [30, 'Spotify ended the link: history collection paused until the member links again'],
+    ]);
   });
 
   it('waits out Spotify’s quota: no poll until the time Spotify gave, then it carries on', async () => {

@@ -37,7 +37,14 @@ beforeAll(async () => {
   emulator = await startSpotifyEmulator({ now: clock.at });
   const key = aKey();
   const start = async (name: string) => {
-    const instance = await startCollectorInstance({ name, databaseUrl: db.url, emulator, clock, encryptionKey: key, log: log.child({ instance: name }) });
+    const instance = await startCollectorInstance({
+      name,
+      databaseUrl: db.url,
+      emulator,
+      clock,
+      encryptionKey: key,
+      log: log.child({ instance: name }),
+    });
     instances.push(instance);
     return instance;
   };
@@ -63,7 +70,8 @@ beforeAll(async () => {
   });
   const c = await start('C');
   await run(BOTH_FROM, END, [b, c]);
-  for (const r of emulator.requests) if (r.path === RECENT) pollsAt.set(`${r.userId}@${r.at}`, (pollsAt.get(`${r.userId}@${r.at}`) ?? 0) + 1);
+  for (const r of emulator.requests)
+    if (r.path === RECENT) pollsAt.set(`${r.userId}@${r.at}`, (pollsAt.get(`${r.userId}@${r.at}`) ?? 0) + 1);
 }, 600_000);
 
 afterAll(async () => {
@@ -77,22 +85,30 @@ function played(user: string): EmulatedPlay[] {
   const polls = emulator.requests.filter((r) => r.path === RECENT && r.userId === user && r.status === 200);
   const first = polls[0]!.at;
   const last = polls.at(-1)!.at;
-  return [...emulator.listening.recent(user, first, 50).reverse(), ...emulator.listening.playsBetween(user, first, last)];
+  return [
+    ...emulator.listening.recent(user, first, 50).reverse(),
+    ...emulator.listening.playsBetween(user, first, last),
+  ];
 }
 
 describe('the collector through a simulated week (restart, 5xx burst, two instances)', () => {
   const repo = () => instances.at(-1)!.history.service.repo;
 
-  it.each(USERS)('ends with exactly the plays %s played, none duplicated, lost only inside recorded gaps', async (user) => {
-    const memberId = ids.get(user)!;
-    const gaps = await repo().gaps(memberId);
-    const inGap = (p: { playedAt: number }) => gaps.some((g) => p.playedAt > g.from && p.playedAt < g.to);
-    const truth = played(user);
-    const stored = await repo().plays(memberId);
-    expect(stored.map((p) => [p.playedAt, p.trackId])).toEqual(truth.filter((p) => !inGap(p)).map((p) => [p.playedAt, p.trackId]));
-    expect(new Set(stored.map((p) => p.playedAt)).size).toBe(stored.length);
-    expect(stored.length).toBeGreaterThan(user === 'alice' ? 300 : 50);
-  });
+  it.each(USERS)(
+    'ends with exactly the plays %s played, none duplicated, lost only inside recorded gaps',
+    async (user) => {
+      const memberId = ids.get(user)!;
+      const gaps = await repo().gaps(memberId);
+      const inGap = (p: { playedAt: number }) => gaps.some((g) => p.playedAt > g.from && p.playedAt < g.to);
+      const truth = played(user);
+      const stored = await repo().plays(memberId);
+      expect(stored.map((p) => [p.playedAt, p.trackId])).toEqual(
+        truth.filter((p) => !inGap(p)).map((p) => [p.playedAt, p.trackId]),
+      );
+      expect(new Set(stored.map((p) => p.playedAt)).size).toBe(stored.length);
+      expect(stored.length).toBeGreaterThan(user === 'alice' ? 300 : 50);
+    },
+  );
 
   it('recorded a gap where alice played more than 50 tracks between two polls, and only there', async () => {
     const gaps = await repo().gaps(ids.get('alice')!);
@@ -114,7 +130,9 @@ describe('the collector through a simulated week (restart, 5xx burst, two instan
     expect(during.every((r) => r.status === 503)).toBe(true);
     const after = emulator.requests.filter((r) => r.path === RECENT && r.at >= BURST_TO && r.at < BURST_TO + 25 * MIN);
     expect(new Set(after.filter((r) => r.status === 200).map((r) => r.userId))).toEqual(new Set(USERS));
-    expect(lines().filter((l) => l.msg === 'history poll failed; tried again at the next cadence').length).toBeGreaterThan(0);
+    expect(
+      lines().filter((l) => l.msg === 'history poll failed; tried again at the next cadence').length,
+    ).toBeGreaterThan(0);
   });
 
   it('never polled one member twice at the same tick, with two instances on one database', () => {
@@ -127,7 +145,10 @@ describe('the collector through a simulated week (restart, 5xx burst, two instan
   it('kept the cadence all week, across the restart: polls 10 minutes to 2 hours apart, overdue members polled at once', () => {
     for (const user of USERS) {
       const polls = emulator.requests.filter((r) => r.path === RECENT && r.userId === user).map((r) => r.at);
-      const intervals = polls.slice(1).map((at, i) => [polls[i]!, at] as const).filter(([from, to]) => !(from < DOWN_FROM && to >= DOWN_TO));
+      const intervals = polls
+        .slice(1)
+        .map((at, i) => [polls[i]!, at] as const)
+        .filter(([from, to]) => !(from < DOWN_FROM && to >= DOWN_TO));
       expect(Math.min(...intervals.map(([from, to]) => to - from))).toBeGreaterThanOrEqual(10 * MIN);
       // The scheduler's ticks here are 5 minutes apart: a poll may start up to one tick late.
       expect(Math.max(...intervals.map(([from, to]) => to - from))).toBeLessThanOrEqual(2 * HOUR + STEP);
@@ -146,7 +167,10 @@ describe('the collector through a simulated week (restart, 5xx burst, two instan
         `SELECT to_char(played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS plays, sum(ms_played)::text AS ms FROM plays WHERE member_id = $1 GROUP BY 1 ORDER BY 1`,
         [memberId],
       );
-      const { rows: daily } = await pool.query<{ day: string; plays: number; ms: string }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, plays, ms::text FROM member_daily WHERE member_id = $1 ORDER BY day`, [memberId]);
+      const { rows: daily } = await pool.query<{ day: string; plays: number; ms: string }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, plays, ms::text FROM member_daily WHERE member_id = $1 ORDER BY day`,
+        [memberId],
+      );
       expect(daily).toEqual(byDay);
       const { rows: genres } = await pool.query<{ day: string; plays: number; ms: string }>(
         `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(plays)::int AS plays, sum(ms)::text AS ms FROM member_daily_genres WHERE member_id = $1 GROUP BY day ORDER BY day`,
@@ -159,7 +183,14 @@ describe('the collector through a simulated week (restart, 5xx burst, two instan
       );
       expect(artists[0]!.n).toBe(0);
       const stored = await instances.at(-1)!.history.service.repo.plays(memberId);
-      expect(stored.every((p) => p.msEstimated && p.source === 'collected' && p.msPlayed === emulator.world.tracks.get(p.trackId)!.durationMs)).toBe(true);
+      expect(
+        stored.every(
+          (p) =>
+            p.msEstimated &&
+            p.source === 'collected' &&
+            p.msPlayed === emulator.world.tracks.get(p.trackId)!.durationMs,
+        ),
+      ).toBe(true);
     }
   });
 });

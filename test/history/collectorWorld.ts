@@ -49,7 +49,9 @@ export async function startCollectorInstance(options: {
   encryptionKey: string;
   log: Logger;
 }): Promise<CollectorInstance> {
-  const store = options.store ?? (await openStore({ databaseUrl: options.databaseUrl, dataDir: '/nonexistent', log: options.log, poolSize: 4 }));
+  const store =
+    options.store ??
+    (await openStore({ databaseUrl: options.databaseUrl, dataDir: '/nonexistent', log: options.log, poolSize: 4 }));
   const gateway = createSpotifyGateway({
     apiUrl: options.emulator.apiUrl,
     accountsUrl: options.emulator.accountsUrl,
@@ -59,7 +61,13 @@ export async function startCollectorInstance(options: {
     log: options.log,
     now: options.clock.running,
   });
-  const accounts = createAccounts({ store, gateway, encryptionKeys: [options.encryptionKey], publicUrl: 'http://127.0.0.1:1', userCap: 5 });
+  const accounts = createAccounts({
+    store,
+    gateway,
+    encryptionKeys: [options.encryptionKey],
+    publicUrl: 'http://127.0.0.1:1',
+    userCap: 5,
+  });
   const history = createHistoryFeature({ store, gateway, accounts, log: options.log, instanceId: options.name });
   const job = history.jobs.find((j) => j.name === 'collect-history')!;
   return {
@@ -73,11 +81,22 @@ export async function startCollectorInstance(options: {
 }
 
 /** Links emulator users to fresh Discord ids through the instance's accounts repository. */
-export async function linkMembers(instance: CollectorInstance, emulator: SpotifyEmulator, users: readonly string[], consentAt: number): Promise<Map<string, string>> {
+export async function linkMembers(
+  instance: CollectorInstance,
+  emulator: SpotifyEmulator,
+  users: readonly string[],
+  consentAt: number,
+): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const user of users) {
     const discordUserId = `8${randomBytes(6).readUIntBE(0, 6)}`.slice(0, 18);
-    await instance.accounts.repo.saveLink({ discordUserId, spotifyAccountId: user, displayName: user, consentAt, status: 'active' });
+    await instance.accounts.repo.saveLink({
+      discordUserId,
+      spotifyAccountId: user,
+      displayName: user,
+      consentAt,
+      status: 'active',
+    });
     await instance.accounts.repo.saveTokens(discordUserId, emulator.issueTokens(user, 'test-client'));
     ids.set(user, discordUserId);
   }

@@ -7,7 +7,10 @@ const track = (id: string | null, extra: object = {}) => ({
   duration_ms: 201_000,
   external_ids: { isrc: 'GBAAA2600001' },
   album: { id: 'album1', name: 'Album', release_date: '2026-03' },
-  artists: [{ id: 'main', name: 'Main' }, { id: 'feat', name: 'Feat' }],
+  artists: [
+    { id: 'main', name: 'Main' },
+    { id: 'feat', name: 'Feat' },
+  ],
   ...extra,
 });
 
@@ -15,10 +18,17 @@ describe('plays from a recently-played page', () => {
   const page: RecentlyPlayedPage = {
     items: [
       { played_at: '2026-11-20T21:03:04.123Z', context: { uri: 'spotify:playlist:p1' }, track: track('t1') },
-      { played_at: '2026-11-20T20:59:00.000Z', context: null, track: track(null, { is_local: true, artists: [{ id: null, name: 'My band' }] }) },
+      {
+        played_at: '2026-11-20T20:59:00.000Z',
+        context: null,
+        track: track(null, { is_local: true, artists: [{ id: null, name: 'My band' }] }),
+      },
       { played_at: '2026-11-20T20:55:00.000Z', context: null, track: null },
       { played_at: 'not a date', context: null, track: track('t2') },
-      { played_at: '2026-11-20T20:50:00.000Z', track: track('t3', { album: null, artists: [{ id: 'solo', name: 'Solo' }] }) },
+      {
+        played_at: '2026-11-20T20:50:00.000Z',
+        track: track('t3', { album: null, artists: [{ id: 'solo', name: 'Solo' }] }),
+      },
     ],
   };
   const plays = playsFromPage(page, (t) => (t.artists[0]?.id === 'main' ? 'rock' : 'unclassified'));
@@ -33,7 +43,17 @@ describe('plays from a recently-played page', () => {
   it('estimates ms played with the track length, says so, and keeps the context and the catalogue facts', () => {
     expect(plays[0]).toEqual({
       playedAt: Date.parse('2026-11-20T21:03:04.123Z'),
-      track: { id: 't1', name: 'Track t1', durationMs: 201_000, isrc: 'GBAAA2600001', album: { id: 'album1', name: 'Album', releaseDate: '2026-03' }, artists: [{ id: 'main', name: 'Main' }, { id: 'feat', name: 'Feat' }] },
+      track: {
+        id: 't1',
+        name: 'Track t1',
+        durationMs: 201_000,
+        isrc: 'GBAAA2600001',
+        album: { id: 'album1', name: 'Album', releaseDate: '2026-03' },
+        artists: [
+          { id: 'main', name: 'Main' },
+          { id: 'feat', name: 'Feat' },
+        ],
+      },
       msPlayed: 201_000,
       msEstimated: true,
       source: 'collected',

@@ -33,13 +33,18 @@ describe('every error on every route renders Encore’s page, whatever NODE_ENV 
   it.each(['development', 'production', 'test'])('NODE_ENV=%s', async (env) => {
     process.env.NODE_ENV = env;
     const { log, base } = await failingApp();
-    for (const [path, status] of [['/throws', 500], ['/rejects', 500], ['/forbidden', 403]] as const) {
+    for (const [path, status] of [
+      ['/throws', 500],
+      ['/rejects', 500],
+      ['/forbidden', 403],
+    ] as const) {
       const res = await fetch(`${base}${path}`, { headers: { 'x-request-id': `req-${env}-${path.slice(1)}` } });
       const html = await res.text();
       expect(res.status, path).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(html).toContain('Encore · Spotify in Discord');
-      for (const leak of ['boom', '/srv/encore', 'invalid byte sequence', '    at ', '<pre>']) expect(html, `${path} shows ${leak}`).not.toContain(leak);
+      for (const leak of ['boom', '/srv/encore', 'invalid byte sequence', '    at ', '<pre>'])
+        expect(html, `${path} shows ${leak}`).not.toContain(leak);
       const logged = log.lines().find((l) => l.reqId === `req-${env}-${path.slice(1)}` && l.err);
       expect(logged, `${path} cause logged with its request id`).toBeDefined();
     }

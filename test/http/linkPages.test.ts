@@ -9,9 +9,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h?.close());
 
-const linkUrlIn = (m: RecordedMessage) => (m.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
+const linkUrlIn = (m: RecordedMessage) =>
+  (m.components[0] as { components: Array<{ url: string }> }).components[0]!.url;
 const linkedDms = (member: EUser) => h.dmsOf(member).filter((m) => JSON.stringify(m.embeds).includes('Linked as'));
-const linkCount = async () => (await h.encore.store.pool.query(`SELECT count(*)::int AS n FROM keyv WHERE key LIKE 'links:%'`)).rows[0].n as number;
+const linkCount = async () =>
+  (await h.encore.store.pool.query(`SELECT count(*)::int AS n FROM keyv WHERE key LIKE 'links:%'`)).rows[0].n as number;
 
 async function dmLinkFor(member: EUser) {
   await h.invoke('/link', {}, member);
@@ -21,7 +23,8 @@ async function dmLinkFor(member: EUser) {
 /** No Express default page, stack trace, Postgres message or file path reaches the browser. */
 function expectEncorePage(html: string) {
   expect(html).toContain('Encore · Spotify in Discord');
-  for (const leak of ['<pre>', '    at ', '/work/', 'node_modules', 'URIError', 'invalid byte sequence', 'Error:']) expect(html, `page shows ${leak}`).not.toContain(leak);
+  for (const leak of ['<pre>', '    at ', '/work/', 'node_modules', 'URIError', 'invalid byte sequence', 'Error:'])
+    expect(html, `page shows ${leak}`).not.toContain(leak);
 }
 
 describe('a forwarded /link/<token> (the page names the Discord account before anything happens)', () => {
@@ -91,16 +94,30 @@ describe('HEAD changes nothing (link scanners and prefetchers send HEAD)', () =>
 
 describe('bad input renders Encore’s own page, never a stack, and changes nothing', () => {
   const cases: Array<[string, string, number, string]> = [
-    ['a NUL byte in state', `/callback?code=abc&state=${'a'.repeat(16)}%00${'b'.repeat(15)}`, 400, 'This link has expired'],
+    [
+      'a NUL byte in state',
+      `/callback?code=abc&state=${'a'.repeat(16)}%00${'b'.repeat(15)}`,
+      400,
+      'This link has expired',
+    ],
     ['a NUL byte in the link token', `/link/${'a'.repeat(16)}%00${'b'.repeat(15)}`, 410, 'This link has expired'],
-    ['a NUL byte in the link token, on Continue', `/link/${'a'.repeat(16)}%00${'b'.repeat(15)}`, 410, 'This link has expired'],
+    [
+      'a NUL byte in the link token, on Continue',
+      `/link/${'a'.repeat(16)}%00${'b'.repeat(15)}`,
+      410,
+      'This link has expired',
+    ],
     ['a bad percent-escape in the link', '/link/%E0%A4%A', 400, 'That address isn’t right'],
     ['a state far too long', `/callback?code=abc&state=${'s'.repeat(5_000)}`, 400, 'This link has expired'],
     ['an unknown page', '/nothing-here', 404, 'Page not found'],
   ];
   it.each(cases)('%s', async (what, path, status, title) => {
     const before = await linkCount();
-    const res = await fetch(`${h.config.PUBLIC_URL}${path}`, { method: what.endsWith('on Continue') ? 'POST' : 'GET', redirect: 'manual', headers: { 'x-request-id': `bad-${status}` } });
+    const res = await fetch(`${h.config.PUBLIC_URL}${path}`, {
+      method: what.endsWith('on Continue') ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: { 'x-request-id': `bad-${status}` },
+    });
     const html = await res.text();
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -126,8 +143,15 @@ describe('the request log', () => {
     const continued = await followLinkPage(url);
     await fetch(await h.spotify.consent({ authorizeUrl: continued.authorizeUrl!, userId: 'dave' }));
     await fetch(url);
-    const requests = h.log.lines().slice(earlier).filter((l) => l.module === 'http' && JSON.stringify(l.req ?? {}).includes('/link/'));
-    expect(requests.map((l) => (l.req as { path: string }).path)).toEqual(['/link/:token', '/link/:token', '/link/:token']);
+    const requests = h.log
+      .lines()
+      .slice(earlier)
+      .filter((l) => l.module === 'http' && JSON.stringify(l.req ?? {}).includes('/link/'));
+    expect(requests.map((l) => (l.req as { path: string }).path)).toEqual([
+      '/link/:token',
+      '/link/:token',
+      '/link/:token',
+    ]);
     expect(h.log.text()).not.toContain(token);
   });
 });

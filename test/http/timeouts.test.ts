@@ -43,17 +43,32 @@ afterAll(async () => {
 });
 
 const oauthOn = (accountsUrl: string, timeoutMs?: number) =>
-  createOAuthClient({ accountsUrl, clientId: 'client', clientSecret: 'secret', fetch, now: Date.now, ...(timeoutMs ? { timeoutMs } : {}) });
+  createOAuthClient({
+    accountsUrl,
+    clientId: 'client',
+    clientSecret: 'secret',
+    fetch,
+    now: Date.now,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
 
 describe('a hanging Spotify or MusicBrainz never holds a request forever', () => {
   it('the token exchange gives up after its timeout', { timeout: 5_000 }, async () => {
     const started = Date.now();
-    await expect(oauthOn(hanging.url, 200).exchangeCode({ code: 'c', codeVerifier: 'v', redirectUri: 'http://127.0.0.1/callback' })).rejects.toBeInstanceOf(SpotifyUnavailableError);
+    await expect(
+      oauthOn(hanging.url, 200).exchangeCode({
+        code: 'c',
+        codeVerifier: 'v',
+        redirectUri: 'http://127.0.0.1/callback',
+      }),
+    ).rejects.toBeInstanceOf(SpotifyUnavailableError);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('a token answer that stalls halfway gives up too', { timeout: 5_000 }, async () => {
-    await expect(oauthOn(`${hanging.url}/stall`, 200).refresh({ accessToken: 'a', refreshToken: 'r', expiresAt: 0, scope: '' })).rejects.toBeInstanceOf(SpotifyUnavailableError);
+    await expect(
+      oauthOn(`${hanging.url}/stall`, 200).refresh({ accessToken: 'a', refreshToken: 'r', expiresAt: 0, scope: '' }),
+    ).rejects.toBeInstanceOf(SpotifyUnavailableError);
   });
 
   it('a hanging token endpoint shows the "try again" page on /callback', { timeout: 5_000 }, async () => {
@@ -64,11 +79,20 @@ describe('a hanging Spotify or MusicBrainz never holds a request forever', () =>
       repo,
       publicUrl: 'http://127.0.0.1:1',
       userCap: 5,
-      spotify: { createPkce, authorizationUrl: (o) => oauth.authorizationUrl(o), exchangeCode: (o) => oauth.exchangeCode(o), profile: () => Promise.reject(new Error('never reached')) },
+      spotify: {
+        createPkce,
+        authorizationUrl: (o) => oauth.authorizationUrl(o),
+        exchangeCode: (o) => oauth.exchangeCode(o),
+        profile: () => Promise.reject(new Error('never reached')),
+      },
       log,
       onLinked: async () => {},
     });
-    const server = await listen(createHttpApp({ log, store: { health: async () => ({ ok: true }) }, routers: [router] }), 0, '127.0.0.1');
+    const server = await listen(
+      createHttpApp({ log, store: { health: async () => ({ ok: true }) }, routers: [router] }),
+      0,
+      '127.0.0.1',
+    );
     try {
       const state = 'S'.repeat(32);
       await repo.saveState(state, { discordUserId: aMemberId(), verifier: 'v'.repeat(64) }, Date.now() + 60_000);
@@ -93,22 +117,41 @@ describe('a hanging Spotify or MusicBrainz never holds a request forever', () =>
       requestTimeoutMs: { interactive: 100, background: 100, warming: 100 },
     } as unknown as TransportDeps;
     const before = hanging.requests.length;
-    await expect(send(deps, { method: 'POST', path: '/me/playlists', body: {}, accessToken: 't', priority: 'interactive' })).rejects.toBeInstanceOf(SpotifyUnavailableError);
+    await expect(
+      send(deps, { method: 'POST', path: '/me/playlists', body: {}, accessToken: 't', priority: 'interactive' }),
+    ).rejects.toBeInstanceOf(SpotifyUnavailableError);
     expect(hanging.requests.length).toBe(before + 1); // a write that may have landed is not sent again
     // An answer that starts and then stalls is Spotify being unavailable, not a bug of ours.
-    await expect(send({ ...deps, apiUrl: `${hanging.url}/stall` }, { method: 'POST', path: '/me/playlists', body: {}, accessToken: 't', priority: 'interactive' })).rejects.toBeInstanceOf(
-      SpotifyUnavailableError,
-    );
+    await expect(
+      send(
+        { ...deps, apiUrl: `${hanging.url}/stall` },
+        { method: 'POST', path: '/me/playlists', body: {}, accessToken: 't', priority: 'interactive' },
+      ),
+    ).rejects.toBeInstanceOf(SpotifyUnavailableError);
   });
 
   it('every request the gateway sends to Spotify (exchange, refresh, API) carries a timeout', async () => {
     const signals: Array<[string, AbortSignal | null | undefined]> = [];
     const recording: typeof fetch = (input, init) => {
       signals.push([String(input), init?.signal]);
-      return Promise.resolve(Response.json({ access_token: 'a', refresh_token: 'r', expires_in: 3600, id: 'u', display_name: 'U' }));
+      return Promise.resolve(
+        Response.json({ access_token: 'a', refresh_token: 'r', expires_in: 3600, id: 'u', display_name: 'U' }),
+      );
     };
-    const gateway = createSpotifyGateway({ apiUrl: 'http://spotify.invalid/v1', accountsUrl: 'http://accounts.invalid', clientId: 'c', clientSecret: 's', store: store(), log: captureLogger('silent').log, fetch: recording });
-    const tokens = await gateway.oauth.exchangeCode({ code: 'c', codeVerifier: 'v', redirectUri: 'http://127.0.0.1/callback' });
+    const gateway = createSpotifyGateway({
+      apiUrl: 'http://spotify.invalid/v1',
+      accountsUrl: 'http://accounts.invalid',
+      clientId: 'c',
+      clientSecret: 's',
+      store: store(),
+      log: captureLogger('silent').log,
+      fetch: recording,
+    });
+    const tokens = await gateway.oauth.exchangeCode({
+      code: 'c',
+      codeVerifier: 'v',
+      redirectUri: 'http://127.0.0.1/callback',
+    });
     await gateway.oauth.refresh(tokens);
     await gateway.forUser({ load: async () => tokens, save: async () => {} }).me();
     expect(signals.map(([url]) => new URL(url).pathname)).toEqual(['/api/token', '/api/token', '/v1/me']);
@@ -116,14 +159,29 @@ describe('a hanging Spotify or MusicBrainz never holds a request forever', () =>
   });
 
   it('a MusicBrainz lookup gives up after its timeout', { timeout: 5_000 }, async () => {
-    const mb = createMusicBrainzClient({ baseUrl: hanging.url, version: '1', contactUrl: 'https://encore.example.com', spacer: createRequestSpacer(0), timeoutMs: 150 });
+    const mb = createMusicBrainzClient({
+      baseUrl: hanging.url,
+      version: '1',
+      contactUrl: 'https://encore.example.com',
+      spacer: createRequestSpacer(0),
+      timeoutMs: 150,
+    });
     await expect(mb.genresByArtistName('Radiohead')).rejects.toThrow(/abort|timeout/i);
   });
 
   it('a MusicBrainz lookup has a timeout by default, short enough for a member waiting on a preview', async () => {
     const signals: Array<AbortSignal | null | undefined> = [];
-    const recording: typeof fetch = (_input, init) => (signals.push(init?.signal), Promise.resolve(Response.json({ artists: [] })));
-    const mb = createMusicBrainzClient({ baseUrl: hanging.url, version: '1', contactUrl: 'https://encore.example.com', spacer: createRequestSpacer(0), fetch: recording });
+    const recording: typeof fetch = (_input, init) => (
+      signals.push(init?.signal),
+      Promise.resolve(Response.json({ artists: [] }))
+    );
+    const mb = createMusicBrainzClient({
+      baseUrl: hanging.url,
+      version: '1',
+      contactUrl: 'https://encore.example.com',
+      spacer: createRequestSpacer(0),
+      fetch: recording,
+    });
     await mb.genresByArtistName('Radiohead');
     expect(signals).toHaveLength(1);
     expect(signals[0]).toBeInstanceOf(AbortSignal);

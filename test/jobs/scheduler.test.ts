@@ -71,7 +71,9 @@ describe('the job scheduler', () => {
     await running;
     expect(await ticks.tick('slow', plus(60_000))).toBe(1);
     expect(runs).toEqual([T]);
-    expect(captured.lines().some((l) => l.msg === 'previous run still going; tick skipped' && l.job === 'slow')).toBe(true);
+    expect(captured.lines().some((l) => l.msg === 'previous run still going; tick skipped' && l.job === 'slow')).toBe(
+      true,
+    );
 
     let stopped = false;
     const stopping = scheduler.stop().then(() => (stopped = true));
@@ -157,7 +159,11 @@ describe('the job scheduler', () => {
     let release!: () => void;
     const ready = new Promise<void>((r) => (release = r));
     const ran: Date[] = [];
-    const scheduler = startJobs([{ name: 'late', schedule: '* * * * *', once: false, run: async (_d: unknown, now: Date) => void ran.push(now) }], {}, { log: captureLogger('silent').log, ready, ticks: ticks.source });
+    const scheduler = startJobs(
+      [{ name: 'late', schedule: '* * * * *', once: false, run: async (_d: unknown, now: Date) => void ran.push(now) }],
+      {},
+      { log: captureLogger('silent').log, ready, ticks: ticks.source },
+    );
     const ticked = ticks.tick('late', T);
     const stopping = scheduler.stop();
     release();
@@ -168,9 +174,13 @@ describe('the job scheduler', () => {
 
   it('refuses a job whose cron expression is invalid', () => {
     const ticks = manualTicks();
-    expect(() => startJobs([{ name: 'broken', schedule: 'every tuesday', run: async () => {} }], {}, { log: captureLogger('silent').log, ticks: ticks.source })).toThrow(
-      'Job broken: invalid cron expression "every tuesday"',
-    );
+    expect(() =>
+      startJobs(
+        [{ name: 'broken', schedule: 'every tuesday', run: async () => {} }],
+        {},
+        { log: captureLogger('silent').log, ticks: ticks.source },
+      ),
+    ).toThrow('Job broken: invalid cron expression "every tuesday"');
     expect(ticks.scheduled()).toEqual([]);
   });
 });
@@ -180,11 +190,21 @@ describe('node-cron ticks (production)', () => {
     vi.useFakeTimers({ now: new Date('2026-03-01T23:59:58.500Z') });
     const every: Date[] = [];
     const daily: Date[] = [];
-    const stopEvery = cronTicks.every({ name: 'each-second', schedule: '* * * * * *' }, async (now) => void every.push(now));
+    const stopEvery = cronTicks.every(
+      { name: 'each-second', schedule: '* * * * * *' },
+      async (now) => void every.push(now),
+    );
     // 09:00 in Tokyo is 00:00 UTC.
-    const stopDaily = cronTicks.every({ name: 'tokyo-nine', schedule: '0 9 * * *', timezone: 'Asia/Tokyo' }, async (now) => void daily.push(now));
+    const stopDaily = cronTicks.every(
+      { name: 'tokyo-nine', schedule: '0 9 * * *', timezone: 'Asia/Tokyo' },
+      async (now) => void daily.push(now),
+    );
     await vi.advanceTimersByTimeAsync(3_000);
-    expect(every.map((d) => d.toISOString())).toEqual(['2026-03-01T23:59:59.000Z', '2026-03-02T00:00:00.000Z', '2026-03-02T00:00:01.000Z']);
+    expect(every.map((d) => d.toISOString())).toEqual([
+      '2026-03-01T23:59:59.000Z',
+      '2026-03-02T00:00:00.000Z',
+      '2026-03-02T00:00:01.000Z',
+    ]);
     expect(daily.map((d) => d.toISOString())).toEqual(['2026-03-02T00:00:00.000Z']);
 
     await Promise.all([stopEvery(), stopDaily()]);

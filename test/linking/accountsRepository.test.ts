@@ -8,7 +8,8 @@ const store = useTestStore();
 const key = aKey();
 const repo = () => createAccountsRepository(store(), createTokenCipher([key]));
 const TEN_MINUTES = 10 * 60_000;
-const allRows = async () => (await store().pool.query<{ key: string; value: string }>('SELECT key, value FROM keyv')).rows;
+const allRows = async () =>
+  (await store().pool.query<{ key: string; value: string }>('SELECT key, value FROM keyv')).rows;
 
 describe('one-time link tokens', () => {
   it('work once, even when ten requests race with the same token', async () => {
@@ -30,9 +31,16 @@ describe('one-time link tokens', () => {
     const member = aMemberId();
     const now = Date.now();
     await repo().issueLinkToken('peeked-token', member, undefined, now + TEN_MINUTES, '@peeked');
-    for (let i = 0; i < 3; i++) expect(await repo().peekLinkToken('peeked-token', now)).toEqual({ discordUserId: member, discordName: '@peeked' });
+    for (let i = 0; i < 3; i++)
+      expect(await repo().peekLinkToken('peeked-token', now)).toEqual({
+        discordUserId: member,
+        discordName: '@peeked',
+      });
     expect(await repo().peekLinkToken('peeked-token', now + TEN_MINUTES)).toBeUndefined();
-    expect(await repo().consumeLinkToken('peeked-token', now)).toEqual({ discordUserId: member, discordName: '@peeked' });
+    expect(await repo().consumeLinkToken('peeked-token', now)).toEqual({
+      discordUserId: member,
+      discordName: '@peeked',
+    });
     expect(await repo().peekLinkToken('peeked-token', now)).toBeUndefined();
   });
 

@@ -5,7 +5,8 @@ import { useTestStore } from '../support/database.js';
 import { aMemberId } from './factories.js';
 
 const store = useTestStore();
-const keys = async () => (await store().pool.query<{ key: string }>('SELECT key FROM keyv ORDER BY key')).rows.map((r) => r.key);
+const keys = async () =>
+  (await store().pool.query<{ key: string }>('SELECT key FROM keyv ORDER BY key')).rows.map((r) => r.key);
 
 describe('the registry of personal data that /unlink erases', () => {
   it('erases a registered namespace keyed by the member: their keys and sub-keys, no one else’s', async () => {
@@ -16,9 +17,14 @@ describe('the registry of personal data that /unlink erases', () => {
     await history.set(`${member}:2026-11-21`, 3);
     await history.set(`${member}0`, 4); // another member whose id merely starts the same
     await history.set('other-member:2026-11-20', 5);
-    const registry = createPersonalDataRegistry([userKeyedNamespace(store(), 'history', (n) => `${n} records of listening history`)]);
+    const registry = createPersonalDataRegistry([
+      userKeyedNamespace(store(), 'history', (n) => `${n} records of listening history`),
+    ]);
     expect(await unlinkMember(registry, member)).toEqual({ deleted: ['3 records of listening history'] });
-    expect((await keys()).filter((k) => k.startsWith('history:'))).toEqual([`history:${member}0`, 'history:other-member:2026-11-20']);
+    expect((await keys()).filter((k) => k.startsWith('history:'))).toEqual([
+      `history:${member}0`,
+      'history:other-member:2026-11-20',
+    ]);
     expect(await unlinkMember(registry, member)).toEqual({ deleted: [] });
   });
 

@@ -12,7 +12,12 @@ const TEN_MINUTES = 10 * 60_000;
 function deps(now: () => number): LinkingDeps {
   return {
     repo: createAccountsRepository(store(), createTokenCipher([aKey()])),
-    spotify: { createPkce: () => ({ verifier: 'v', challenge: 'c' }), authorizationUrl: () => '', exchangeCode: () => Promise.reject(new Error('unused')), profile: () => Promise.reject(new Error('unused')) },
+    spotify: {
+      createPkce: () => ({ verifier: 'v', challenge: 'c' }),
+      authorizationUrl: () => '',
+      exchangeCode: () => Promise.reject(new Error('unused')),
+      profile: () => Promise.reject(new Error('unused')),
+    },
     publicUrl: 'http://127.0.0.1:1',
     userCap: 5,
     now,
@@ -23,12 +28,22 @@ describe('the /link rate limit (3 per member per ten minutes)', () => {
   it('admits exactly three of ten requests made at the same moment', async () => {
     const member = aMemberId();
     const now = Date.now();
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => startLink(deps(() => now), member)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        startLink(
+          deps(() => now),
+          member,
+        ),
+      ),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     expect(refused).toHaveLength(7);
     for (const reason of refused) expect(reason).toMatchObject({ id: 'link.rateLimited' });
-    const issued = await store().pool.query(`SELECT count(*)::int AS n FROM keyv WHERE key LIKE 'link-tokens:%' AND value::jsonb->'value'->>'discordUserId' = $1`, [member]);
+    const issued = await store().pool.query(
+      `SELECT count(*)::int AS n FROM keyv WHERE key LIKE 'link-tokens:%' AND value::jsonb->'value'->>'discordUserId' = $1`,
+      [member],
+    );
     expect(issued.rows[0].n).toBe(3);
   });
 
@@ -42,7 +57,11 @@ describe('the /link rate limit (3 per member per ten minutes)', () => {
     expect(refused).toBeInstanceOf(UserError);
     // The first request was at +0: at +10 min one place is free again, whatever was refused since.
     expect((refused as UserError).context.retryAt).toBe(now - 5 * 60_000 + TEN_MINUTES);
-    await expect(startLink(at(now - 5 * 60_000 + TEN_MINUTES), member)).resolves.toMatchObject({ url: expect.stringContaining('/link/') });
-    await expect(startLink(at(now - 5 * 60_000 + TEN_MINUTES), member)).rejects.toMatchObject({ id: 'link.rateLimited' });
+    await expect(startLink(at(now - 5 * 60_000 + TEN_MINUTES), member)).resolves.toMatchObject({
+      url: expect.stringContaining('/link/'),
+    });
+    await expect(startLink(at(now - 5 * 60_000 + TEN_MINUTES), member)).rejects.toMatchObject({
+      id: 'link.rateLimited',
+    });
   });
 });

@@ -14,7 +14,13 @@ async function startLinking(member: EUser) {
   const url = await requestLinkUrl(h, member);
   const { authorizeUrl: followed, html: linkPage } = await followLinkPage(url);
   const authorizeUrl = followed!;
-  return { url, linkPage, linkToken: url.split('/link/')[1]!, authorizeUrl, state: new URL(authorizeUrl).searchParams.get('state')! };
+  return {
+    url,
+    linkPage,
+    linkToken: url.split('/link/')[1]!,
+    authorizeUrl,
+    state: new URL(authorizeUrl).searchParams.get('state')!,
+  };
 }
 
 describe('no token, code, state or secret ever leaves the bot', () => {
@@ -55,12 +61,27 @@ describe('no token, code, state or secret ever leaves the bot', () => {
     expect(logs).toContain('spotify callback'); // the log was captured, so its silence means something
     const linkedDm = JSON.stringify(h.dmsOf(member).at(-1));
     expect(linkedDm).toContain('Linked as');
-    const rows = (await h.encore.store.pool.query<{ value: string }>('SELECT value FROM keyv')).rows.map((r) => r.value).join('\n');
+    const rows = (await h.encore.store.pool.query<{ value: string }>('SELECT value FROM keyv')).rows
+      .map((r) => r.value)
+      .join('\n');
     for (const [name, value] of Object.entries(secrets)) {
       expect(logs.includes(value), `${name} in the logs`).toBe(false);
-      expect(pages.some((p) => p.includes(value)), `${name} in a page`).toBe(false);
+      expect(
+        pages.some((p) => p.includes(value)),
+        `${name} in a page`,
+      ).toBe(false);
       expect(linkedDm.includes(value), `${name} in the linked DM`).toBe(false);
-      if (['accessToken', 'refreshToken', 'refreshedAccessToken', 'refreshedRefreshToken', 'clientSecret', 'encryptionKey', 'code'].includes(name)) {
+      if (
+        [
+          'accessToken',
+          'refreshToken',
+          'refreshedAccessToken',
+          'refreshedRefreshToken',
+          'clientSecret',
+          'encryptionKey',
+          'code',
+        ].includes(name)
+      ) {
         expect(rows.includes(value), `${name} in the database`).toBe(false);
       }
     }
@@ -96,7 +117,9 @@ describe('/unlink', () => {
     const confirm = buttons(ask.final!).find((b) => b.custom_id?.startsWith('unlink:confirm'))!;
     const done = await h.click(ask.final!, confirm.custom_id!, member);
     // The history collector may have polled the member already (its tick runs every minute).
-    expect(text(done.final)).toMatch(/Deleted: your Spotify link, your Spotify access tokens, (your listening history \(50 plays\), )?1 unused \/link link, the times you ran \/link\./);
+    expect(text(done.final)).toMatch(
+      /Deleted: your Spotify link, your Spotify access tokens, (your listening history \(50 plays\), )?1 unused \/link link, the times you ran \/link\./,
+    );
 
     expect((await fetch(unused, { redirect: 'manual' })).status).toBe(410);
     expect(text((await h.invoke('/profile', {}, member)).final)).toContain('haven’t linked Spotify');

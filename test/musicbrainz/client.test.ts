@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMusicBrainzClient, createRequestSpacer, MusicBrainzError, type MusicBrainzClientOptions } from '../../src/musicbrainz/index.js';
+import {
+  createMusicBrainzClient,
+  createRequestSpacer,
+  MusicBrainzError,
+  type MusicBrainzClientOptions,
+} from '../../src/musicbrainz/index.js';
 import { seedArtists, seedRecordings } from '../../emulators/musicbrainz/seed.js';
-import { startMusicBrainzEmulator, type MusicBrainzEmulator, type MusicBrainzEmulatorOptions } from '../../emulators/musicbrainz/server.js';
+import {
+  startMusicBrainzEmulator,
+  type MusicBrainzEmulator,
+  type MusicBrainzEmulatorOptions,
+} from '../../emulators/musicbrainz/server.js';
 
 let emulator: MusicBrainzEmulator | undefined;
 afterEach(async () => {
@@ -86,7 +95,12 @@ describe('the MusicBrainz fallback', () => {
     expect(await quick.genresByArtistName('Beatles')).toBeUndefined(); // partial match, score 70
     expect(await quick.genresByArtistName('Obscure Bedroom Act')).toBeUndefined();
     expect(await quick.genresByArtistName('   ')).toBeUndefined();
-    expect(server.requests.map((r) => r.path)).toEqual(['/ws/2/isrc/XXAAA0000000', '/ws/2/artist', '/ws/2/artist', '/ws/2/artist/0b0f3b3a-0000-4000-8000-00000000000a']);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/ws/2/isrc/XXAAA0000000',
+      '/ws/2/artist',
+      '/ws/2/artist',
+      '/ws/2/artist/0b0f3b3a-0000-4000-8000-00000000000a',
+    ]);
   });
 
   it('escapes quotes in artist names for the search query', async () => {
@@ -98,7 +112,11 @@ describe('the MusicBrainz fallback', () => {
   it('sends at most one request per second, even when lookups start together', async () => {
     const server = await start();
     const shared = client();
-    const results = await Promise.all([shared.genresByIsrc('GBAYE9700111'), shared.genresByArtistName('The Beatles'), shared.genresByArtistName('Sigur Rós')]);
+    const results = await Promise.all([
+      shared.genresByIsrc('GBAYE9700111'),
+      shared.genresByArtistName('The Beatles'),
+      shared.genresByArtistName('Sigur Rós'),
+    ]);
     expect(results.map((r) => r?.genres[0])).toEqual(['alternative rock', 'rock', 'post-rock']);
     expect(server.requests.map((r) => r.status)).toEqual([200, 200, 200]);
     for (const gap of gaps(server.requests)) expect(gap).toBeGreaterThanOrEqual(950);

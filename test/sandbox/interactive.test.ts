@@ -40,13 +40,20 @@ afterAll(async () => {
 
 describe('npm run sandbox (interactive)', () => {
   it('says first how to reach the consent page, keeps logs out of the console, and shows the "Linked as" DM with working buttons after consent', async () => {
-    sandbox = new Console(spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', `--data=${dataDir}`], { stdio: 'pipe' }));
+    sandbox = new Console(
+      spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', `--data=${dataDir}`], { stdio: 'pipe' }),
+    );
     const welcome = await sandbox.waitFor(/encore> /);
-    expect(welcome.split('\n').find((line) => line.trim())).toMatch(/^To link a member, type "alice \/link" and open the link .* in your browser: it leads to the \(emulated\) Spotify consent page/);
+    expect(welcome.split('\n').find((line) => line.trim())).toMatch(
+      /^To link a member, type "alice \/link" and open the link .* in your browser: it leads to the \(emulated\) Spotify consent page/,
+    );
     const logFile = /Bot logs \(JSON\):\s+(\S+)/.exec(welcome)?.[1];
     expect(logFile).toBe(path.join(dataDir, 'encore.log'));
 
-    const linkReply = await sandbox.waitFor(/\[Link Spotify\]\((http:\/\/127\.0\.0\.1:\d+\/link\/[\w-]+)\)[\s\S]*encore> /, sandbox.type('alice /link'));
+    const linkReply = await sandbox.waitFor(
+      /\[Link Spotify\]\((http:\/\/127\.0\.0\.1:\d+\/link\/[\w-]+)\)[\s\S]*encore> /,
+      sandbox.type('alice /link'),
+    );
     const url = /\[Link Spotify\]\((http:\/\/127\.0\.0\.1:\d+\/link\/[\w-]+)\)/.exec(linkReply)![1]!;
 
     // The browser's part: the link page's Continue, then Approve on the emulated Spotify consent page.

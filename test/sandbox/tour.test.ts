@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run sandbox -- --tour', () => {
   it('links three members through the consent flow, runs every command, and writes the transcript', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--tour'], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--tour'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.stdout).toContain('Tour passed');
     expect(run.status).toBe(0);
     const tour = readFileSync('sandbox-out/tour.md', 'utf8');

@@ -15,8 +15,24 @@ interface Playlist {
  * An in-memory stand-in for one member's Spotify behind the sorter's port, with a switch that
  * makes the process "die" right after a write landed: the shape of failure resumable jobs exist for.
  */
-export function fakeSortSpotify(source: { id: string; name: string; items: PlaylistItemInput[] }, genres: Record<string, string[]>) {
-  const playlists = new Map<string, Playlist>([[source.id, { id: source.id, name: source.name, description: '', owner: 'me', uris: source.items.map((i) => i.uri), snapshot: 1, items: source.items }]]);
+export function fakeSortSpotify(
+  source: { id: string; name: string; items: PlaylistItemInput[] },
+  genres: Record<string, string[]>,
+) {
+  const playlists = new Map<string, Playlist>([
+    [
+      source.id,
+      {
+        id: source.id,
+        name: source.name,
+        description: '',
+        owner: 'me',
+        uris: source.items.map((i) => i.uri),
+        snapshot: 1,
+        items: source.items,
+      },
+    ],
+  ]);
   const calls: string[] = [];
   let dieAfterWrite = -1;
   let writes = 0;
@@ -86,7 +102,8 @@ export function fakeSortSpotify(source: { id: string; name: string; items: Playl
     spotify,
     calls,
     uris: (id: string) => [...playlists.get(id)!.uris],
-    created: () => [...playlists.values()].filter((p) => p.id !== source.id).map((p) => ({ name: p.name, uris: p.uris })),
+    created: () =>
+      [...playlists.values()].filter((p) => p.id !== source.id).map((p) => ({ name: p.name, uris: p.uris })),
     dieAfterWrite(n: number) {
       dieAfterWrite = writes + n;
     },

@@ -24,7 +24,10 @@ const source = () => {
 async function choice(user: string) {
   const fake = fakeSortSpotify(source(), {});
   const jobs = createOrderJobRepository(testStore());
-  const result = await orderPlaylist({ playlistId: 'src', by: 'release-date', mode: 'parent' }, { spotify: fake.spotify, jobs, discordUserId: user });
+  const result = await orderPlaylist(
+    { playlistId: 'src', by: 'release-date', mode: 'parent' },
+    { spotify: fake.spotify, jobs, discordUserId: user },
+  );
   if (result.plan !== 'choose') throw new Error(`expected a choice, got ${result.plan}`);
   return { fake, jobs, result, target: (await jobs.get(result.jobId))!.state.targetUris };
 }
@@ -46,7 +49,11 @@ describe('reordering by replacing the playlist', () => {
       expect(first.kind, `died after write ${dieAt}`).toBe('waiting');
       // Until it resumes the playlist may be short; the resume job then finishes it.
       const later = Date.now() + SORT_LEASE_MS + 5 * 60_000;
-      const resumed = await runOrderJob(result.jobId, { spotify: fake.spotify, jobs, now: () => later }, isResumable(later));
+      const resumed = await runOrderJob(
+        result.jobId,
+        { spotify: fake.spotify, jobs, now: () => later },
+        isResumable(later),
+      );
       expect(resumed.kind, `resumed after write ${dieAt}`).toBe('done');
       expect(fake.uris('src')).toEqual(target);
       expect([...fake.uris('src')].sort()).toEqual(before);
@@ -55,7 +62,10 @@ describe('reordering by replacing the playlist', () => {
 
   it('is one runner at a time, and a finished reorder cannot run again', async () => {
     const { fake, jobs, result, target } = await choice('o3');
-    const outcomes = await Promise.all([runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview), runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview)]);
+    const outcomes = await Promise.all([
+      runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview),
+      runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview),
+    ]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['busy', 'done']);
     expect(fake.uris('src')).toEqual(target);
     expect((await runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview)).kind).toBe('not-runnable');
@@ -67,7 +77,10 @@ describe('reordering by replacing the playlist', () => {
     const jobs = createOrderJobRepository(testStore());
     const moved: unknown[] = [];
     fake.spotify.reorder = async (_id, op, snapshot) => (moved.push(op), `${snapshot}+`);
-    const result = await orderPlaylist({ playlistId: 'src', by: 'release-date', mode: 'parent', keepDates: true }, { spotify: fake.spotify, jobs, discordUserId: 'o4' });
+    const result = await orderPlaylist(
+      { playlistId: 'src', by: 'release-date', mode: 'parent', keepDates: true },
+      { spotify: fake.spotify, jobs, discordUserId: 'o4' },
+    );
     expect(result.plan).toBe('reorder');
     expect(moved.length).toBe(result.plan === 'reorder' ? result.writeCalls : -1);
     expect(fake.calls).not.toContain('replace');

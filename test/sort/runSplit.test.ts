@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cancelSort, isPreview, isResumable, previewSplit, runSplitJob, SORT_LEASE_MS, type RunSplitDeps, type SortJobRepository } from '../../src/app/sort/index.js';
+import {
+  cancelSort,
+  isPreview,
+  isResumable,
+  previewSplit,
+  runSplitJob,
+  SORT_LEASE_MS,
+  type RunSplitDeps,
+  type SortJobRepository,
+} from '../../src/app/sort/index.js';
 import type { PlaylistItemInput } from '../../src/core/sort/index.js';
 import { createSortJobRepository } from '../../src/store/sortJobs.js';
 import { QuotaExceededError } from '../../src/core/errors.js';
@@ -8,23 +17,42 @@ import { fakeSortSpotify } from './fakeSortSpotify.js';
 
 const testStore = useTestStore();
 
-const track = (i: number, artist: string): PlaylistItemInput => ({ uri: `spotify:track:t${i}`, type: 'track', isLocal: false, artistIds: [artist] });
+const track = (i: number, artist: string): PlaylistItemInput => ({
+  uri: `spotify:track:t${i}`,
+  type: 'track',
+  isLocal: false,
+  artistIds: [artist],
+});
 const source = () => ({
   id: 'src',
   name: 'Road trip',
   items: Array.from({ length: 450 }, (_, i) => track(i, ['rockA', 'rockB', 'hiphopA', 'jazzA'][i % 4]!)),
 });
 const genres = { rockA: ['modern rock'], rockB: ['garage rock'], hiphopA: ['uk hip hop'], jazzA: ['cool jazz'] };
-const EXPECTED = [['Road trip · Rock', 226], ['Road trip · Hip hop', 112], ['Road trip · Jazz', 112]];
+const EXPECTED = [
+  ['Road trip · Rock', 226],
+  ['Road trip · Hip hop', 112],
+  ['Road trip · Jazz', 112],
+];
 const noWait = async () => {};
 
-async function previewed(user: string, fake = fakeSortSpotify(source(), genres), jobs = createSortJobRepository(testStore())) {
-  const preview = await previewSplit({ discordUserId: user, playlistId: 'src', minTracksPerGenre: 1, mode: 'parent' }, { spotify: fake.spotify, jobs });
+async function previewed(
+  user: string,
+  fake = fakeSortSpotify(source(), genres),
+  jobs = createSortJobRepository(testStore()),
+) {
+  const preview = await previewSplit(
+    { discordUserId: user, playlistId: 'src', minTracksPerGenre: 1, mode: 'parent' },
+    { spotify: fake.spotify, jobs },
+  );
   return { fake, jobs, jobId: preview.jobId, preview };
 }
 
 /** The job store with a database that fails the chosen saves, as a restart or a network blip would. */
-function flakySaves(jobs: SortJobRepository, fails: (saveNumber: number) => boolean): SortJobRepository & { saves: () => number } {
+function flakySaves(
+  jobs: SortJobRepository,
+  fails: (saveNumber: number) => boolean,
+): SortJobRepository & { saves: () => number } {
   let saves = 0;
   return {
     ...jobs,
@@ -41,7 +69,11 @@ describe('a split job', () => {
   it('previews without writing, then creates one private playlist per genre with tracks in order', async () => {
     const { fake, jobs, jobId, preview } = await previewed('u1');
     expect(fake.created()).toEqual([]);
-    expect(preview.analysis.playlists.map((p) => p.playlistName)).toEqual(['Road trip · Rock', 'Road trip · Hip hop', 'Road trip · Jazz']);
+    expect(preview.analysis.playlists.map((p) => p.playlistName)).toEqual([
+      'Road trip · Rock',
+      'Road trip · Hip hop',
+      'Road trip · Jazz',
+    ]);
     expect(preview.writeRequests).toBe(3 + 3 + 2 + 2); // 3 creates; 226 rock tracks → 3 adds, 112 → 2, 112 → 2
 
     const outcome = await runSplitJob(jobId, { spotify: fake.spotify, jobs }, isPreview);
@@ -80,7 +112,11 @@ describe('a split job', () => {
       const blip = await previewed('u-db');
       const delays: number[] = [];
       const once = flakySaves(blip.jobs, (n) => n === failing);
-      const outcome = await runSplitJob(blip.jobId, { spotify: blip.fake.spotify, jobs: once, parallelWrites: 1, sleep: async (ms) => void delays.push(ms) }, isPreview);
+      const outcome = await runSplitJob(
+        blip.jobId,
+        { spotify: blip.fake.spotify, jobs: once, parallelWrites: 1, sleep: async (ms) => void delays.push(ms) },
+        isPreview,
+      );
       expect(outcome.kind, `blip at save ${failing}`).toBe('done');
       expect(delays).toEqual([250]);
       expect(blip.fake.created()).toEqual(expected);
@@ -88,10 +124,18 @@ describe('a split job', () => {
       // An outage: every save from this one on fails; the job stops, and resumes once its lease lapses.
       const down = await previewed('u-db');
       const outage = flakySaves(down.jobs, (n) => n >= failing);
-      const stopped = await runSplitJob(down.jobId, { spotify: down.fake.spotify, jobs: outage, parallelWrites: 1, sleep: noWait }, isPreview);
+      const stopped = await runSplitJob(
+        down.jobId,
+        { spotify: down.fake.spotify, jobs: outage, parallelWrites: 1, sleep: noWait },
+        isPreview,
+      );
       expect(stopped.kind, `outage from save ${failing}`).toBe('interrupted');
       const later = Date.now() + SORT_LEASE_MS + 1;
-      const resumed = await runSplitJob(down.jobId, { spotify: down.fake.spotify, jobs: down.jobs, now: () => later }, isResumable(later));
+      const resumed = await runSplitJob(
+        down.jobId,
+        { spotify: down.fake.spotify, jobs: down.jobs, now: () => later },
+        isResumable(later),
+      );
       if (resumed.kind === 'not-runnable') {
         // The outage began before the job was ever marked running: it is still a preview, untouched.
         expect(resumed.job.status).toBe('previewed');
@@ -120,7 +164,10 @@ describe('a split job', () => {
   it('two previews of the same playlist confirmed at once write one set of playlists', async () => {
     const a = await previewed('u-twice');
     const b = await previewed('u-twice', a.fake, a.jobs);
-    const outcomes = await Promise.all([runSplitJob(a.jobId, { spotify: a.fake.spotify, jobs: a.jobs }, isPreview), runSplitJob(b.jobId, { spotify: a.fake.spotify, jobs: a.jobs }, isPreview)]);
+    const outcomes = await Promise.all([
+      runSplitJob(a.jobId, { spotify: a.fake.spotify, jobs: a.jobs }, isPreview),
+      runSplitJob(b.jobId, { spotify: a.fake.spotify, jobs: a.jobs }, isPreview),
+    ]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['busy', 'done']);
     // The loser's preview, confirmed again later, adopts the playlists and adds nothing.
     const loser = outcomes[0]!.kind === 'busy' ? a.jobId : b.jobId;
@@ -133,7 +180,16 @@ describe('a split job', () => {
     expect((await runSplitJob(jobId, { spotify: fake.spotify, jobs }, isPreview)).kind).toBe('done');
     const { fake: fake2, jobs: jobs2, jobId: job2 } = await previewed('u-stop');
     let stopAnswer: Promise<Awaited<ReturnType<typeof cancelSort>>> | undefined;
-    const stopped = await runSplitJob(job2, { spotify: fake2.spotify, jobs: jobs2, parallelWrites: 1, onProgress: (p) => void (p.playlistsCreated === 2 && (stopAnswer ??= cancelSort(jobs2, job2, 'u-stop'))) }, isPreview);
+    const stopped = await runSplitJob(
+      job2,
+      {
+        spotify: fake2.spotify,
+        jobs: jobs2,
+        parallelWrites: 1,
+        onProgress: (p) => void (p.playlistsCreated === 2 && (stopAnswer ??= cancelSort(jobs2, job2, 'u-stop'))),
+      },
+      isPreview,
+    );
     expect((await stopAnswer)!.kind).toBe('stopping');
     expect(stopped.kind).toBe('cancelled');
     if (stopped.kind !== 'cancelled') return;
@@ -178,10 +234,16 @@ describe('a split job', () => {
     const outcome = await runSplitJob(jobId, { spotify: fake.spotify, jobs }, isPreview);
     expect(outcome).toMatchObject({ kind: 'waiting', resumeAt: resumesAt, reason: 'spotify.quotaExceeded' });
     expect((await jobs.listUnfinished()).map((j) => j.id)).toContain(jobId);
-    expect((await runSplitJob(jobId, { spotify: fake.spotify, jobs }, isResumable(Date.now()))).kind).toBe('not-runnable');
+    expect((await runSplitJob(jobId, { spotify: fake.spotify, jobs }, isResumable(Date.now()))).kind).toBe(
+      'not-runnable',
+    );
 
     fake.spotify.appendItems = realAppend;
-    const resumed = await runSplitJob(jobId, { spotify: fake.spotify, jobs, now: () => resumesAt }, isResumable(resumesAt));
+    const resumed = await runSplitJob(
+      jobId,
+      { spotify: fake.spotify, jobs, now: () => resumesAt },
+      isResumable(resumesAt),
+    );
     expect(resumed.kind).toBe('done');
     expect(fake.created().map((p) => p.uris.length)).toEqual([226, 112, 112]);
     expect((await jobs.listUnfinished()).map((j) => j.id)).not.toContain(jobId);

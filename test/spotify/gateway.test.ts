@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BudgetExhaustedError, NotAllowlistedError, QuotaExceededError, RateLimitedError, RelinkNeededError, SpotifyForbiddenError, SpotifyUnavailableError } from '../../src/core/errors.js';
+import {
+  BudgetExhaustedError,
+  NotAllowlistedError,
+  QuotaExceededError,
+  RateLimitedError,
+  RelinkNeededError,
+  SpotifyForbiddenError,
+  SpotifyUnavailableError,
+} from '../../src/core/errors.js';
 import { createPkce, createSpotifyGateway, toPlaylistEntry } from '../../src/spotify/index.js';
 import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { useTestStore } from '../support/database.js';
@@ -16,8 +24,13 @@ afterEach(async () => {
  * The emulator and a gateway on it. Unless a test brings its own clock, the gateway's pacer and
  * backoff run on a recording clock, so pacing between requests costs no real time.
  */
-const world = async (...[emulatorOptions, gatewayOptions = {}]: Parameters<typeof gatewayWorld> extends [unknown, ...infer R] ? R : never) => {
-  const w = await gatewayWorld(testStore(), emulatorOptions, { ...(gatewayOptions.now ? {} : recordingClock().gateway), ...gatewayOptions });
+const world = async (
+  ...[emulatorOptions, gatewayOptions = {}]: Parameters<typeof gatewayWorld> extends [unknown, ...infer R] ? R : never
+) => {
+  const w = await gatewayWorld(testStore(), emulatorOptions, {
+    ...(gatewayOptions.now ? {} : recordingClock().gateway),
+    ...gatewayOptions,
+  });
   emulators.push(w.emulator);
   return w;
 };
@@ -31,7 +44,11 @@ describe('OAuth', () => {
     expect(new URL(url).searchParams.get('code_challenge_method')).toBe('S256');
     const callback = new URL(await emulator.consent({ authorizeUrl: url, userId: 'alice' }));
     expect(callback.searchParams.get('state')).toBe('st8');
-    const tokens = await gateway.oauth.exchangeCode({ code: callback.searchParams.get('code')!, codeVerifier: pkce.verifier, redirectUri });
+    const tokens = await gateway.oauth.exchangeCode({
+      code: callback.searchParams.get('code')!,
+      codeVerifier: pkce.verifier,
+      redirectUri,
+    });
     const me = await gateway.forUser(memoryTokens(tokens)).me();
     expect(me).toMatchObject({ id: 'alice', display_name: 'Alice Liddell' });
   });
@@ -41,7 +58,9 @@ describe('OAuth', () => {
     const redirectUri = 'http://127.0.0.1:3000/callback';
     const url = gateway.oauth.authorizationUrl({ state: 's', codeChallenge: createPkce().challenge, redirectUri });
     const code = new URL(await emulator.consent({ authorizeUrl: url, userId: 'bob' })).searchParams.get('code')!;
-    await expect(gateway.oauth.exchangeCode({ code, codeVerifier: createPkce().verifier, redirectUri })).rejects.toBeInstanceOf(RelinkNeededError);
+    await expect(
+      gateway.oauth.exchangeCode({ code, codeVerifier: createPkce().verifier, redirectUri }),
+    ).rejects.toBeInstanceOf(RelinkNeededError);
   });
 });
 
@@ -53,7 +72,12 @@ describe('token refresh', () => {
     const original = tokens.current.refreshToken;
     tokens.current = { ...tokens.current, expiresAt: Date.now() + 10_000 };
     const client = gateway.forUser(tokens);
-    await Promise.all([client.me(), client.topArtists('short_term'), client.topTracks('short_term'), client.playlist('roadtrip1000')]);
+    await Promise.all([
+      client.me(),
+      client.topArtists('short_term'),
+      client.topTracks('short_term'),
+      client.playlist('roadtrip1000'),
+    ]);
     expect(tokens.saves).toBe(1);
     expect(tokens.current.refreshToken).toBe(original);
     expect(tokens.current.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
@@ -92,7 +116,9 @@ describe('reading', () => {
   it('pages through a 1,000-track playlist 50 at a time', async () => {
     const { emulator, gateway, tokensFor } = await world();
     const progress: number[] = [];
-    const items = await gateway.forUser(tokensFor('alice')).playlistItems('roadtrip1000', (read) => progress.push(read));
+    const items = await gateway
+      .forUser(tokensFor('alice'))
+      .playlistItems('roadtrip1000', (read) => progress.push(read));
     expect(items).toHaveLength(1000);
     expect(apiRequests(emulator, '/playlists/roadtrip1000/items')).toHaveLength(20);
     expect(progress.at(-1)).toBe(1000);
@@ -108,7 +134,14 @@ describe('reading', () => {
   });
 
   it('reads an entry from `item` or from the older `track` key', () => {
-    const content = { type: 'track' as const, id: 't', uri: 'spotify:track:t', name: 'Song', duration_ms: 1000, artists: [{ id: 'a', name: 'A' }] };
+    const content = {
+      type: 'track' as const,
+      id: 't',
+      uri: 'spotify:track:t',
+      name: 'Song',
+      duration_ms: 1000,
+      artists: [{ id: 'a', name: 'A' }],
+    };
     expect(toPlaylistEntry({ item: content })?.uri).toBe('spotify:track:t');
     expect(toPlaylistEntry({ track: content })?.uri).toBe('spotify:track:t');
     expect(toPlaylistEntry({ item: null, track: null })).toBeUndefined();
@@ -117,7 +150,9 @@ describe('reading', () => {
   it('says a non-allowlisted member is not registered, and a playlist they cannot read is forbidden', async () => {
     const { gateway, tokensFor } = await world();
     await expect(gateway.forUser(tokensFor('mallory')).me()).rejects.toBeInstanceOf(NotAllowlistedError);
-    await expect(gateway.forUser(tokensFor('alice')).playlistItems('bobsecret')).rejects.toBeInstanceOf(SpotifyForbiddenError);
+    await expect(gateway.forUser(tokensFor('alice')).playlistItems('bobsecret')).rejects.toBeInstanceOf(
+      SpotifyForbiddenError,
+    );
   });
 
   it('coalesces identical GETs in flight into one request', async () => {
@@ -175,7 +210,10 @@ describe('failures and limits', () => {
 
     emulator.addFault({ path: '/me', status: 429, retryAfterSec: 30, times: 1 });
     const waitsBefore = clock.timers.length;
-    const error = await gateway.forUser(tokensFor('bob')).me().catch((e: unknown) => e);
+    const error = await gateway
+      .forUser(tokensFor('bob'))
+      .me()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAt).toBe(clock.now() + 30_000);
     expect(clock.timers.slice(waitsBefore).every((ms) => ms < 1_000)).toBe(true); // no 30 s wait was asked for
@@ -185,14 +223,24 @@ describe('failures and limits', () => {
   it('trips the quota breaker on QUOTA_EXCEEDED and keeps it closed across a restart', async () => {
     const { emulator, gateway, tokensFor } = await world();
     emulator.control.quota.limit = emulator.control.quota.used;
-    const error = await gateway.forUser(tokensFor('alice')).me().catch((e: unknown) => e);
+    const error = await gateway
+      .forUser(tokensFor('alice'))
+      .me()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuotaExceededError);
     const resumesAt = (error as QuotaExceededError).resumesAt;
     expect(resumesAt).toBeGreaterThan(Date.now() + 19 * 3_600_000);
 
     // A new process: a fresh gateway over the same store sends nothing to Spotify.
     const before = emulator.requests.length;
-    const restarted = createSpotifyGateway({ apiUrl: emulator.apiUrl, accountsUrl: emulator.accountsUrl, clientId: 'c', clientSecret: 's', store: testStore(), log: captureLogger('silent').log });
+    const restarted = createSpotifyGateway({
+      apiUrl: emulator.apiUrl,
+      accountsUrl: emulator.accountsUrl,
+      clientId: 'c',
+      clientSecret: 's',
+      store: testStore(),
+      log: captureLogger('silent').log,
+    });
     await expect(restarted.forUser(tokensFor('bob')).me()).rejects.toMatchObject({ resumesAt });
     expect(emulator.requests.length).toBe(before);
   });
@@ -245,7 +293,10 @@ describe('the artist-genre cache', () => {
     expect(emulator.requests.length).toBe(before);
     expect(cached.get(top[0]!.id)).toEqual(top[0]!.genres);
 
-    const others = emulator.world.artistList.slice(2000, 2010).map((a) => a.id).filter((id) => !topIds.includes(id));
+    const others = emulator.world.artistList
+      .slice(2000, 2010)
+      .map((a) => a.id)
+      .filter((id) => !topIds.includes(id));
     const bob = gateway.forUser(tokensFor('bob'));
     const [a, b] = await Promise.all([alice.genresForArtists(others), bob.genresForArtists(others)]);
     expect(apiRequests(emulator, '/artists/')).toHaveLength(others.length);

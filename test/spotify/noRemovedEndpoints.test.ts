@@ -11,7 +11,9 @@ function spotifyPathsInSource(): Array<{ file: string; path: string }> {
       if (statSync(full).isDirectory()) walk(full);
       else if (full.endsWith('.ts')) {
         const text = readFileSync(full, 'utf8');
-        for (const m of text.matchAll(/['`](\/(?:me|playlists|artists|albums|tracks|search|users|browse|recommendations|audio-features|audio-analysis|markets|episodes|shows)\b[^'`\n]*)['`]/g)) {
+        for (const m of text.matchAll(
+          /['`](\/(?:me|playlists|artists|albums|tracks|search|users|browse|recommendations|audio-features|audio-analysis|markets|episodes|shows)\b[^'`\n]*)['`]/g,
+        )) {
           found.push({ file: full, path: m[1]!.replace(/\$\{[^}]+\}/g, '{x}') });
         }
       }
@@ -48,17 +50,30 @@ describe('Spotify endpoints used by the source', () => {
   it('finds the paths the gateway calls (so the check below is looking at something)', () => {
     const unique = [...new Set(paths.map((p) => p.path.split('?')[0]))].sort();
     console.info(`Spotify paths in the source:\n  ${unique.join('\n  ')}`);
-    expect(unique).toEqual(expect.arrayContaining(['/me', '/me/playlists', '/playlists/{x}/items', '/artists/{x}', '/search']));
+    expect(unique).toEqual(
+      expect.arrayContaining(['/me', '/me/playlists', '/playlists/{x}/items', '/artists/{x}', '/search']),
+    );
   });
 
   it('calls no endpoint Spotify removed for development-mode apps', () => {
-    const offenders = paths.flatMap(({ file, path: p }) => REMOVED.filter(([re]) => re.test(p)).map(([, what]) => `${file}: ${p} (${what})`));
+    const offenders = paths.flatMap(({ file, path: p }) =>
+      REMOVED.filter(([re]) => re.test(p)).map(([, what]) => `${file}: ${p} (${what})`),
+    );
     expect(offenders).toEqual([]);
   });
 
   it('would catch a removed endpoint (the patterns match what they should)', () => {
-    for (const p of ['/recommendations?seed_artists=x', '/artists?ids=a,b', '/playlists/{x}/tracks', '/users/{x}/playlists', '/artists/{x}/top-tracks']) {
-      expect(REMOVED.some(([re]) => re.test(p)), p).toBe(true);
+    for (const p of [
+      '/recommendations?seed_artists=x',
+      '/artists?ids=a,b',
+      '/playlists/{x}/tracks',
+      '/users/{x}/playlists',
+      '/artists/{x}/top-tracks',
+    ]) {
+      expect(
+        REMOVED.some(([re]) => re.test(p)),
+        p,
+      ).toBe(true);
     }
   });
 });

@@ -54,7 +54,8 @@ function world(concurrency: number, perSecond: number, latencyMs = 100, timerLat
       inFlight--;
       return label;
     }, options);
-  const many = (n: number, member: string, priority: Priority = 'interactive') => Array.from({ length: n }, (_, i) => request(`${member}#${i}`, { member, priority }));
+  const many = (n: number, member: string, priority: Priority = 'interactive') =>
+    Array.from({ length: n }, (_, i) => request(`${member}#${i}`, { member, priority }));
   return { clock, pacer, starts, request, many, maxInFlight: () => maxInFlight };
 }
 
@@ -80,9 +81,12 @@ describe('the fair pacer', () => {
 
     // Four members asking at once while alice's job runs: each waits at most one turn per other waiting member.
     const before = w.starts.length;
-    const others = ['bob', 'carol', 'dave', 'erin'].map((m) => w.request(`${m}-again`, { member: m, priority: 'interactive' }));
+    const others = ['bob', 'carol', 'dave', 'erin'].map((m) =>
+      w.request(`${m}-again`, { member: m, priority: 'interactive' }),
+    );
     await w.clock.advance(1_000);
-    for (const m of ['bob', 'carol', 'dave', 'erin']) expect(indexOf(w.starts, `${m}-again`) - before).toBeLessThanOrEqual(4);
+    for (const m of ['bob', 'carol', 'dave', 'erin'])
+      expect(indexOf(w.starts, `${m}-again`) - before).toBeLessThanOrEqual(4);
     await Promise.all(others);
     expect(w.pacer.queued().interactive).toBeGreaterThan(800); // alice's job is still going: it took its share, not less
     await w.clock.advance(60_000);
@@ -133,7 +137,9 @@ describe('the fair pacer', () => {
     await w.clock.advance(1_000);
     const startsBefore = w.starts.length;
     // Warming asked first, yet gets only its one-in-N turn while background work waits.
-    expect(w.starts.filter((s) => s.priority === 'warming').length).toBeLessThanOrEqual(Math.ceil(startsBefore / LOWER_PRIORITY_TURN_EVERY) + 1);
+    expect(w.starts.filter((s) => s.priority === 'warming').length).toBeLessThanOrEqual(
+      Math.ceil(startsBefore / LOWER_PRIORITY_TURN_EVERY) + 1,
+    );
     const chart = w.request('bob-chart', { member: 'bob', priority: 'interactive' });
     await w.clock.advance(500);
     const ahead = w.starts.slice(startsBefore, indexOf(w.starts, 'bob-chart'));
@@ -160,13 +166,19 @@ describe('the fair pacer', () => {
   it('respects the global rate and concurrency limits whoever asks', async () => {
     const perSecond = 20;
     const w = world(4, perSecond, 300);
-    const all = [...w.many(60, 'alice'), ...w.many(40, 'bob', 'background'), ...w.many(40, 'carol', 'warming'), ...w.many(5, 'dave')];
+    const all = [
+      ...w.many(60, 'alice'),
+      ...w.many(40, 'bob', 'background'),
+      ...w.many(40, 'carol', 'warming'),
+      ...w.many(5, 'dave'),
+    ];
     await w.clock.advance(30_000);
     await Promise.all(all);
     expect(w.starts).toHaveLength(145);
     const gaps = w.starts.slice(1).map((s, i) => s.at - w.starts[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / perSecond);
-    for (const s of w.starts) expect(w.starts.filter((t) => t.at >= s.at && t.at < s.at + 1_000).length).toBeLessThanOrEqual(perSecond);
+    for (const s of w.starts)
+      expect(w.starts.filter((t) => t.at >= s.at && t.at < s.at + 1_000).length).toBeLessThanOrEqual(perSecond);
     expect(w.maxInFlight()).toBe(4);
 
     // Concurrency alone binds when requests are slow: never more than 4 in flight.
@@ -185,7 +197,8 @@ describe('the fair pacer', () => {
     await w.clock.advance(10_000);
     await Promise.all(all);
     expect(w.starts.at(-1)!.at).toBeLessThanOrEqual(80 * 50 + 7); // on the 50 ms grid, not 57 ms apart
-    for (const s of w.starts) expect(w.starts.filter((t) => t.at >= s.at && t.at < s.at + 1_000).length).toBeLessThanOrEqual(20);
+    for (const s of w.starts)
+      expect(w.starts.filter((t) => t.at >= s.at && t.at < s.at + 1_000).length).toBeLessThanOrEqual(20);
   });
 
   it('holds every member’s requests during a shared 429 pause and resumes at the paced rate', async () => {
@@ -230,7 +243,9 @@ describe('the fair pacer', () => {
 
   it('frees the slot of a request that failed', async () => {
     const w = world(1, 1_000);
-    await expect(w.pacer.run(() => Promise.reject(new Error('network')), { member: 'alice', priority: 'interactive' })).rejects.toThrow('network');
+    await expect(
+      w.pacer.run(() => Promise.reject(new Error('network')), { member: 'alice', priority: 'interactive' }),
+    ).rejects.toThrow('network');
     const next = w.request('after', { member: 'bob', priority: 'interactive' });
     await w.clock.advance(200);
     await expect(next).resolves.toBe('after');

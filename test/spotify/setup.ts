@@ -1,5 +1,15 @@
-import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions } from '../../emulators/spotify/index.js';
-import { createSpotifyGateway, type GatewayOptions, type SpotifyGateway, type TokenSet, type UserTokens } from '../../src/spotify/index.js';
+import {
+  startSpotifyEmulator,
+  type SpotifyEmulator,
+  type SpotifyEmulatorOptions,
+} from '../../emulators/spotify/index.js';
+import {
+  createSpotifyGateway,
+  type GatewayOptions,
+  type SpotifyGateway,
+  type TokenSet,
+  type UserTokens,
+} from '../../src/spotify/index.js';
 import type { Store } from '../../src/store/index.js';
 import { captureLogger } from '../support/logger.js';
 
@@ -19,7 +29,11 @@ export function memoryTokens(initial: TokenSet): UserTokens & { current: TokenSe
   return holder;
 }
 
-export async function gatewayWorld(store: Store, emulatorOptions: SpotifyEmulatorOptions = {}, gatewayOptions: Partial<GatewayOptions> = {}) {
+export async function gatewayWorld(
+  store: Store,
+  emulatorOptions: SpotifyEmulatorOptions = {},
+  gatewayOptions: Partial<GatewayOptions> = {},
+) {
   const emulator: SpotifyEmulator = await startSpotifyEmulator(emulatorOptions);
   const gateway: SpotifyGateway = createSpotifyGateway({
     apiUrl: emulator.apiUrl,

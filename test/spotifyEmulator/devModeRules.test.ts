@@ -43,7 +43,10 @@ describe('the Spotify emulator follows development-mode rules', () => {
 
   it('answers 403 "User not registered in the Developer Dashboard" for a user off the allowlist', async () => {
     const res = await call('GET', '/me', emulator.issueTokens('mallory').accessToken);
-    expect(res).toEqual({ status: 403, body: { error: { status: 403, message: 'User not registered in the Developer Dashboard' } } });
+    expect(res).toEqual({
+      status: 403,
+      body: { error: { status: 403, message: 'User not registered in the Developer Dashboard' } },
+    });
   });
 
   it('lets a member read items only of playlists they own or collaborate on', async () => {
@@ -60,10 +63,18 @@ describe('the Spotify emulator follows development-mode rules', () => {
     const uris = emulator.world.trackList.slice(0, 3).map((t) => `spotify:track:${t.id}`);
     const added = await call('POST', `/playlists/${id}/items`, alice, { uris });
     expect(added.status).toBe(201);
-    const reordered = await call('PUT', `/playlists/${id}/items`, alice, { range_start: 0, insert_before: 3, range_length: 1 });
+    const reordered = await call('PUT', `/playlists/${id}/items`, alice, {
+      range_start: 0,
+      insert_before: 3,
+      range_length: 1,
+    });
     expect(reordered.body!.snapshot_id).not.toBe(added.body!.snapshot_id);
     const items = await call('GET', `/playlists/${id}/items?limit=50`);
-    expect((items.body!.items as Array<{ item: { uri: string } }>).map((i) => i.item.uri)).toEqual([uris[1], uris[2], uris[0]]);
+    expect((items.body!.items as Array<{ item: { uri: string } }>).map((i) => i.item.uri)).toEqual([
+      uris[1],
+      uris[2],
+      uris[0],
+    ]);
   });
 
   it('answers QUOTA_EXCEEDED with a long Retry-After once the daily quota is spent', async () => {
@@ -73,7 +84,9 @@ describe('the Spotify emulator follows development-mode rules', () => {
     const spent = await fetch(`${quota.apiUrl}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(spent.status).toBe(429);
     expect(Number(spent.headers.get('retry-after'))).toBeGreaterThan(3600);
-    expect(await spent.json()).toEqual({ error: { status: 429, message: 'Too many requests', reason: 'QUOTA_EXCEEDED' } });
+    expect(await spent.json()).toEqual({
+      error: { status: 429, message: 'Too many requests', reason: 'QUOTA_EXCEEDED' },
+    });
     await quota.close();
   });
 });

@@ -22,7 +22,8 @@ describe('the emulator listens: rhythm and taste', () => {
   });
 
   it('plays one track at a time, each for at least 30 seconds', () => {
-    for (let i = 1; i < month.length; i++) expect(month[i]!.playedAt - month[i]!.msPlayed).toBeGreaterThanOrEqual(month[i - 1]!.playedAt);
+    for (let i = 1; i < month.length; i++)
+      expect(month[i]!.playedAt - month[i]!.msPlayed).toBeGreaterThanOrEqual(month[i - 1]!.playedAt);
     expect(Math.min(...month.map((p) => p.msPlayed))).toBeGreaterThanOrEqual(30_000);
   });
 
@@ -49,16 +50,25 @@ describe('the emulator listens: rhythm and taste', () => {
       const artist = world.tracks.get(p.trackId)!.artistIds[0]!;
       byArtist.set(artist, (byArtist.get(artist) ?? 0) + 1);
     }
-    const top12 = [...byArtist.values()].sort((a, b) => b - a).slice(0, 12).reduce((a, b) => a + b, 0);
+    const top12 = [...byArtist.values()]
+      .sort((a, b) => b - a)
+      .slice(0, 12)
+      .reduce((a, b) => a + b, 0);
     expect(top12 / month.length).toBeGreaterThan(0.5);
     const byGenre = new Map<string, number>();
-    for (const p of month) for (const g of world.artists.get(world.tracks.get(p.trackId)!.artistIds[0]!)!.genres) byGenre.set(g, (byGenre.get(g) ?? 0) + 1);
-    const top3 = [...byGenre.values()].sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0);
+    for (const p of month)
+      for (const g of world.artists.get(world.tracks.get(p.trackId)!.artistIds[0]!)!.genres)
+        byGenre.set(g, (byGenre.get(g) ?? 0) + 1);
+    const top3 = [...byGenre.values()]
+      .sort((a, b) => b - a)
+      .slice(0, 3)
+      .reduce((a, b) => a + b, 0);
     expect(top3 / month.length).toBeGreaterThan(0.6);
   });
 
   it('different users have different tastes', () => {
-    const artistsOf = (user: string) => new Set(listening.playsBetween(user, T - 7 * DAY, T).map((p) => world.tracks.get(p.trackId)!.artistIds[0]));
+    const artistsOf = (user: string) =>
+      new Set(listening.playsBetween(user, T - 7 * DAY, T).map((p) => world.tracks.get(p.trackId)!.artistIds[0]));
     const alice = artistsOf('alice');
     const bob = artistsOf('bob');
     const shared = [...alice].filter((a) => bob.has(a)).length;
@@ -71,7 +81,8 @@ describe('the emulator listens: rhythm and taste', () => {
     const end = l.binge('bob', start, 70);
     const during = l.playsBetween('bob', start, end);
     expect(during).toHaveLength(70);
-    for (let i = 1; i < during.length; i++) expect(during[i]!.playedAt - during[i]!.msPlayed).toBeGreaterThanOrEqual(during[i - 1]!.playedAt);
+    for (let i = 1; i < during.length; i++)
+      expect(during[i]!.playedAt - during[i]!.msPlayed).toBeGreaterThanOrEqual(during[i - 1]!.playedAt);
     expect(l.recent('bob', end)).toEqual(during.slice(-50).reverse());
   });
 });
@@ -86,8 +97,20 @@ describe('GET /me/player/recently-played over the emulator’s clock', () => {
   });
   afterAll(() => emulator?.close());
   const get = async (query: string) => {
-    const res = await fetch(`${emulator.apiUrl}/me/player/recently-played?${query}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) as { items: Array<{ played_at: string; track: { id: string; artists: unknown[]; album: { id: string } }; context: { uri: string } | null }>; cursors: { after?: string; before?: string } } };
+    const res = await fetch(`${emulator.apiUrl}/me/player/recently-played?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        items: Array<{
+          played_at: string;
+          track: { id: string; artists: unknown[]; album: { id: string } };
+          context: { uri: string } | null;
+        }>;
+        cursors: { after?: string; before?: string };
+      },
+    };
   };
   const times = (items: Array<{ played_at: string }>) => items.map((i) => Date.parse(i.played_at));
 
@@ -118,7 +141,10 @@ describe('GET /me/player/recently-played over the emulator’s clock', () => {
     now += 90 * 60_000;
     token = emulator.issueTokens('alice').accessToken; // the old one lived an hour
     const fresh = times((await get(`limit=50&after=${cursor}`)).body.items);
-    const played = emulator.listening.playsBetween('alice', cursor, now).map((p) => p.playedAt).reverse();
+    const played = emulator.listening
+      .playsBetween('alice', cursor, now)
+      .map((p) => p.playedAt)
+      .reverse();
     expect(fresh).toEqual(played.slice(0, 50));
     expect(emulator.listening.playsBetween('alice', cursor, before)).toEqual([]);
   });

@@ -7,7 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 
 /** Where the spec is: SPOTIFY_OPENAPI_SPEC (.ci/run sets it), else shared/ beside the repository. */
-const candidates = [process.env.SPOTIFY_OPENAPI_SPEC, path.resolve('../shared/spotify/fixed-spotify-open-api.yml'), '/work/shared/spotify/fixed-spotify-open-api.yml'].filter((p): p is string => !!p);
+const candidates = [
+  process.env.SPOTIFY_OPENAPI_SPEC,
+  path.resolve('../shared/spotify/fixed-spotify-open-api.yml'),
+  '/work/shared/spotify/fixed-spotify-open-api.yml',
+].filter((p): p is string => !!p);
 const specPath = candidates.find((p) => existsSync(p));
 
 let emulator: SpotifyEmulator;
@@ -18,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-describe('the Spotify emulator against Spotify\'s OpenAPI spec', () => {
+describe("the Spotify emulator against Spotify's OpenAPI spec", () => {
   it('finds the spec (set SPOTIFY_OPENAPI_SPEC to its path)', () => {
     if (!specPath) console.error(`SPOTIFY_OPENAPI_SPEC not found; looked in: ${candidates.join(', ')}`);
     expect(specPath, `Spotify OpenAPI spec not found in ${candidates.join(', ')}`).toBeDefined();
@@ -44,13 +48,20 @@ describe('the Spotify emulator against Spotify\'s OpenAPI spec', () => {
     expect(specPath).toBeDefined();
     const spec = parse(readFileSync(specPath!, 'utf8')) as { components: Record<string, unknown> };
     const ajv = new Ajv({ strict: false, allErrors: true });
-    const addFormats = ((formatsPlugin as unknown as { default?: unknown }).default ?? formatsPlugin) as (a: Ajv) => Ajv;
+    const addFormats = ((formatsPlugin as unknown as { default?: unknown }).default ?? formatsPlugin) as (
+      a: Ajv,
+    ) => Ajv;
     addFormats(ajv);
     ajv.addSchema({ $id: 'spotify', components: spec.components });
-    const validate = ajv.compile({ $ref: `spotify#/components/responses/${component}/content/application~1json/schema` });
+    const validate = ajv.compile({
+      $ref: `spotify#/components/responses/${component}/content/application~1json/schema`,
+    });
 
     const track = emulator.world.trackList[0]!;
-    const url = request.replace('{artist}', emulator.world.artistList[0]!.id).replace('{track}', track.id).replace('{album}', track.albumId);
+    const url = request
+      .replace('{artist}', emulator.world.artistList[0]!.id)
+      .replace('{track}', track.id)
+      .replace('{album}', track.albumId);
     const res = await fetch(`${emulator.apiUrl}${url}`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items?: Array<{ is_local?: boolean }> };
@@ -62,10 +73,15 @@ describe('the Spotify emulator against Spotify\'s OpenAPI spec', () => {
   });
 
   it('serves local files the way Spotify does: is_local, a spotify:local: URI and no id', async () => {
-    const res = await fetch(`${emulator.apiUrl}/playlists/mixedbag/items?limit=50`, { headers: { authorization: `Bearer ${token}` } });
-    const { items } = (await res.json()) as { items: Array<{ is_local: boolean; item: { id: string | null; uri: string } }> };
+    const res = await fetch(`${emulator.apiUrl}/playlists/mixedbag/items?limit=50`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { items } = (await res.json()) as {
+      items: Array<{ is_local: boolean; item: { id: string | null; uri: string } }>;
+    };
     const local = items.filter((i) => i.is_local);
     expect(local).toHaveLength(2);
-    for (const entry of local) expect(entry.item).toMatchObject({ id: null, uri: expect.stringMatching(/^spotify:local:/) });
+    for (const entry of local)
+      expect(entry.item).toMatchObject({ id: null, uri: expect.stringMatching(/^spotify:local:/) });
   });
 });

@@ -37,7 +37,8 @@ const isAlive = (pid: number) => {
   }
 };
 
-const serverPid = async (dir: string) => Number((await readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+const serverPid = async (dir: string) =>
+  Number((await readFile(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 const portOf = (store: { pool: unknown }) =>
   Number(new URL((store.pool as { options: { connectionString: string } }).options.connectionString).port);
 
@@ -73,7 +74,9 @@ describe('the embedded store (no DATABASE_URL)', () => {
       await store.namespace('n').set('k', 'survived');
       process.stdout.write('ready\\n');
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));

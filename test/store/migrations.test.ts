@@ -10,7 +10,18 @@ import { ensureSchema } from '../../src/store/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 
-const HISTORY_TABLES = ['plays', 'tracks', 'artists', 'albums', 'track_artists', 'member_daily', 'member_daily_artists', 'member_daily_genres', 'collector_state', 'history_gaps'];
+const HISTORY_TABLES = [
+  'plays',
+  'tracks',
+  'artists',
+  'albums',
+  'track_artists',
+  'member_daily',
+  'member_daily_artists',
+  'member_daily_genres',
+  'collector_state',
+  'history_gaps',
+];
 const databases: TestDatabase[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -22,8 +33,12 @@ const freshDatabase = async () => {
   databases.push(db);
   return db;
 };
-const tablesOf = async (store: { pool: { query: (sql: string) => Promise<{ rows: Array<{ table_name: string }> }> } }) =>
-  (await store.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).rows.map((r) => r.table_name);
+const tablesOf = async (store: {
+  pool: { query: (sql: string) => Promise<{ rows: Array<{ table_name: string }> }> };
+}) =>
+  (await store.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).rows.map(
+    (r) => r.table_name,
+  );
 
 describe('versioned migrations at start-up', () => {
   it('upgrades a database the previous release created (keyv, claims, leases, no migrations) and keeps its data', async () => {
@@ -43,11 +58,18 @@ describe('versioned migrations at start-up', () => {
 
     const store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log });
     try {
-      expect(await tablesOf(store)).toEqual(expect.arrayContaining([...HISTORY_TABLES, MIGRATIONS_TABLE, 'keyv', 'encore_claims', 'encore_leases']));
-      const applied = (await store.pool.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)).rows.map((r) => r.name);
+      expect(await tablesOf(store)).toEqual(
+        expect.arrayContaining([...HISTORY_TABLES, MIGRATIONS_TABLE, 'keyv', 'encore_claims', 'encore_leases']),
+      );
+      const applied = (
+        await store.pool.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)
+      ).rows.map((r) => r.name);
       expect(applied).toEqual(['0001_listening-history']);
       expect((await store.pool.query(`SELECT key, value FROM keyv ORDER BY key`)).rows).toEqual(before);
-      expect(await store.namespace<{ status: string }>('links').get('111')).toEqual({ discordUserId: '111', status: 'active' });
+      expect(await store.namespace<{ status: string }>('links').get('111')).toEqual({
+        discordUserId: '111',
+        status: 'active',
+      });
       expect(await store.namespace<string[]>('artist-genres').get('artist1')).toEqual(['indie rock']);
       expect((await store.pool.query(`SELECT owner FROM encore_claims`)).rows).toEqual([{ owner: 'old' }]);
       expect(await store.leases.acquire('sort', '111:p', 'new', 1_000, 50)).toBe(false); // the old lease still holds
@@ -75,7 +97,10 @@ describe('versioned migrations at start-up', () => {
   it('lets two instances start on one empty database at once: one migrates, the other waits', async () => {
     const db = await freshDatabase();
     const { log } = captureLogger('silent');
-    const [a, b] = await Promise.all([openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log }), openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log })]);
+    const [a, b] = await Promise.all([
+      openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log }),
+      openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log }),
+    ]);
     try {
       expect((await a.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`)).rows[0]).toEqual({ n: 1 });
       expect(await tablesOf(b)).toEqual(expect.arrayContaining(HISTORY_TABLES));

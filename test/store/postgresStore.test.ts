@@ -57,7 +57,9 @@ describe('the Postgres store', () => {
   });
 
   it('lets exactly one of many concurrent claimers win a claim', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claims.claim('digest', 'guild1:2026-W48', `worker${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.claims.claim('digest', 'guild1:2026-W48', `worker${i}`)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = `worker${results.indexOf(true)}`;
     expect(await store.claims.ownerOf('digest', 'guild1:2026-W48')).toBe(winner);

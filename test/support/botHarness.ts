@@ -1,4 +1,10 @@
-import { startDiscordEmulator, type DiscordEmulator, type EInteraction, type EUser, type RecordedMessage } from '../../emulators/discord/index.js';
+import {
+  startDiscordEmulator,
+  type DiscordEmulator,
+  type EInteraction,
+  type EUser,
+  type RecordedMessage,
+} from '../../emulators/discord/index.js';
 import { startDiscord, type RunningDiscord } from '../../src/discord/start.js';
 import type { Services } from '../../src/app/services.js';
 import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';
@@ -42,7 +48,11 @@ export interface HarnessOptions {
   services?: (log: Logger) => Services;
   commandsDir?: string;
   /** Starts the bot some other way (the whole of Encore); gets the emulator and the settle hooks. */
-  startBot?: (emulator: DiscordEmulator, hooks: RouterHooks, log: Logger) => Promise<{ discord: RunningDiscord; close(): Promise<void> }>;
+  startBot?: (
+    emulator: DiscordEmulator,
+    hooks: RouterHooks,
+    log: Logger,
+  ) => Promise<{ discord: RunningDiscord; close(): Promise<void> }>;
   /** Discord's clock (the 3-second deadline, token lifetimes); a test moves it to play slowness. */
   discordNow?: () => number;
 }
@@ -65,17 +75,26 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     : await startDiscord({
         token: emulator.token,
         apiUrl: emulator.apiUrl,
-        services: options.services?.(log.log) ?? { log: log.log, publicUrl: 'http://127.0.0.1:3000', personalData: createPersonalDataRegistry() },
+        services: options.services?.(log.log) ?? {
+          log: log.log,
+          publicUrl: 'http://127.0.0.1:3000',
+          personalData: createPersonalDataRegistry(),
+        },
         log: log.log,
         commandsDir: options.commandsDir,
         hooks,
       }).then((discord) => ({ discord, close: () => discord.stop() }));
   const { discord } = started;
-  await discord.client.rest.put(`/applications/${emulator.applicationId}/guilds/${guild.id}/commands`, { body: [...discord.commands.values()].map((c) => c.data.toJSON()) });
+  await discord.client.rest.put(`/applications/${emulator.applicationId}/guilds/${guild.id}/commands`, {
+    body: [...discord.commands.values()].map((c) => c.data.toJSON()),
+  });
 
   const waitFor = (interaction: EInteraction) =>
     new Promise<Seen>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`interaction ${interaction.id} was not handled within 30 s`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`interaction ${interaction.id} was not handled within 30 s`)),
+        30_000,
+      );
       const finish = () => {
         clearTimeout(timer);
         resolve({
@@ -85,7 +104,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
           final: interaction.original && emulator.state.messages.get(interaction.original.id),
           history: interaction.history,
           followUps: interaction.followUps,
-          rejected: emulator.state.rejected.filter((r) => r.interactionId === interaction.id).map(({ status, code }) => ({ status, code })),
+          rejected: emulator.state.rejected
+            .filter((r) => r.interactionId === interaction.id)
+            .map(({ status, code }) => ({ status, code })),
           choices: interaction.autocompleteChoices,
         });
       };
@@ -99,9 +120,12 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     guild,
     log,
     member: (name, memberOptions) => emulator.addMember(guild, name, memberOptions),
-    invoke: (command, values = {}, as = defaultMember, where = {}) => waitFor(emulator.chatInput(command.replace(/^\//, ''), values, as, where.dm ? {} : { guild })),
-    autocomplete: (command, values, focused, as = defaultMember) => waitFor(emulator.autocomplete(command.replace(/^\//, ''), values, focused, as, { guild })),
-    click: (message, customId, as = defaultMember, values) => waitFor(emulator.component(message, customId, as, values)),
+    invoke: (command, values = {}, as = defaultMember, where = {}) =>
+      waitFor(emulator.chatInput(command.replace(/^\//, ''), values, as, where.dm ? {} : { guild })),
+    autocomplete: (command, values, focused, as = defaultMember) =>
+      waitFor(emulator.autocomplete(command.replace(/^\//, ''), values, focused, as, { guild })),
+    click: (message, customId, as = defaultMember, values) =>
+      waitFor(emulator.component(message, customId, as, values)),
     dmsOf: (user) => emulator.dmsOf(user),
     async close() {
       await started.close();

@@ -42,7 +42,10 @@ export function useTestStore(): () => import('../../src/store/index.js').Store {
   let db: TestDatabase | undefined;
   let store: import('../../src/store/index.js').Store | undefined;
   beforeAll(async () => {
-    const [{ openStore }, { captureLogger }] = await Promise.all([import('../../src/store/index.js'), import('./logger.js')]);
+    const [{ openStore }, { captureLogger }] = await Promise.all([
+      import('../../src/store/index.js'),
+      import('./logger.js'),
+    ]);
     db = await createTestDatabase();
     store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log: captureLogger('silent').log });
   });

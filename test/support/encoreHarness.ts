@@ -2,7 +2,11 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { freePort } from '../../src/net.js';
 import { startEncore, type Encore } from '../../src/encore.js';
-import { startSpotifyEmulator, type SpotifyEmulator, type SpotifyEmulatorOptions } from '../../emulators/spotify/index.js';
+import {
+  startSpotifyEmulator,
+  type SpotifyEmulator,
+  type SpotifyEmulatorOptions,
+} from '../../emulators/spotify/index.js';
 import type { EUser } from '../../emulators/discord/index.js';
 import { startBotHarness, type BotHarness } from './botHarness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -21,7 +25,14 @@ export interface EncoreHarness extends BotHarness {
 /** Spotify limits for tests: no pacing delay, a budget that never runs out unless a test sets one. */
 export const TEST_SPOTIFY_LIMITS = { concurrency: 8, perSecond: 10_000, dailyBudget: 1_000_000 };
 
-export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOptions; config?: Partial<Config>; spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number }; discordNow?: () => number } = {}): Promise<EncoreHarness> {
+export async function startEncoreHarness(
+  options: {
+    spotify?: SpotifyEmulatorOptions;
+    config?: Partial<Config>;
+    spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number };
+    discordNow?: () => number;
+  } = {},
+): Promise<EncoreHarness> {
   const db: TestDatabase = await createTestDatabase();
   const spotify = await startSpotifyEmulator(options.spotify);
   let encore!: Encore;
@@ -49,7 +60,13 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
         MUSICBRAINZ_URL: undefined,
         ...options.config,
       });
-      encore = await startEncore({ config, log, host: '127.0.0.1', discordHooks: hooks, spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits } });
+      encore = await startEncore({
+        config,
+        log,
+        host: '127.0.0.1',
+        discordHooks: hooks,
+        spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits },
+      });
       return {
         discord: encore.discord,
         async close() {
@@ -75,7 +92,11 @@ export async function startEncoreHarness(options: { spotify?: SpotifyEmulatorOpt
       const url = linkUrl(carrier);
       const { status, html, authorizeUrl } = await followLinkPage(url);
       if (!authorizeUrl) return { status, html };
-      const callback = await spotify.consent({ authorizeUrl, userId: spotifyUser, approve: linkOptions.approve ?? true });
+      const callback = await spotify.consent({
+        authorizeUrl,
+        userId: spotifyUser,
+        approve: linkOptions.approve ?? true,
+      });
       const page = await fetch(callback);
       return { status: page.status, html: await page.text() };
     },
@@ -99,7 +120,13 @@ export function useEncoreHarness(options: HarnessOptions | (() => HarnessOptions
   afterEach((context) => {
     if (context.task.result?.state !== 'fail' || !harness) return;
     const lines = harness.log.lines().filter((l) => Number(l.level) >= 40);
-    if (lines.length) console.error(`bot log (warn and above) for "${context.task.name}":\n${lines.slice(-20).map((l) => JSON.stringify(l).slice(0, 600)).join('\n')}`);
+    if (lines.length)
+      console.error(
+        `bot log (warn and above) for "${context.task.name}":\n${lines
+          .slice(-20)
+          .map((l) => JSON.stringify(l).slice(0, 600))
+          .join('\n')}`,
+      );
   });
   return new Proxy({} as EncoreHarness, {
     get(_target, key) {

@@ -43,7 +43,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     process.env[DATABASE_NOTE_VARIABLE] = `Postgres at ${new URL(url).host}`;
     return;
   }
-  if (explicit) throw new Error(`TEST_DATABASE_URL is set, but Postgres at ${new URL(url).host} does not answer: ${probe}`);
+  if (explicit)
+    throw new Error(`TEST_DATABASE_URL is set, but Postgres at ${new URL(url).host} does not answer: ${probe}`);
 
   const { startEmbeddedPostgres } = await import('../../src/store/embedded.js');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'encore-test-pg-'));

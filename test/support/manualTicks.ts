@@ -5,7 +5,12 @@ import type { TickSource } from '../../src/jobs/scheduler.js';
  * instances on one wall clock: `tick` reaches every one of them at the same moment.
  */
 export function manualTicks() {
-  const subscribers = new Set<{ name: string; schedule: string; timezone?: string; onTick: (now: Date) => Promise<void> }>();
+  const subscribers = new Set<{
+    name: string;
+    schedule: string;
+    timezone?: string;
+    onTick: (now: Date) => Promise<void>;
+  }>();
   const source: TickSource = {
     every(job, onTick) {
       const subscriber = { ...job, onTick };

@@ -4,7 +4,9 @@ import type { RecordedMessage } from '../../emulators/discord/index.js';
 
 /** Every button (link buttons too) of a message, row after row. */
 export const buttons = (m: RecordedMessage) =>
-  (m.components as Array<{ components: Array<{ custom_id?: string; label?: string; url?: string }> }>).flatMap((row) => row.components);
+  (m.components as Array<{ components: Array<{ custom_id?: string; label?: string; url?: string }> }>).flatMap(
+    (row) => row.components,
+  );
 
 /** A message's embeds as one string, for `toContain`. */
 export const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
@@ -13,4 +15,5 @@ export const text = (m?: RecordedMessage) => JSON.stringify(m?.embeds ?? []);
 export const contentAndEmbeds = (m?: RecordedMessage) => JSON.stringify([m?.content ?? '', m?.embeds ?? []]);
 
 /** The URL of a message's first link button (the link DM's "Link Spotify", a relink nudge's). */
-export const linkUrl = (m: RecordedMessage) => (m.components[0] as { components: Array<{ url?: string }> }).components[0]!.url!;
+export const linkUrl = (m: RecordedMessage) =>
+  (m.components[0] as { components: Array<{ url?: string }> }).components[0]!.url!;

@@ -19,7 +19,9 @@ export default class SummaryReporter implements Reporter {
         else if (result.state === 'failed') failed++;
         else {
           skipped++;
-          const why = (result.state === 'skipped' && result.note) || (result.state === 'pending' ? 'did not finish' : 'skipped in the code, with no reason given');
+          const why =
+            (result.state === 'skipped' && result.note) ||
+            (result.state === 'pending' ? 'did not finish' : 'skipped in the code, with no reason given');
           const where = `${path.relative(process.cwd(), module.moduleId)}: ${why}`;
           notRun.set(where, [...(notRun.get(where) ?? []), test.name]);
         }

@@ -21,7 +21,8 @@ const randomToken = () => randomBytes(24).toString('base64url');
  * stray escape) can't be one of ours: it is refused here, before it reaches Postgres.
  */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
-export const looksLikeToken = (value: string | undefined): value is string => typeof value === 'string' && TOKEN_SHAPE.test(value);
+export const looksLikeToken = (value: string | undefined): value is string =>
+  typeof value === 'string' && TOKEN_SHAPE.test(value);
 const redirectUri = (deps: LinkingDeps) => `${deps.publicUrl}/callback`;
 
 /**
@@ -30,7 +31,12 @@ const redirectUri = (deps: LinkingDeps) => `${deps.publicUrl}/callback`;
  * whoever opens a forwarded link sees it isn't theirs. Relink links (no interaction, no name) use
  * the name kept from the member's last link.
  */
-export async function startLink(deps: LinkingDeps, discordUserId: string, guildId?: string, discordName?: string): Promise<{ url: string; expiresAt: number }> {
+export async function startLink(
+  deps: LinkingDeps,
+  discordUserId: string,
+  guildId?: string,
+  discordName?: string,
+): Promise<{ url: string; expiresAt: number }> {
   const now = deps.now?.() ?? Date.now();
   const admission = await deps.repo.admitLinkRequest(discordUserId, now, LINK_TTL_MS, LINK_REQUESTS_PER_WINDOW);
   if (!admission.admitted) throw new UserError('link.rateLimited', { retryAt: admission.retryAt });
@@ -49,7 +55,13 @@ export type LinkPreview = { kind: 'confirm'; discordUserId: string; discordName?
 export async function previewLink(deps: LinkingDeps, linkToken: string): Promise<LinkPreview> {
   if (!looksLikeToken(linkToken)) return { kind: 'invalid-link' };
   const link = await deps.repo.peekLinkToken(linkToken, deps.now?.() ?? Date.now());
-  return link ? { kind: 'confirm', discordUserId: link.discordUserId, ...(link.discordName ? { discordName: link.discordName } : {}) } : { kind: 'invalid-link' };
+  return link
+    ? {
+        kind: 'confirm',
+        discordUserId: link.discordUserId,
+        ...(link.discordName ? { discordName: link.discordName } : {}),
+      }
+    : { kind: 'invalid-link' };
 }
 
 export type BeginResult = { kind: 'redirect'; url: string } | { kind: 'invalid-link' };
@@ -62,21 +74,48 @@ export async function beginAuthorization(deps: LinkingDeps, linkToken: string): 
   if (!link) return { kind: 'invalid-link' };
   const state = randomToken();
   const pkce = deps.spotify.createPkce();
-  const record = { discordUserId: link.discordUserId, ...(link.guildId ? { guildId: link.guildId } : {}), ...(link.discordName ? { discordName: link.discordName } : {}), verifier: pkce.verifier };
+  const record = {
+    discordUserId: link.discordUserId,
+    ...(link.guildId ? { guildId: link.guildId } : {}),
+    ...(link.discordName ? { discordName: link.discordName } : {}),
+    verifier: pkce.verifier,
+  };
   // The state gets its own ten minutes: time enough to sign in to Spotify, not to be replayed later.
   await deps.repo.saveState(state, record, now + LINK_TTL_MS);
-  return { kind: 'redirect', url: deps.spotify.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: redirectUri(deps) }) };
+  return {
+    kind: 'redirect',
+    url: deps.spotify.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: redirectUri(deps) }),
+  };
 }
 
 export type CallbackResult =
-  | { kind: 'linked'; discordUserId: string; guildId?: string; discordName?: string; displayName: string; renewBy: number }
-  | { kind: 'denied' | 'bad-state' | 'missing-code' | 'exchange-failed' | 'not-allowlisted' | 'user-cap' | 'already-linked-elsewhere' };
+  | {
+      kind: 'linked';
+      discordUserId: string;
+      guildId?: string;
+      discordName?: string;
+      displayName: string;
+      renewBy: number;
+    }
+  | {
+      kind:
+        | 'denied'
+        | 'bad-state'
+        | 'missing-code'
+        | 'exchange-failed'
+        | 'not-allowlisted'
+        | 'user-cap'
+        | 'already-linked-elsewhere';
+    };
 
 /**
  * GET /callback: checks everything before storing anything, so a bad or hostile request changes
  * nothing. The state is spent on first use, whatever happens next (HEAD never gets here).
  */
-export async function completeAuthorization(deps: LinkingDeps, query: { state?: string; code?: string; error?: string }): Promise<CallbackResult> {
+export async function completeAuthorization(
+  deps: LinkingDeps,
+  query: { state?: string; code?: string; error?: string },
+): Promise<CallbackResult> {
   const now = deps.now?.() ?? Date.now();
   const state = looksLikeToken(query.state) ? await deps.repo.consumeState(query.state, now) : undefined;
   if (!state) return { kind: 'bad-state' };
@@ -84,7 +123,11 @@ export async function completeAuthorization(deps: LinkingDeps, query: { state?: 
   if (!query.code) return { kind: 'missing-code' };
   let tokens;
   try {
-    tokens = await deps.spotify.exchangeCode({ code: query.code, codeVerifier: state.verifier, redirectUri: redirectUri(deps) });
+    tokens = await deps.spotify.exchangeCode({
+      code: query.code,
+      codeVerifier: state.verifier,
+      redirectUri: redirectUri(deps),
+    });
   } catch {
     return { kind: 'exchange-failed' };
   }
@@ -101,6 +144,20 @@ export async function completeAuthorization(deps: LinkingDeps, query: { state?: 
   if (!existing && !owner && (await deps.repo.countLinks()) >= deps.userCap) return { kind: 'user-cap' };
   await deps.repo.saveTokens(state.discordUserId, tokens);
   const discordName = state.discordName ? { discordName: state.discordName } : {};
-  await deps.repo.saveLink({ discordUserId: state.discordUserId, spotifyAccountId: profile.accountId, displayName: profile.displayName, consentAt: now, status: 'active', ...discordName });
-  return { kind: 'linked', discordUserId: state.discordUserId, guildId: state.guildId, ...discordName, displayName: profile.displayName, renewBy: now + REFRESH_LIFETIME_MS };
+  await deps.repo.saveLink({
+    discordUserId: state.discordUserId,
+    spotifyAccountId: profile.accountId,
+    displayName: profile.displayName,
+    consentAt: now,
+    status: 'active',
+    ...discordName,
+  });
+  return {
+    kind: 'linked',
+    discordUserId: state.discordUserId,
+    guildId: state.guildId,
+    ...discordName,
+    displayName: profile.displayName,
+    renewBy: now + REFRESH_LIFETIME_MS,
+  };
 }

@@ -25,7 +25,8 @@ export function createPersonalDataRegistry(kinds: PersonalDataKind[] = []): Pers
   const registered: PersonalDataKind[] = [];
   const registry: PersonalDataRegistry = {
     register(kind) {
-      if (registered.some((k) => k.name === kind.name)) throw new Error(`personal data kind ${kind.name} is registered twice`);
+      if (registered.some((k) => k.name === kind.name))
+        throw new Error(`personal data kind ${kind.name} is registered twice`);
       registered.push(kind);
     },
     names: () => registered.map((k) => k.name),
@@ -48,7 +49,9 @@ export function createPersonalDataRegistry(kinds: PersonalDataKind[] = []): Pers
 }
 
 /** /unlink: erases everything registered about the member and says what went. */
-export async function unlinkMember(registry: PersonalDataRegistry, discordUserId: string): Promise<{ deleted: string[] }> {
+export async function unlinkMember(
+  registry: PersonalDataRegistry,
+  discordUserId: string,
+): Promise<{ deleted: string[] }> {
   return { deleted: await registry.eraseAll(discordUserId) };
 }
-

@@ -3,10 +3,16 @@ import type { PersonalDataKind, PersonalDataRegistry } from './personalData.js';
 import type { AccountsRepository } from './ports.js';
 
 /** The Spotify link, its account index and the encrypted tokens. */
-export const spotifyLinkData = (repo: AccountsRepository): PersonalDataKind => ({ name: 'spotify-link', erase: (id) => repo.deleteUser(id) });
+export const spotifyLinkData = (repo: AccountsRepository): PersonalDataKind => ({
+  name: 'spotify-link',
+  erase: (id) => repo.deleteUser(id),
+});
 
 /** Unused one-time links, OAuth states and /link request times. */
-export const pendingLinkData = (repo: AccountsRepository): PersonalDataKind => ({ name: 'pending-links', erase: (id) => repo.deletePending(id) });
+export const pendingLinkData = (repo: AccountsRepository): PersonalDataKind => ({
+  name: 'pending-links',
+  erase: (id) => repo.deletePending(id),
+});
 
 /** The member's visibility and weekly-DM choices. */
 export const privacyData = (repo: PrivacyRepository): PersonalDataKind => ({
@@ -19,7 +25,11 @@ export const privacyData = (repo: PrivacyRepository): PersonalDataKind => ({
  * later (history, aggregates, sort jobs) register theirs between `privacy` and `pending-links`
  * by calling this first and then `registry.register(...)`; order only affects the wording.
  */
-export function registerAccountData(registry: PersonalDataRegistry, accounts: AccountsRepository, privacy?: PrivacyRepository): void {
+export function registerAccountData(
+  registry: PersonalDataRegistry,
+  accounts: AccountsRepository,
+  privacy?: PrivacyRepository,
+): void {
   registry.register(spotifyLinkData(accounts));
   if (privacy) registry.register(privacyData(privacy));
 }

@@ -35,7 +35,13 @@ export interface AccountsRepository {
   listLinks(): Promise<LinkRecord[]>;
   loadTokens(discordUserId: string): Promise<TokenSet | undefined>;
   saveTokens(discordUserId: string, tokens: TokenSet): Promise<void>;
-  issueLinkToken(token: string, discordUserId: string, guildId: string | undefined, expiresAt: number, discordName?: string): Promise<void>;
+  issueLinkToken(
+    token: string,
+    discordUserId: string,
+    guildId: string | undefined,
+    expiresAt: number,
+    discordName?: string,
+  ): Promise<void>;
   /** Who a link token is for, without spending it: undefined when unknown, expired at `now` or already used. */
   peekLinkToken(token: string, now: number): Promise<LinkTokenRecord | undefined>;
   /** Who a link token was for, once: undefined when unknown, expired at `now` or already used (atomic). */
@@ -48,7 +54,12 @@ export interface AccountsRepository {
    * requests arriving together are counted one after the other. A refused request is not recorded,
    * so `retryAt` (when the oldest counted request leaves the window) does not move.
    */
-  admitLinkRequest(discordUserId: string, now: number, windowMs: number, limit: number): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
+  admitLinkRequest(
+    discordUserId: string,
+    now: number,
+    windowMs: number,
+    limit: number,
+  ): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
   /** Deletes the member's link, its account index and tokens; says what was deleted. */
   deleteUser(discordUserId: string): Promise<string[]>;
   /** Deletes the member's unused link tokens, OAuth states and /link request times. */
@@ -65,8 +76,14 @@ export interface SpotifyAuth {
 
 /** A member's top lists on Spotify, as the chart use case reads them. */
 export interface MemberTopItems {
-  topArtists(range: 'short_term' | 'medium_term' | 'long_term', limit?: number): Promise<ReadonlyArray<{ id: string; name: string; genres: readonly string[] }>>;
-  topTracks(range: 'short_term' | 'medium_term' | 'long_term', limit?: number): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
+  topArtists(
+    range: 'short_term' | 'medium_term' | 'long_term',
+    limit?: number,
+  ): Promise<ReadonlyArray<{ id: string; name: string; genres: readonly string[] }>>;
+  topTracks(
+    range: 'short_term' | 'medium_term' | 'long_term',
+    limit?: number,
+  ): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
 }
 
 /** Linked accounts as commands see them (the linking feature provides it). */

@@ -5,8 +5,14 @@ export type MemberChartKind = 'top-genres' | 'top-artists' | 'top-tracks' | 'lis
 
 /** What the chart use case needs from Spotify: the member's top lists (full artist objects carry genres). */
 export interface TopItemsSource {
-  topArtists(range: TimeRange, limit: number): Promise<ReadonlyArray<{ id: string; name: string; genres: readonly string[] }>>;
-  topTracks(range: TimeRange, limit: number): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
+  topArtists(
+    range: TimeRange,
+    limit: number,
+  ): Promise<ReadonlyArray<{ id: string; name: string; genres: readonly string[] }>>;
+  topTracks(
+    range: TimeRange,
+    limit: number,
+  ): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
   /** Optional: genres for artists whose Spotify genre list is empty (the resolver chain: cache, MusicBrainz …). */
   genresForArtists?(artists: Array<{ id: string; name: string }>): Promise<ReadonlyMap<string, readonly string[]>>;
 }
@@ -33,17 +39,29 @@ export const RANGE_LABELS: Record<TimeRange, string> = {
  * charts (clock, genre mix) need collected listening history; until a collector exists they come
  * back empty and the chart says so instead of guessing.
  */
-export async function memberChartData(kind: MemberChartKind, range: TimeRange, source: TopItemsSource): Promise<MemberChartData> {
+export async function memberChartData(
+  kind: MemberChartKind,
+  range: TimeRange,
+  source: TopItemsSource,
+): Promise<MemberChartData> {
   const period = RANGE_LABELS[range];
   switch (kind) {
     case 'top-genres': {
       const artists = await source.topArtists(range, 50);
       const missing = artists.filter((a) => a.genres.length === 0).map((a) => ({ id: a.id, name: a.name }));
-      const extra = missing.length && source.genresForArtists ? await source.genresForArtists(missing) : new Map<string, readonly string[]>();
+      const extra =
+        missing.length && source.genresForArtists
+          ? await source.genresForArtists(missing)
+          : new Map<string, readonly string[]>();
       const withGenres = artists.map((a) => ({ genres: a.genres.length ? a.genres : (extra.get(a.id) ?? []) }));
       const top = topGenresFromArtists(withGenres);
       const note = top.unclassifiedArtists ? ` · ${top.unclassifiedArtists} without a known genre` : '';
-      return { kind, title: 'Your top genres', subtitle: `${period} · from your top ${artists.length} artists${note}`, genres: top.genres };
+      return {
+        kind,
+        title: 'Your top genres',
+        subtitle: `${period} · from your top ${artists.length} artists${note}`,
+        genres: top.genres,
+      };
     }
     case 'top-artists': {
       const artists = await source.topArtists(range, 10);
@@ -55,7 +73,10 @@ export async function memberChartData(kind: MemberChartKind, range: TimeRange, s
         kind,
         title: 'Your top tracks',
         subtitle: period,
-        tracks: tracks.map((t) => ({ name: t.name, artist: t.artists.map((a) => a.name).join(', ') || 'Unknown artist' })),
+        tracks: tracks.map((t) => ({
+          name: t.name,
+          artist: t.artists.map((a) => a.name).join(', ') || 'Unknown artist',
+        })),
       };
     }
     case 'listening-clock':

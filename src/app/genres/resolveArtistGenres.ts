@@ -1,7 +1,10 @@
 /** Where artist genres come from, cheapest first. */
 export interface GenreSources {
   /** The shared cache, then Spotify for the misses (one GET /artists/{id} each, cached for everyone). */
-  cacheThenSpotify(ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Map<string, string[]>>;
+  cacheThenSpotify(
+    ids: readonly string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Map<string, string[]>>;
   /** MusicBrainz by artist name, when it is configured (one request a second, process-wide). */
   musicbrainz?(artistName: string): Promise<readonly string[] | undefined>;
   /** Keeps what MusicBrainz found in the shared cache, for every member and feature. */
@@ -29,7 +32,9 @@ export async function resolveArtistGenres(
     options.onProgress,
   );
   if (!sources.musicbrainz) return genres;
-  const unknown = artists.filter((a) => (genres.get(a.id)?.length ?? 0) === 0 && a.name).slice(0, options.maxMusicBrainz ?? MUSICBRAINZ_LOOKUPS_PER_REQUEST);
+  const unknown = artists
+    .filter((a) => (genres.get(a.id)?.length ?? 0) === 0 && a.name)
+    .slice(0, options.maxMusicBrainz ?? MUSICBRAINZ_LOOKUPS_PER_REQUEST);
   const found: Array<{ id: string; genres: string[] }> = [];
   for (const artist of unknown) {
     const answer = await sources.musicbrainz(artist.name!).catch(() => undefined);

@@ -1,4 +1,11 @@
-import { BudgetExhaustedError, NotAllowlistedError, NotLinkedError, QuotaExceededError, RateLimitedError, RelinkNeededError } from '../../core/errors.js';
+import {
+  BudgetExhaustedError,
+  NotAllowlistedError,
+  NotLinkedError,
+  QuotaExceededError,
+  RateLimitedError,
+  RelinkNeededError,
+} from '../../core/errors.js';
 import { CADENCE, detectGap, nextPollDelay, retryAt, rollupGenre } from '../../core/history/index.js';
 import type { CatalogueTrack, CollectorDeps, NewPlay, RecentlyPlayedPage } from './ports.js';
 
@@ -25,12 +32,22 @@ export function playsFromPage(page: RecentlyPlayedPage, genreOf: (track: Catalog
       name: t.name,
       durationMs: t.duration_ms,
       isrc: t.external_ids?.isrc,
-      album: t.album?.id ? { id: t.album.id, name: t.album.name ?? '', releaseDate: t.album.release_date ?? undefined } : undefined,
+      album: t.album?.id
+        ? { id: t.album.id, name: t.album.name ?? '', releaseDate: t.album.release_date ?? undefined }
+        : undefined,
       artists: (t.artists ?? []).filter((a): a is { id: string; name: string } => !!a.id),
     };
     // recently-played has no ms_played: the track's length stands in for it, marked as estimated.
     const ms = t.duration_ms ?? null;
-    plays.push({ playedAt, track, msPlayed: ms, msEstimated: ms !== null, source: 'collected', contextUri: item.context?.uri ?? undefined, genre: '' });
+    plays.push({
+      playedAt,
+      track,
+      msPlayed: ms,
+      msEstimated: ms !== null,
+      source: 'collected',
+      contextUri: item.context?.uri ?? undefined,
+      genre: '',
+    });
   }
   for (const play of plays) play.genre = genreOf(play.track);
   return plays;
@@ -52,7 +69,9 @@ export async function pollMember(deps: CollectorDeps, memberId: string, now: num
   } catch (error) {
     return failed(deps, memberId, now, error);
   }
-  const artistIds = [...new Set(page.items.flatMap((i) => (i.track?.artists ?? []).map((a) => a.id).filter((id): id is string => !!id)))];
+  const artistIds = [
+    ...new Set(page.items.flatMap((i) => (i.track?.artists ?? []).map((a) => a.id).filter((id): id is string => !!id))),
+  ];
   const genres = await deps.cachedGenres(artistIds);
   const plays = playsFromPage(page, (track) => rollupGenre(track.artists.map((a) => genres.get(a.id))));
   // Every item counts for the window, local files included: they fill Spotify's 50 like any play.
@@ -66,10 +85,20 @@ export async function pollMember(deps: CollectorDeps, memberId: string, now: num
     plays,
     gap,
     detectedAt: now,
-    state: { cursor: Number.isFinite(cursor) ? cursor : undefined, nextPollAt, lastPollAt: now, lastCount: times.length, lastPlayAt },
+    state: {
+      cursor: Number.isFinite(cursor) ? cursor : undefined,
+      nextPollAt,
+      lastPollAt: now,
+      lastCount: times.length,
+      lastPlayAt,
+    },
   });
   if (!stored) return { kind: 'unlinked', memberId };
-  if (gap) deps.log.info({ memberId, from: new Date(gap.from).toISOString(), to: new Date(gap.to).toISOString() }, 'plays may be missing: recently-played was full past the cursor');
+  if (gap)
+    deps.log.info(
+      { memberId, from: new Date(gap.from).toISOString(), to: new Date(gap.to).toISOString() },
+      'plays may be missing: recently-played was full past the cursor',
+    );
   return { kind: 'collected', memberId, fetched: plays.length, inserted: stored.inserted, gap: !!gap, nextPollAt };
 }
 
@@ -87,11 +116,18 @@ async function failed(deps: CollectorDeps, memberId: string, now: number, error:
     return { kind: 'relink-needed', memberId };
   }
   const resumesAt =
-    error instanceof QuotaExceededError ? error.resumesAt : error instanceof BudgetExhaustedError ? error.availableAt : error instanceof RateLimitedError ? error.retryAt : undefined;
+    error instanceof QuotaExceededError
+      ? error.resumesAt
+      : error instanceof BudgetExhaustedError
+        ? error.availableAt
+        : error instanceof RateLimitedError
+          ? error.retryAt
+          : undefined;
   const nextPollAt = error instanceof NotAllowlistedError ? now + CADENCE.idleMs : retryAt(now, resumesAt);
   await deps.repo.recordFailure(memberId, nextPollAt);
   const reason = error instanceof Error ? error.name : String(error);
-  if (resumesAt === undefined && !(error instanceof NotAllowlistedError)) deps.log.warn({ memberId, err: error }, 'history poll failed; tried again at the next cadence');
+  if (resumesAt === undefined && !(error instanceof NotAllowlistedError))
+    deps.log.warn({ memberId, err: error }, 'history poll failed; tried again at the next cadence');
   return { kind: 'failed', memberId, reason, nextPollAt };
 }
 

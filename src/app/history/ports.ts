@@ -81,13 +81,25 @@ export interface HistoryRepository {
    * `genreOf` (given every artist id involved, it answers a track's genre from its artist ids in
    * credit order). Returns how many plays were recounted.
    */
-  rebuildGenreRollups(memberId: string, genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>): Promise<number>;
+  rebuildGenreRollups(
+    memberId: string,
+    genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>,
+  ): Promise<number>;
   /** Which of these members have plays counted as "unclassified". */
   unclassifiedMembers(memberIds: readonly string[]): Promise<string[]>;
   /** A member's most played artists over UTC days [fromDay, toDay] (YYYY-MM-DD), from the rollups. */
-  topArtists(memberId: string, fromDay: string, toDay: string, limit: number): Promise<Array<{ artistId: string; name: string; plays: number; ms: number }>>;
+  topArtists(
+    memberId: string,
+    fromDay: string,
+    toDay: string,
+    limit: number,
+  ): Promise<Array<{ artistId: string; name: string; plays: number; ms: number }>>;
   /** Plays and ms of each of these members over UTC days [fromDay, toDay], from the rollups (leaderboards, digests). */
-  totals(memberIds: readonly string[], fromDay: string, toDay: string): Promise<Array<{ memberId: string; plays: number; ms: number }>>;
+  totals(
+    memberIds: readonly string[],
+    fromDay: string,
+    toDay: string,
+  ): Promise<Array<{ memberId: string; plays: number; ms: number }>>;
   gaps(memberId: string): Promise<Gap[]>;
 }
 

@@ -7,7 +7,9 @@ import type { CollectorDeps } from './ports.js';
  * other work (a /sort, the warm-up, MusicBrainz) has taught the cache those artists, the member's
  * per-genre rollups are recounted from their plays. Costs no Spotify request.
  */
-export async function reclassifyHistory(deps: Pick<CollectorDeps, 'repo' | 'activeMembers' | 'cachedGenres'>): Promise<{ members: number; plays: number }> {
+export async function reclassifyHistory(
+  deps: Pick<CollectorDeps, 'repo' | 'activeMembers' | 'cachedGenres'>,
+): Promise<{ members: number; plays: number }> {
   const members = await deps.repo.unclassifiedMembers(await deps.activeMembers());
   let plays = 0;
   for (const memberId of members) {

@@ -21,15 +21,26 @@ export async function privacyOf(repo: PrivacyRepository, discordUserId: string):
   return (await repo.get(discordUserId)) ?? DEFAULT_PRIVACY;
 }
 
-export async function setVisibleIn(repo: PrivacyRepository, discordUserId: string, guildId: string, visible: boolean): Promise<PrivacySettings> {
+export async function setVisibleIn(
+  repo: PrivacyRepository,
+  discordUserId: string,
+  guildId: string,
+  visible: boolean,
+): Promise<PrivacySettings> {
   const current = await privacyOf(repo, discordUserId);
-  const visibleIn = visible ? [...new Set([...current.visibleIn, guildId])] : current.visibleIn.filter((g) => g !== guildId);
+  const visibleIn = visible
+    ? [...new Set([...current.visibleIn, guildId])]
+    : current.visibleIn.filter((g) => g !== guildId);
   const next = { ...current, visibleIn };
   await repo.save(discordUserId, next);
   return next;
 }
 
-export async function setWeeklyDm(repo: PrivacyRepository, discordUserId: string, weeklyDm: boolean): Promise<PrivacySettings> {
+export async function setWeeklyDm(
+  repo: PrivacyRepository,
+  discordUserId: string,
+  weeklyDm: boolean,
+): Promise<PrivacySettings> {
   const next = { ...(await privacyOf(repo, discordUserId)), weeklyDm };
   await repo.save(discordUserId, next);
   return next;

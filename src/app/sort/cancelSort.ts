@@ -17,7 +17,12 @@ export type CancelAnswer =
  * runner holds it, the runner is asked to stop at its next step and reports what was written. A
  * finished job is never changed.
  */
-export async function cancelSort(jobs: SortJobRepository, jobId: string, discordUserId: string, now: () => number = Date.now): Promise<CancelAnswer> {
+export async function cancelSort(
+  jobs: SortJobRepository,
+  jobId: string,
+  discordUserId: string,
+  now: () => number = Date.now,
+): Promise<CancelAnswer> {
   const job = await jobs.get(jobId);
   if (!job || job.discordUserId !== discordUserId) throw new UserError('sort.jobGone');
   if (job.status === 'done') return { kind: 'already-done', written: splitWritten(job.state) };

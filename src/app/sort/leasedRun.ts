@@ -43,7 +43,11 @@ export async function underLease<R extends JobRecordBase, O>(
  * Saves a job record one save at a time, each carrying every change made so far, renewing the
  * lease first and retrying a save the database refused (a restart, a network blip).
  */
-export function createPersister<R extends JobRecordBase>(jobs: JobRepository<R>, initial: R, options: { owner: string; now: () => number; sleep?: (ms: number) => Promise<void> }) {
+export function createPersister<R extends JobRecordBase>(
+  jobs: JobRepository<R>,
+  initial: R,
+  options: { owner: string; now: () => number; sleep?: (ms: number) => Promise<void> },
+) {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let current = initial;
   let saving: Promise<void> | undefined;
@@ -77,7 +81,8 @@ export function createPersister<R extends JobRecordBase>(jobs: JobRepository<R>,
           queued = undefined;
           const snapshot = current;
           saving = withStoreRetry(async () => {
-            if (!(await jobs.renewLease(snapshot, options.owner, SORT_LEASE_MS, options.now()))) throw new LeaseLostError();
+            if (!(await jobs.renewLease(snapshot, options.owner, SORT_LEASE_MS, options.now())))
+              throw new LeaseLostError();
             await jobs.save(snapshot);
           });
           return saving;

@@ -34,7 +34,11 @@ export interface OrderDeps {
  * (fewer calls for big reshuffles) is not used for the added-date order, since it would reset
  * every added date, nor when the playlist holds local files, which can't be added back.
  */
-export async function orderPlaylist(input: OrderInput, deps: OrderDeps, onProgress?: (done: number, total: number) => void): Promise<OrderResult> {
+export async function orderPlaylist(
+  input: OrderInput,
+  deps: OrderDeps,
+  onProgress?: (done: number, total: number) => void,
+): Promise<OrderResult> {
   const { spotify } = deps;
   const playlist = await spotify.playlist(input.playlistId);
   if (!playlist.readable) throw new UserError('sort.notYourPlaylist', { name: playlist.name });
@@ -44,11 +48,14 @@ export async function orderPlaylist(input: OrderInput, deps: OrderDeps, onProgre
   const artistIds = [...new Set(items.flatMap((i) => (i.type === 'track' && !i.isLocal ? i.artistIds : [])))];
   const artistGenres = input.by === 'genre-artist' ? await spotify.genresForArtists(artistIds) : undefined;
   const target = targetOrder(items, { by: input.by, artistGenres, mode: input.mode, descending: input.descending });
-  if (target.every((index, position) => index === position)) return { name: playlist.name, items: items.length, plan: 'already-sorted', writeCalls: 0 };
+  if (target.every((index, position) => index === position))
+    return { name: playlist.name, items: items.length, plan: 'already-sorted', writeCalls: 0 };
 
   const uris = items.map((i) => i.uri);
   const hasLocalFiles = items.some((i) => i.isLocal);
-  const plan = planOrderChange(uris, target, { allowReplace: input.by !== 'added-date' && !input.keepDates && !hasLocalFiles });
+  const plan = planOrderChange(uris, target, {
+    allowReplace: input.by !== 'added-date' && !input.keepDates && !hasLocalFiles,
+  });
   if (plan.kind === 'replace') {
     const moves = planOrderChange(uris, target, { allowReplace: false });
     const jobId = randomUUID();
@@ -63,7 +70,14 @@ export async function orderPlaylist(input: OrderInput, deps: OrderDeps, onProgre
       moveCalls: moves.calls,
       request: { playlistId: input.playlistId, by: input.by, mode: input.mode, descending: input.descending },
     });
-    return { plan: 'choose', name: playlist.name, items: items.length, jobId, replaceCalls: plan.calls, moveCalls: moves.calls };
+    return {
+      plan: 'choose',
+      name: playlist.name,
+      items: items.length,
+      jobId,
+      replaceCalls: plan.calls,
+      moveCalls: moves.calls,
+    };
   }
   const latest = await spotify.playlist(playlist.id);
   if (latest.snapshotId !== playlist.snapshotId) throw new UserError('sort.playlistChanged', { name: playlist.name });

@@ -1,5 +1,13 @@
 import type { GenreMode } from '../../core/genres/index.js';
-import type { ArtistGenreLookup, EarlierPlaylist, OrderBy, OrderJobState, PlaylistItemInput, ReorderOperation, SplitJobState } from '../../core/sort/index.js';
+import type {
+  ArtistGenreLookup,
+  EarlierPlaylist,
+  OrderBy,
+  OrderJobState,
+  PlaylistItemInput,
+  ReorderOperation,
+  SplitJobState,
+} from '../../core/sort/index.js';
 
 /** A playlist as the sorter sees it. */
 export interface SortPlaylistInfo {
@@ -20,7 +28,10 @@ export interface SortSpotify {
   playlistItems(id: string, onProgress?: (read: number, total: number) => void): Promise<PlaylistItemInput[]>;
   /** Which of these artists the shared genre cache already knows (no request). */
   cachedArtistIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
-  genresForArtists(ids: readonly string[], onProgress?: (done: number, total: number) => void): Promise<ArtistGenreLookup>;
+  genresForArtists(
+    ids: readonly string[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ArtistGenreLookup>;
   createPrivatePlaylist(name: string, description: string): Promise<string>;
   /** The member's own playlists with one of these names whose description carries `marker`, with their items. */
   earlierPlaylists(names: readonly string[], marker: string): Promise<EarlierPlaylist[]>;
@@ -118,10 +129,18 @@ export interface SortService {
   /** The member's own and collaborative playlists (cached for a few minutes). */
   playlistsFor(discordUserId: string): Promise<Array<{ id: string; name: string; total: number }>>;
   /** Runs a split job as its only runner (see runSplitJob); a shutdown stops it resumably. */
-  run(job: SortJobRecord, accept: (job: SortJobRecord) => boolean, options: SortRunOptions): Promise<import('./runSplit.js').RunOutcome>;
+  run(
+    job: SortJobRecord,
+    accept: (job: SortJobRecord) => boolean,
+    options: SortRunOptions,
+  ): Promise<import('./runSplit.js').RunOutcome>;
   /** Reorder jobs that replace a playlist's items (the member chose to reset "date added"). */
   orderJobs: OrderJobRepository;
-  runOrder(job: OrderJobRecord, accept: (job: OrderJobRecord) => boolean, options: SortRunOptions): Promise<import('./runOrder.js').OrderRunOutcome>;
+  runOrder(
+    job: OrderJobRecord,
+    accept: (job: OrderJobRecord) => boolean,
+    options: SortRunOptions,
+  ): Promise<import('./runOrder.js').OrderRunOutcome>;
   /** Stops every run at its next step and waits for them (shutdown). */
   stop(): Promise<void>;
 }

@@ -35,17 +35,28 @@ export interface PreviewProgress {
  */
 export async function previewSplit(
   input: SplitPreviewInput,
-  deps: { spotify: SortSpotify; jobs: SortJobRepository; now?: () => number; onProgress?: (p: PreviewProgress) => void },
+  deps: {
+    spotify: SortSpotify;
+    jobs: SortJobRepository;
+    now?: () => number;
+    onProgress?: (p: PreviewProgress) => void;
+  },
 ): Promise<SplitPreview> {
   const now = deps.now ?? Date.now;
   const playlist = await deps.spotify.playlist(input.playlistId);
   if (!playlist.readable) throw new UserError('sort.notYourPlaylist', { name: playlist.name });
   if (playlist.total === 0) throw new UserError('sort.emptyPlaylist', { name: playlist.name });
 
-  const items = await deps.spotify.playlistItems(playlist.id, (done, total) => deps.onProgress?.({ phase: 'reading', done, total }));
-  const artistIds = [...new Set(items.flatMap((item) => (item.isLocal || item.type !== 'track' ? [] : item.artistIds)))];
+  const items = await deps.spotify.playlistItems(playlist.id, (done, total) =>
+    deps.onProgress?.({ phase: 'reading', done, total }),
+  );
+  const artistIds = [
+    ...new Set(items.flatMap((item) => (item.isLocal || item.type !== 'track' ? [] : item.artistIds))),
+  ];
   const cached = await deps.spotify.cachedArtistIds(artistIds);
-  const genres = await deps.spotify.genresForArtists(artistIds, (done, total) => deps.onProgress?.({ phase: 'genres', done, total }));
+  const genres = await deps.spotify.genresForArtists(artistIds, (done, total) =>
+    deps.onProgress?.({ phase: 'genres', done, total }),
+  );
   const analysis = analysePlaylist(items, genres, {
     playlistName: playlist.name,
     mode: input.mode,

@@ -1,4 +1,11 @@
-import { finishOrderStep, nextOrderStep, orderProgress, startOrderStep, type OrderStep, type OrderStepResult } from '../../core/sort/index.js';
+import {
+  finishOrderStep,
+  nextOrderStep,
+  orderProgress,
+  startOrderStep,
+  type OrderStep,
+  type OrderStepResult,
+} from '../../core/sort/index.js';
 import { UserError } from '../../core/errors.js';
 import { createPersister, stopReason, underLease, type LeaseRefusal } from './leasedRun.js';
 import type { InteractionReplyRef, OrderJobRecord, OrderJobRepository, SortSpotify } from './ports.js';
@@ -30,14 +37,26 @@ export interface RunOrderDeps {
  * as splits: persisted before and after every write, so a crash or a failed call at any write
  * ends, once resumed, with the whole playlist in the new order (never with only its first 100).
  */
-export async function runOrderJob(jobId: string, deps: RunOrderDeps, accept: (job: OrderJobRecord) => boolean): Promise<OrderRunOutcome> {
+export async function runOrderJob(
+  jobId: string,
+  deps: RunOrderDeps,
+  accept: (job: OrderJobRecord) => boolean,
+): Promise<OrderRunOutcome> {
   const now = deps.now ?? Date.now;
   return underLease(deps.jobs, jobId, { owner: deps.owner, now, accept }, async (job, owner) => {
-    const saver = createPersister(deps.jobs, { ...job, status: 'running', resumeAt: undefined, error: undefined, reply: deps.reply ?? job.reply }, { owner, now, sleep: deps.sleep });
+    const saver = createPersister(
+      deps.jobs,
+      { ...job, status: 'running', resumeAt: undefined, error: undefined, reply: deps.reply ?? job.reply },
+      { owner, now, sleep: deps.sleep },
+    );
     let failure: unknown;
     try {
       await saver.persist((j) => j);
-      for (let step = nextOrderStep(saver.current.state); step.kind !== 'done'; step = nextOrderStep(saver.current.state)) {
+      for (
+        let step = nextOrderStep(saver.current.state);
+        step.kind !== 'done';
+        step = nextOrderStep(saver.current.state)
+      ) {
         if (deps.signal?.aborted) return { kind: 'interrupted', job: saver.current, reason: 'shutdown' };
         const current = step;
         await saver.persist((j) => ({ ...j, state: startOrderStep(j.state, current) }));
@@ -45,7 +64,11 @@ export async function runOrderJob(jobId: string, deps: RunOrderDeps, accept: (jo
         await saver.persist((j) => ({ ...j, state: finishOrderStep(j.state, current, result, now()) }));
         deps.onProgress?.(orderProgress(saver.current.state));
       }
-      const done = { ...saver.current, status: 'done' as const, state: finishOrderStep(saver.current.state, { kind: 'done' }, undefined, now()) };
+      const done = {
+        ...saver.current,
+        status: 'done' as const,
+        state: finishOrderStep(saver.current.state, { kind: 'done' }, undefined, now()),
+      };
       await saver.persist(() => done);
       return { kind: 'done', job: done };
     } catch (error) {
@@ -59,13 +82,17 @@ export async function runOrderJob(jobId: string, deps: RunOrderDeps, accept: (jo
     const retryUnexpected = !(failure instanceof UserError) && attempts < UNEXPECTED_ERROR_ATTEMPTS;
     const resumeAt = resumeTimeFor(failure, now()) ?? (retryUnexpected ? now() + UNEXPECTED_ERROR_RETRY_MS : undefined);
     const parked: OrderJobRecord =
-      resumeAt !== undefined ? { ...saver.current, status: 'waiting', resumeAt, failedAttempts: attempts } : { ...saver.current, status: 'failed', error: failure instanceof UserError ? failure.id : 'unexpected' };
+      resumeAt !== undefined
+        ? { ...saver.current, status: 'waiting', resumeAt, failedAttempts: attempts }
+        : { ...saver.current, status: 'failed', error: failure instanceof UserError ? failure.id : 'unexpected' };
     try {
       await saver.persist(() => parked);
     } catch (error) {
       return { kind: 'interrupted', job: saver.current, reason: stopReason(error) ?? 'store' };
     }
-    return resumeAt !== undefined ? { kind: 'waiting', job: parked, resumeAt } : { kind: 'failed', job: parked, error: failure as Error };
+    return resumeAt !== undefined
+      ? { kind: 'waiting', job: parked, resumeAt }
+      : { kind: 'failed', job: parked, error: failure as Error };
   });
 }
 

@@ -1,8 +1,20 @@
 import {
-  finishSplitJob, finishStep, nextSplitSteps, splitProgress, splitWritten, startStep,
-  type SplitStep, type SplitStepResult,
+  finishSplitJob,
+  finishStep,
+  nextSplitSteps,
+  splitProgress,
+  splitWritten,
+  startStep,
+  type SplitStep,
+  type SplitStepResult,
 } from '../../core/sort/index.js';
-import { BudgetExhaustedError, QuotaExceededError, RateLimitedError, SpotifyUnavailableError, UserError } from '../../core/errors.js';
+import {
+  BudgetExhaustedError,
+  QuotaExceededError,
+  RateLimitedError,
+  SpotifyUnavailableError,
+  UserError,
+} from '../../core/errors.js';
 import { createPersister, stopReason, underLease } from './leasedRun.js';
 import type { InteractionReplyRef, JobRecordBase, SortJobRecord, SortJobRepository, SortSpotify } from './ports.js';
 
@@ -49,15 +61,20 @@ const PARALLEL_WRITES = 6;
 /** Confirm may only start a job that is still a preview. */
 export const isPreview = (job: JobRecordBase) => job.status === 'previewed';
 /** The resume job takes what a restart interrupted and what Spotify's limits paused, once due. */
-export const isResumable = (now: number) => (job: JobRecordBase) => job.status === 'running' || (job.status === 'waiting' && (job.resumeAt ?? 0) <= now);
+export const isResumable = (now: number) => (job: JobRecordBase) =>
+  job.status === 'running' || (job.status === 'waiting' && (job.resumeAt ?? 0) <= now);
 
 /** When a job stopped by Spotify may run again, or undefined for an error that is not Spotify's limits. */
 export function resumeTimeFor(error: unknown, now: number): number | undefined {
-  return error instanceof QuotaExceededError ? error.resumesAt
-    : error instanceof BudgetExhaustedError ? error.availableAt
-    : error instanceof RateLimitedError ? error.retryAt
-    : error instanceof SpotifyUnavailableError ? now + SPOTIFY_OUTAGE_RETRY_MS
-    : undefined;
+  return error instanceof QuotaExceededError
+    ? error.resumesAt
+    : error instanceof BudgetExhaustedError
+      ? error.availableAt
+      : error instanceof RateLimitedError
+        ? error.retryAt
+        : error instanceof SpotifyUnavailableError
+          ? now + SPOTIFY_OUTAGE_RETRY_MS
+          : undefined;
 }
 
 /**
@@ -67,16 +84,29 @@ export function resumeTimeFor(error: unknown, now: number): number | undefined {
  * where it was, without duplicate playlists or tracks; quota, budget and outages park it as
  * `waiting` with the time it may resume.
  */
-export async function runSplitJob(jobId: string, deps: RunSplitDeps, accept: (job: SortJobRecord) => boolean): Promise<RunOutcome> {
+export async function runSplitJob(
+  jobId: string,
+  deps: RunSplitDeps,
+  accept: (job: SortJobRecord) => boolean,
+): Promise<RunOutcome> {
   const now = deps.now ?? Date.now;
   return underLease(deps.jobs, jobId, { owner: deps.owner, now, accept }, (job, owner) => execute(job, deps, owner));
 }
 
 async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): Promise<RunOutcome> {
   const now = deps.now ?? Date.now;
-  const saver = createPersister(deps.jobs, { ...job, status: 'running', resumeAt: undefined, error: undefined, reply: deps.reply ?? job.reply }, { owner, now, sleep: deps.sleep });
+  const saver = createPersister(
+    deps.jobs,
+    { ...job, status: 'running', resumeAt: undefined, error: undefined, reply: deps.reply ?? job.reply },
+    { owner, now, sleep: deps.sleep },
+  );
   const written = () => splitWritten(saver.current.state);
-  const interrupted = (error: unknown): RunOutcome => ({ kind: 'interrupted', job: saver.current, reason: stopReason(error) ?? 'store', written: written() });
+  const interrupted = (error: unknown): RunOutcome => ({
+    kind: 'interrupted',
+    job: saver.current,
+    reason: stopReason(error) ?? 'store',
+    written: written(),
+  });
 
   try {
     await saver.persist((j) => j);
@@ -89,9 +119,17 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
   for (;;) {
     if (failure === undefined && stop === undefined) {
       if (deps.signal?.aborted) stop = 'shutdown';
-      else if (await saver.withStoreRetry(() => deps.jobs.cancelRequested(job.id)).catch((error: unknown) => ((failure = error), false))) stop = 'cancel';
+      else if (
+        await saver
+          .withStoreRetry(() => deps.jobs.cancelRequested(job.id))
+          .catch((error: unknown) => ((failure = error), false))
+      )
+        stop = 'cancel';
     }
-    const steps = failure === undefined && stop === undefined ? nextSplitSteps(saver.current.state, new Set(busy.keys()), deps.parallelWrites ?? PARALLEL_WRITES) : [];
+    const steps =
+      failure === undefined && stop === undefined
+        ? nextSplitSteps(saver.current.state, new Set(busy.keys()), deps.parallelWrites ?? PARALLEL_WRITES)
+        : [];
     if (steps.length === 0 && busy.size === 0) break;
     for (const step of steps) {
       const lane = (async () => {
@@ -120,9 +158,19 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
     const resumeAt = resumeTimeFor(failure, now());
     if (resumeAt !== undefined) {
       const parked = { ...saver.current, status: 'waiting' as const, resumeAt };
-      return finish(parked, { kind: 'waiting', job: parked, resumeAt, reason: (failure as UserError).id, written: written() });
+      return finish(parked, {
+        kind: 'waiting',
+        job: parked,
+        resumeAt,
+        reason: (failure as UserError).id,
+        written: written(),
+      });
     }
-    const failed = { ...saver.current, status: 'failed' as const, error: failure instanceof UserError ? failure.id : 'unexpected' };
+    const failed = {
+      ...saver.current,
+      status: 'failed' as const,
+      error: failure instanceof UserError ? failure.id : 'unexpected',
+    };
     return finish(failed, { kind: 'failed', job: failed, error: failure as Error, written: written() });
   }
   if (stop === 'shutdown') return { kind: 'interrupted', job: saver.current, reason: 'shutdown', written: written() };
@@ -140,7 +188,13 @@ async function perform(step: SplitStep, job: SortJobRecord, spotify: SortSpotify
     case 'find-earlier':
       return { kind: 'find-earlier', found: await spotify.earlierPlaylists(step.names, marker) };
     case 'create-playlist':
-      return { kind: 'create-playlist', playlistId: await spotify.createPrivatePlaylist(step.playlistName, `Sorted by genre by Encore from “${job.sourceName}”. ${marker}`) };
+      return {
+        kind: 'create-playlist',
+        playlistId: await spotify.createPrivatePlaylist(
+          step.playlistName,
+          `Sorted by genre by Encore from “${job.sourceName}”. ${marker}`,
+        ),
+      };
     case 'add-tracks':
       await spotify.appendItems(step.playlistId, step.uris);
       return { kind: 'add-tracks' };

@@ -25,7 +25,10 @@ const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
 
 function stripDiacritics(text: string): string {
   // Only Latin combining marks: NFKD also splits Hangul syllables and kana, which NFC rebuilds.
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC');
 }
 
 /** The canonical fine genre string; '' when the input holds no letters or digits. */
@@ -46,15 +49,41 @@ export function normaliseGenre(genre: unknown): string {
   return codePoints.length > MAX_GENRE_LENGTH ? codePoints.slice(0, MAX_GENRE_LENGTH).join('').trim() : text;
 }
 
-const UPPERCASE_WORDS = new Set(['uk', 'us', 'usa', 'edm', 'r&b', 'idm', 'ebm', 'mpb', 'ccm', 'dmv', 'nyc', 'la', 'ost', 'aor', 'nwobhm', 'dc', 'bc']);
+const UPPERCASE_WORDS = new Set([
+  'uk',
+  'us',
+  'usa',
+  'edm',
+  'r&b',
+  'idm',
+  'ebm',
+  'mpb',
+  'ccm',
+  'dmv',
+  'nyc',
+  'la',
+  'ost',
+  'aor',
+  'nwobhm',
+  'dc',
+  'bc',
+]);
 const FIXED_WORDS = new Map([
-  ['k-pop', 'K-pop'], ['j-pop', 'J-pop'], ['c-pop', 'C-pop'], ['j-rock', 'J-rock'], ['k-rock', 'K-rock'],
-  ['k-rap', 'K-rap'], ['j-rap', 'J-rap'], ['k-indie', 'K-indie'],
+  ['k-pop', 'K-pop'],
+  ['j-pop', 'J-pop'],
+  ['c-pop', 'C-pop'],
+  ['j-rock', 'J-rock'],
+  ['k-rock', 'K-rock'],
+  ['k-rap', 'K-rap'],
+  ['j-rap', 'J-rap'],
+  ['k-indie', 'K-indie'],
 ]);
 
 /** A fine genre as a readable label: "indie rock" → "Indie rock", "uk drill" → "UK drill". */
 export function displayFineGenre(genre: string): string {
-  const words = normaliseGenre(genre).split(' ').map((word) => FIXED_WORDS.get(word) ?? (UPPERCASE_WORDS.has(word) ? word.toUpperCase() : word));
+  const words = normaliseGenre(genre)
+    .split(' ')
+    .map((word) => FIXED_WORDS.get(word) ?? (UPPERCASE_WORDS.has(word) ? word.toUpperCase() : word));
   const first = words[0] ?? '';
   if (first !== '' && first === first.toLowerCase()) words[0] = first.charAt(0).toUpperCase() + first.slice(1);
   return words.join(' ');

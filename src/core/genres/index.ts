@@ -1,4 +1,12 @@
-export { FAMILY_TREE, PARENT_GENRES, OTHER_NAME, UNCLASSIFIED_NAME, parentGenreById, type ParentGenre, type ParentGenreId } from './familyTree.js';
+export {
+  FAMILY_TREE,
+  PARENT_GENRES,
+  OTHER_NAME,
+  UNCLASSIFIED_NAME,
+  parentGenreById,
+  type ParentGenre,
+  type ParentGenreId,
+} from './familyTree.js';
 export { normaliseGenre, displayFineGenre } from './canonical.js';
 export { parentGenreOf } from './parentGenre.js';
 export { primaryGenre, artistWeight, genrePositionWeight, type GenreMode, type ResolvedGenre } from './primaryGenre.js';

@@ -42,7 +42,12 @@ export function rollupDelta(plays: readonly RollupPlay[]): RollupDelta {
   const daily = new Map<string, { day: string; plays: number; ms: number }>();
   const artists = new Map<string, { day: string; artistId: string; plays: number; ms: number }>();
   const genres = new Map<string, { day: string; genre: string; plays: number; ms: number }>();
-  const add = <R extends { plays: number; ms: number }>(map: Map<string, R>, key: string, make: () => R, ms: number) => {
+  const add = <R extends { plays: number; ms: number }>(
+    map: Map<string, R>,
+    key: string,
+    make: () => R,
+    ms: number,
+  ) => {
     let row = map.get(key);
     if (!row) map.set(key, (row = make()));
     row.plays += 1;
@@ -52,8 +57,10 @@ export function rollupDelta(plays: readonly RollupPlay[]): RollupDelta {
     const day = utcDay(play.playedAt);
     add(daily, day, () => ({ day, plays: 0, ms: 0 }), play.ms);
     add(genres, `${day}\u0000${play.genre}`, () => ({ day, genre: play.genre, plays: 0, ms: 0 }), play.ms);
-    for (const artistId of new Set(play.artistIds)) add(artists, `${day}\u0000${artistId}`, () => ({ day, artistId, plays: 0, ms: 0 }), play.ms);
+    for (const artistId of new Set(play.artistIds))
+      add(artists, `${day}\u0000${artistId}`, () => ({ day, artistId, plays: 0, ms: 0 }), play.ms);
   }
-  const sorted = <R>(map: Map<string, R>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const sorted = <R>(map: Map<string, R>) =>
+    [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   return { daily: sorted(daily), artists: sorted(artists), genres: sorted(genres) };
 }

@@ -1,4 +1,11 @@
-import { FAMILY_TREE, OTHER_NAME, UNCLASSIFIED_NAME, primaryGenre, type GenreMode, type ResolvedGenre } from '../genres/index.js';
+import {
+  FAMILY_TREE,
+  OTHER_NAME,
+  UNCLASSIFIED_NAME,
+  primaryGenre,
+  type GenreMode,
+  type ResolvedGenre,
+} from '../genres/index.js';
 import { genrePlaylistName } from './playlistNames.js';
 import { naiveSplitRequests, splitRequestLowerBound, type SplitRequestEstimate } from './requestEstimate.js';
 import type { ArtistGenreLookup, PlaylistItemInput } from './types.js';
@@ -86,7 +93,10 @@ export function analysePlaylist(
 ): PlaylistAnalysis {
   const mode = options.mode ?? 'parent';
   const minTracks = Math.max(1, Math.floor(options.minTracksPerGenre ?? 1));
-  let localFiles = 0, episodes = 0, duplicates = 0, unavailable = 0;
+  let localFiles = 0,
+    episodes = 0,
+    duplicates = 0,
+    unavailable = 0;
   const seen = new Set<string>();
   const artists = new Set<string>();
   const tallies = new Map<string, GenreTally>();
@@ -101,7 +111,10 @@ export function analysePlaylist(
     else {
       seen.add(item.uri);
       for (const id of item.artistIds) artists.add(id);
-      const genre = primaryGenre(item.artistIds.map((id) => artistGenres.get(id)), mode);
+      const genre = primaryGenre(
+        item.artistIds.map((id) => artistGenres.get(id)),
+        mode,
+      );
       if (genre) {
         const tally = tallies.get(genre.key);
         if (tally) tally.count++;
@@ -115,8 +128,14 @@ export function analysePlaylist(
   const kept = ranked.filter((t) => t.count >= minTracks);
   const folded = new Set(ranked.filter((t) => t.count < minTracks).map((t) => t.genre.key));
   const groups = new Map<string, { name: string; uris: string[]; genreKeys: string[] }>();
-  for (const tally of kept) groups.set(tally.genre.key, { name: tally.genre.name, uris: [], genreKeys: [tally.genre.key] });
-  if (folded.size > 0) groups.set(OTHER_KEY, { name: OTHER_NAME, uris: [], genreKeys: ranked.filter((t) => folded.has(t.genre.key)).map((t) => t.genre.key) });
+  for (const tally of kept)
+    groups.set(tally.genre.key, { name: tally.genre.name, uris: [], genreKeys: [tally.genre.key] });
+  if (folded.size > 0)
+    groups.set(OTHER_KEY, {
+      name: OTHER_NAME,
+      uris: [],
+      genreKeys: ranked.filter((t) => folded.has(t.genre.key)).map((t) => t.genre.key),
+    });
   const includeUnclassified = options.includeUnclassified ?? true;
   if (includeUnclassified) groups.set(UNCLASSIFIED_KEY, { name: UNCLASSIFIED_NAME, uris: [], genreKeys: [] });
   let unclassified = 0;
@@ -138,7 +157,11 @@ export function analysePlaylist(
   const cached = options.cachedArtistIds;
   let uncachedArtists = 0;
   for (const id of artists) if (cached ? !cached.has(id) : !artistGenres.has(id)) uncachedArtists++;
-  const workload = { itemCount: items.length, uncachedArtistCount: uncachedArtists, playlistSizes: playlists.map((p) => p.trackUris.length) };
+  const workload = {
+    itemCount: items.length,
+    uncachedArtistCount: uncachedArtists,
+    playlistSizes: playlists.map((p) => p.trackUris.length),
+  };
 
   return {
     counts: {

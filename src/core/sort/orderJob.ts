@@ -73,9 +73,22 @@ export type OrderStepResult =
   | { readonly kind: 'verify'; readonly snapshotId: string; readonly total: number };
 
 /** A new job: the target order (from a replace plan: `plan.batches.flat()`) and the snapshot it was planned on. */
-export function startOrderJob(jobId: string, playlistId: string, targetUris: readonly string[], plannedSnapshotId: string): OrderJobState {
+export function startOrderJob(
+  jobId: string,
+  playlistId: string,
+  targetUris: readonly string[],
+  plannedSnapshotId: string,
+): OrderJobState {
   if (targetUris.length === 0) throw new RangeError('a replace job needs at least one URI');
-  return { version: 1, jobId, playlistId, targetUris: [...targetUris], plannedSnapshotId, snapshotId: plannedSnapshotId, written: 0 };
+  return {
+    version: 1,
+    jobId,
+    playlistId,
+    targetUris: [...targetUris],
+    plannedSnapshotId,
+    snapshotId: plannedSnapshotId,
+    written: 0,
+  };
 }
 
 /** What the runner should do next: verify an interrupted write, else replace, then append batch by batch. */
@@ -85,7 +98,8 @@ export function nextOrderStep(state: OrderJobState): OrderStep {
   if (interrupted) return { kind: 'verify', playlistId: state.playlistId, interrupted };
   const { written, targetUris, playlistId } = state;
   if (written === 0) return { kind: 'replace', playlistId, uris: targetUris.slice(0, URIS_PER_WRITE) };
-  if (written < targetUris.length) return { kind: 'append', playlistId, offset: written, uris: targetUris.slice(written, written + URIS_PER_WRITE) };
+  if (written < targetUris.length)
+    return { kind: 'append', playlistId, offset: written, uris: targetUris.slice(written, written + URIS_PER_WRITE) };
   return { kind: 'done' };
 }
 
@@ -95,9 +109,14 @@ export function startOrderStep(state: OrderJobState, step: OrderStep): OrderJobS
 }
 
 /** How many URIs are known written after verifying an interrupted write; 0 means replace again. */
-function writtenAfter(interrupted: OrderWriteStep, knownSnapshotId: string, observed: { snapshotId: string; total: number }): number {
+function writtenAfter(
+  interrupted: OrderWriteStep,
+  knownSnapshotId: string,
+  observed: { snapshotId: string; total: number },
+): number {
   const landed = observed.snapshotId !== knownSnapshotId;
-  if (interrupted.kind === 'replace') return landed && observed.total === interrupted.uris.length ? interrupted.uris.length : 0;
+  if (interrupted.kind === 'replace')
+    return landed && observed.total === interrupted.uris.length ? interrupted.uris.length : 0;
   if (!landed) return observed.total === interrupted.offset ? interrupted.offset : 0;
   const after = interrupted.offset + interrupted.uris.length;
   return observed.total === after ? after : 0;
@@ -109,10 +128,16 @@ function settled(state: OrderJobState, written: number, snapshotId: string): Ord
 }
 
 /** Records what Spotify answered; persist this right after the call. Only for calls that succeeded. */
-export function finishOrderStep(state: OrderJobState, step: OrderStep, result: OrderStepResult | undefined, now: number): OrderJobState {
+export function finishOrderStep(
+  state: OrderJobState,
+  step: OrderStep,
+  result: OrderStepResult | undefined,
+  now: number,
+): OrderJobState {
   if (step.kind === 'done') return state.finishedAt ? state : { ...state, finishedAt: now };
   if (step.kind === 'replace' && result?.kind === 'replace') return settled(state, step.uris.length, result.snapshotId);
-  if (step.kind === 'append' && result?.kind === 'append') return settled(state, step.offset + step.uris.length, result.snapshotId);
+  if (step.kind === 'append' && result?.kind === 'append')
+    return settled(state, step.offset + step.uris.length, result.snapshotId);
   if (step.kind === 'verify' && result?.kind === 'verify')
     return settled(state, writtenAfter(step.interrupted, state.snapshotId, result), result.snapshotId);
   throw new TypeError(`result ${result?.kind ?? 'undefined'} does not answer step ${step.kind}`);

@@ -26,7 +26,8 @@ function assertPermutation(target: readonly number[], length: number): void {
   if (target.length !== length) throw new RangeError(`target has ${target.length} positions for ${length} items`);
   const seen = new Uint8Array(length);
   for (const index of target) {
-    if (!Number.isInteger(index) || index < 0 || index >= length || seen[index]) throw new RangeError(`target is not a permutation (at ${index})`);
+    if (!Number.isInteger(index) || index < 0 || index >= length || seen[index])
+      throw new RangeError(`target is not a permutation (at ${index})`);
     seen[index] = 1;
   }
 }
@@ -60,23 +61,38 @@ export function longestIncreasingSubsequence(values: readonly number[], weights?
   const treeWeight = new Float64Array(sorted.length + 1);
   const treeIndex = new Int32Array(sorted.length + 1).fill(-1);
   const previous = new Int32Array(values.length).fill(-1);
-  const better = (length: number, weight: number, k: number) => length > treeLength[k]! || (length === treeLength[k]! && weight > treeWeight[k]!);
-  let bestEnd = -1, bestLength = 0, bestWeight = 0;
+  const better = (length: number, weight: number, k: number) =>
+    length > treeLength[k]! || (length === treeLength[k]! && weight > treeWeight[k]!);
+  let bestEnd = -1,
+    bestLength = 0,
+    bestWeight = 0;
   values.forEach((value, i) => {
     const rank = rankOf.get(value)!;
-    let length = 0, weight = 0, from = -1;
+    let length = 0,
+      weight = 0,
+      from = -1;
     for (let k = rank - 1; k > 0; k -= k & -k) {
       if (treeLength[k]! > length || (treeLength[k] === length && treeWeight[k]! > weight)) {
-        length = treeLength[k]!; weight = treeWeight[k]!; from = treeIndex[k]!;
+        length = treeLength[k]!;
+        weight = treeWeight[k]!;
+        from = treeIndex[k]!;
       }
     }
     previous[i] = from;
     length += 1;
     weight += weights?.[i] ?? 1;
     for (let k = rank; k <= sorted.length; k += k & -k) {
-      if (better(length, weight, k)) { treeLength[k] = length; treeWeight[k] = weight; treeIndex[k] = i; }
+      if (better(length, weight, k)) {
+        treeLength[k] = length;
+        treeWeight[k] = weight;
+        treeIndex[k] = i;
+      }
     }
-    if (length > bestLength || (length === bestLength && weight > bestWeight)) { bestLength = length; bestWeight = weight; bestEnd = i; }
+    if (length > bestLength || (length === bestLength && weight > bestWeight)) {
+      bestLength = length;
+      bestWeight = weight;
+      bestEnd = i;
+    }
   });
   const result: number[] = [];
   for (let i = bestEnd; i !== -1; i = previous[i]!) result.push(i);
@@ -91,7 +107,10 @@ export function longestIncreasingSubsequence(values: readonly number[], weights?
 function reorderOperations(ranks: readonly number[]): ReorderOperation[] {
   const units = runsOf(ranks);
   // Keep as many runs as possible in place and, among such choices, the most items: fewer bytes move.
-  const kept = longestIncreasingSubsequence(units.map((u) => u.firstRank), units.map((u) => u.length));
+  const kept = longestIncreasingSubsequence(
+    units.map((u) => u.firstRank),
+    units.map((u) => u.length),
+  );
   const staying = new Set(kept.map((i) => units[i]!.firstRank));
   const moving = units.filter((u) => !staying.has(u.firstRank)).sort((a, b) => b.firstRank - a.firstRank);
   // The playlist as target ranks, moved in place with memmove-speed typed-array copies.
@@ -128,7 +147,11 @@ function replaceable(uris: readonly string[]): boolean {
  * The cheaper of a reorder plan and a replace plan (reorder on a tie: it keeps added dates).
  * `target[k]` is the current index of the item that belongs at position k.
  */
-export function planOrderChange(currentUris: readonly string[], target: readonly number[], options: OrderPlanOptions = {}): OrderPlan {
+export function planOrderChange(
+  currentUris: readonly string[],
+  target: readonly number[],
+  options: OrderPlanOptions = {},
+): OrderPlan {
   assertPermutation(target, currentUris.length);
   const ranks = new Array<number>(currentUris.length);
   target.forEach((currentIndex, position) => (ranks[currentIndex] = position));
@@ -148,7 +171,8 @@ export function applyReorder<T>(items: readonly T[], operation: ReorderOperation
   const { range_start: start, range_length: length, insert_before: before } = operation;
   if (!(start >= 0 && length >= 1 && start + length <= items.length && before >= 0 && before <= items.length))
     throw new RangeError(`reorder out of range: ${JSON.stringify(operation)} on ${items.length} items`);
-  if (before > start && before < start + length) throw new RangeError(`cannot insert a run inside itself: ${JSON.stringify(operation)}`);
+  if (before > start && before < start + length)
+    throw new RangeError(`cannot insert a run inside itself: ${JSON.stringify(operation)}`);
   const block = items.slice(start, start + length);
   const rest = items.slice(0, start).concat(items.slice(start + length));
   const at = before > start ? before - length : before;

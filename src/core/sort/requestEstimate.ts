@@ -35,7 +35,13 @@ export function splitRequestLowerBound(workload: SplitWorkload): SplitRequestEst
   const sizes = workload.playlistSizes.filter((n) => n > 0);
   const playlistCreates = sizes.length;
   const trackAdds = sizes.reduce((sum, n) => sum + Math.ceil(n / URIS_PER_WRITE), 0);
-  return { itemPages, artistLookups, playlistCreates, trackAdds, total: itemPages + artistLookups + playlistCreates + trackAdds };
+  return {
+    itemPages,
+    artistLookups,
+    playlistCreates,
+    trackAdds,
+    total: itemPages + artistLookups + playlistCreates + trackAdds,
+  };
 }
 
 /** The seed's naive cost for comparison: one artist lookup per track instead of per distinct artist. */
@@ -45,6 +51,10 @@ export function naiveSplitRequests(workload: SplitWorkload & { readonly trackCou
 }
 
 /** Order mode's cost: the item pages, the artist lookups (genre order only) and the plan's write calls. */
-export function orderRequestEstimate(workload: { readonly itemCount: number; readonly uncachedArtistCount: number; readonly planCalls: number }): number {
+export function orderRequestEstimate(workload: {
+  readonly itemCount: number;
+  readonly uncachedArtistCount: number;
+  readonly planCalls: number;
+}): number {
   return itemPagesFor(workload.itemCount) + workload.uncachedArtistCount + workload.planCalls;
 }

@@ -51,7 +51,13 @@ export type SplitStep =
   /** POST /me/playlists. */
   | { readonly kind: 'create-playlist'; readonly key: string; readonly playlistName: string }
   /** POST /playlists/{id}/items with these URIs (≤ 100), appended at the end. */
-  | { readonly kind: 'add-tracks'; readonly key: string; readonly playlistId: string; readonly offset: number; readonly uris: readonly string[] }
+  | {
+      readonly kind: 'add-tracks';
+      readonly key: string;
+      readonly playlistId: string;
+      readonly offset: number;
+      readonly uris: readonly string[];
+    }
   /** An add may or may not have landed before a crash: read the playlist's item total. */
   | { readonly kind: 'count-tracks'; readonly key: string; readonly playlistId: string };
 
@@ -68,24 +74,36 @@ export type SplitStepResult =
   | { readonly kind: 'count-tracks'; readonly total: number };
 
 /** A new job from the preview's planned playlists. */
-export function startSplitJob(jobId: string, sourcePlaylistId: string, playlists: readonly PlannedPlaylist[]): SplitJobState {
+export function startSplitJob(
+  jobId: string,
+  sourcePlaylistId: string,
+  playlists: readonly PlannedPlaylist[],
+): SplitJobState {
   return {
     version: 2,
     jobId,
     sourcePlaylistId,
-    targets: playlists.map((p) => ({ key: p.key, playlistName: p.playlistName, trackUris: [...p.trackUris], added: 0 })),
+    targets: playlists.map((p) => ({
+      key: p.key,
+      playlistName: p.playlistName,
+      trackUris: [...p.trackUris],
+      added: 0,
+    })),
     inFlight: [],
   };
 }
 
 /** Reads a job stored by any release: version 1 kept at most one step in flight. */
-export function upgradeSplitJob(state: SplitJobState | (Omit<SplitJobState, 'version' | 'inFlight'> & { version: 1; inFlight?: unknown })): SplitJobState {
+export function upgradeSplitJob(
+  state: SplitJobState | (Omit<SplitJobState, 'version' | 'inFlight'> & { version: 1; inFlight?: unknown }),
+): SplitJobState {
   if (state.version === 2) return state;
   const legacy = state.inFlight as { kind: string; key: string; playlistName: string } | undefined;
-  const inFlight: SplitStep[] =
-    !legacy ? []
-    : legacy.kind === 'create-playlist' ? [{ kind: 'create-playlist', key: legacy.key, playlistName: legacy.playlistName }]
-    : [legacy as SplitStep];
+  const inFlight: SplitStep[] = !legacy
+    ? []
+    : legacy.kind === 'create-playlist'
+      ? [{ kind: 'create-playlist', key: legacy.key, playlistName: legacy.playlistName }]
+      : [legacy as SplitStep];
   return { ...state, version: 2, checkedEarlier: true, inFlight };
 }
 
@@ -118,7 +136,9 @@ export function nextSplitSteps(state: SplitJobState, busy: ReadonlySet<string> =
   }
   if (steps.length || taken.has(EARLIER_CHECK_KEY)) return steps;
   if (!state.checkedEarlier) {
-    return taken.size ? [] : [{ kind: 'find-earlier', key: EARLIER_CHECK_KEY, names: state.targets.map((t) => t.playlistName) }];
+    return taken.size
+      ? []
+      : [{ kind: 'find-earlier', key: EARLIER_CHECK_KEY, names: state.targets.map((t) => t.playlistName) }];
   }
   for (const target of state.targets) {
     if (!room()) break;
@@ -146,14 +166,25 @@ export function startStep(state: SplitJobState, step: SplitStep): SplitJobState 
 }
 
 function settle(state: SplitJobState, key: string, change: (t: SplitTarget) => SplitTarget = (t) => t): SplitJobState {
-  return { ...state, inFlight: state.inFlight.filter((s) => s.key !== key), targets: state.targets.map((t) => (t.key === key ? change(t) : t)) };
+  return {
+    ...state,
+    inFlight: state.inFlight.filter((s) => s.key !== key),
+    targets: state.targets.map((t) => (t.key === key ? change(t) : t)),
+  };
 }
 
 /** Takes over a playlist an earlier run made: only what it lacks is still to add. */
 function adopt(target: SplitTarget, earlier: EarlierPlaylist): SplitTarget {
   const present = new Set(earlier.uris);
   const missing = target.trackUris.filter((uri) => !present.has(uri));
-  return { ...target, playlistId: earlier.playlistId, trackUris: missing, added: 0, alreadyThere: target.trackUris.length - missing.length, baseline: earlier.uris.length };
+  return {
+    ...target,
+    playlistId: earlier.playlistId,
+    trackUris: missing,
+    added: 0,
+    alreadyThere: target.trackUris.length - missing.length,
+    baseline: earlier.uris.length,
+  };
 }
 
 /** Records what Spotify answered; persist this right after the call. */
@@ -170,10 +201,15 @@ export function finishStep(state: SplitJobState, step: SplitStep, result: SplitS
       }),
     };
   }
-  if (step.kind === 'create-playlist' && result.kind === 'create-playlist') return settle(state, step.key, (t) => ({ ...t, playlistId: result.playlistId }));
-  if (step.kind === 'add-tracks' && result.kind === 'add-tracks') return settle(state, step.key, (t) => ({ ...t, added: step.offset + step.uris.length }));
+  if (step.kind === 'create-playlist' && result.kind === 'create-playlist')
+    return settle(state, step.key, (t) => ({ ...t, playlistId: result.playlistId }));
+  if (step.kind === 'add-tracks' && result.kind === 'add-tracks')
+    return settle(state, step.key, (t) => ({ ...t, added: step.offset + step.uris.length }));
   if (step.kind === 'count-tracks' && result.kind === 'count-tracks')
-    return settle(state, step.key, (t) => ({ ...t, added: Math.min(t.trackUris.length, Math.max(0, result.total - (t.baseline ?? 0))) }));
+    return settle(state, step.key, (t) => ({
+      ...t,
+      added: Math.min(t.trackUris.length, Math.max(0, result.total - (t.baseline ?? 0))),
+    }));
   throw new TypeError(`result ${result.kind} does not answer step ${step.kind}`);
 }
 
@@ -183,8 +219,15 @@ export function finishSplitJob(state: SplitJobState, now: number): SplitJobState
 }
 
 /** Progress for the reply: playlists created and tracks written so far (adopted ones included). */
-export function splitProgress(state: SplitJobState): { playlistsCreated: number; playlists: number; tracksAdded: number; tracks: number } {
-  let playlistsCreated = 0, tracksAdded = 0, tracks = 0;
+export function splitProgress(state: SplitJobState): {
+  playlistsCreated: number;
+  playlists: number;
+  tracksAdded: number;
+  tracks: number;
+} {
+  let playlistsCreated = 0,
+    tracksAdded = 0,
+    tracks = 0;
   for (const t of state.targets) {
     if (t.playlistId !== undefined) playlistsCreated++;
     tracksAdded += t.added + (t.alreadyThere ?? 0);
@@ -195,5 +238,9 @@ export function splitProgress(state: SplitJobState): { playlistsCreated: number;
 
 /** What is already in the member's library: each playlist that exists and how many tracks it got. */
 export function splitWritten(state: SplitJobState): Array<{ name: string; playlistId: string; tracks: number }> {
-  return state.targets.flatMap((t) => (t.playlistId === undefined ? [] : [{ name: t.playlistName, playlistId: t.playlistId, tracks: t.added + (t.alreadyThere ?? 0) }]));
+  return state.targets.flatMap((t) =>
+    t.playlistId === undefined
+      ? []
+      : [{ name: t.playlistName, playlistId: t.playlistId, tracks: t.added + (t.alreadyThere ?? 0) }],
+  );
 }

@@ -28,7 +28,12 @@ function addedKey(item: PlaylistItemInput): number | undefined {
 }
 
 /** Missing values go last in either direction; equal values keep playlist order. */
-function compareOptional<T>(a: T | undefined, b: T | undefined, compare: (a: T, b: T) => number, descending: boolean): number {
+function compareOptional<T>(
+  a: T | undefined,
+  b: T | undefined,
+  compare: (a: T, b: T) => number,
+  descending: boolean,
+): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
   const result = compare(a, b);
   return descending ? -result : result;
@@ -44,7 +49,9 @@ export function targetOrder(items: readonly PlaylistItemInput[], options: Target
   const descending = options.descending ?? false;
   if (options.by === 'release-date') {
     const keys = items.map(releaseKey);
-    return indices.sort((a, b) => compareOptional(keys[a], keys[b], (x, y) => (x < y ? -1 : x > y ? 1 : 0), descending) || a - b);
+    return indices.sort(
+      (a, b) => compareOptional(keys[a], keys[b], (x, y) => (x < y ? -1 : x > y ? 1 : 0), descending) || a - b,
+    );
   }
   if (options.by === 'added-date') {
     const keys = items.map(addedKey);
@@ -53,7 +60,12 @@ export function targetOrder(items: readonly PlaylistItemInput[], options: Target
   const lookup = options.artistGenres ?? new Map<string, readonly string[]>();
   const sortKeys = items.map((item) => {
     const sortable = item.type === 'track' && !item.isLocal && item.uri !== '';
-    const genre = sortable ? primaryGenre(item.artistIds.map((id) => lookup.get(id)), options.mode ?? 'parent') : undefined;
+    const genre = sortable
+      ? primaryGenre(
+          item.artistIds.map((id) => lookup.get(id)),
+          options.mode ?? 'parent',
+        )
+      : undefined;
     // Rank 0: classified tracks; 1: unclassified tracks; 2: local files, episodes, unavailable.
     return {
       rank: genre ? 0 : sortable ? 1 : 2,
@@ -63,7 +75,8 @@ export function targetOrder(items: readonly PlaylistItemInput[], options: Target
     };
   });
   return indices.sort((a, b) => {
-    const x = sortKeys[a]!, y = sortKeys[b]!;
+    const x = sortKeys[a]!,
+      y = sortKeys[b]!;
     return (
       x.rank - y.rank ||
       x.treeOrder - y.treeOrder ||

@@ -36,7 +36,13 @@ export function privacyMessage(settings: PrivacySettings, guild?: { id: string; 
       .setStyle(settings.weeklyDm ? ButtonStyle.Secondary : ButtonStyle.Success),
   );
   return {
-    embeds: [brandEmbed({ title: TITLE, description: lines.join('\n'), footer: 'Nothing about your listening is shown to anyone until you say yes. Change it any time with /privacy.' })],
+    embeds: [
+      brandEmbed({
+        title: TITLE,
+        description: lines.join('\n'),
+        footer: 'Nothing about your listening is shown to anyone until you say yes. Change it any time with /privacy.',
+      }),
+    ],
     components: [row],
   };
 }

@@ -12,14 +12,18 @@ export interface SortMessage {
 }
 
 /** The buttons of a sort, for its owner only: the id carries who may press them. */
-export const sortButtonId = (action: 'confirm' | 'cancel' | 'stop', jobId: string, ownerId: string) => encodeComponentId('sort', action, jobId, ownerId);
+export const sortButtonId = (action: 'confirm' | 'cancel' | 'stop', jobId: string, ownerId: string) =>
+  encodeComponentId('sort', action, jobId, ownerId);
 
 const writtenList = (written: readonly WrittenPlaylist[]) =>
   written.length ? written.map((p) => `• **${p.name}** — ${plural(p.tracks, 'track')}`).join('\n') : 'Nothing yet.';
 
 /** Progress of a running split, with a Stop button. */
 export function splitProgressMessage(progress: SplitProgress, jobId: string, ownerId: string): SortMessage {
-  const stop = new ButtonBuilder().setCustomId(sortButtonId('stop', jobId, ownerId)).setLabel('Stop').setStyle(ButtonStyle.Secondary);
+  const stop = new ButtonBuilder()
+    .setCustomId(sortButtonId('stop', jobId, ownerId))
+    .setLabel('Stop')
+    .setStyle(ButtonStyle.Secondary);
   return {
     embeds: [
       brandEmbed({
@@ -32,13 +36,21 @@ export function splitProgressMessage(progress: SplitProgress, jobId: string, own
 }
 
 /** Where a split ended, in the member's words; `background` when it finished without them watching. */
-export function splitOutcomeMessage(outcome: Exclude<RunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>, options: { background?: boolean } = {}): SortMessage {
+export function splitOutcomeMessage(
+  outcome: Exclude<RunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>,
+  options: { background?: boolean } = {},
+): SortMessage {
   const source = outcome.job.sourceName;
   const dmNote = options.background ? '\n\nI also sent you this by DM.' : '';
   const one = (embed: EmbedBuilder): SortMessage => ({ embeds: [embed], components: [] });
   switch (outcome.kind) {
     case 'done':
-      return one(brandEmbed({ title: `Done: ${plural(outcome.playlists.length, 'playlist')} created`, description: `${writtenList(outcome.playlists)}${dmNote}` }));
+      return one(
+        brandEmbed({
+          title: `Done: ${plural(outcome.playlists.length, 'playlist')} created`,
+          description: `${writtenList(outcome.playlists)}${dmNote}`,
+        }),
+      );
     case 'waiting':
       return one(
         brandEmbed({
@@ -47,7 +59,12 @@ export function splitOutcomeMessage(outcome: Exclude<RunOutcome, { kind: 'busy' 
         }),
       );
     case 'cancelled':
-      return one(brandEmbed({ title: 'Stopped', description: `I stopped sorting “${source}”. Already in your library (delete them in Spotify if you don’t want them):\n${writtenList(outcome.written)}` }));
+      return one(
+        brandEmbed({
+          title: 'Stopped',
+          description: `I stopped sorting “${source}”. Already in your library (delete them in Spotify if you don’t want them):\n${writtenList(outcome.written)}`,
+        }),
+      );
     case 'interrupted':
       return one(
         brandEmbed({
@@ -67,30 +84,47 @@ export function splitOutcomeMessage(outcome: Exclude<RunOutcome, { kind: 'busy' 
 }
 
 /** The DM for a sort that finished (or stopped) while the member wasn't watching. */
-export function splitFinishedDm(outcome: Exclude<RunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>): { content: string } {
+export function splitFinishedDm(outcome: Exclude<RunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>): {
+  content: string;
+} {
   const source = outcome.job.sourceName;
-  const list = (written: readonly WrittenPlaylist[]) => written.map((p) => `• ${p.name} — ${plural(p.tracks, 'track')}`).join('\n');
+  const list = (written: readonly WrittenPlaylist[]) =>
+    written.map((p) => `• ${p.name} — ${plural(p.tracks, 'track')}`).join('\n');
   const content =
-    outcome.kind === 'done' ? `✅ Your sort of **${source}** is finished:\n${list(outcome.playlists)}`
-    : outcome.kind === 'cancelled' ? `⏹️ Your sort of **${source}** was stopped. Already in your library:\n${list(outcome.written)}`
-    : outcome.kind === 'failed' ? `⚠️ Your sort of **${source}** could not finish. Already in your library:\n${list(outcome.written)}\nRun /sort on it again: I’ll reuse these playlists and only add what is missing.`
-    : `⏸️ Your sort of **${source}** is paused; I’ll carry on by myself.`;
+    outcome.kind === 'done'
+      ? `✅ Your sort of **${source}** is finished:\n${list(outcome.playlists)}`
+      : outcome.kind === 'cancelled'
+        ? `⏹️ Your sort of **${source}** was stopped. Already in your library:\n${list(outcome.written)}`
+        : outcome.kind === 'failed'
+          ? `⚠️ Your sort of **${source}** could not finish. Already in your library:\n${list(outcome.written)}\nRun /sort on it again: I’ll reuse these playlists and only add what is missing.`
+          : `⏸️ Your sort of **${source}** is paused; I’ll carry on by myself.`;
   return { content: content.slice(0, 2000) };
 }
 
 /** Someone pressed a button of another member's sort. */
-export const notYourButtonMessage = (ownerId: string) => ({ content: `These buttons belong to <@${ownerId}>’s sort. Run **/sort** to sort your own playlists.` });
+export const notYourButtonMessage = (ownerId: string) => ({
+  content: `These buttons belong to <@${ownerId}>’s sort. Run **/sort** to sort your own playlists.`,
+});
 
 /** What Stop/Cancel says, depending on where the job was. */
 export function cancelAnswerMessage(answer: CancelAnswerKind, written: readonly WrittenPlaylist[] = []): SortMessage {
-  const one = (title: string, description?: string): SortMessage => ({ embeds: [brandEmbed({ title, description })], components: [] });
+  const one = (title: string, description?: string): SortMessage => ({
+    embeds: [brandEmbed({ title, description })],
+    components: [],
+  });
   switch (answer) {
     case 'cancelled-preview':
       return one('Cancelled — nothing was written.');
     case 'stopped':
-      return one('Stopped', `Already in your library (delete them in Spotify if you don’t want them):\n${writtenList(written)}`);
+      return one(
+        'Stopped',
+        `Already in your library (delete them in Spotify if you don’t want them):\n${writtenList(written)}`,
+      );
     case 'stopping':
-      return one('Stopping…', 'I’ll stop after the write under way and tell you exactly what is already in your library.');
+      return one(
+        'Stopping…',
+        'I’ll stop after the write under way and tell you exactly what is already in your library.',
+      );
     case 'already-done':
       return one('That sort had already finished', `Nothing changed. In your library:\n${writtenList(written)}`);
     case 'already-cancelled':
@@ -104,22 +138,41 @@ export type CancelAnswerKind = 'cancelled-preview' | 'stopped' | 'stopping' | 'a
 export function notStartableMessage(status: string): { content: string } {
   return {
     content:
-      status === 'running' || status === 'waiting' ? 'That sort is already running — I’ll tell you when it’s done.'
-      : status === 'done' ? 'That sort has already finished.'
-      : status === 'cancelled' ? 'That sort was cancelled. Run **/sort** again to start over.'
-      : 'That preview can’t be started any more. Run **/sort** again.',
+      status === 'running' || status === 'waiting'
+        ? 'That sort is already running — I’ll tell you when it’s done.'
+        : status === 'done'
+          ? 'That sort has already finished.'
+          : status === 'cancelled'
+            ? 'That sort was cancelled. Run **/sort** again to start over.'
+            : 'That preview can’t be started any more. Run **/sort** again.',
   };
 }
 
 /** The buttons of a reorder that would reset "date added". */
-export const orderButtonId = (action: 'order-replace' | 'order-keep' | 'order-cancel', jobId: string, ownerId: string) => encodeComponentId('sort', action, jobId, ownerId);
+export const orderButtonId = (
+  action: 'order-replace' | 'order-keep' | 'order-cancel',
+  jobId: string,
+  ownerId: string,
+) => encodeComponentId('sort', action, jobId, ownerId);
 
 /** Replacing is cheapest but resets every "date added": the member chooses before anything is written. */
-export function orderChoiceMessage(choice: { name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number }, ownerId: string): SortMessage {
+export function orderChoiceMessage(
+  choice: { name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number },
+  ownerId: string,
+): SortMessage {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(orderButtonId('order-replace', choice.jobId, ownerId)).setLabel(`Reorder now (${plural(choice.replaceCalls, 'write')})`).setStyle(ButtonStyle.Danger),
-    new ButtonBuilder().setCustomId(orderButtonId('order-keep', choice.jobId, ownerId)).setLabel(`Keep dates (${plural(choice.moveCalls, 'move')})`).setStyle(ButtonStyle.Primary),
-    new ButtonBuilder().setCustomId(orderButtonId('order-cancel', choice.jobId, ownerId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder()
+      .setCustomId(orderButtonId('order-replace', choice.jobId, ownerId))
+      .setLabel(`Reorder now (${plural(choice.replaceCalls, 'write')})`)
+      .setStyle(ButtonStyle.Danger),
+    new ButtonBuilder()
+      .setCustomId(orderButtonId('order-keep', choice.jobId, ownerId))
+      .setLabel(`Keep dates (${plural(choice.moveCalls, 'move')})`)
+      .setStyle(ButtonStyle.Primary),
+    new ButtonBuilder()
+      .setCustomId(orderButtonId('order-cancel', choice.jobId, ownerId))
+      .setLabel('Cancel')
+      .setStyle(ButtonStyle.Secondary),
   );
   return {
     embeds: [
@@ -136,19 +189,40 @@ export function orderChoiceMessage(choice: { name: string; items: number; jobId:
   };
 }
 
-export function orderOutcomeMessage(outcome: { kind: string; job: { sourceName: string; state: { targetUris: readonly string[] } }; resumeAt?: number }): SortMessage {
+export function orderOutcomeMessage(outcome: {
+  kind: string;
+  job: { sourceName: string; state: { targetUris: readonly string[] } };
+  resumeAt?: number;
+}): SortMessage {
   const name = outcome.job.sourceName;
   const items = outcome.job.state.targetUris.length;
   const description =
-    outcome.kind === 'done' ? `Reordered **${name}** (${plural(items, 'item')}).`
-    : outcome.kind === 'waiting' ? `Spotify’s limits stopped me part-way. I’ll finish reordering **${name}** ${discordTime(outcome.resumeAt ?? Date.now())} — every track will be there.`
-    : outcome.kind === 'failed' ? `Something went wrong while reordering **${name}**. Run **/sort** again to finish it.`
-    : `I was interrupted while reordering **${name}**; I’ll finish by myself shortly — every track will be there.`;
-  return { embeds: [brandEmbed({ title: outcome.kind === 'done' ? 'Done' : 'Not finished yet', description, colour: outcome.kind === 'failed' ? ERROR_COLOUR : undefined })], components: [] };
+    outcome.kind === 'done'
+      ? `Reordered **${name}** (${plural(items, 'item')}).`
+      : outcome.kind === 'waiting'
+        ? `Spotify’s limits stopped me part-way. I’ll finish reordering **${name}** ${discordTime(outcome.resumeAt ?? Date.now())} — every track will be there.`
+        : outcome.kind === 'failed'
+          ? `Something went wrong while reordering **${name}**. Run **/sort** again to finish it.`
+          : `I was interrupted while reordering **${name}**; I’ll finish by myself shortly — every track will be there.`;
+  return {
+    embeds: [
+      brandEmbed({
+        title: outcome.kind === 'done' ? 'Done' : 'Not finished yet',
+        description,
+        colour: outcome.kind === 'failed' ? ERROR_COLOUR : undefined,
+      }),
+    ],
+    components: [],
+  };
 }
 
-export function orderProgressMessage(progress: { written: number; total: number }, options: { keptDates?: boolean } = {}): SortMessage {
-  const description = options.keptDates ? 'Moving tracks into place; every “date added” stays.' : `${progress.written} / ${progress.total} in place\n${progressBar(progress.written, progress.total)}`;
+export function orderProgressMessage(
+  progress: { written: number; total: number },
+  options: { keptDates?: boolean } = {},
+): SortMessage {
+  const description = options.keptDates
+    ? 'Moving tracks into place; every “date added” stays.'
+    : `${progress.written} / ${progress.total} in place\n${progressBar(progress.written, progress.total)}`;
   return { embeds: [brandEmbed({ title: 'Reordering…', description })], components: [] };
 }
 
@@ -157,7 +231,10 @@ export function splitPreviewChart(preview: SplitPreview) {
   const { analysis, playlist } = preview;
   return sortPreviewChart(
     analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
-    { title: `${playlist.name} → ${analysis.playlists.length} playlists`, subtitle: `${analysis.counts.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}` },
+    {
+      title: `${playlist.name} → ${analysis.playlists.length} playlists`,
+      subtitle: `${analysis.counts.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}`,
+    },
   );
 }
 
@@ -166,30 +243,68 @@ export function splitPreviewMessage(preview: SplitPreview, ownerId: string, char
   const { analysis, playlist } = preview;
   const c = analysis.counts;
   const files = chart ? [pngAttachment(chart.png, 'sort-preview.png', chart.altText)] : [];
-  const skipped = [c.localFiles && `${c.localFiles} local files`, c.episodes && `${c.episodes} episodes`, c.duplicates && `${c.duplicates} duplicates`, c.unavailable && `${c.unavailable} unavailable`].filter(Boolean).join(', ');
+  const skipped = [
+    c.localFiles && `${c.localFiles} local files`,
+    c.episodes && `${c.episodes} episodes`,
+    c.duplicates && `${c.duplicates} duplicates`,
+    c.unavailable && `${c.unavailable} unavailable`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const fits = preview.writeRequests <= preview.remainingBudget;
   const embed = brandEmbed({
     title: `Split “${playlist.name}” by genre?`,
     description: analysis.playlists.map((p) => `• **${p.playlistName}** — ${p.trackUris.length} tracks`).join('\n'),
     fields: [
-      { name: 'Tracks', value: `${c.tracks}${c.unclassified ? ` (${c.unclassified} without a known genre)` : ''}`, inline: true },
+      {
+        name: 'Tracks',
+        value: `${c.tracks}${c.unclassified ? ` (${c.unclassified} without a known genre)` : ''}`,
+        inline: true,
+      },
       { name: 'Skipped', value: skipped || 'nothing', inline: true },
-      { name: 'Spotify requests', value: `${preview.spentRequests} to read · ${preview.writeRequests} to write`, inline: true },
-      ...(fits ? [] : [{ name: 'Today’s budget', value: `Only ${preview.remainingBudget} requests are left today. Confirm anyway and I’ll finish in the background as the budget allows, and DM you when it’s done.` }]),
+      {
+        name: 'Spotify requests',
+        value: `${preview.spentRequests} to read · ${preview.writeRequests} to write`,
+        inline: true,
+      },
+      ...(fits
+        ? []
+        : [
+            {
+              name: 'Today’s budget',
+              value: `Only ${preview.remainingBudget} requests are left today. Confirm anyway and I’ll finish in the background as the budget allows, and DM you when it’s done.`,
+            },
+          ]),
     ],
     footer: 'New playlists are private. Nothing is written until you confirm.',
     image: files.length ? 'sort-preview.png' : undefined,
   });
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(sortButtonId('confirm', preview.jobId, ownerId)).setLabel(`Create ${analysis.playlists.length} playlists`).setStyle(ButtonStyle.Success),
-    new ButtonBuilder().setCustomId(sortButtonId('cancel', preview.jobId, ownerId)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder()
+      .setCustomId(sortButtonId('confirm', preview.jobId, ownerId))
+      .setLabel(`Create ${analysis.playlists.length} playlists`)
+      .setStyle(ButtonStyle.Success),
+    new ButtonBuilder()
+      .setCustomId(sortButtonId('cancel', preview.jobId, ownerId))
+      .setLabel('Cancel')
+      .setStyle(ButtonStyle.Secondary),
   );
   return { embeds: [embed], files, components: [row] };
 }
 
 /** A reorder that needed no choice (or kept the dates): done, or already in that order. */
-export function reorderedMessage(result: { plan: string; name: string; items: number; writeCalls?: number }, options: { keptDates?: boolean } = {}): SortMessage {
-  const how = options.keptDates ? ', keeping every “date added”' : result.writeCalls !== undefined ? ` in ${plural(result.writeCalls, 'Spotify write')}` : '';
-  const description = result.plan === 'already-sorted' ? `**${result.name}** is already in that order.` : `Reordered **${result.name}** (${result.items} items)${how}.`;
+export function reorderedMessage(
+  result: { plan: string; name: string; items: number; writeCalls?: number },
+  options: { keptDates?: boolean } = {},
+): SortMessage {
+  const how = options.keptDates
+    ? ', keeping every “date added”'
+    : result.writeCalls !== undefined
+      ? ` in ${plural(result.writeCalls, 'Spotify write')}`
+      : '';
+  const description =
+    result.plan === 'already-sorted'
+      ? `**${result.name}** is already in that order.`
+      : `Reordered **${result.name}** (${result.items} items)${how}.`;
   return { embeds: [brandEmbed({ title: 'Done', description })], components: [] };
 }

@@ -35,7 +35,13 @@ export interface HistoryFeature {
  * Listening history wired to the store, the gateway and the linked accounts: the collector job,
  * the history repository and the personal-data kind /unlink erases.
  */
-export function createHistoryFeature(options: { store: Store; gateway: SpotifyGateway; accounts: Accounts; log: Logger; instanceId?: string }): HistoryFeature {
+export function createHistoryFeature(options: {
+  store: Store;
+  gateway: SpotifyGateway;
+  accounts: Accounts;
+  log: Logger;
+  instanceId?: string;
+}): HistoryFeature {
   const { store, accounts } = options;
   const repo = createHistoryRepository(store.pool);
   const genres = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
@@ -43,7 +49,9 @@ export function createHistoryFeature(options: { store: Store; gateway: SpotifyGa
   const collector: CollectorDeps = {
     repo,
     async activeMembers() {
-      return (await accounts.repo.listLinks()).filter((link) => link.status === 'active').map((link) => link.discordUserId);
+      return (await accounts.repo.listLinks())
+        .filter((link) => link.status === 'active')
+        .map((link) => link.discordUserId);
     },
     async spotifyFor(memberId) {
       // Background priority: inside the daily budget's background share, behind interactive work.
@@ -52,7 +60,8 @@ export function createHistoryFeature(options: { store: Store; gateway: SpotifyGa
     },
     cachedGenres: (ids) => cachedArtistGenres(genres, ids),
     lease: {
-      acquire: (memberId, owner, ttlMs, now) => store.leases.acquire(COLLECTOR_LEASE, leaseId(memberId), owner, ttlMs, now),
+      acquire: (memberId, owner, ttlMs, now) =>
+        store.leases.acquire(COLLECTOR_LEASE, leaseId(memberId), owner, ttlMs, now),
       release: (memberId, owner) => store.leases.release(COLLECTOR_LEASE, leaseId(memberId), owner),
     },
     instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
@@ -66,5 +75,10 @@ export function createHistoryFeature(options: { store: Store; gateway: SpotifyGa
       return plays;
     },
   };
-  return { service, jobs: [collectHistoryJob(collector), reclassifyHistoryJob(collector)], personalData: [historyPersonalData(service)], collector };
+  return {
+    service,
+    jobs: [collectHistoryJob(collector), reclassifyHistoryJob(collector)],
+    personalData: [historyPersonalData(service)],
+    collector,
+  };
 }

@@ -3,7 +3,13 @@ import type { TokenSet } from '../../core/tokens.js';
 import type { LinkingDeps } from '../../app/accounts/linking.js';
 import { REFRESH_LIFETIME_MS } from '../../app/accounts/linking.js';
 import type { AccountsRepository, LinkRecord } from '../../app/accounts/ports.js';
-import { createPkce, type Priority, type SpotifyGateway, type SpotifyUserClient, type UserTokens } from '../../spotify/index.js';
+import {
+  createPkce,
+  type Priority,
+  type SpotifyGateway,
+  type SpotifyUserClient,
+  type UserTokens,
+} from '../../spotify/index.js';
 import { createAccountsRepository } from '../../store/accounts/accountsRepository.js';
 import { createTokenCipher } from '../../store/accounts/tokenCipher.js';
 import type { Store } from '../../store/index.js';

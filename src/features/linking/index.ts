@@ -13,7 +13,8 @@ import { createAccounts } from './accounts.js';
  * link has ended.
  */
 export const linkingFeature: FeatureFactory = ({ config, store, gateway, log, discord, services }) => {
-  const sendRelink = async (discordUserId: string, url: string, endsAt?: number) => (await discord.sendDm(discordUserId, relinkDm(url, endsAt))) === 'sent';
+  const sendRelink = async (discordUserId: string, url: string, endsAt?: number) =>
+    (await discord.sendDm(discordUserId, relinkDm(url, endsAt))) === 'sent';
   const accounts = createAccounts({
     store,
     gateway,
@@ -29,9 +30,13 @@ export const linkingFeature: FeatureFactory = ({ config, store, gateway, log, di
     ...accounts.linking,
     log: log.child({ module: 'linking' }),
     async onLinked(result) {
-      const guild = result.guildId ? { id: result.guildId, name: discord.guildName(result.guildId) ?? 'your server' } : undefined;
+      const guild = result.guildId
+        ? { id: result.guildId, name: discord.guildName(result.guildId) ?? 'your server' }
+        : undefined;
       // Privacy comes after linking in the list; without it the DM shows the defaults (all off).
-      const privacy = services.privacy ? await privacyOf(services.privacy, result.discordUserId) : { visibleIn: [], weeklyDm: false };
+      const privacy = services.privacy
+        ? await privacyOf(services.privacy, result.discordUserId)
+        : { visibleIn: [], weeklyDm: false };
       await discord.sendDm(result.discordUserId, linkedDm(result, privacy, guild));
     },
   });

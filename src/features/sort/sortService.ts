@@ -10,9 +10,17 @@ import { sortSpotifyFor } from './sortSpotify.js';
 const PLAYLIST_CACHE_MS = 5 * 60_000;
 
 /** Sorting wired to the gateway, the linked accounts and the job store. */
-export function createSortService(options: { store: Store; gateway: SpotifyGateway; accounts: Accounts; musicbrainz?: MusicBrainzClient }): SortService {
+export function createSortService(options: {
+  store: Store;
+  gateway: SpotifyGateway;
+  accounts: Accounts;
+  musicbrainz?: MusicBrainzClient;
+}): SortService {
   const spotifyIds = new Map<string, string>();
-  const playlistCache = new Map<string, { at: number; playlists: Array<{ id: string; name: string; total: number }> }>();
+  const playlistCache = new Map<
+    string,
+    { at: number; playlists: Array<{ id: string; name: string; total: number }> }
+  >();
   const shutdown = new AbortController();
   const runs = new Set<Promise<RunOutcome | OrderRunOutcome>>();
   const track = <T extends RunOutcome | OrderRunOutcome>(outcome: Promise<T>) => {
@@ -38,14 +46,37 @@ export function createSortService(options: { store: Store; gateway: SpotifyGatew
     async run(job, accept, run) {
       if (shutdown.signal.aborted) return { kind: 'busy', job };
       return track(
-        (async () => runSplitJob(job.id, { spotify: await forMember(job.discordUserId, run.priority), jobs, signal: shutdown.signal, onProgress: run.onProgress, reply: run.reply, now: run.now }, accept))(),
+        (async () =>
+          runSplitJob(
+            job.id,
+            {
+              spotify: await forMember(job.discordUserId, run.priority),
+              jobs,
+              signal: shutdown.signal,
+              onProgress: run.onProgress,
+              reply: run.reply,
+              now: run.now,
+            },
+            accept,
+          ))(),
       );
     },
     async runOrder(job, accept, run) {
       if (shutdown.signal.aborted) return { kind: 'busy', job };
       return track(
         (async () =>
-          runOrderJob(job.id, { spotify: await forMember(job.discordUserId, run.priority), jobs: orderJobs, signal: shutdown.signal, reply: run.reply, now: run.now, onProgress: run.onOrderProgress }, accept))(),
+          runOrderJob(
+            job.id,
+            {
+              spotify: await forMember(job.discordUserId, run.priority),
+              jobs: orderJobs,
+              signal: shutdown.signal,
+              reply: run.reply,
+              now: run.now,
+              onProgress: run.onOrderProgress,
+            },
+            accept,
+          ))(),
       );
     },
     async stop() {

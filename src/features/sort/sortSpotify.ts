@@ -10,7 +10,12 @@ import { genreSourcesFor } from '../genres.js';
  * The sorter's port on top of a member's gateway client: one gateway call per port call. Genres
  * come from the one resolver chain (resolveArtistGenres).
  */
-export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGateway, meId: () => Promise<string>, musicbrainz?: MusicBrainzClient): SortSpotify {
+export function sortSpotifyFor(
+  client: SpotifyUserClient,
+  gateway: SpotifyGateway,
+  meId: () => Promise<string>,
+  musicbrainz?: MusicBrainzClient,
+): SortSpotify {
   const artistNames = new Map<string, string>();
   /** The last playlist object read, whose embedded first page of items the next read reuses. */
   let lastPlaylist: Awaited<ReturnType<SpotifyUserClient['playlist']>> | undefined;
@@ -18,27 +23,32 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
     async playlist(id) {
       const p = (lastPlaylist = await client.playlist(id).catch((error: unknown) => {
         // An id or link of a playlist that doesn't exist (or isn't a valid id) is the member's typo, not our bug.
-        if (error instanceof SpotifyApiError && (error.status === 404 || error.status === 400)) throw new UserError('sort.playlistNotFound');
+        if (error instanceof SpotifyApiError && (error.status === 404 || error.status === 400))
+          throw new UserError('sort.playlistNotFound');
         throw error;
       }));
       const me = await meId();
-      return { id: p.id, name: p.name, snapshotId: p.snapshot_id, total: p.items?.total ?? p.tracks?.total ?? 0, readable: p.owner.id === me || p.collaborative };
+      return {
+        id: p.id,
+        name: p.name,
+        snapshotId: p.snapshot_id,
+        total: p.items?.total ?? p.tracks?.total ?? 0,
+        readable: p.owner.id === me || p.collaborative,
+      };
     },
     async playlistItems(id, onProgress) {
       const entries = await client.playlistItems(id, onProgress, lastPlaylist?.id === id ? lastPlaylist : undefined);
       for (const e of entries) for (const a of e.artists) if (a.id) artistNames.set(a.id, a.name);
-      return entries.map(
-        (e): PlaylistItemInput => ({
-          uri: e.uri,
-          type: e.type,
-          isLocal: e.isLocal,
-          artistIds: e.artists.map((a) => a.id).filter((a): a is string => !!a),
-          addedAt: e.addedAt,
-          releaseDate: e.releaseDate,
-          name: e.name,
-          artistName: e.artists[0]?.name,
-        }),
-      );
+      return entries.map((e): PlaylistItemInput => ({
+        uri: e.uri,
+        type: e.type,
+        isLocal: e.isLocal,
+        artistIds: e.artists.map((a) => a.id).filter((a): a is string => !!a),
+        addedAt: e.addedAt,
+        releaseDate: e.releaseDate,
+        name: e.name,
+        artistName: e.artists[0]?.name,
+      }));
     },
     cachedArtistIds: (ids) => gateway.knownArtists(ids),
     genresForArtists: (ids, onProgress) =>
@@ -53,15 +63,29 @@ export function sortSpotifyFor(client: SpotifyUserClient, gateway: SpotifyGatewa
     async earlierPlaylists(names, marker) {
       const me = await meId();
       const wanted = new Set(names);
-      const mine = (await client.myPlaylists()).filter((p) => p.owner.id === me && wanted.has(p.name) && (p.description ?? '').includes(marker));
-      return Promise.all(mine.map(async (p) => ({ name: p.name, playlistId: p.id, uris: (await client.playlistItems(p.id, undefined, p)).map((e) => e.uri) })));
+      const mine = (await client.myPlaylists()).filter(
+        (p) => p.owner.id === me && wanted.has(p.name) && (p.description ?? '').includes(marker),
+      );
+      return Promise.all(
+        mine.map(async (p) => ({
+          name: p.name,
+          playlistId: p.id,
+          uris: (await client.playlistItems(p.id, undefined, p)).map((e) => e.uri),
+        })),
+      );
     },
     appendItems: (playlistId, uris) => client.addItems(playlistId, uris),
     async countItems(playlistId) {
       const p = await client.playlist(playlistId);
       return p.items?.total ?? p.tracks?.total ?? 0;
     },
-    reorder: (playlistId, op, snapshotId) => client.reorderItems(playlistId, { rangeStart: op.range_start, insertBefore: op.insert_before, rangeLength: op.range_length, snapshotId }),
+    reorder: (playlistId, op, snapshotId) =>
+      client.reorderItems(playlistId, {
+        rangeStart: op.range_start,
+        insertBefore: op.insert_before,
+        rangeLength: op.range_length,
+        snapshotId,
+      }),
     replaceItems: (playlistId, uris) => client.replaceItems(playlistId, uris),
     remainingBudget: () => gateway.budget.remaining(client.priority),
   };

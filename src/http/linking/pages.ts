@@ -19,7 +19,8 @@ button{margin-top:20px;font:inherit;font-weight:600;color:#fff;background:#5865F
 }
 
 /** How the page names the member: the name Discord showed when they ran /link, else their id. */
-const discordAccount = (who: { discordUserId: string; discordName?: string }) => `Discord user ${who.discordName ?? who.discordUserId}`;
+const discordAccount = (who: { discordUserId: string; discordName?: string }) =>
+  `Discord user ${who.discordName ?? who.discordUserId}`;
 
 /**
  * GET /link/:token: says whose Discord account Spotify will be linked to before anything happens,
@@ -33,7 +34,11 @@ export function linkConfirmPage(preview: LinkPreview): { status: number; html: s
 
 export const expiredLinkPage = () => ({
   status: 410,
-  html: page('This link has expired', 'Links from /link last ten minutes and work once. Run /link in Discord to get a fresh one.', 'problem'),
+  html: page(
+    'This link has expired',
+    'Links from /link last ten minutes and work once. Run /link in Discord to get a fresh one.',
+    'problem',
+  ),
 });
 
 /**
@@ -41,9 +46,23 @@ export const expiredLinkPage = () => ({
  * reference the operator finds in the log). Never the error itself: no message, stack or path.
  */
 export function errorPage(status: number, reference: string): string {
-  if (status === 404) return page('Page not found', 'There is nothing at this address. Links from Encore come in a DM: run /link in Discord to get a fresh one.', 'problem');
-  if (status < 500) return page('That address isn’t right', 'The link looks damaged — perhaps it was cut short when copied. Run /link in Discord to get a fresh one.', 'problem');
-  return page('Something went wrong on our side', `Please try again in a minute. If it keeps happening, tell the person who runs Encore this reference: ${reference}`, 'problem');
+  if (status === 404)
+    return page(
+      'Page not found',
+      'There is nothing at this address. Links from Encore come in a DM: run /link in Discord to get a fresh one.',
+      'problem',
+    );
+  if (status < 500)
+    return page(
+      'That address isn’t right',
+      'The link looks damaged — perhaps it was cut short when copied. Run /link in Discord to get a fresh one.',
+      'problem',
+    );
+  return page(
+    'Something went wrong on our side',
+    `Please try again in a minute. If it keeps happening, tell the person who runs Encore this reference: ${reference}`,
+    'problem',
+  );
 }
 
 /** What the member reads after Spotify sends them back: what happened and what to do. */
@@ -52,21 +71,74 @@ export function callbackPage(result: CallbackResult): { status: number; html: st
     case 'linked':
       return {
         status: 200,
-        html: page(`Linked as ${result.displayName}`, `Spotify is now linked to ${discordAccount(result)}. You can close this tab and go back to Discord. I’ve sent you a DM to choose what others may see.`, 'ok'),
+        html: page(
+          `Linked as ${result.displayName}`,
+          `Spotify is now linked to ${discordAccount(result)}. You can close this tab and go back to Discord. I’ve sent you a DM to choose what others may see.`,
+          'ok',
+        ),
       };
     case 'denied':
-      return { status: 200, html: page('Linking cancelled', 'You chose not to connect Spotify, so nothing was linked. Run /link in Discord if you change your mind.', 'problem') };
+      return {
+        status: 200,
+        html: page(
+          'Linking cancelled',
+          'You chose not to connect Spotify, so nothing was linked. Run /link in Discord if you change your mind.',
+          'problem',
+        ),
+      };
     case 'bad-state':
-      return { status: 400, html: page('This link has expired', 'This sign-in link was already used or is too old. Run /link in Discord to get a fresh one — links last ten minutes and work once.', 'problem') };
+      return {
+        status: 400,
+        html: page(
+          'This link has expired',
+          'This sign-in link was already used or is too old. Run /link in Discord to get a fresh one — links last ten minutes and work once.',
+          'problem',
+        ),
+      };
     case 'missing-code':
-      return { status: 400, html: page('Spotify didn’t finish', 'Spotify sent you back without confirming the connection. Run /link in Discord and try again.', 'problem') };
+      return {
+        status: 400,
+        html: page(
+          'Spotify didn’t finish',
+          'Spotify sent you back without confirming the connection. Run /link in Discord and try again.',
+          'problem',
+        ),
+      };
     case 'exchange-failed':
-      return { status: 502, html: page('Spotify didn’t confirm the link', 'Something went wrong while confirming with Spotify. Run /link in Discord and try again in a minute.', 'problem') };
+      return {
+        status: 502,
+        html: page(
+          'Spotify didn’t confirm the link',
+          'Something went wrong while confirming with Spotify. Run /link in Discord and try again in a minute.',
+          'problem',
+        ),
+      };
     case 'not-allowlisted':
-      return { status: 403, html: page('Your Spotify account isn’t registered with this bot', 'This bot’s Spotify app is in development mode, which only works for accounts its operator added in the Spotify dashboard. Ask the person who runs Encore in your server to add you, then run /link again.', 'problem') };
+      return {
+        status: 403,
+        html: page(
+          'Your Spotify account isn’t registered with this bot',
+          'This bot’s Spotify app is in development mode, which only works for accounts its operator added in the Spotify dashboard. Ask the person who runs Encore in your server to add you, then run /link again.',
+          'problem',
+        ),
+      };
     case 'user-cap':
-      return { status: 403, html: page('This bot is full', 'This bot has reached its limit of linked Spotify accounts (Spotify allows 5 for a new app). Ask the person who runs Encore to free a place or raise the limit.', 'problem') };
+      return {
+        status: 403,
+        html: page(
+          'This bot is full',
+          'This bot has reached its limit of linked Spotify accounts (Spotify allows 5 for a new app). Ask the person who runs Encore to free a place or raise the limit.',
+          'problem',
+        ),
+      };
     case 'already-linked-elsewhere':
-      return { status: 409, html: page('Already linked to someone else', 'This Spotify account is linked to another Discord account on this bot. Unlink it there with /unlink first, or use your own Spotify account.', 'problem') };
+      return {
+        status: 409,
+        html: page(
+          'Already linked to someone else',
+          'This Spotify account is linked to another Discord account on this bot. Unlink it there with /unlink first, or use your own Spotify account.',
+          'problem',
+        ),
+      };
   }
 }

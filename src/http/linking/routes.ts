@@ -1,5 +1,11 @@
 import express, { type Router } from 'express';
-import { beginAuthorization, completeAuthorization, previewLink, type CallbackResult, type LinkingDeps } from '../../app/accounts/linking.js';
+import {
+  beginAuthorization,
+  completeAuthorization,
+  previewLink,
+  type CallbackResult,
+  type LinkingDeps,
+} from '../../app/accounts/linking.js';
 import type { Logger } from '../../log.js';
 import { callbackPage, expiredLinkPage, linkConfirmPage } from './pages.js';
 
@@ -12,7 +18,9 @@ import { callbackPage, expiredLinkPage, linkConfirmPage } from './pages.js';
  * Nothing sensitive reaches a log: the request logger writes /link/:token for these paths, and
  * these handlers log outcomes, never codes, states or tokens.
  */
-export function linkingRouter(deps: LinkingDeps & { log: Logger; onLinked(result: Extract<CallbackResult, { kind: 'linked' }>): Promise<void> }): Router {
+export function linkingRouter(
+  deps: LinkingDeps & { log: Logger; onLinked(result: Extract<CallbackResult, { kind: 'linked' }>): Promise<void> },
+): Router {
   const router = express.Router();
   router.head('/callback', (_req, res) => {
     res.status(200).type('html').end();
@@ -36,7 +44,10 @@ export function linkingRouter(deps: LinkingDeps & { log: Logger; onLinked(result
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const result = await completeAuthorization(deps, { state: str(q.state), code: str(q.code), error: str(q.error) });
     deps.log.info({ outcome: result.kind }, 'spotify callback');
-    if (result.kind === 'linked') await deps.onLinked(result).catch((error: unknown) => deps.log.warn({ err: error }, 'could not DM the member after linking'));
+    if (result.kind === 'linked')
+      await deps
+        .onLinked(result)
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'could not DM the member after linking'));
     const { status, html } = callbackPage(result);
     res.status(status).type('html').send(html);
   });

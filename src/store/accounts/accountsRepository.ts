@@ -24,14 +24,19 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
       await links.set(link.discordUserId, link);
       await byAccount.set(link.spotifyAccountId, link.discordUserId);
       // Relinked with another Spotify account: the old one is free for whoever owns it.
-      if (previous && previous.spotifyAccountId !== link.spotifyAccountId && (await byAccount.get(previous.spotifyAccountId)) === link.discordUserId) {
+      if (
+        previous &&
+        previous.spotifyAccountId !== link.spotifyAccountId &&
+        (await byAccount.get(previous.spotifyAccountId)) === link.discordUserId
+      ) {
         await byAccount.delete(previous.spotifyAccountId);
       }
     },
     discordUserForAccount: (accountId) => byAccount.get(accountId),
     async countLinks() {
       let n = 0;
-      for await (const [, link] of links.iterator!(undefined)) if ((link as LinkRecord | undefined)?.status === 'active') n++;
+      for await (const [, link] of links.iterator!(undefined))
+        if ((link as LinkRecord | undefined)?.status === 'active') n++;
       return n;
     },
     async listLinks() {
@@ -47,17 +52,23 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
       await tokens.set(id, cipher.seal(JSON.stringify(set)));
     },
     issueLinkToken: (token, discordUserId, guildId, expiresAt, discordName) =>
-      linkTokens.put(token, { discordUserId, ...(guildId ? { guildId } : {}), ...(discordName ? { discordName } : {}) }, expiresAt),
+      linkTokens.put(
+        token,
+        { discordUserId, ...(guildId ? { guildId } : {}), ...(discordName ? { discordName } : {}) },
+        expiresAt,
+      ),
     peekLinkToken: (token, now) => linkTokens.peek(token, now),
     consumeLinkToken: (token, now) => linkTokens.take(token, now),
     saveState: (state, record, expiresAt) => states.put(state, record, expiresAt),
     consumeState: (state, now) => states.take(state, now),
-    admitLinkRequest: (discordUserId, now, windowMs, limit) => linkRequestWindow.admit(discordUserId, now, windowMs, limit),
+    admitLinkRequest: (discordUserId, now, windowMs, limit) =>
+      linkRequestWindow.admit(discordUserId, now, windowMs, limit),
     async deleteUser(discordUserId) {
       const deleted: string[] = [];
       const link = await links.get(discordUserId);
       if (link) {
-        if ((await byAccount.get(link.spotifyAccountId)) === discordUserId) await byAccount.delete(link.spotifyAccountId);
+        if ((await byAccount.get(link.spotifyAccountId)) === discordUserId)
+          await byAccount.delete(link.spotifyAccountId);
         await links.delete(discordUserId);
         deleted.push('your Spotify link');
       }

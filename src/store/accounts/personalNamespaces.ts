@@ -9,12 +9,19 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * `ns:<id>:…` keys (history per day, aggregates per period). For features whose keys start with
  * the member's id; data keyed otherwise registers its own eraser.
  */
-export function userKeyedNamespace(store: Store, namespace: string, describe: (rows: number) => string): PersonalDataKind {
+export function userKeyedNamespace(
+  store: Store,
+  namespace: string,
+  describe: (rows: number) => string,
+): PersonalDataKind {
   return {
     name: `namespace:${namespace}`,
     async erase(discordUserId) {
       const exact = `${namespace}:${discordUserId}`;
-      const result = await store.pool.query(`DELETE FROM ${KEYV_TABLE} WHERE key = $1 OR key LIKE $2`, [exact, `${likeEscape(exact)}:%`]);
+      const result = await store.pool.query(`DELETE FROM ${KEYV_TABLE} WHERE key = $1 OR key LIKE $2`, [
+        exact,
+        `${likeEscape(exact)}:%`,
+      ]);
       const rows = result.rowCount ?? 0;
       return rows ? [describe(rows)] : [];
     },

@@ -11,7 +11,12 @@ import { KEYV_TABLE } from '../schema.js';
  * released by COMMIT or ROLLBACK, whatever happens.
  */
 export interface RequestWindow {
-  admit(id: string, now: number, windowMs: number, limit: number): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
+  admit(
+    id: string,
+    now: number,
+    windowMs: number,
+    limit: number,
+  ): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
 }
 
 export function requestWindow(store: Store, namespace: string): RequestWindow {
@@ -24,15 +29,17 @@ export function requestWindow(store: Store, namespace: string): RequestWindow {
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
         const { rows } = await client.query<{ value: string }>(`SELECT value FROM ${KEYV_TABLE} WHERE key = $1`, [key]);
         const stored = rows[0] ? (JSON.parse(rows[0].value) as { value?: unknown }).value : [];
-        const recent = (Array.isArray(stored) ? stored : []).filter((t): t is number => typeof t === 'number' && t > now - windowMs);
+        const recent = (Array.isArray(stored) ? stored : []).filter(
+          (t): t is number => typeof t === 'number' && t > now - windowMs,
+        );
         if (recent.length >= limit) {
           await client.query('COMMIT');
           return { admitted: false, retryAt: Math.min(...recent) + windowMs };
         }
-        await client.query(`INSERT INTO ${KEYV_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
-          key,
-          JSON.stringify({ value: [...recent, now], expires: now + windowMs }),
-        ]);
+        await client.query(
+          `INSERT INTO ${KEYV_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+          [key, JSON.stringify({ value: [...recent, now], expires: now + windowMs })],
+        );
         await client.query('COMMIT');
         return { admitted: true };
       } catch (error) {

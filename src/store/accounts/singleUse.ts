@@ -19,7 +19,10 @@ export interface SingleUseRecords<T extends { discordUserId: string }> {
   deleteFor(discordUserId: string): Promise<number>;
 }
 
-export function singleUseRecords<T extends { discordUserId: string }>(store: Store, namespace: string): SingleUseRecords<T> {
+export function singleUseRecords<T extends { discordUserId: string }>(
+  store: Store,
+  namespace: string,
+): SingleUseRecords<T> {
   const keyOf = (key: string) => `${namespace}:${key}`;
   const unexpired = (row: { value: string } | undefined, now: number): T | undefined => {
     if (!row) return undefined;
@@ -28,24 +31,29 @@ export function singleUseRecords<T extends { discordUserId: string }>(store: Sto
   };
   return {
     async put(key, record, expiresAt) {
-      await store.pool.query(`INSERT INTO ${KEYV_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
-        keyOf(key),
-        JSON.stringify({ value: record, expires: expiresAt }),
-      ]);
+      await store.pool.query(
+        `INSERT INTO ${KEYV_TABLE} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [keyOf(key), JSON.stringify({ value: record, expires: expiresAt })],
+      );
     },
     async peek(key, now) {
-      const { rows } = await store.pool.query<{ value: string }>(`SELECT value FROM ${KEYV_TABLE} WHERE key = $1`, [keyOf(key)]);
+      const { rows } = await store.pool.query<{ value: string }>(`SELECT value FROM ${KEYV_TABLE} WHERE key = $1`, [
+        keyOf(key),
+      ]);
       return unexpired(rows[0], now);
     },
     async take(key, now) {
-      const { rows } = await store.pool.query<{ value: string }>(`DELETE FROM ${KEYV_TABLE} WHERE key = $1 RETURNING value`, [keyOf(key)]);
+      const { rows } = await store.pool.query<{ value: string }>(
+        `DELETE FROM ${KEYV_TABLE} WHERE key = $1 RETURNING value`,
+        [keyOf(key)],
+      );
       return unexpired(rows[0], now);
     },
     async deleteFor(discordUserId) {
-      const result = await store.pool.query(`DELETE FROM ${KEYV_TABLE} WHERE key LIKE $1 AND (value::jsonb -> 'value' ->> 'discordUserId') = $2`, [
-        `${namespace}:%`,
-        discordUserId,
-      ]);
+      const result = await store.pool.query(
+        `DELETE FROM ${KEYV_TABLE} WHERE key LIKE $1 AND (value::jsonb -> 'value' ->> 'discordUserId') = $2`,
+        [`${namespace}:%`, discordUserId],
+      );
       return result.rowCount ?? 0;
     },
   };

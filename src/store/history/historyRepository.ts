@@ -4,7 +4,8 @@ import { UNCLASSIFIED, rollupDelta } from '../../core/history/index.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-const byKey = <T>(rows: Iterable<[string, T]>) => [...new Map(rows).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+const byKey = <T>(rows: Iterable<[string, T]>) =>
+  [...new Map(rows).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 const iso = (ms: number) => new Date(ms).toISOString();
 const msOf = (value: Date | string | null | undefined) => (value == null ? undefined : new Date(value).getTime());
 
@@ -13,28 +14,41 @@ const msOf = (value: Date | string | null | undefined) => (value == null ? undef
  * so that two transactions sharing catalogue rows cannot deadlock.
  */
 async function upsertCatalogue(db: Queryable, plays: readonly NewPlay[]): Promise<void> {
-  const artists = byKey(plays.flatMap((p) => p.track.artists.map((a) => [a.id, a] as [string, { id: string; name: string }])));
-  const albums = byKey(plays.flatMap((p) => (p.track.album ? [[p.track.album.id, p.track.album] as [string, NonNullable<NewPlay['track']['album']>]] : [])));
+  const artists = byKey(
+    plays.flatMap((p) => p.track.artists.map((a) => [a.id, a] as [string, { id: string; name: string }])),
+  );
+  const albums = byKey(
+    plays.flatMap((p) =>
+      p.track.album ? [[p.track.album.id, p.track.album] as [string, NonNullable<NewPlay['track']['album']>]] : [],
+    ),
+  );
   const tracks = byKey(plays.map((p) => [p.track.id, p.track] as [string, NewPlay['track']]));
   if (artists.length)
-    await db.query(`INSERT INTO artists (id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [artists.map((a) => a.id), artists.map((a) => a.name)]);
+    await db.query(
+      `INSERT INTO artists (id, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING`,
+      [artists.map((a) => a.id), artists.map((a) => a.name)],
+    );
   if (albums.length)
-    await db.query(`INSERT INTO albums (id, name, release_date) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`, [
-      albums.map((a) => a.id),
-      albums.map((a) => a.name),
-      albums.map((a) => a.releaseDate ?? null),
-    ]);
+    await db.query(
+      `INSERT INTO albums (id, name, release_date) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`,
+      [albums.map((a) => a.id), albums.map((a) => a.name), albums.map((a) => a.releaseDate ?? null)],
+    );
   await db.query(
     `INSERT INTO tracks (id, name, album_id, duration_ms, isrc) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
-    [tracks.map((t) => t.id), tracks.map((t) => t.name), tracks.map((t) => t.album?.id ?? null), tracks.map((t) => t.durationMs ?? null), tracks.map((t) => t.isrc ?? null)],
+    [
+      tracks.map((t) => t.id),
+      tracks.map((t) => t.name),
+      tracks.map((t) => t.album?.id ?? null),
+      tracks.map((t) => t.durationMs ?? null),
+      tracks.map((t) => t.isrc ?? null),
+    ],
   );
   const credits = tracks.flatMap((t) => t.artists.map((a, position) => ({ trackId: t.id, position, artistId: a.id })));
   if (credits.length)
-    await db.query(`INSERT INTO track_artists (track_id, position, artist_id) SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[]) ON CONFLICT DO NOTHING`, [
-      credits.map((c) => c.trackId),
-      credits.map((c) => c.position),
-      credits.map((c) => c.artistId),
-    ]);
+    await db.query(
+      `INSERT INTO track_artists (track_id, position, artist_id) SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [credits.map((c) => c.trackId), credits.map((c) => c.position), credits.map((c) => c.artistId)],
+    );
 }
 
 /**
@@ -73,7 +87,14 @@ async function storePlays(db: Queryable, memberId: string, plays: readonly NewPl
   );
   const fresh = new Set(inserted.rows.map((r) => r.played_at.getTime()));
   const delta = rollupDelta(
-    unique.filter((p) => fresh.has(p.playedAt)).map((p) => ({ playedAt: p.playedAt, ms: p.msPlayed ?? 0, artistIds: p.track.artists.map((a) => a.id), genre: p.genre })),
+    unique
+      .filter((p) => fresh.has(p.playedAt))
+      .map((p) => ({
+        playedAt: p.playedAt,
+        ms: p.msPlayed ?? 0,
+        artistIds: p.track.artists.map((a) => a.id),
+        genre: p.genre,
+      })),
   );
   if (delta.daily.length)
     await db.query(
@@ -85,13 +106,25 @@ async function storePlays(db: Queryable, memberId: string, plays: readonly NewPl
     await db.query(
       `INSERT INTO member_daily_artists (member_id, day, artist_id, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
        ON CONFLICT (member_id, day, artist_id) DO UPDATE SET plays = member_daily_artists.plays + EXCLUDED.plays, ms = member_daily_artists.ms + EXCLUDED.ms`,
-      [memberId, delta.artists.map((r) => r.day), delta.artists.map((r) => r.artistId), delta.artists.map((r) => r.plays), delta.artists.map((r) => r.ms)],
+      [
+        memberId,
+        delta.artists.map((r) => r.day),
+        delta.artists.map((r) => r.artistId),
+        delta.artists.map((r) => r.plays),
+        delta.artists.map((r) => r.ms),
+      ],
     );
   if (delta.genres.length)
     await db.query(
       `INSERT INTO member_daily_genres (member_id, day, genre, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
        ON CONFLICT (member_id, day, genre) DO UPDATE SET plays = member_daily_genres.plays + EXCLUDED.plays, ms = member_daily_genres.ms + EXCLUDED.ms`,
-      [memberId, delta.genres.map((r) => r.day), delta.genres.map((r) => r.genre), delta.genres.map((r) => r.plays), delta.genres.map((r) => r.ms)],
+      [
+        memberId,
+        delta.genres.map((r) => r.day),
+        delta.genres.map((r) => r.genre),
+        delta.genres.map((r) => r.plays),
+        delta.genres.map((r) => r.ms),
+      ],
     );
   return fresh.size;
 }
@@ -138,37 +171,52 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
   return {
     async collectorStates(memberIds) {
       if (!memberIds.length) return new Map();
-      const { rows } = await pool.query<StateRow>(`SELECT * FROM collector_state WHERE member_id = ANY($1::text[])`, [memberIds]);
+      const { rows } = await pool.query<StateRow>(`SELECT * FROM collector_state WHERE member_id = ANY($1::text[])`, [
+        memberIds,
+      ]);
       return new Map(rows.map((r) => [r.member_id, toState(r)]));
     },
     async ensureCollectorState(memberId, now) {
-      await pool.query(`INSERT INTO collector_state (member_id, next_poll_at) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING`, [memberId, iso(now)]);
+      await pool.query(
+        `INSERT INTO collector_state (member_id, next_poll_at) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING`,
+        [memberId, iso(now)],
+      );
       const { rows } = await pool.query<StateRow>(`SELECT * FROM collector_state WHERE member_id = $1`, [memberId]);
       return toState(rows[0]!);
     },
     async recordPoll(memberId, poll: PollRecord) {
       return inTransaction(pool, async (db) => {
         // The row lock orders this poll against an /unlink: whichever commits second sees the other.
-        const { rowCount } = await db.query(`SELECT 1 FROM collector_state WHERE member_id = $1 FOR UPDATE`, [memberId]);
+        const { rowCount } = await db.query(`SELECT 1 FROM collector_state WHERE member_id = $1 FOR UPDATE`, [
+          memberId,
+        ]);
         if (!rowCount) return undefined;
         const inserted = await storePlays(db, memberId, poll.plays);
         if (poll.gap)
-          await db.query(`INSERT INTO history_gaps (member_id, gap_from, gap_to, detected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
-            memberId,
-            iso(poll.gap.from),
-            iso(poll.gap.to),
-            iso(poll.detectedAt),
-          ]);
+          await db.query(
+            `INSERT INTO history_gaps (member_id, gap_from, gap_to, detected_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+            [memberId, iso(poll.gap.from), iso(poll.gap.to), iso(poll.detectedAt)],
+          );
         const s = poll.state;
         await db.query(
           `UPDATE collector_state SET cursor_ms = $2, next_poll_at = $3, last_poll_at = $4, last_count = $5, last_play_at = $6, failures = 0 WHERE member_id = $1`,
-          [memberId, s.cursor ?? null, iso(s.nextPollAt), s.lastPollAt === undefined ? null : iso(s.lastPollAt), s.lastCount ?? null, s.lastPlayAt === undefined ? null : iso(s.lastPlayAt)],
+          [
+            memberId,
+            s.cursor ?? null,
+            iso(s.nextPollAt),
+            s.lastPollAt === undefined ? null : iso(s.lastPollAt),
+            s.lastCount ?? null,
+            s.lastPlayAt === undefined ? null : iso(s.lastPlayAt),
+          ],
         );
         return { inserted };
       });
     },
     async recordFailure(memberId, nextPollAt) {
-      await pool.query(`UPDATE collector_state SET next_poll_at = $2, failures = failures + 1 WHERE member_id = $1`, [memberId, iso(nextPollAt)]);
+      await pool.query(`UPDATE collector_state SET next_poll_at = $2, failures = failures + 1 WHERE member_id = $1`, [
+        memberId,
+        iso(nextPollAt),
+      ]);
     },
     async dropCollectorState(memberId) {
       await pool.query(`DELETE FROM collector_state WHERE member_id = $1`, [memberId]);
@@ -179,18 +227,31 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
         // The collector state first: its row lock makes a poll in flight for this member discard its plays.
         await db.query(`DELETE FROM collector_state WHERE member_id = $1`, [memberId]);
         const { rowCount } = await db.query(`DELETE FROM plays WHERE member_id = $1`, [memberId]);
-        for (const table of ['member_daily', 'member_daily_artists', 'member_daily_genres', 'history_gaps']) await db.query(`DELETE FROM ${table} WHERE member_id = $1`, [memberId]);
+        for (const table of ['member_daily', 'member_daily_artists', 'member_daily_genres', 'history_gaps'])
+          await db.query(`DELETE FROM ${table} WHERE member_id = $1`, [memberId]);
         return rowCount ?? 0;
       });
     },
     async plays(memberId, from, to) {
-      const { rows } = await pool.query<{ played_at: Date; track_id: string; ms_played: number | null; ms_estimated: boolean; source: 'collected' | 'imported'; context_uri: string | null }>(
+      const { rows } = await pool.query<{
+        played_at: Date;
+        track_id: string;
+        ms_played: number | null;
+        ms_estimated: boolean;
+        source: 'collected' | 'imported';
+        context_uri: string | null;
+      }>(
         `SELECT played_at, track_id, ms_played, ms_estimated, source, context_uri FROM plays WHERE member_id = $1 AND ($2::timestamptz IS NULL OR played_at >= $2) AND ($3::timestamptz IS NULL OR played_at <= $3) ORDER BY played_at`,
         [memberId, from === undefined ? null : iso(from), to === undefined ? null : iso(to)],
       );
-      return rows.map(
-        (r): StoredPlay => ({ playedAt: r.played_at.getTime(), trackId: r.track_id, msPlayed: r.ms_played, msEstimated: r.ms_estimated, source: r.source, contextUri: r.context_uri }),
-      );
+      return rows.map((r): StoredPlay => ({
+        playedAt: r.played_at.getTime(),
+        trackId: r.track_id,
+        msPlayed: r.ms_played,
+        msEstimated: r.ms_estimated,
+        source: r.source,
+        contextUri: r.context_uri,
+      }));
     },
     async rebuildGenreRollups(memberId, genreOf) {
       return inTransaction(pool, async (db) => {
@@ -202,22 +263,35 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
           [memberId],
         );
         const genres = await genreOf([...new Set(rows.flatMap((r) => r.artists ?? []))]);
-        const delta = rollupDelta(rows.map((r) => ({ playedAt: r.played_at.getTime(), ms: r.ms ?? 0, artistIds: [], genre: genres(r.artists ?? []) })));
+        const delta = rollupDelta(
+          rows.map((r) => ({
+            playedAt: r.played_at.getTime(),
+            ms: r.ms ?? 0,
+            artistIds: [],
+            genre: genres(r.artists ?? []),
+          })),
+        );
         await db.query(`DELETE FROM member_daily_genres WHERE member_id = $1`, [memberId]);
         if (delta.genres.length)
-          await db.query(`INSERT INTO member_daily_genres (member_id, day, genre, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])`, [
-            memberId,
-            delta.genres.map((r) => r.day),
-            delta.genres.map((r) => r.genre),
-            delta.genres.map((r) => r.plays),
-            delta.genres.map((r) => r.ms),
-          ]);
+          await db.query(
+            `INSERT INTO member_daily_genres (member_id, day, genre, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])`,
+            [
+              memberId,
+              delta.genres.map((r) => r.day),
+              delta.genres.map((r) => r.genre),
+              delta.genres.map((r) => r.plays),
+              delta.genres.map((r) => r.ms),
+            ],
+          );
         return rows.length;
       });
     },
     async unclassifiedMembers(memberIds) {
       if (!memberIds.length) return [];
-      const { rows } = await pool.query<{ member_id: string }>(`SELECT DISTINCT member_id FROM member_daily_genres WHERE member_id = ANY($1::text[]) AND genre = $2`, [memberIds, UNCLASSIFIED]);
+      const { rows } = await pool.query<{ member_id: string }>(
+        `SELECT DISTINCT member_id FROM member_daily_genres WHERE member_id = ANY($1::text[]) AND genre = $2`,
+        [memberIds, UNCLASSIFIED],
+      );
       return rows.map((r) => r.member_id);
     },
     async topArtists(memberId, fromDay, toDay, limit) {
@@ -240,13 +314,25 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
       return rows.map((r) => ({ memberId: r.member_id, plays: r.plays, ms: Number(r.ms) }));
     },
     async gaps(memberId) {
-      const { rows } = await pool.query<{ gap_from: Date; gap_to: Date }>(`SELECT gap_from, gap_to FROM history_gaps WHERE member_id = $1 ORDER BY gap_from`, [memberId]);
+      const { rows } = await pool.query<{ gap_from: Date; gap_to: Date }>(
+        `SELECT gap_from, gap_to FROM history_gaps WHERE member_id = $1 ORDER BY gap_from`,
+        [memberId],
+      );
       return rows.map((r) => ({ from: r.gap_from.getTime(), to: r.gap_to.getTime() }));
     },
     async countRows(memberId) {
       const out: Record<string, number> = {};
-      for (const table of ['plays', 'member_daily', 'member_daily_artists', 'member_daily_genres', 'history_gaps', 'collector_state']) {
-        const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE member_id = $1`, [memberId]);
+      for (const table of [
+        'plays',
+        'member_daily',
+        'member_daily_artists',
+        'member_daily_genres',
+        'history_gaps',
+        'collector_state',
+      ]) {
+        const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE member_id = $1`, [
+          memberId,
+        ]);
         out[table] = Number(rows[0]!.n);
       }
       return out;

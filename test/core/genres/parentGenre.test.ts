@@ -9,7 +9,9 @@ describe('the family tree', () => {
     expect(FAMILY_TREE.length).toBeGreaterThanOrEqual(20);
     expect(FAMILY_TREE.length).toBeLessThanOrEqual(30);
     expect(new Set(FAMILY_TREE.map((g) => g.id)).size).toBe(FAMILY_TREE.length);
-    expect(FAMILY_TREE.map((g) => g.name)).toEqual(expect.arrayContaining(['Hip hop', 'R&B / Soul', 'Metal', 'K-pop', 'Latin']));
+    expect(FAMILY_TREE.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['Hip hop', 'R&B / Soul', 'Metal', 'K-pop', 'Latin']),
+    );
     expect(FAMILY_TREE.map((g) => g.order)).toEqual(FAMILY_TREE.map((_, i) => i));
   });
 });
@@ -59,7 +61,8 @@ describe('parentGenreOf', () => {
   });
 
   it('ignores case, spacing, accents, dashes and edge punctuation', () => {
-    for (const variant of ['Hip-Hop', '  HIP   HOP ', 'hiphop', 'hip‐hop!', '(hip hop)']) expect(parentName(variant)).toBe('Hip hop');
+    for (const variant of ['Hip-Hop', '  HIP   HOP ', 'hiphop', 'hip‐hop!', '(hip hop)'])
+      expect(parentName(variant)).toBe('Hip hop');
     expect(parentName('Reggaetón')).toBe('Latin');
     expect(parentName('Stomp & Holler')).toBe('Folk / Singer-songwriter');
     expect(parentName('R n B')).toBe('R&B / Soul');
@@ -83,7 +86,9 @@ describe('parentGenreOf', () => {
 });
 
 describe('the explicit table', () => {
-  const entries = Object.entries(EXPLICIT_GENRE_TABLE).flatMap(([parent, names]) => (names ?? []).map((name) => ({ parent, name })));
+  const entries = Object.entries(EXPLICIT_GENRE_TABLE).flatMap(([parent, names]) =>
+    (names ?? []).map((name) => ({ parent, name })),
+  );
 
   it('lists a few hundred real genre names, each once, each already canonical', () => {
     expect(entries.length).toBeGreaterThan(300);

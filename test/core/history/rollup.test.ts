@@ -48,7 +48,11 @@ describe('daily rollups', () => {
       { playedAt: at('2026-11-22T10:00:00Z'), ms: 1, artistIds: ['z', 'a'], genre: 'rock' },
       { playedAt: at('2026-11-21T10:00:00Z'), ms: 1, artistIds: ['m'], genre: 'pop' },
     ]);
-    expect(delta.artists.map((r) => `${r.day}/${r.artistId}`)).toEqual(['2026-11-21/m', '2026-11-22/a', '2026-11-22/z']);
+    expect(delta.artists.map((r) => `${r.day}/${r.artistId}`)).toEqual([
+      '2026-11-21/m',
+      '2026-11-22/a',
+      '2026-11-22/z',
+    ]);
     expect(delta.genres.map((r) => `${r.day}/${r.genre}`)).toEqual(['2026-11-21/pop', '2026-11-22/rock']);
   });
 

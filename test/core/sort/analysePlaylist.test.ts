@@ -25,16 +25,40 @@ describe('analysePlaylist', () => {
 
   it('skips and counts local files, episodes, duplicates and vanished items', () => {
     const first = track({ artists: [folkie] });
-    const items = [localFile(), first, episode(), { ...first }, localFile(), track({ uri: '', artists: [rocker] }), { ...first }];
+    const items = [
+      localFile(),
+      first,
+      episode(),
+      { ...first },
+      localFile(),
+      track({ uri: '', artists: [rocker] }),
+      { ...first },
+    ];
     const analysis = analysePlaylist(items, lookup, options);
-    expect(analysis.counts).toEqual({ items: 7, tracks: 1, localFiles: 2, episodes: 1, duplicates: 2, unavailable: 1, classified: 1, unclassified: 0 });
+    expect(analysis.counts).toEqual({
+      items: 7,
+      tracks: 1,
+      localFiles: 2,
+      episodes: 1,
+      duplicates: 2,
+      unavailable: 1,
+      classified: 1,
+      unclassified: 0,
+    });
     expect(analysis.playlists).toEqual([
-      { key: 'folk', genreName: 'Folk / Singer-songwriter', playlistName: 'Road trip · Folk / Singer-songwriter', trackUris: [first.uri], genreKeys: ['folk'] },
+      {
+        key: 'folk',
+        genreName: 'Folk / Singer-songwriter',
+        playlistName: 'Road trip · Folk / Singer-songwriter',
+        trackUris: [first.uri],
+        genreKeys: ['folk'],
+      },
     ]);
   });
 
   it('keeps the first occurrence of a duplicated track, in its original place', () => {
-    const a = track({ artists: [rocker] }), b = track({ artists: [rocker] });
+    const a = track({ artists: [rocker] }),
+      b = track({ artists: [rocker] });
     const analysis = analysePlaylist([b, a, { ...b }, a], lookup, options);
     expect(analysis.playlists[0]?.trackUris).toEqual([b.uri, a.uri]);
     expect(analysis.counts.duplicates).toBe(2);
@@ -46,7 +70,11 @@ describe('analysePlaylist', () => {
     const noArtists = track({ artistIds: [] });
     const analysis = analysePlaylist([noGenres, track({ artists: [rocker] }), unresolved, noArtists], lookup, options);
     expect(analysis.counts.unclassified).toBe(3);
-    expect(analysis.playlists.at(-1)).toMatchObject({ key: UNCLASSIFIED_KEY, playlistName: 'Road trip · Unclassified', trackUris: [noGenres.uri, unresolved.uri, noArtists.uri] });
+    expect(analysis.playlists.at(-1)).toMatchObject({
+      key: UNCLASSIFIED_KEY,
+      playlistName: 'Road trip · Unclassified',
+      trackUris: [noGenres.uri, unresolved.uri, noArtists.uri],
+    });
     expect(analysePlaylist([noGenres], lookup, { ...options, includeUnclassified: false }).playlists).toEqual([]);
   });
 
@@ -57,11 +85,19 @@ describe('analysePlaylist', () => {
 
   it('gathers genres with fewer than minTracksPerGenre tracks into "Other", in playlist order', () => {
     const items = [
-      track({ artists: [folkie] }), track({ artists: [rocker] }), track({ artists: [rapper] }),
-      track({ artists: [rocker] }), track({ artists: [rocker] }), track({ artists: [mystery] }),
+      track({ artists: [folkie] }),
+      track({ artists: [rocker] }),
+      track({ artists: [rapper] }),
+      track({ artists: [rocker] }),
+      track({ artists: [rocker] }),
+      track({ artists: [mystery] }),
     ];
     const analysis = analysePlaylist(items, lookup, { ...options, minTracksPerGenre: 2 });
-    expect(analysis.playlists.map((p) => p.playlistName)).toEqual(['Road trip · Rock', 'Road trip · Other', 'Road trip · Unclassified']);
+    expect(analysis.playlists.map((p) => p.playlistName)).toEqual([
+      'Road trip · Rock',
+      'Road trip · Other',
+      'Road trip · Unclassified',
+    ]);
     const other = analysis.playlists.find((p) => p.key === OTHER_KEY)!;
     expect(other.trackUris).toEqual([items[0]!.uri, items[2]!.uri]);
     expect([...other.genreKeys].sort()).toEqual(['folk', 'hip-hop']);
@@ -69,8 +105,14 @@ describe('analysePlaylist', () => {
   });
 
   it('groups by fine genre on request', () => {
-    const analysis = analysePlaylist([track({ artists: [rapper] }), track({ artists: [rocker] })], lookup, { ...options, mode: 'fine' });
-    expect(analysis.playlists.map((p) => p.playlistName).sort()).toEqual(['Road trip · Classic rock', 'Road trip · UK drill']);
+    const analysis = analysePlaylist([track({ artists: [rapper] }), track({ artists: [rocker] })], lookup, {
+      ...options,
+      mode: 'fine',
+    });
+    expect(analysis.playlists.map((p) => p.playlistName).sort()).toEqual([
+      'Road trip · Classic rock',
+      'Road trip · UK drill',
+    ]);
   });
 
   it('plans nothing for an empty playlist, which still costs one read', () => {
@@ -90,7 +132,9 @@ describe('analysePlaylist', () => {
   });
 
   it('handles a 10,000-track playlist: right counts, original order kept in every group', () => {
-    const pool = Array.from({ length: 400 }, (_, i) => artist({ genres: i % 5 === 0 ? [] : [['indie rock', 'uk drill', 'k-pop', 'deep house'][i % 4]!] }));
+    const pool = Array.from({ length: 400 }, (_, i) =>
+      artist({ genres: i % 5 === 0 ? [] : [['indie rock', 'uk drill', 'k-pop', 'deep house'][i % 4]!] }),
+    );
     const items = Array.from({ length: 10_000 }, (_, i) => {
       if (i % 97 === 0) return localFile();
       if (i % 101 === 0) return episode();
@@ -112,6 +156,8 @@ describe('analysePlaylist', () => {
       expect(positions).toEqual([...positions].sort((a, b) => a - b));
     }
     expect(analysis.requests.itemPages).toBe(201);
-    expect(analysis.requests.trackAdds).toBe(analysis.playlists.reduce((n, p) => n + Math.ceil(p.trackUris.length / 100), 0));
+    expect(analysis.requests.trackAdds).toBe(
+      analysis.playlists.reduce((n, p) => n + Math.ceil(p.trackUris.length / 100), 0),
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  finishOrderStep, nextOrderStep, orderProgress, replaceWriteCount, startOrderJob, startOrderStep,
-  type OrderJobState, type OrderStep, type OrderStepResult,
+  finishOrderStep,
+  nextOrderStep,
+  orderProgress,
+  replaceWriteCount,
+  startOrderJob,
+  startOrderStep,
+  type OrderJobState,
+  type OrderStep,
+  type OrderStepResult,
 } from '../../../src/core/sort/index.js';
 import { seededRandom, shuffle } from '../random.js';
 
@@ -45,7 +52,11 @@ type Crash = 'after' | 'before' | undefined;
 const persist = (state: OrderJobState): OrderJobState => JSON.parse(JSON.stringify(state)) as OrderJobState;
 
 /** Runs a job to the end, resuming from the persisted state after each crash; `crashAt(n)` says how the n-th call goes. */
-function run(initial: OrderJobState, playlist: FakePlaylist, crashAt: (call: number) => Crash = () => undefined): { state: OrderJobState; calls: number } {
+function run(
+  initial: OrderJobState,
+  playlist: FakePlaylist,
+  crashAt: (call: number) => Crash = () => undefined,
+): { state: OrderJobState; calls: number } {
   let persisted = persist(initial);
   let calls = 0;
   for (;;) {
@@ -106,7 +117,12 @@ describe('a resumable replace job for /sort mode:order', () => {
     const replaced = finishOrderStep(startOrderStep(job, replace), replace, { kind: 'replace', snapshotId: 's1' }, 0);
     expect(replaced).toMatchObject({ written: 100, snapshotId: 's1' });
     expect(replaced.inFlight).toBeUndefined();
-    expect(nextOrderStep(replaced)).toEqual({ kind: 'append', playlistId: 'pl-1', offset: 100, uris: target.slice(100, 200) });
+    expect(nextOrderStep(replaced)).toEqual({
+      kind: 'append',
+      playlistId: 'pl-1',
+      offset: 100,
+      uris: target.slice(100, 200),
+    });
     expect(orderProgress(replaced)).toEqual({ written: 100, total: 1_000 });
   });
 
@@ -173,7 +189,12 @@ describe('a resumable replace job for /sort mode:order', () => {
     const { job } = reorder();
     const replace = nextOrderStep(job);
     const crashed = startOrderStep(job, replace);
-    const verified = finishOrderStep(crashed, nextOrderStep(crashed), { kind: 'verify', snapshotId: 's1', total: 100 }, 0);
+    const verified = finishOrderStep(
+      crashed,
+      nextOrderStep(crashed),
+      { kind: 'verify', snapshotId: 's1', total: 100 },
+      0,
+    );
     expect(verified).toMatchObject({ written: 100, snapshotId: 's1' });
     expect(nextOrderStep(verified)).toMatchObject({ kind: 'append', offset: 100 });
   });
@@ -215,7 +236,12 @@ describe('a resumable replace job for /sort mode:order', () => {
       expect(nextOrderStep(verified), JSON.stringify(observed)).toEqual(replace);
     }
     const crashedReplace = startOrderStep(job, replace);
-    const afterReplace = finishOrderStep(crashedReplace, nextOrderStep(crashedReplace), { kind: 'verify', snapshotId: 's9', total: 1_000 }, 0);
+    const afterReplace = finishOrderStep(
+      crashedReplace,
+      nextOrderStep(crashedReplace),
+      { kind: 'verify', snapshotId: 's9', total: 1_000 },
+      0,
+    );
     expect(nextOrderStep(afterReplace)).toEqual(replace);
   });
 
@@ -249,7 +275,7 @@ describe('a resumable replace job for /sort mode:order', () => {
     expect(() => finishOrderStep(job, replace, undefined, 0)).toThrow(TypeError);
   });
 
-  it('refuses an empty target order, and counts the replace path\'s writes for the confirmation', () => {
+  it("refuses an empty target order, and counts the replace path's writes for the confirmation", () => {
     expect(() => startOrderJob('job-1', 'pl-1', [], 'planned')).toThrow(RangeError);
     expect([1, 100, 101, 250, 1_000, 1_001].map(replaceWriteCount)).toEqual([1, 1, 2, 3, 10, 11]);
   });

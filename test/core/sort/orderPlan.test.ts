@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyOrderPlan, applyReorder, longestIncreasingSubsequence, planOrderChange } from '../../../src/core/sort/index.js';
+import {
+  applyOrderPlan,
+  applyReorder,
+  longestIncreasingSubsequence,
+  planOrderChange,
+} from '../../../src/core/sort/index.js';
 import { seededRandom, shuffle } from '../random.js';
 
 const uris = (n: number) => Array.from({ length: n }, (_, i) => `spotify:track:t${i}`);
@@ -39,7 +44,11 @@ describe('planOrderChange', () => {
     const target = [...identity(500).filter((i) => i !== 420)];
     target.splice(3, 0, 420);
     const plan = planOrderChange(current, target);
-    expect(plan).toEqual({ kind: 'reorder', operations: [{ range_start: 420, range_length: 1, insert_before: 3 }], calls: 1 });
+    expect(plan).toEqual({
+      kind: 'reorder',
+      operations: [{ range_start: 420, range_length: 1, insert_before: 3 }],
+      calls: 1,
+    });
   });
 
   it('moves a run of adjacent tracks with one call, however long the run', () => {
@@ -92,12 +101,17 @@ describe('planOrderChange', () => {
       const random = seededRandom(seed);
       const size = Math.floor(random() * (seed % 10 === 0 ? 400 : 60));
       const current = messyPlaylist(size, random);
-      const target = seed % 2 === 0 ? shuffle(identity(size), random) : fewMoves(size, 1 + Math.floor(random() * 6), random);
+      const target =
+        seed % 2 === 0 ? shuffle(identity(size), random) : fewMoves(size, 1 + Math.floor(random() * 6), random);
       const plan = planOrderChange(current, target);
       const context = `seed ${seed}, size ${size}`;
       expect(applyOrderPlan(current, plan), context).toEqual(targetUris(current, target));
       expect(plan.calls, context).toBe(plan.kind === 'replace' ? plan.batches.length : plan.operations.length);
-      if (plan.kind === 'replace') expect(current.some((u) => u.startsWith('spotify:local:')), context).toBe(false);
+      if (plan.kind === 'replace')
+        expect(
+          current.some((u) => u.startsWith('spotify:local:')),
+          context,
+        ).toBe(false);
     }
   });
 
@@ -116,14 +130,34 @@ describe('planOrderChange', () => {
 
 describe('applyReorder', () => {
   it('follows Spotify: insert_before counts positions before the move, and the length moves to the end', () => {
-    expect(applyReorder(['a', 'b', 'c', 'd', 'e'], { range_start: 0, range_length: 2, insert_before: 5 })).toEqual(['c', 'd', 'e', 'a', 'b']);
-    expect(applyReorder(['a', 'b', 'c', 'd', 'e'], { range_start: 3, range_length: 2, insert_before: 0 })).toEqual(['d', 'e', 'a', 'b', 'c']);
-    expect(applyReorder(['a', 'b', 'c', 'd', 'e'], { range_start: 1, range_length: 1, insert_before: 4 })).toEqual(['a', 'c', 'd', 'b', 'e']);
+    expect(applyReorder(['a', 'b', 'c', 'd', 'e'], { range_start: 0, range_length: 2, insert_before: 5 })).toEqual([
+      'c',
+      'd',
+      'e',
+      'a',
+      'b',
+    ]);
+    expect(applyReorder(['a', 'b', 'c', 'd', 'e'], { range_start: 3, range_length: 2, insert_before: 0 })).toEqual([
+      'd',
+      'e',
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(applyReorder(['a', 'b', 'c', 'd', 'e'], { range_start: 1, range_length: 1, insert_before: 4 })).toEqual([
+      'a',
+      'c',
+      'd',
+      'b',
+      'e',
+    ]);
   });
 
   it('rejects ranges outside the playlist or inside the moved run', () => {
     expect(() => applyReorder(['a', 'b'], { range_start: 1, range_length: 2, insert_before: 0 })).toThrow(RangeError);
-    expect(() => applyReorder(['a', 'b', 'c'], { range_start: 0, range_length: 2, insert_before: 1 })).toThrow(RangeError);
+    expect(() => applyReorder(['a', 'b', 'c'], { range_start: 0, range_length: 2, insert_before: 1 })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { itemPagesFor, naiveSplitRequests, orderRequestEstimate, splitRequestLowerBound } from '../../../src/core/sort/index.js';
+import {
+  itemPagesFor,
+  naiveSplitRequests,
+  orderRequestEstimate,
+  splitRequestLowerBound,
+} from '../../../src/core/sort/index.js';
 
 describe('splitRequestLowerBound', () => {
   it('adds ceil(N/50) pages, one lookup per uncached artist, one create per playlist and ceil(n/100) adds each', () => {
-    expect(splitRequestLowerBound({ itemCount: 1_000, uncachedArtistCount: 340, playlistSizes: [450, 300, 101, 99, 50] })).toEqual({
-      itemPages: 20, artistLookups: 340, playlistCreates: 5, trackAdds: 5 + 3 + 2 + 1 + 1, total: 20 + 340 + 5 + 12,
+    expect(
+      splitRequestLowerBound({ itemCount: 1_000, uncachedArtistCount: 340, playlistSizes: [450, 300, 101, 99, 50] }),
+    ).toEqual({
+      itemPages: 20,
+      artistLookups: 340,
+      playlistCreates: 5,
+      trackAdds: 5 + 3 + 2 + 1 + 1,
+      total: 20 + 340 + 5 + 12,
     });
   });
 
@@ -16,7 +27,11 @@ describe('splitRequestLowerBound', () => {
 
   it('neither creates nor fills an empty playlist', () => {
     expect(splitRequestLowerBound({ itemCount: 0, uncachedArtistCount: 0, playlistSizes: [0, 0] })).toEqual({
-      itemPages: 1, artistLookups: 0, playlistCreates: 0, trackAdds: 0, total: 1,
+      itemPages: 1,
+      artistLookups: 0,
+      playlistCreates: 0,
+      trackAdds: 0,
+      total: 1,
     });
   });
 

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  analysePlaylist, finishSplitJob, finishStep, nextSplitStep, nextSplitSteps, splitProgress, startSplitJob, startStep, upgradeSplitJob,
-  type SplitJobState, type SplitStep, type SplitStepResult,
+  analysePlaylist,
+  finishSplitJob,
+  finishStep,
+  nextSplitStep,
+  nextSplitSteps,
+  splitProgress,
+  startSplitJob,
+  startStep,
+  upgradeSplitJob,
+  type SplitJobState,
+  type SplitStep,
+  type SplitStepResult,
 } from '../../../src/core/sort/index.js';
 import { artist, genresOf, track } from '../factories.js';
 import { seededRandom } from '../random.js';
@@ -12,7 +22,12 @@ type FakeSpotify = Map<string, { name: string; uris: string[] }>;
 function perform(spotify: FakeSpotify, step: SplitStep): SplitStepResult {
   switch (step.kind) {
     case 'find-earlier':
-      return { kind: 'find-earlier', found: [...spotify.entries()].filter(([, p]) => step.names.includes(p.name)).map(([id, p]) => ({ name: p.name, playlistId: id, uris: [...p.uris] })) };
+      return {
+        kind: 'find-earlier',
+        found: [...spotify.entries()]
+          .filter(([, p]) => step.names.includes(p.name))
+          .map(([id, p]) => ({ name: p.name, playlistId: id, uris: [...p.uris] })),
+      };
     case 'create-playlist': {
       const id = `pl${spotify.size + 1}`;
       spotify.set(id, { name: step.playlistName, uris: [] });
@@ -30,7 +45,11 @@ function perform(spotify: FakeSpotify, step: SplitStep): SplitStepResult {
  * Runs a job to the end. `crashAfterCall(n)` says whether the process dies right after the n-th
  * Spotify call, before the result is persisted; the run then resumes from the persisted state.
  */
-function run(initial: SplitJobState, spotify: FakeSpotify, crashAfterCall: (n: number) => boolean): { state: SplitJobState; calls: number } {
+function run(
+  initial: SplitJobState,
+  spotify: FakeSpotify,
+  crashAfterCall: (n: number) => boolean,
+): { state: SplitJobState; calls: number } {
   let persisted = JSON.parse(JSON.stringify(initial)) as SplitJobState;
   let calls = 0;
   for (;;) {
@@ -60,7 +79,12 @@ describe('a resumable split job', () => {
     expect(calls).toBe(1 + analysis.requests.playlistCreates + analysis.requests.trackAdds);
     expect([...spotify.values()]).toEqual(analysis.playlists.map((p) => ({ name: p.playlistName, uris: p.trackUris })));
     expect(state.finishedAt).toBe(1);
-    expect(splitProgress(state)).toEqual({ playlistsCreated: analysis.playlists.length, playlists: analysis.playlists.length, tracksAdded: 1_000, tracks: 1_000 });
+    expect(splitProgress(state)).toEqual({
+      playlistsCreated: analysis.playlists.length,
+      playlists: analysis.playlists.length,
+      tracksAdded: 1_000,
+      tracks: 1_000,
+    });
   });
 
   it('ends with the same playlists, no duplicates, however often it is interrupted', () => {
@@ -76,7 +100,10 @@ describe('a resumable split job', () => {
 
   it('after an interrupted add, counts what landed instead of adding again', () => {
     const { job } = plannedJob(250);
-    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, { kind: 'find-earlier', found: [] });
+    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, {
+      kind: 'find-earlier',
+      found: [],
+    });
     const create = nextSplitStep(checked)!;
     const created = finishStep(startStep(checked, create), create, { kind: 'create-playlist', playlistId: 'p1' });
     const add = nextSplitStep(created)!;
@@ -89,13 +116,19 @@ describe('a resumable split job', () => {
 
   it('after an interrupted create, looks for the playlist it may have made before creating another', () => {
     const { job } = plannedJob(10);
-    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, { kind: 'find-earlier', found: [] });
+    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, {
+      kind: 'find-earlier',
+      found: [],
+    });
     const create = nextSplitStep(checked)!;
     expect(create).toMatchObject({ kind: 'create-playlist' });
     const name = create.kind === 'create-playlist' ? create.playlistName : '';
     const recovery = nextSplitStep(startStep(checked, create))!;
     expect(recovery).toEqual({ kind: 'find-earlier', key: create.key, names: [name] });
-    const found = finishStep(startStep(checked, create), recovery, { kind: 'find-earlier', found: [{ name, playlistId: 'made', uris: [] }] });
+    const found = finishStep(startStep(checked, create), recovery, {
+      kind: 'find-earlier',
+      found: [{ name, playlistId: 'made', uris: [] }],
+    });
     expect(found.targets[0]).toMatchObject({ playlistId: 'made', added: 0 });
     expect(nextSplitStep(found)).toMatchObject({ kind: 'add-tracks', playlistId: 'made' });
   });
@@ -111,17 +144,25 @@ describe('a resumable split job', () => {
     const again = run(startSplitJob('job-2', 'source', analysis.playlists), spotify, () => false);
     expect([...spotify.values()]).toEqual(firstRun);
     expect(again.calls).toBe(1 + Math.ceil((first.uris.length - Math.floor(first.uris.length / 2)) / 100));
-    expect(splitProgress(again.state)).toMatchObject({ playlistsCreated: analysis.playlists.length, tracksAdded: 300, tracks: 300 });
+    expect(splitProgress(again.state)).toMatchObject({
+      playlistsCreated: analysis.playlists.length,
+      tracksAdded: 300,
+      tracks: 300,
+    });
   });
 
   it('offers writes to different playlists side by side, never two to one playlist', () => {
     const { job } = plannedJob(1_000);
-    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, { kind: 'find-earlier', found: [] });
+    const checked = finishStep(startStep(job, nextSplitStep(job)!), nextSplitStep(job)!, {
+      kind: 'find-earlier',
+      found: [],
+    });
     expect(checked.targets.length).toBe(3);
     const creates = nextSplitSteps(checked, new Set(), 4);
     expect(creates.map((s) => s.kind)).toEqual(['create-playlist', 'create-playlist', 'create-playlist']);
     let state = checked;
-    for (const [i, create] of creates.entries()) state = finishStep(startStep(state, create), create, { kind: 'create-playlist', playlistId: `p${i}` });
+    for (const [i, create] of creates.entries())
+      state = finishStep(startStep(state, create), create, { kind: 'create-playlist', playlistId: `p${i}` });
     const parallel = nextSplitSteps(state, new Set(), 4);
     expect(parallel.map((s) => s.kind)).toEqual(['add-tracks', 'add-tracks', 'add-tracks']);
     expect(new Set(parallel.map((s) => s.key)).size).toBe(3);
@@ -134,10 +175,23 @@ describe('a resumable split job', () => {
   it('reads a job stored by the previous release, with its interrupted step', () => {
     const { job } = plannedJob(10);
     const { inFlight: _none, checkedEarlier: _c, ...rest } = job;
-    const legacy = { ...rest, version: 1 as const, inFlight: { kind: 'create-playlist', key: job.targets[0]!.key, playlistName: job.targets[0]!.playlistName, recover: false } };
+    const legacy = {
+      ...rest,
+      version: 1 as const,
+      inFlight: {
+        kind: 'create-playlist',
+        key: job.targets[0]!.key,
+        playlistName: job.targets[0]!.playlistName,
+        recover: false,
+      },
+    };
     const upgraded = upgradeSplitJob(legacy);
     expect(upgraded.version).toBe(2);
-    expect(nextSplitStep(upgraded)).toEqual({ kind: 'find-earlier', key: job.targets[0]!.key, names: [job.targets[0]!.playlistName] });
+    expect(nextSplitStep(upgraded)).toEqual({
+      kind: 'find-earlier',
+      key: job.targets[0]!.key,
+      names: [job.targets[0]!.playlistName],
+    });
   });
 
   it('rejects a result that does not answer the step', () => {

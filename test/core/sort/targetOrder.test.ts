@@ -8,7 +8,13 @@ describe('targetOrder', () => {
     const abba = artist({ name: 'ABBA', genres: ['europop'] });
     const adele = artist({ name: 'adele', genres: ['british soul'] });
     const ac = artist({ name: 'AC/DC', genres: ['hard rock'] });
-    const items = [track({ artists: [zed] }), track({ artists: [adele] }), track({ artists: [abba] }), track({ artists: [ac] }), track({ artists: [zed] })];
+    const items = [
+      track({ artists: [zed] }),
+      track({ artists: [adele] }),
+      track({ artists: [abba] }),
+      track({ artists: [ac] }),
+      track({ artists: [zed] }),
+    ];
     const order = targetOrder(items, { by: 'genre-artist', artistGenres: genresOf(zed, abba, adele, ac) });
     // Pop (ABBA), Rock (AC/DC, Zed, Zed), R&B / Soul (adele).
     expect(order).toEqual([2, 3, 0, 4, 1]);
@@ -21,13 +27,17 @@ describe('targetOrder', () => {
   });
 
   it('orders by release date, coarse dates first within their year, unknown dates last', () => {
-    const items = ['2001-05-03', undefined, '1999', '2001', 'garbage', '2001-05', '1999'].map((releaseDate) => track({ releaseDate }));
+    const items = ['2001-05-03', undefined, '1999', '2001', 'garbage', '2001-05', '1999'].map((releaseDate) =>
+      track({ releaseDate }),
+    );
     expect(targetOrder(items, { by: 'release-date' })).toEqual([2, 6, 3, 5, 0, 1, 4]);
     expect(targetOrder(items, { by: 'release-date', descending: true })).toEqual([0, 5, 3, 2, 6, 1, 4]);
   });
 
   it('orders by added date, whatever the timestamp format', () => {
-    const items = ['2024-03-01T10:00:00Z', '2024-03-01T09:00:00.000+00:00', undefined, '2023-12-31T23:59:59Z'].map((addedAt) => track({ addedAt }));
+    const items = ['2024-03-01T10:00:00Z', '2024-03-01T09:00:00.000+00:00', undefined, '2023-12-31T23:59:59Z'].map(
+      (addedAt) => track({ addedAt }),
+    );
     expect(targetOrder(items, { by: 'added-date' })).toEqual([3, 1, 0, 2]);
   });
 
@@ -36,6 +46,8 @@ describe('targetOrder', () => {
     const uris = items.map((i) => i.uri);
     const order = targetOrder(items, { by: 'release-date' });
     const sorted = applyOrderPlan(uris, planOrderChange(uris, order));
-    expect(sorted.map((uri) => items.find((i) => i.uri === uri)!.releaseDate)).toEqual(items.map((i) => i.releaseDate!).sort());
+    expect(sorted.map((uri) => items.find((i) => i.uri === uri)!.releaseDate)).toEqual(
+      items.map((i) => i.releaseDate!).sort(),
+    );
   });
 });
