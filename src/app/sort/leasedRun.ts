@@ -7,6 +7,7 @@ import type { JobRecordBase, JobRepository } from './ports.js';
  */
 export const SORT_LEASE_MS = 2 * 60_000;
 const SAVE_RETRY_DELAYS_MS = [250, 1_000, 4_000];
+const RENEW_EVERY_MS = SORT_LEASE_MS / 6;
 
 /** Another runner took the job over: this one must stop writing at once. */
 export class LeaseLostError extends Error {}
@@ -50,6 +51,8 @@ export function createPersister<R extends JobRecordBase>(
 ) {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let current = initial;
+  // The caller has just taken the lease; the first save renews it anyway, to be sure it still holds.
+  let renewedAt = Number.NEGATIVE_INFINITY;
   let saving: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   const withStoreRetry = async <T>(action: () => Promise<T>): Promise<T> => {
@@ -81,8 +84,13 @@ export function createPersister<R extends JobRecordBase>(
           queued = undefined;
           const snapshot = current;
           saving = withStoreRetry(async () => {
-            if (!(await jobs.renewLease(snapshot, options.owner, SORT_LEASE_MS, options.now())))
-              throw new LeaseLostError();
+            // Nobody can take a lease renewed less than a sixth of its life ago, so most saves
+            // skip the renewal: one query per save instead of two.
+            const at = options.now();
+            if (at - renewedAt >= RENEW_EVERY_MS) {
+              if (!(await jobs.renewLease(snapshot, options.owner, SORT_LEASE_MS, at))) throw new LeaseLostError();
+              renewedAt = at;
+            }
             await jobs.save(snapshot);
           });
           return saving;
