@@ -4,7 +4,7 @@ import { UserError } from '../core/errors.js';
 import { decodeComponentId } from './customId.js';
 import type { Logger } from '../log.js';
 import type { Command, CommandContext } from './command.js';
-import { brandEmbed, ERROR_COLOUR } from './replies.js';
+import { errorMessage, unexpectedErrorText } from './messages/generalMessages.js';
 import { userErrorMessage } from './userErrorMessages.js';
 
 /** Autocomplete has 3 s and can't be deferred: answer with what we have by then. */
@@ -29,15 +29,15 @@ export async function renderError(interaction: RepliableInteraction, error: unkn
   } else {
     const reference = randomBytes(4).toString('hex');
     log.error({ err: error, reference, interaction: interaction.id }, 'interaction failed');
-    text = `Something went wrong on our side. If it keeps happening, tell the bot’s operator this reference: \`${reference}\``;
+    text = unexpectedErrorText(reference);
   }
-  const embed = brandEmbed({ description: text, colour: ERROR_COLOUR });
+  const message = errorMessage(text);
   try {
     if (interaction.deferred && !interaction.replied)
-      await interaction.editReply({ content: '', embeds: [embed], components: [], files: [] });
+      await interaction.editReply({ content: '', ...message, components: [], files: [] });
     else if (interaction.replied || interaction.deferred)
-      await interaction.followUp({ embeds: [embed], flags: MessageFlags.Ephemeral });
-    else await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
+      await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
   } catch (renderFailure) {
     log.warn({ err: renderFailure, interaction: interaction.id }, 'could not tell the member about an error');
   }
