@@ -12,6 +12,8 @@ export interface EmulatedArtist {
   readonly name: string;
   readonly tags?: readonly EmulatedTag[];
   readonly genres?: readonly EmulatedTag[];
+  /** Spotify artist ids MusicBrainz links to this artist (its open.spotify.com/artist/<id> URL relations). */
+  readonly spotifyIds?: readonly string[];
 }
 
 export interface EmulatedRecording {
@@ -49,17 +51,20 @@ export interface MusicBrainzEmulatorOptions {
    * a second, with slack for the jitter between when a client sends and when the server reads.
    */
   readonly minIntervalMs?: number;
+  /** The clock requests are timed by (rate limit and `at`); Date.now by default, tests move their own. */
+  readonly now?: () => number;
 }
 
 /**
- * A small MusicBrainz web service (ws/2, JSON only) on 127.0.0.1: ISRC lookup, artist lookup and
- * artist search, with the rate limit (503 when faster than one request a second) and the
+ * A small MusicBrainz web service (ws/2, JSON only) on 127.0.0.1: ISRC lookup, artist lookup,
+ * artist search and url lookup (Spotify artist links, inc=artist-rels), with the rate limit (503 when faster than one request a second) and the
  * User-Agent rule (403 without an "App/version ( contact )" one) of the real service. It records every request.
  */
 export async function startMusicBrainzEmulator(options: MusicBrainzEmulatorOptions = {}): Promise<MusicBrainzEmulator> {
   const artists = new Map((options.artists ?? []).map((a) => [a.id, a]));
   const recordings = options.recordings ?? [];
   const minInterval = options.minIntervalMs ?? 900;
+  const now = options.now ?? Date.now;
   const requests: RecordedRequest[] = [];
   let lastServedAt = -Infinity;
 
@@ -101,6 +106,31 @@ export async function startMusicBrainzEmulator(options: MusicBrainzEmulatorOptio
         },
       ];
     }
+    if (path === '/ws/2/url') {
+      // A url lookup by resource: the Spotify artist links MusicBrainz keeps, with inc=artist-rels.
+      const spotify = /^https:\/\/open\.spotify\.com\/artist\/([A-Za-z0-9]+)$/.exec(query.resource ?? '');
+      const artist = spotify && [...artists.values()].find((a) => a.spotifyIds?.includes(spotify[1]!));
+      if (!artist) return [404, { error: 'Not Found' }];
+      return [
+        200,
+        {
+          id: `url-${artist.id}-${spotify[1]}`,
+          resource: query.resource,
+          ...(inc.includes('artist-rels')
+            ? {
+                relations: [
+                  {
+                    type: 'free streaming',
+                    'target-type': 'artist',
+                    direction: 'backward',
+                    artist: artistJson(artist, false),
+                  },
+                ],
+              }
+            : {}),
+        },
+      ];
+    }
     const lookup = /^\/ws\/2\/artist\/([^/]+)$/.exec(path);
     if (lookup) {
       const artist = artists.get(decodeURIComponent(lookup[1]!));
@@ -137,7 +167,7 @@ export async function startMusicBrainzEmulator(options: MusicBrainzEmulatorOptio
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const at = Date.now();
+    const at = now();
     const url = new URL(req.url ?? '/', 'http://emulator');
     const query = Object.fromEntries(url.searchParams);
     const userAgent = req.headers['user-agent'];

@@ -1,6 +1,13 @@
-import type { GenreSources } from '../app/genres/resolveArtistGenres.js';
+import type Keyv from 'keyv';
+import type { BackgroundGenreSources } from '../app/genres/resolveInBackground.js';
+import { GENRE_LOOKUP_CAPS, type GenreSources } from '../app/genres/resolveArtistGenres.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
+import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../spotify/genreCache.js';
 import type { SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
+import type { Store } from '../store/index.js';
+
+/** The keyv namespace of artists MusicBrainz did not know (kept GENRE_LOOKUP_CAPS.musicbrainzMissTtlMs). */
+export const MUSICBRAINZ_MISSES_NAMESPACE = 'musicbrainz-misses';
 
 /** The genre resolver's sources for one member's Spotify client: the chain every feature uses. */
 export function genreSourcesFor(
@@ -14,5 +21,39 @@ export function genreSourcesFor(
       ? async (name) => (await musicbrainz.genresByArtistName(name))?.genres
       : undefined,
     remember: (found) => gateway.rememberGenres([...found]),
+  };
+}
+
+/**
+ * The background resolver's sources: the shared cache, the remembered MusicBrainz misses,
+ * MusicBrainz (Spotify link first, then name) and, when `warmingClient` is given, Spotify at
+ * 'warming' priority. Without it (a thrifty /sort) no Spotify request is ever made.
+ */
+export function backgroundGenreSources(options: {
+  store: Store;
+  gateway: SpotifyGateway;
+  musicbrainz?: MusicBrainzClient;
+  warmingClient?: SpotifyUserClient;
+}): BackgroundGenreSources {
+  const { store, gateway, musicbrainz } = options;
+  const cache = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
+  const misses: Keyv<number> = store.namespace<number>(MUSICBRAINZ_MISSES_NAMESPACE);
+  const mb = musicbrainz?.isConfigured ? musicbrainz : undefined;
+  const warming = options.warmingClient;
+  return {
+    cached: (ids) => cachedArtistGenres(cache, ids),
+    async musicbrainzMisses(ids) {
+      const unique = [...new Set(ids)];
+      const values = unique.length ? await misses.getMany(unique) : [];
+      return new Set(unique.filter((_, i) => values[i] !== undefined));
+    },
+    async rememberMusicBrainzMisses(ids) {
+      const at = Date.now();
+      await misses.setMany(ids.map((key) => ({ key, value: at, ttl: GENRE_LOOKUP_CAPS.musicbrainzMissTtlMs })));
+    },
+    musicbrainzBySpotifyId: mb && (async (id) => (await mb.genresBySpotifyArtist(id))?.genres),
+    musicbrainzByName: mb && (async (name) => (await mb.genresByArtistName(name))?.genres),
+    remember: (found) => gateway.rememberGenres([...found]),
+    spotifyWarming: warming && (async (id) => (await warming.genresForArtists([id])).get(id) ?? []),
   };
 }

@@ -27,6 +27,12 @@ export interface MusicBrainzClient {
   genresByIsrc(isrc: string): Promise<MusicBrainzGenres | undefined>;
   /** Genres of the best-matching artist by name. */
   genresByArtistName(name: string): Promise<MusicBrainzGenres | undefined>;
+  /**
+   * Genres of the MusicBrainz artist linked to this Spotify artist (an exact match: MusicBrainz keeps
+   * the artist's open.spotify.com URL): one url lookup, then one artist lookup when the url
+   * relation carries no genres. Undefined when MusicBrainz has no such link, or no genres for it.
+   */
+  genresBySpotifyArtist(spotifyArtistId: string): Promise<MusicBrainzGenres | undefined>;
 }
 
 export interface MusicBrainzClientOptions {
@@ -78,6 +84,14 @@ export function genresFromTags(entity: Taggable): string[] {
     .filter((t) => t.name !== '' && parentGenreOf(t.name) !== undefined && t.count >= 0)
     .sort((a, b) => Number(b.curated) - Number(a.curated) || b.count - a.count);
   return [...new Set(ranked.map((t) => t.name))].slice(0, MAX_GENRES);
+}
+
+const SPOTIFY_ID = /^[A-Za-z0-9]{1,64}$/;
+
+interface UrlRelation {
+  readonly type?: unknown;
+  readonly 'target-type'?: unknown;
+  readonly artist?: Taggable;
 }
 
 const ISRC = /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/;
@@ -142,6 +156,18 @@ export function createMusicBrainzClient(options: MusicBrainzClientOptions): Musi
       if (genres.length) return { genres, mbid: recording.id, source: 'recording' };
       const mainArtist = recording['artist-credit']?.[0]?.artist?.id;
       return typeof mainArtist === 'string' ? artistGenres(mainArtist) : undefined;
+    },
+
+    async genresBySpotifyArtist(spotifyArtistId) {
+      if (baseUrl === undefined || !SPOTIFY_ID.test(spotifyArtistId)) return undefined;
+      const found = (await get('/url', {
+        resource: `https://open.spotify.com/artist/${spotifyArtistId}`,
+        inc: 'artist-rels',
+      })) as { relations?: readonly UrlRelation[] } | undefined;
+      const artist = found?.relations?.find(
+        (r) => (r['target-type'] === undefined || r['target-type'] === 'artist') && typeof r.artist?.id === 'string',
+      )?.artist;
+      return artist ? artistGenres(artist.id as string) : undefined;
     },
 
     async genresByArtistName(name) {

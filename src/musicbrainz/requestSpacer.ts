@@ -6,14 +6,19 @@ export interface RequestSpacer {
   schedule<T>(task: () => Promise<T>): Promise<T>;
 }
 
-export function createRequestSpacer(intervalMs: number, now: () => number = Date.now): RequestSpacer {
+export function createRequestSpacer(
+  intervalMs: number,
+  now: () => number = Date.now,
+  /** Waits this long; a real timer by default (tests move their clock instead). */
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): RequestSpacer {
   let nextSlot = 0;
   let queue: Promise<unknown> = Promise.resolve();
   return {
     schedule<T>(task: () => Promise<T>): Promise<T> {
       const run = queue.then(async () => {
         const wait = nextSlot - now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0) await sleep(wait);
         try {
           return await task();
         } finally {

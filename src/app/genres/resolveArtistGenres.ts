@@ -12,10 +12,26 @@ export interface GenreSources {
 }
 
 /**
- * MusicBrainz answers one request a second: at most this many name lookups per request of a
- * member (a sort preview, a chart), so a fallback can never hold an interaction for long.
+ * Every cap on genre lookups, in one place. MusicBrainz answers one request a second (process-wide);
+ * Spotify's development-mode quota is roughly 1,100 to a few thousand requests a day for everyone.
  */
-export const MUSICBRAINZ_LOOKUPS_PER_REQUEST = 10;
+export const GENRE_LOOKUP_CAPS = {
+  /** MusicBrainz name lookups per request of a member (a sort preview, a chart): never holds an interaction long. */
+  musicbrainzPerRequest: 10,
+  /** Artists the background resolver asks MusicBrainz about per run (each 1–3 requests: ≤ about 15 minutes). */
+  musicbrainzArtistsPerBackgroundRun: 300,
+  /** Spotify GET /artists/{id} per background run, and only inside the budget's 'warming' share. */
+  spotifyPerBackgroundRun: 100,
+  /** A /sort with at least this many artists the cache does not know offers "now" or "thrifty". */
+  thriftySortMinUnknownArtists: 50,
+  /** MusicBrainz requests an artist costs at most (url lookup, artist lookup, then by name: search + lookup). */
+  musicbrainzRequestsPerArtist: 4,
+  /** How long an artist MusicBrainz did not know is not asked about again. */
+  musicbrainzMissTtlMs: 30 * 24 * 3_600_000,
+} as const;
+
+/** Kept for callers of the interactive cap. */
+export const MUSICBRAINZ_LOOKUPS_PER_REQUEST = GENRE_LOOKUP_CAPS.musicbrainzPerRequest;
 
 /**
  * The one genre resolver chain: shared cache → Spotify → MusicBrainz by artist name → nothing
