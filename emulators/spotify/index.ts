@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { accountsRouter, issueTokens, type AccountsState } from './accounts.js';
 import { apiRouter } from './api.js';
+import { userExtendedHistoryZip, type ExtendedExportOptions } from './export.js';
 import { createListening, type Listening, type ListeningProfile } from './listening.js';
 import { apiGuards } from './rules.js';
 import { ALLOWLISTED, seedWorld, type World } from './seed.js';
@@ -10,6 +11,7 @@ import type { EmulatorControl, Fault, RequestRecord } from './state.js';
 
 export type { Fault, RequestRecord } from './state.js';
 export type { EmulatedPlay, Listening, ListeningProfile } from './listening.js';
+export { extendedHistoryEntries, extendedHistoryZip, syntheticPlays, type ExtendedExportOptions } from './export.js';
 export { ALLOWLISTED, NOT_ALLOWLISTED } from './seed.js';
 
 export interface SpotifyEmulatorOptions {
@@ -45,6 +47,12 @@ export interface SpotifyEmulator {
     clientId?: string,
   ): { accessToken: string; refreshToken: string; expiresAt: number; scope: string };
   addFault(fault: Fault): void;
+  /** The user's "Extended streaming history" zip for what they played in (from, to] (export.ts). */
+  exportExtendedHistory(
+    userId: string,
+    range: { from: number; to: number },
+    options?: ExtendedExportOptions,
+  ): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -106,6 +114,8 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
     issueTokens: (userId, clientId = 'test-client') =>
       issueTokens(accounts, control, userId, clientId, 'user-top-read'),
     addFault: (fault) => control.faults.push(fault),
+    exportExtendedHistory: (userId, range, exportOptions) =>
+      userExtendedHistoryZip(world, listening, userId, range, exportOptions),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -43,6 +43,8 @@ export interface Services {
   };
   /** Listening history; /unlink erases a member's through the personal-data registry. */
   history?: { deleteForUser(discordUserId: string): Promise<number> };
+  /** Full-history import: /import's one-time upload links. */
+  historyImport?: import('./history/importHistory.js').HistoryImportDeps;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

@@ -29,6 +29,24 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'sort.jobGone': () => 'That preview has expired. Run **/sort** again.',
   'link.rateLimited': (c) => `You’ve asked for several links already. Try again ${at(c.retryAt)}.`,
   'link.dmOnlyInServer': () => 'Please use this command in a server.',
+  'import.linkExpired': () =>
+    'This upload link has expired or was already used. Links from /import last ten minutes and work once: run **/import** in Discord to get a fresh one.',
+  'import.tooLarge': (c) =>
+    `That upload is too large (the limit is ${String(c.limitMb ?? '?')} MB). Nothing was imported. Upload only the streaming history files of your export.`,
+  'import.uploadInterrupted': () =>
+    'The upload was interrupted, so nothing was imported. Run **/import** for a fresh link and try again.',
+  'import.notAnExport': () =>
+    'That isn’t a Spotify data export: upload the zip Spotify emailed you, or the Streaming_History_Audio_*.json / StreamingHistory_music_*.json files inside it. Nothing was imported.',
+  'import.noHistory': () =>
+    'There is no streaming history in that upload (no Streaming_History_Audio_*.json or StreamingHistory_music_*.json file). Nothing was imported. Request “Extended streaming history” or “Account data” on Spotify’s privacy page.',
+  'import.malformedJson': (c) =>
+    c.notAList
+      ? `${String(c.file)} isn’t a list of plays, so it isn’t a Spotify streaming history file. Nothing was imported.`
+      : `${String(c.file)} is damaged: it isn’t valid JSON${typeof c.line === 'number' ? ` (line ${String(c.line)}, column ${String(c.column)})` : ''}. Nothing was imported. Download your export again from Spotify and upload the original file.`,
+  'import.zipBomb': () =>
+    'That zip unpacks to far more than a Spotify export ever does (too many files, or too many bytes), so I didn’t open it. Nothing was imported.',
+  'import.fileTooLarge': (c) =>
+    `${String(c.file)} is larger than any Spotify streaming history file (over ${String(c.limitMb ?? '?')} MB), so I didn’t read it. Nothing was imported.`,
   'command.notConfigured': (c) =>
     `This bot isn’t set up for that yet${c.what ? ` (${String(c.what)})` : ''}. Ask the person who runs it.`,
 };

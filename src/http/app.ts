@@ -22,7 +22,10 @@ export interface HttpAppOptions {
  * request log writes the route instead. The request is logged as it starts, before Express has
  * matched a route, so the route can't be read from the request and is worked out here.
  */
-const SECRET_PATHS: ReadonlyArray<readonly [RegExp, string]> = [[/^\/link\/.*/s, '/link/:token']];
+const SECRET_PATHS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\/link\/.*/s, '/link/:token'],
+  [/^\/import\/.*/s, '/import/:token'],
+];
 export const loggedPath = (url: string) => {
   const path = url.split('?')[0] ?? '';
   return SECRET_PATHS.find(([pattern]) => pattern.test(path))?.[1] ?? path;

@@ -1,4 +1,5 @@
 import { createHistoryFeature } from './historyFeature.js';
+import { createHistoryImport } from './importFeature.js';
 import { accountsOf, type FeatureFactory } from '../feature.js';
 
 /** Listening history: the collector job, the history store, and the plays /unlink erases. */
@@ -9,10 +10,12 @@ export const historyFeature: FeatureFactory = (context) => {
     accounts: accountsOf(context),
     log: context.log,
   });
+  const historyImport = createHistoryImport({ ...context, accounts: accountsOf(context) });
   return {
     name: 'history',
-    services: { history: history.service },
+    services: { history: history.service, historyImport: historyImport.deps },
     jobs: history.jobs,
-    personalData: history.personalData,
+    routers: [historyImport.router],
+    personalData: [...history.personalData, historyImport.personalData],
   };
 };

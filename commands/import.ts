@@ -1,0 +1,19 @@
+import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { startImport } from '../src/app/history/importHistory.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { importLinkMessage, importLinkSentMessage } from '../src/discord/messages/importMessages.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('import')
+  .setDescription('Import your whole Spotify history from Spotify’s data export (I’ll DM you a private upload link)');
+export const defer = 'ephemeral';
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  if (!services.historyImport || !services.sendDm)
+    throw new UserError('command.notConfigured', { what: 'history import' });
+  const { url, expiresAt } = await startImport(services.historyImport, interaction.user.id);
+  const dm = await services.sendDm(interaction.user.id, importLinkMessage(url, expiresAt));
+  // DMs closed: the ephemeral reply is private too, so it can carry the link itself.
+  await interaction.editReply(dm === 'sent' ? importLinkSentMessage() : importLinkMessage(url, expiresAt, true));
+}

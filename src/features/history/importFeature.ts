@@ -1,0 +1,51 @@
+import type { PersonalDataKind } from '../../app/accounts/personalData.js';
+import { importPersonalData, type HistoryImportDeps, type ImportTokens } from '../../app/history/importHistory.js';
+import { importDoneDm, importSummaryText } from '../../discord/messages/importMessages.js';
+import { userErrorMessage } from '../../discord/userErrorMessages.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../http/history/exportUpload.js';
+import { importRouter } from '../../http/history/importRoutes.js';
+import { singleUseRecords } from '../../store/accounts/singleUse.js';
+import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
+import { createImportRepository } from '../../store/history/importRepository.js';
+import type { FeatureContext } from '../feature.js';
+import type { Accounts } from '../linking/accounts.js';
+import type { Router } from 'express';
+
+/**
+ * Full-history import wired to the store: one-time upload links (single use, like /link's), the
+ * upload page and its POST, the "imported" DM, and the records /unlink erases (past imports,
+ * unused links). Genres come from the shared cache only: an import spends no Spotify request.
+ */
+export function createHistoryImport(
+  context: Pick<FeatureContext, 'store' | 'config' | 'log' | 'discord'> & { accounts: Accounts },
+  limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+): { deps: HistoryImportDeps; router: Router; personalData: PersonalDataKind } {
+  const { store, config, discord, accounts } = context;
+  const records = singleUseRecords<{ discordUserId: string }>(store, 'import-tokens');
+  const tokens: ImportTokens = {
+    issue: (token, record, expiresAt) => records.put(token, record, expiresAt),
+    peek: (token, now) => records.peek(token, now),
+    take: (token, now) => records.take(token, now),
+    deleteFor: (id) => records.deleteFor(id),
+  };
+  const genres = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
+  const deps: HistoryImportDeps = {
+    repo: createImportRepository(store.pool),
+    tokens,
+    // A dead link (Spotify ended it) still counts: an import needs no Spotify request.
+    isLinked: async (id) => (await accounts.repo.getLink(id)) !== undefined,
+    cachedGenres: (ids) => cachedArtistGenres(genres, ids),
+    publicUrl: config.PUBLIC_URL,
+  };
+  const router = importRouter({
+    imports: deps,
+    limits,
+    log: context.log.child({ module: 'history-import' }),
+    describe: userErrorMessage,
+    summarize: importSummaryText,
+    async onImported(memberId, summary) {
+      await discord.sendDm(memberId, importDoneDm(summary));
+    },
+  });
+  return { deps, router, personalData: importPersonalData(deps) };
+}
