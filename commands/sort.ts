@@ -5,7 +5,14 @@ import {
   type ChatInputCommandInteraction,
   type MessageComponentInteraction,
 } from 'discord.js';
-import { cancelSort, isPreview, orderPlaylist, previewSplit } from '../src/app/sort/index.js';
+import {
+  cancelSort,
+  isPreview,
+  orderPlaylist,
+  previewChosenNow,
+  previewSplitOrAsk,
+  type SplitPreview,
+} from '../src/app/sort/index.js';
 import { isEmptyChart } from '../src/charts/index.js';
 import { UserError } from '../src/core/errors.js';
 import type { GenreMode } from '../src/core/genres/index.js';
@@ -26,6 +33,7 @@ import {
   splitPreviewMessage,
   splitProgressMessage,
 } from '../src/discord/messages/sortMessages.js';
+import { genreChoiceMessage, thriftyStartedMessage } from '../src/discord/messages/sortGenreMessages.js';
 import { progressReporter } from '../src/discord/replies.js';
 import type { Services } from '../src/app/services.js';
 import type { SortService } from '../src/app/sort/index.js';
@@ -124,7 +132,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     return;
   }
 
-  const preview = await previewSplit(
+  const result = await previewSplitOrAsk(
     {
       discordUserId: interaction.user.id,
       playlistId,
@@ -134,6 +142,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     {
       spotify,
       jobs: sort.jobs,
+      choices: sort.genreChoices,
       onProgress: (p) =>
         progress.update(
           p.done,
@@ -145,6 +154,18 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     },
   );
   await progress.flush();
+  // A large split whose artists the cache doesn't know: now (Spotify's quota) or thrifty (MusicBrainz)?
+  if (result.kind === 'choose')
+    return void (await interaction.editReply(genreChoiceMessage(result.choice, interaction.user.id)));
+  await showPreview(interaction, result.preview, services);
+}
+
+/** The split preview with its chart: Confirm or Cancel. */
+async function showPreview(
+  interaction: ChatInputCommandInteraction | MessageComponentInteraction,
+  preview: SplitPreview,
+  services: Services,
+): Promise<void> {
   const chart = splitPreviewChart(preview);
   const png = !isEmptyChart(chart) && services.charts ? await services.charts.render(chart) : undefined;
   await interaction.editReply(
@@ -178,6 +199,7 @@ export async function handleComponent(
     }));
   }
   if (id?.action?.startsWith('order-')) return handleOrderChoice(interaction, sort, id.action, jobId);
+  if (id?.action?.startsWith('genres-')) return handleGenreChoice(interaction, sort, services, id.action, jobId);
   if (id?.action !== 'confirm') return;
   const job = await sort.jobs.get(jobId);
   if (!job || job.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
@@ -249,4 +271,41 @@ async function handleOrderChoice(
       flags: MessageFlags.Ephemeral,
     }));
   await interaction.editReply(orderOutcomeMessage(outcome));
+}
+
+/** The member chose how a large split finds its genres: now (Spotify), thrifty (MusicBrainz), or cancel. */
+async function handleGenreChoice(
+  interaction: MessageComponentInteraction,
+  sort: SortService,
+  services: Services,
+  action: string,
+  choiceId: string,
+): Promise<void> {
+  const choice = await sort.genreChoices?.get(choiceId);
+  if (!choice || choice.discordUserId !== interaction.user.id) throw new UserError('sort.jobGone');
+  if (choice.status !== 'asked')
+    return void (await interaction.followUp({
+      ...notStartableMessage(choice.status === 'thrifty' ? 'running' : choice.status),
+      flags: MessageFlags.Ephemeral,
+    }));
+  if (action === 'genres-cancel') {
+    await sort.genreChoices!.save({ ...choice, status: 'cancelled' });
+    return void (await interaction.editReply(cancelAnswerMessage('cancelled-preview')));
+  }
+  if (action === 'genres-thrifty' && sort.startThrifty) {
+    const thrifty = { ...choice, status: 'thrifty' as const, reply: replyRefOf(interaction) };
+    await sort.genreChoices!.save(thrifty);
+    await interaction.editReply(thriftyStartedMessage(thrifty));
+    sort.startThrifty(thrifty);
+    return;
+  }
+  const progress = progressReporter(interaction, 'Finding genres');
+  const preview = await previewChosenNow(choice, {
+    spotify: await sort.forMember(interaction.user.id),
+    jobs: sort.jobs,
+    choices: sort.genreChoices!,
+    onProgress: (p) => progress.update(p.done, p.total, `Finding genres: ${p.done} / ${p.total} artists`),
+  });
+  await progress.flush();
+  await showPreview(interaction, preview, services);
 }

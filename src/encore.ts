@@ -16,7 +16,7 @@ import { listen, type RunningServer } from './http/server.js';
 import { startJobs, type Scheduler } from './jobs/scheduler.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
-import { createMusicBrainzClient } from './musicbrainz/index.js';
+import { createMusicBrainzClient, type RequestSpacer } from './musicbrainz/index.js';
 import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -44,6 +44,8 @@ export interface StartOptions {
   discordHooks?: RouterHooks;
   /** Pacing and budget for the Spotify gateway; defaults suit a development-mode app. */
   spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number };
+  /** MusicBrainz's 1 request/s spacer; the process-wide one by default (tests put one on a clock they move). */
+  musicbrainzSpacer?: RequestSpacer;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startEncore({
   commandsDir,
   discordHooks,
   spotifyLimits,
+  musicbrainzSpacer,
 }: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
   const stop = (deadlineMs?: number) => runShutdown([...steps].reverse(), log, deadlineMs);
@@ -81,6 +84,7 @@ export async function startEncore({
       baseUrl: config.MUSICBRAINZ_URL,
       version: ENCORE_VERSION,
       contactUrl: config.PUBLIC_URL,
+      ...(musicbrainzSpacer ? { spacer: musicbrainzSpacer } : {}),
     });
 
     // Discord comes up after HTTP (the OAuth pages must answer first); features reach it through this port.

@@ -31,6 +31,8 @@ export async function startEncoreHarness(
     config?: Partial<Config>;
     spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number };
     discordNow?: () => number;
+    /** MusicBrainz's request spacer (startEncore's `musicbrainzSpacer`). */
+    musicbrainzSpacer?: import('../../src/musicbrainz/index.js').RequestSpacer;
   } = {},
 ): Promise<EncoreHarness> {
   const db: TestDatabase = await createTestDatabase();
@@ -66,6 +68,7 @@ export async function startEncoreHarness(
         host: '127.0.0.1',
         discordHooks: hooks,
         spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits },
+        musicbrainzSpacer: options.musicbrainzSpacer,
       });
       return {
         discord: encore.discord,

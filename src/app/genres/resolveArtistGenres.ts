@@ -22,13 +22,20 @@ export const GENRE_LOOKUP_CAPS = {
   musicbrainzArtistsPerBackgroundRun: 300,
   /** Spotify GET /artists/{id} per background run, and only inside the budget's 'warming' share. */
   spotifyPerBackgroundRun: 100,
-  /** A /sort with at least this many artists the cache does not know offers "now" or "thrifty". */
-  thriftySortMinUnknownArtists: 50,
-  /** MusicBrainz requests an artist costs at most (url lookup, artist lookup, then by name: search + lookup). */
-  musicbrainzRequestsPerArtist: 4,
+  /**
+   * A /sort with at least this many artists the cache does not know (as many Spotify requests, a
+   * sizeable share of a development-mode app's day) offers "now" or "thrifty".
+   */
+  thriftySortMinUnknownArtists: 200,
+  /** MusicBrainz requests an artist usually costs (url lookup + artist lookup, or url miss + name search). */
+  musicbrainzRequestsPerArtist: 2,
   /** How long an artist MusicBrainz did not know is not asked about again. */
   musicbrainzMissTtlMs: 30 * 24 * 3_600_000,
 } as const;
+
+/** About how many minutes MusicBrainz (one request a second) takes for this many artists. */
+export const thriftyMinutes = (artists: number): number =>
+  Math.max(1, Math.ceil((artists * GENRE_LOOKUP_CAPS.musicbrainzRequestsPerArtist) / 60));
 
 /** Kept for callers of the interactive cap. */
 export const MUSICBRAINZ_LOOKUPS_PER_REQUEST = GENRE_LOOKUP_CAPS.musicbrainzPerRequest;

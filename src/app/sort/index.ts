@@ -1,5 +1,20 @@
 export * from './ports.js';
-export { previewSplit, type SplitPreview, type SplitPreviewInput, type PreviewProgress } from './previewSplit.js';
+export {
+  previewSplit,
+  readSplitSource,
+  type SplitPreview,
+  type SplitPreviewInput,
+  type SplitSource,
+  type PreviewProgress,
+  type PreviewSpotify,
+} from './previewSplit.js';
+export {
+  previewChosenNow,
+  previewSplitOrAsk,
+  runThriftyPreview,
+  type GenreChoiceRepository,
+  type SplitGenreChoice,
+} from './genreChoice.js';
 export { SORT_LEASE_MS } from './leasedRun.js';
 export {
   runSplitJob,

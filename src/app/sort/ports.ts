@@ -32,6 +32,8 @@ export interface SortSpotify {
     ids: readonly string[],
     onProgress?: (done: number, total: number) => void,
   ): Promise<ArtistGenreLookup>;
+  /** Artist names from items read earlier (a stored choice), for the genre resolver's by-name fallback. */
+  learnArtistNames?(items: readonly PlaylistItemInput[]): void;
   createPrivatePlaylist(name: string, description: string): Promise<string>;
   /** The member's own playlists with one of these names whose description carries `marker`, with their items. */
   earlierPlaylists(names: readonly string[], marker: string): Promise<EarlierPlaylist[]>;
@@ -143,6 +145,10 @@ export interface SortService {
   ): Promise<import('./runOrder.js').OrderRunOutcome>;
   /** Stops every run at its next step and waits for them (shutdown). */
   stop(): Promise<void>;
+  /** Large splits' "now or thrifty" choices; absent when MusicBrainz is off (there is no thrifty way then). */
+  genreChoices?: import('./genreChoice.js').GenreChoiceRepository;
+  /** Finds a chosen-thrifty split's genres on MusicBrainz in the background, then shows or DMs its preview. */
+  startThrifty?(choice: import('./genreChoice.js').SplitGenreChoice): void;
 }
 
 export interface SortRunOptions {

@@ -51,6 +51,11 @@ export function sortSpotifyFor(
       }));
     },
     cachedArtistIds: (ids) => gateway.knownArtists(ids),
+    learnArtistNames(items) {
+      for (const item of items)
+        if (item.artistIds[0] && item.artistName && !artistNames.has(item.artistIds[0]))
+          artistNames.set(item.artistIds[0], item.artistName);
+    },
     genresForArtists: (ids, onProgress) =>
       resolveArtistGenres(
         ids.map((id) => ({ id, name: artistNames.get(id) })),

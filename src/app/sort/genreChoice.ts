@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { ArtistGenreLookup } from '../../core/sort/index.js';
+import { GENRE_LOOKUP_CAPS, thriftyMinutes } from '../genres/resolveArtistGenres.js';
+import {
+  previewSplit,
+  readSplitSource,
+  splitArtistIds,
+  type PreviewProgress,
+  type PreviewSpotify,
+  type SplitPreview,
+  type SplitPreviewInput,
+  type SplitSource,
+} from './previewSplit.js';
+import type { InteractionReplyRef, SortJobRepository } from './ports.js';
+
+/**
+ * A large split whose artists the genre cache mostly does not know: the member chooses between
+ * "now" (one Spotify GET /artists/{id} per unknown artist, from today's quota) and "thrifty"
+ * (MusicBrainz at one request a second, no Spotify request; the preview arrives later).
+ */
+export interface SplitGenreChoice {
+  id: string;
+  discordUserId: string;
+  createdAt: number;
+  request: SplitPreviewInput;
+  /** The playlist as read when the member asked: neither choice reads it again. */
+  source: SplitSource;
+  /** Artists the cache does not know: "now" costs one Spotify request each. */
+  unknownArtists: number;
+  /** About how long the thrifty way takes. */
+  thriftyMinutes: number;
+  status: 'asked' | 'thrifty' | 'done' | 'cancelled' | 'failed';
+  /** The interaction that chose thrifty: its message shows the preview while Discord lets us edit it. */
+  reply?: InteractionReplyRef;
+}
+
+export interface GenreChoiceRepository {
+  get(id: string): Promise<SplitGenreChoice | undefined>;
+  save(choice: SplitGenreChoice): Promise<void>;
+  /** Choices that went thrifty and have no preview yet (a restart resumes them). */
+  listThrifty(): Promise<SplitGenreChoice[]>;
+  deleteForUser(discordUserId: string): Promise<number>;
+}
+
+/**
+ * /sort split's first step. With MusicBrainz available (`choices` given), a playlist with at least
+ * GENRE_LOOKUP_CAPS.thriftySortMinUnknownArtists artists the cache does not know asks the member how
+ * to find their genres; otherwise (and for smaller sorts) the preview comes at once, as before.
+ */
+export async function previewSplitOrAsk(
+  input: SplitPreviewInput,
+  deps: {
+    spotify: PreviewSpotify;
+    jobs: SortJobRepository;
+    choices?: GenreChoiceRepository;
+    now?: () => number;
+    onProgress?: (p: PreviewProgress) => void;
+  },
+): Promise<{ kind: 'preview'; preview: SplitPreview } | { kind: 'choose'; choice: SplitGenreChoice }> {
+  const now = deps.now ?? Date.now;
+  const source = await readSplitSource(input.playlistId, deps.spotify, deps.onProgress);
+  if (deps.choices) {
+    const artistIds = splitArtistIds(source.items);
+    const known = await deps.spotify.cachedArtistIds(artistIds);
+    const unknown = artistIds.filter((id) => !known.has(id)).length;
+    if (unknown >= GENRE_LOOKUP_CAPS.thriftySortMinUnknownArtists) {
+      const choice: SplitGenreChoice = {
+        id: randomUUID(),
+        discordUserId: input.discordUserId,
+        createdAt: now(),
+        request: input,
+        source,
+        unknownArtists: unknown,
+        thriftyMinutes: thriftyMinutes(unknown),
+        status: 'asked',
+      };
+      await deps.choices.save(choice);
+      return { kind: 'choose', choice };
+    }
+  }
+  return { kind: 'preview', preview: await previewSplit(input, { ...deps, spotify: deps.spotify, source }) };
+}
+
+/** "Now": the usual preview from the playlist already read, Spotify looking up the unknown artists. */
+export async function previewChosenNow(
+  choice: SplitGenreChoice,
+  deps: {
+    spotify: PreviewSpotify;
+    jobs: SortJobRepository;
+    choices: GenreChoiceRepository;
+    onProgress?: (p: PreviewProgress) => void;
+  },
+): Promise<SplitPreview> {
+  await deps.choices.save({ ...choice, status: 'done' });
+  return previewSplit(choice.request, { ...deps, spotify: deps.spotify, source: choice.source });
+}
+
+/**
+ * "Thrifty": MusicBrainz resolves the artists (resolve: the background resolver without Spotify),
+ * then the preview is planned from the cache alone: artists still unknown count as unclassified.
+ * Sends no Spotify request (the budget is only read).
+ */
+export async function runThriftyPreview(
+  choice: SplitGenreChoice,
+  deps: {
+    resolve(artists: ReadonlyArray<{ id: string; name?: string }>): Promise<void>;
+    cachedGenres(ids: readonly string[]): Promise<ArtistGenreLookup>;
+    remainingBudget(): Promise<number>;
+    jobs: SortJobRepository;
+    choices: GenreChoiceRepository;
+    now?: () => number;
+  },
+): Promise<SplitPreview> {
+  const names = new Map<string, string>();
+  for (const item of choice.source.items)
+    if (item.artistIds[0] && item.artistName) names.set(item.artistIds[0], item.artistName);
+  const ids = splitArtistIds(choice.source.items);
+  await deps.resolve(ids.map((id) => ({ id, name: names.get(id) })));
+  const noReads = () => Promise.reject(new Error('a thrifty preview reads nothing from Spotify'));
+  const preview = await previewSplit(choice.request, {
+    jobs: deps.jobs,
+    now: deps.now,
+    source: choice.source,
+    spotify: {
+      playlist: noReads,
+      playlistItems: noReads,
+      // Nothing is looked up on Spotify: the preview's request count is the reading already done.
+      cachedArtistIds: async (artistIds) => new Set(artistIds),
+      genresForArtists: (artistIds) => deps.cachedGenres(artistIds),
+      remainingBudget: deps.remainingBudget,
+    },
+  });
+  await deps.choices.save({ ...choice, status: 'done' });
+  return preview;
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { resolveGenresInBackground } from '../../app/genres/resolveInBackground.js';
+import type { MessageModel } from '../../app/services.js';
+import {
+  runThriftyPreview,
+  type GenreChoiceRepository,
+  type SortJobRepository,
+  type SplitGenreChoice,
+} from '../../app/sort/index.js';
+import { isEmptyChart, type ChartRenderer } from '../../charts/index.js';
+import { thriftyPreviewDmContent } from '../../discord/messages/sortGenreMessages.js';
+import { splitPreviewChart, splitPreviewMessage } from '../../discord/messages/sortMessages.js';
+import type { Job } from '../../jobs/scheduler.js';
+import type { Logger } from '../../log.js';
+import type { MusicBrainzClient } from '../../musicbrainz/index.js';
+import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
+import type { SpotifyGateway } from '../../spotify/index.js';
+import type { Store } from '../../store/index.js';
+import type { DiscordPort } from '../feature.js';
+import { backgroundGenreSources } from '../genres.js';
+
+const LEASE = 'thrifty-sort';
+
+class Stopping extends Error {}
+
+/**
+ * Thrifty split previews: MusicBrainz (one request a second, no Spotify request) finds the
+ * artists' genres, then the preview edits the member's message while its token lives, else comes
+ * by DM. A choice is run under a lease, so one instance works on it; a restart resumes it.
+ */
+export function createThriftySorts(options: {
+  store: Store;
+  gateway: SpotifyGateway;
+  musicbrainz: MusicBrainzClient;
+  charts: ChartRenderer;
+  discord: DiscordPort;
+  log: Logger;
+  jobs: SortJobRepository;
+  choices: GenreChoiceRepository;
+}) {
+  const { store, gateway, discord, choices, jobs } = options;
+  const log = options.log.child({ module: 'thrifty-sort' });
+  const owner = `thrifty:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const running = new Map<string, Promise<void>>();
+  let stopping = false;
+  const sources = backgroundGenreSources({ store, gateway, musicbrainz: options.musicbrainz });
+  const cache = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
+
+  async function deliver(choice: SplitGenreChoice, message: MessageModel & { files: readonly object[] }) {
+    // An edit through the webhook keeps no attachment: the edited message goes without the chart.
+    const { files: _files, ...withoutChart } = message;
+    const edited = choice.reply
+      ? await discord
+          .editOriginalReply(choice.reply, { ...withoutChart, embeds: stripImages(withoutChart.embeds) })
+          .catch(() => false)
+      : false;
+    if (!edited)
+      await discord.sendDm(choice.discordUserId, {
+        ...message,
+        content: thriftyPreviewDmContent(choice.source.playlist.name),
+      });
+  }
+
+  async function run(choice: SplitGenreChoice): Promise<void> {
+    const ttl = (choice.thriftyMinutes * 2 + 10) * 60_000;
+    const leaseId = `${choice.discordUserId}:${choice.id}`;
+    if (!(await store.leases.acquire(LEASE, leaseId, owner, ttl, Date.now()))) return;
+    try {
+      const preview = await runThriftyPreview(choice, {
+        async resolve(artists) {
+          await resolveGenresInBackground(artists, sources, {
+            maxMusicBrainzArtists: Number.POSITIVE_INFINITY,
+            shouldStop: () => stopping,
+          });
+          if (stopping) throw new Stopping();
+        },
+        cachedGenres: (ids) => cachedArtistGenres(cache, ids),
+        remainingBudget: () => gateway.budget.remaining('interactive'),
+        jobs,
+        choices,
+      });
+      const chart = splitPreviewChart(preview);
+      const png = isEmptyChart(chart) ? undefined : await options.charts.render(chart).catch(() => undefined);
+      await deliver(choice, splitPreviewMessage(preview, choice.discordUserId, png && { png, altText: chart.altText }));
+    } catch (error) {
+      if (error instanceof Stopping) return;
+      log.warn({ err: error, choice: choice.id }, 'thrifty sort preview failed');
+      await choices.save({ ...choice, status: 'failed' });
+      await discord
+        .sendDm(choice.discordUserId, {
+          content: `⚠️ I could not finish the thrifty preview of **${choice.source.playlist.name}**. Run **/sort** on it again.`,
+        })
+        .catch(() => undefined);
+    } finally {
+      await store.leases.release(LEASE, leaseId, owner).catch(() => undefined);
+    }
+  }
+
+  function start(choice: SplitGenreChoice): Promise<void> {
+    const pending = running.get(choice.id);
+    if (pending) return pending;
+    const promise = run(choice).finally(() => running.delete(choice.id));
+    running.set(choice.id, promise);
+    return promise;
+  }
+
+  const resumeJob: Job<unknown> = {
+    name: 'resume-thrifty-sorts',
+    schedule: '* * * * *',
+    once: false,
+    async run() {
+      if (stopping) return;
+      for (const choice of await choices.listThrifty()) void start(choice);
+    },
+  };
+
+  return {
+    start,
+    resumeJob,
+    /** Waits for the previews under way (tests), */
+    idle: () => Promise.all([...running.values()]).then(() => undefined),
+    async stop() {
+      stopping = true;
+      await Promise.allSettled([...running.values()]);
+    },
+  };
+}
+
+/** Embeds without their attachment:// image (an edit cannot carry the chart). */
+function stripImages(embeds: readonly object[] | undefined): object[] {
+  return (embeds ?? []).map((embed) => {
+    const json = 'toJSON' in embed && typeof embed.toJSON === 'function' ? (embed.toJSON as () => object)() : embed;
+    const { image: _image, ...rest } = json as { image?: unknown };
+    return rest;
+  });
+}
