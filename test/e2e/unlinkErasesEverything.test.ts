@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useEncoreHarness } from '../support/encoreHarness.js';
-import { buttons } from '../support/messages.js';
+import { buttons, linkUrl } from '../support/messages.js';
 
 const h = useEncoreHarness();
 
@@ -25,19 +25,32 @@ describe('/unlink', () => {
   it('leaves no row in any table that mentions the member, whatever features they used', async () => {
     const member = h.member('everything');
     expect((await h.link(member, 'carol')).status).toBe(200);
-    // Use what stores personal data: privacy, a sort preview, a collected history.
+    // Use what stores personal data: privacy, a time zone, a sort preview, a collected history.
     const privacy = (await h.invoke('/privacy', {}, member)).final!;
     const show = buttons(privacy).find((b) => b.custom_id?.startsWith('privacy:'))!;
     await h.click(privacy, show.custom_id!, member);
+    const zone = await h.invoke('/settings', { subcommand: 'timezone', zone: 'Europe/Paris' }, member);
+    expect(JSON.stringify(zone.final?.embeds)).toContain('Europe/Paris');
     const preview = await h.invoke('/sort', { playlist: 'carolmain', min_tracks: 1 }, member);
     await h.encore.jobs.runNow('collect-history', new Date(Date.now() + 3 * 3_600_000));
     expect(preview).toBeDefined();
+    // A history import (its record stays), and an /import link left unused.
+    await h.invoke('/import', {}, member);
+    const now = Date.now();
+    const zip = await h.spotify.exportExtendedHistory('carol', { from: now - 7 * 86_400_000, to: now });
+    const upload = await fetch(linkUrl(h.dmsOf(member).at(-1)!), { method: 'POST', body: new Uint8Array(zip) });
+    expect(await upload.text()).toContain('"done"');
+    await h.invoke('/import', {}, member);
     const before = await rowsMentioning(member.id);
     expect(before.length).toBeGreaterThan(3);
+    expect(before.some((row) => row.startsWith('public.member_settings:'))).toBe(true);
+    expect(before.some((row) => row.startsWith('public.history_imports'))).toBe(true);
+    expect(before.some((row) => row.includes('import-tokens:'))).toBe(true);
 
     const ask = (await h.invoke('/unlink', {}, member)).final!;
     const confirm = buttons(ask).find((b) => b.custom_id?.startsWith('unlink:confirm'))!;
-    await h.click(ask, confirm.custom_id!, member);
+    const done = await h.click(ask, confirm.custom_id!, member);
+    expect(JSON.stringify(done.final?.embeds ?? done.final?.content)).toContain('your settings (time zone)');
     expect(await rowsMentioning(member.id)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ImportRepository, ImportSession } from '../../app/history/importHistory.js';
-import { matchKey, nameAlbumId, nameArtistId, type ImportedPlay } from '../../core/history/exportRecords.js';
+import type { ImportedPlay } from '../../core/history/exportRecords.js';
 
 /**
  * Imports in one transaction each, staged in a temporary table: the upload's plays are all
@@ -45,42 +45,53 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
       };
       try {
         await db.query('BEGIN');
+        // One bulk transaction: sorts and hashes of a few hundred thousand rows stay in memory,
+        // and JIT compilation would cost more than it saves.
+        await db.query(`SET LOCAL work_mem = '128MB'`);
+        await db.query(`SET LOCAL jit = off`);
         await db.query(`CREATE TEMP TABLE import_stage (
-          played_at TIMESTAMPTZ NOT NULL, track_id TEXT NOT NULL, track_name TEXT NOT NULL, artist_id TEXT NOT NULL,
-          artist_name TEXT NOT NULL, album_id TEXT, album_name TEXT, ms INTEGER NOT NULL, fmt "char" NOT NULL, match_key TEXT NOT NULL
+          played_at TIMESTAMPTZ NOT NULL, track_id TEXT NOT NULL, track_name TEXT NOT NULL, artist_name TEXT NOT NULL,
+          album_name TEXT, ms INTEGER NOT NULL, fmt "char" NOT NULL, match_key TEXT
         ) ON COMMIT DROP`);
       } catch (error) {
         await end('ROLLBACK').catch(() => {});
         throw error;
       }
+      // Batches go to Postgres while the next ones are parsed: a few in flight at most.
+      const inflight: Array<Promise<unknown>> = [];
       return {
         async add(plays: readonly ImportedPlay[]) {
           if (!plays.length) return;
           staged += plays.length;
-          await db.query(
-            `INSERT INTO import_stage SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::"char"[], $10::text[])`,
+          const sent = db.query(
+            `INSERT INTO import_stage (played_at, track_id, track_name, artist_name, album_name, ms, fmt)
+             SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::"char"[])`,
             [
               plays.map((p) => new Date(p.playedAt).toISOString()),
               plays.map((p) => p.trackId),
               plays.map((p) => p.trackName),
-              plays.map((p) => nameArtistId(p.artistName)),
               plays.map((p) => p.artistName),
-              plays.map((p) => (p.albumName ? nameAlbumId(p.artistName, p.albumName) : null)),
               plays.map((p) => p.albumName),
               plays.map((p) => p.msPlayed),
               plays.map((p) => (p.format === 'extended' ? 'e' : 'a')),
-              plays.map((p) => matchKey(p.artistName, p.trackName)),
             ],
           );
+          sent.catch(() => {}); // reported by the await that reaches it (here, or in commit)
+          inflight.push(sent);
+          if (inflight.length >= 4) await inflight.shift();
         },
         async commit(summary, genreOf) {
+          await Promise.all(inflight.splice(0));
           await db.query(`CREATE INDEX ON import_stage (track_id, played_at)`);
-          await db.query(`CREATE INDEX ON import_stage (match_key, played_at) WHERE fmt = 'e'`);
           await db.query(`ANALYZE import_stage`);
           await lockMember(db, memberId);
-          // Account data plays take the id of the known track with the same main artist and title.
           const { rows: hasAccount } = await db.query(`SELECT 1 FROM import_stage WHERE fmt = 'a' LIMIT 1`);
           if (hasAccount.length) {
+            // Account data plays take the id of the known track with the same main artist and title.
+            await db.query(
+              `UPDATE import_stage SET match_key = ${sqlNorm('artist_name')} || chr(31) || ${sqlNorm('track_name')}`,
+            );
+            await db.query(`CREATE INDEX ON import_stage (match_key, played_at) WHERE fmt = 'e'`);
             await db.query(`CREATE TEMP TABLE import_known ON COMMIT DROP AS
               SELECT DISTINCT ON (match_key) match_key, track_id FROM (
                 SELECT match_key, track_id, 0 AS rank FROM import_stage WHERE fmt = 'e' AND track_id NOT LIKE 'name:%'
@@ -107,13 +118,20 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
             AND (s.fmt <> 'a' OR NOT EXISTS (
               SELECT 1 FROM import_stage e WHERE e.fmt = 'e' AND e.match_key = s.match_key
                 AND e.played_at BETWEEN s.played_at - ${secs(SAME_LISTEN_S)} AND s.played_at + ${secs(MINUTE_LATE_S)}))
+            -- Another track that ended at the very same instant keeps its place (the plays key).
+            AND NOT EXISTS (SELECT 1 FROM plays p WHERE p.member_id = $1 AND p.played_at = s.played_at)
             ORDER BY s.played_at, s.fmt DESC, s.track_id`,
             [memberId],
           );
-          // The catalogue rows of tracks not known yet, in key order (as the collector writes them).
+          await db.query(`ANALYZE import_new`);
+          // Catalogue rows of the tracks not known yet, in key order (as the collector writes them).
+          // Exports name the album artist only: it is the track's one credit, by name.
           await db.query(`CREATE TEMP TABLE import_tracks ON COMMIT DROP AS
-            SELECT DISTINCT ON (track_id) track_id, track_name, artist_id, artist_name, album_id, album_name FROM import_new n
-            WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = n.track_id) ORDER BY track_id, played_at DESC`);
+            SELECT track_id, track_name, 'name:' || ${sqlNorm('artist_name')} AS artist_id, artist_name,
+              CASE WHEN album_name IS NOT NULL THEN 'name:' || ${sqlNorm('artist_name')} || chr(31) || ${sqlNorm('album_name')} END AS album_id,
+              album_name
+            FROM (SELECT DISTINCT ON (track_id) * FROM import_new n WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = n.track_id)
+                  ORDER BY track_id, played_at DESC) x`);
           await db.query(`INSERT INTO artists (id, name) SELECT DISTINCT ON (artist_id) artist_id, artist_name FROM import_tracks
             ORDER BY artist_id ON CONFLICT (id) DO NOTHING`);
           await db.query(`INSERT INTO albums (id, name) SELECT DISTINCT ON (album_id) album_id, album_name FROM import_tracks
@@ -122,15 +140,11 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
             ORDER BY track_id ON CONFLICT (id) DO NOTHING`);
           await db.query(`INSERT INTO track_artists (track_id, position, artist_id) SELECT track_id, 0, artist_id FROM import_tracks
             ORDER BY track_id ON CONFLICT DO NOTHING`);
-          await db.query(
-            `CREATE TEMP TABLE import_done (played_at TIMESTAMPTZ, track_id TEXT, ms INTEGER) ON COMMIT DROP`,
-          );
+          // Every row of import_new is new for this member (checked above, under the member's lock,
+          // which every writer of their plays takes), so the rollups count import_new itself.
           const inserted = await db.query(
-            `WITH ins AS (
-               INSERT INTO plays (member_id, played_at, track_id, ms_played, ms_estimated, source)
-               SELECT $1, played_at, track_id, ms, FALSE, 'imported' FROM import_new ORDER BY played_at
-               ON CONFLICT (member_id, played_at) DO NOTHING RETURNING played_at, track_id, ms_played)
-             INSERT INTO import_done SELECT * FROM ins`,
+            `INSERT INTO plays (member_id, played_at, track_id, ms_played, ms_estimated, source)
+             SELECT $1, played_at, track_id, ms, FALSE, 'imported' FROM import_new ORDER BY played_at`,
             [memberId],
           );
           const n = inserted.rowCount ?? 0;
@@ -138,22 +152,22 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
           const day = `(played_at AT TIME ZONE 'UTC')::date`;
           await db.query(
             `INSERT INTO member_daily (member_id, day, plays, ms)
-             SELECT $1, ${day} AS d, count(*), sum(ms) FROM import_done GROUP BY d ORDER BY d
+             SELECT $1, ${day} AS d, count(*), sum(ms) FROM import_new GROUP BY d ORDER BY d
              ON CONFLICT (member_id, day) DO UPDATE SET plays = member_daily.plays + EXCLUDED.plays, ms = member_daily.ms + EXCLUDED.ms`,
             [memberId],
           );
           await db.query(
             `INSERT INTO member_daily_artists (member_id, day, artist_id, plays, ms)
              SELECT $1, d, artist_id, count(*), sum(ms) FROM (
-               SELECT DISTINCT d.played_at, (d.played_at AT TIME ZONE 'UTC')::date AS d, ta.artist_id, d.ms
-               FROM import_done d JOIN track_artists ta ON ta.track_id = d.track_id) x
+               SELECT DISTINCT n.played_at, (n.played_at AT TIME ZONE 'UTC')::date AS d, ta.artist_id, n.ms
+               FROM import_new n JOIN track_artists ta ON ta.track_id = n.track_id) x
              GROUP BY d, artist_id ORDER BY d, artist_id
              ON CONFLICT (member_id, day, artist_id) DO UPDATE SET plays = member_daily_artists.plays + EXCLUDED.plays, ms = member_daily_artists.ms + EXCLUDED.ms`,
             [memberId],
           );
           const { rows: credits } = await db.query<{ track_id: string; artists: string[] }>(
             `SELECT t.track_id, array_agg(ta.artist_id ORDER BY ta.position) AS artists
-             FROM (SELECT DISTINCT track_id FROM import_done) t JOIN track_artists ta ON ta.track_id = t.track_id GROUP BY t.track_id`,
+             FROM (SELECT DISTINCT track_id FROM import_new) t JOIN track_artists ta ON ta.track_id = t.track_id GROUP BY t.track_id`,
           );
           const genreOfTrack = await genreOf([...new Set(credits.flatMap((c) => c.artists))]);
           await db.query(
@@ -164,7 +178,7 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
           await db.query(
             `INSERT INTO member_daily_genres (member_id, day, genre, plays, ms)
              SELECT $1, ${day} AS d, coalesce(g.genre, 'unclassified') AS genre, count(*), sum(ms)
-             FROM import_done d LEFT JOIN import_genres g ON g.track_id = d.track_id GROUP BY 2, 3 ORDER BY 2, 3
+             FROM import_new n LEFT JOIN import_genres g ON g.track_id = n.track_id GROUP BY 2, 3 ORDER BY 2, 3
              ON CONFLICT (member_id, day, genre) DO UPDATE SET plays = member_daily_genres.plays + EXCLUDED.plays, ms = member_daily_genres.ms + EXCLUDED.ms`,
             [memberId],
           );
@@ -186,6 +200,7 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
           };
         },
         async abort() {
+          await Promise.allSettled(inflight.splice(0));
           await end('ROLLBACK').catch(() => {});
         },
       };
