@@ -1,5 +1,7 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { historyChartData, type HistoryNote, type HistoryPeriod } from '../src/app/charts/historyChart.js';
 import { memberChartData, type MemberChartKind, type TimeRange } from '../src/app/charts/memberChart.js';
+import type { Services } from '../src/app/services.js';
 import { buildMemberChart, isEmptyChart, renderEmptyChart } from '../src/charts/index.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
@@ -9,17 +11,33 @@ export const data = new SlashCommandBuilder()
   .setName('chart')
   .setDescription('A chart of what you listen to')
   .addStringOption((o) =>
-    o.setName('kind').setDescription('Which chart').setRequired(true).addChoices(
-      { name: 'Top genres', value: 'top-genres' },
-      { name: 'Top artists', value: 'top-artists' },
-      { name: 'Top tracks', value: 'top-tracks' },
-      // Listening clock and genre mix (src/charts) are offered again once they draw on listening history.
-    ),
+    o
+      .setName('kind')
+      .setDescription('Which chart')
+      .setRequired(true)
+      .addChoices(
+        { name: 'Top genres', value: 'top-genres' },
+        { name: 'Top artists', value: 'top-artists' },
+        { name: 'Top tracks', value: 'top-tracks' },
+        { name: 'Listening clock (hour × weekday)', value: 'listening-clock' },
+        { name: 'Genre mix over the weeks', value: 'genre-mix' },
+      ),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('period')
+      .setDescription('From your listening history, with play counts and minutes')
+      .addChoices(
+        { name: 'This week (past 7 days)', value: 'week' },
+        { name: 'This month (past 30 days)', value: 'month' },
+        { name: 'This year (past 12 months)', value: 'year' },
+        { name: 'All time', value: 'all' },
+      ),
   )
   .addStringOption((o) =>
     o
       .setName('range')
-      .setDescription('Time range (default: last 4 weeks)')
+      .setDescription('Spotify’s own top lists instead of your history (default: last 4 weeks)')
       .addChoices(
         { name: 'Last 4 weeks', value: 'short_term' },
         { name: 'Last 6 months', value: 'medium_term' },
@@ -30,21 +48,49 @@ export const data = new SlashCommandBuilder()
     o.setName('public').setDescription('Post it for everyone in the channel (default: only you)'),
   );
 
+const HISTORY_KINDS = new Set<MemberChartKind>(['listening-clock', 'genre-mix']);
+
+/** Spotify's top items for the member (one or two requests), with the genre resolver for empty genre lists. */
+async function topItems(services: Services, memberId: string) {
+  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'charts' });
+  const spotify = await services.accounts.spotifyFor(memberId);
+  const genres = services.genres;
+  return {
+    topArtists: spotify.topArtists.bind(spotify),
+    topTracks: spotify.topTracks.bind(spotify),
+    genresForArtists:
+      genres && ((artists: Array<{ id: string; name: string }>) => genres.forArtists(memberId, artists)),
+  };
+}
+
+/**
+ * History charts when a period is asked for (or the kind needs history: clock, genre mix), else
+ * Spotify's top lists for a range, as before history existed.
+ */
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const visible = interaction.options.getBoolean('public') ?? false;
   await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
   if (!services.accounts || !services.charts) throw new UserError('command.notConfigured', { what: 'charts' });
+  const memberId = interaction.user.id;
   const kind = interaction.options.getString('kind', true) as MemberChartKind;
-  const range = (interaction.options.getString('range') ?? 'short_term') as TimeRange;
-  const spotify = await services.accounts.spotifyFor(interaction.user.id);
-  const genres = services.genres;
-  const source = {
-    topArtists: spotify.topArtists.bind(spotify),
-    topTracks: spotify.topTracks.bind(spotify),
-    genresForArtists:
-      genres && ((artists: Array<{ id: string; name: string }>) => genres.forArtists(interaction.user.id, artists)),
-  };
-  const chart = buildMemberChart(await memberChartData(kind, range, source));
+  const range = interaction.options.getString('range') as TimeRange | null;
+  const askedPeriod = interaction.options.getString('period') as HistoryPeriod | null;
+  const history = services.historyReader;
+  const useHistory = !!history && (askedPeriod !== null || (HISTORY_KINDS.has(kind) && range === null));
+  let notes: HistoryNote[] = [];
+  let chartData;
+  if (useHistory) {
+    if (!(await services.accounts.repo.getLink(memberId))) throw new UserError('account.notLinked');
+    const settings = services.settings;
+    const result = await historyChartData(kind, askedPeriod ?? 'month', memberId, services.now?.() ?? Date.now(), {
+      history,
+      timeZoneOf: (id) => settings?.timeZoneOf(id) ?? Promise.resolve(undefined),
+      spotify: () => topItems(services, memberId),
+    });
+    chartData = result.data;
+    notes = result.notes;
+  } else chartData = await memberChartData(kind, range ?? 'short_term', await topItems(services, memberId));
+  const chart = buildMemberChart(chartData);
   const png = isEmptyChart(chart)
     ? await renderEmptyChart(chart.title, chart.message)
     : await services.charts.render(chart);
@@ -54,6 +100,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
       png,
       kind,
       visible ? interaction.user.username : undefined,
+      notes,
     ),
   );
 }

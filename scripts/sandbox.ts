@@ -23,9 +23,11 @@ const sandbox = tour
   : await startSandbox(dataDir);
 
 const reply = (i: EInteraction) => (i.original ? sandbox.discord.state.messages.get(i.original.id) : undefined);
+// "timezone zone:Europe/Paris": a word without a colon names the subcommand.
 const parseOptions = (words: string[]) =>
   Object.fromEntries(
     words.map((w) => {
+      if (!w.includes(':')) return ['subcommand', w];
       const [k, ...v] = w.split(':');
       const value = v.join(':');
       return [k, value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value];
@@ -37,6 +39,11 @@ async function invoke(member: EUser, command: string, options: Record<string, un
 }
 async function click(member: EUser, message: RecordedMessage, customId: string) {
   return sandbox.settled(sandbox.discord.component(message, customId, member));
+}
+/** "7d", "12h", "90m" → milliseconds. */
+function parseDuration(text = ''): number | undefined {
+  const m = /^(\d+)([dhm])$/.exec(text);
+  return m ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'] : undefined;
 }
 const buttonsOf = (m?: RecordedMessage) =>
   (
@@ -163,6 +170,30 @@ if (tour) {
     /Reordered|already in that order/.test(text(reply(ordered))),
     keepDates ? `${question}\n\n${show([reply(ordered)])}` : question,
   );
+  // A week goes by in seconds: the emulated members listen, the collector polls them as it would.
+  const started = Date.now();
+  const week = await sandbox.advance(7 * 86_400_000);
+  console.log(`     (the week took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  step(
+    `advance 7d: the collector polled through a simulated week (${week.polls} polls, ${week.plays} plays stored)`,
+    week.plays > 200,
+    `The sandbox's clock is now ${new Date(sandbox.now()).toUTCString()}.`,
+  );
+  const zone = await invokeTour(m('alice'), 'settings', { subcommand: 'timezone', zone: 'Europe/Paris' });
+  step('/settings timezone: alice sets hers', text(reply(zone)).includes('Europe/Paris'), show([reply(zone)]));
+  for (const [kind, options] of [
+    ['listening-clock', { period: 'week' }],
+    ['genre-mix', {}],
+    ['top-tracks', { period: 'week' }],
+  ] as const) {
+    const chart = await invokeTour(m('alice'), 'chart', { kind, ...options });
+    const alt = reply(chart)?.files[0]?.description ?? '';
+    step(
+      `/chart ${kind} from the collected week`,
+      (reply(chart)?.files.length ?? 0) === 1 && !/Not enough/.test(alt),
+      show([reply(chart)]),
+    );
+  }
   const unlink = await invokeTour(m('carol'), 'unlink');
   const yes = buttonsOf(reply(unlink)).find((b) => b.custom_id?.startsWith('unlink:confirm'));
   const unlinked = yes ? await click(m('carol'), reply(unlink)!, yes.custom_id!) : undefined;
@@ -252,14 +283,27 @@ for await (const line of rl) {
     if (!who) {
       // empty line
     } else if (who === 'quit' || who === 'exit') break;
-    else if (command === 'click') {
+    else if (who === 'advance') {
+      const ms = parseDuration(command);
+      if (!ms) console.log('Try: advance 7d   (or 12h, 90m)');
+      else {
+        console.log(`Fast-forwarding ${command}: the members listen, the collector polls them…`);
+        const { polls, plays } = await sandbox.advance(ms);
+        console.log(
+          `Now ${new Date(sandbox.now()).toUTCString()}: ${polls} polls, ${plays} plays stored. Try "alice /chart kind:listening-clock".`,
+        );
+      }
+    } else if (command === 'click') {
       const target = buttonsOf(last)[Number(rest[0] ?? 1) - 1];
       if (!last || !target?.custom_id) console.log('No such button on the last message.');
       else if (!sandbox.members.has(who)) console.log(`No member called ${who}.`);
       else await click(sandbox.members.get(who)!, last, target.custom_id);
     } else if (sandbox.members.has(who) && command?.startsWith('/')) {
       await invoke(sandbox.members.get(who)!, command.slice(1), parseOptions(rest));
-    } else console.log('Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   quit');
+    } else
+      console.log(
+        'Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   advance 7d   ·   quit',
+      );
   } catch (error) {
     console.log(`Error: ${(error as Error).message}`);
   }
@@ -285,6 +329,9 @@ Type a member and a command, e.g.
   alice /chart kind:top-genres     → images are saved to ${OUT}/
   alice /sort playlist:roadtrip1000
   alice click 1                    → press the first button of the last message shown
+  advance 7d                       → a week goes by: members listen, Encore collects their history
+  alice /chart kind:listening-clock period:week
+  alice /settings timezone zone:Europe/Paris
   quit
 `);
 }

@@ -46,6 +46,8 @@ export interface StartOptions {
   spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number };
   /** MusicBrainz's 1 request/s spacer; the process-wide one by default (tests put one on a clock they move). */
   musicbrainzSpacer?: RequestSpacer;
+  /** The clock of Spotify requests (budget, quota) and of chart periods; the sandbox fast-forwards it. */
+  clock?: () => number;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function startEncore({
   commandsDir,
   discordHooks,
   spotifyLimits,
+  clock,
   musicbrainzSpacer,
 }: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
@@ -75,6 +78,7 @@ export async function startEncore({
       store,
       log,
       ...spotifyLimits,
+      ...(clock ? { now: clock } : {}),
     });
     const charts = createChartRenderer();
     steps.push({ name: 'chart workers', run: () => charts.close() });
@@ -102,6 +106,7 @@ export async function startEncore({
       personalData,
       sendDm: discordPort.sendDm,
       editOriginalReply: discordPort.editOriginalReply,
+      now: clock ?? Date.now,
     };
     const context: FeatureContext = {
       config,

@@ -26,6 +26,15 @@ export interface Sandbox {
   logFile: string;
   /** Calls `listener` with every message the bot creates or edits, DMs included, as it happens. */
   onMessage(listener: (message: RecordedMessage) => void): void;
+  /** The sandbox's clock (emulated Spotify and the bot's charts): real time plus what `advance` added. */
+  now(): number;
+  /**
+   * Fast-forwards time by `ms`: the Spotify emulator's users go on listening, and the history
+   * collector runs as its minute ticks would (every `stepMs` of simulated time, an hour by default:
+   * nobody plays 50 tracks in an hour, so nothing falls out of Spotify's window), then the daily
+   * genre recount. Returns how many polls went to Spotify and how many plays were stored.
+   */
+  advance(ms: number, stepMs?: number): Promise<{ polls: number; plays: number }>;
   /** Resolves when the bot has finished handling the interaction. */
   settled(interaction: EInteraction): Promise<EInteraction>;
   stop(): Promise<void>;
@@ -45,7 +54,11 @@ export async function startSandbox(
   mkdirSync(path.dirname(logFile), { recursive: true });
   const keyFile = path.join(dataDir, 'encryption.key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
-  const spotify = await startSpotifyEmulator();
+  // The clock `advance` moves, kept beside the data: a restarted sandbox goes on at the same time.
+  const clockFile = path.join(dataDir, 'clock-offset');
+  let offset = existsSync(clockFile) ? Number(readFileSync(clockFile, 'utf8')) || 0 : 0;
+  const now = () => Date.now() + offset;
+  const spotify = await startSpotifyEmulator({ now });
   const discord = await startDiscordEmulator();
   // The emulator records every message the bot sends or edits in state.messages (one entry per
   // id, replaced on each edit): listening there shows DMs and progress edits as they happen.
@@ -82,6 +95,7 @@ export async function startSandbox(
     config: parsed.config,
     log: createLogger(logLevel, pino.destination({ dest: logFile, append: true, sync: true })),
     host: '127.0.0.1',
+    clock: now,
     discordHooks: {
       onSettled(id) {
         done.add(id);
@@ -102,6 +116,21 @@ export async function startSandbox(
     config: parsed.config,
     logFile,
     onMessage: (listener) => listeners.push(listener),
+    now,
+    async advance(ms, stepMs = 60 * 60_000) {
+      const recent = () => spotify.requests.filter((r) => r.path === '/me/player/recently-played').length;
+      const plays = async () =>
+        Number((await encore.store.pool.query<{ n: string }>('SELECT count(*) AS n FROM plays')).rows[0]!.n);
+      const [pollsBefore, playsBefore] = [recent(), await plays()];
+      const end = now() + ms;
+      while (now() < end) {
+        offset += Math.min(stepMs, end - now());
+        await encore.jobs.runNow('collect-history', new Date(now()));
+      }
+      await encore.jobs.runNow('reclassify-history', new Date(now()));
+      writeFileSync(clockFile, String(offset));
+      return { polls: recent() - pollsBefore, plays: (await plays()) - playsBefore };
+    },
     settled: (interaction) =>
       new Promise((resolve) => {
         if (done.has(interaction.id)) return resolve(interaction);

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { AccountsService } from './accounts/ports.js';
 import type { PersonalDataRegistry } from './accounts/personalData.js';
+import type { HistoryReader, MemberSettingsRepository } from './charts/ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
 import type { InteractionReplyRef, SortService } from './sort/ports.js';
 
@@ -45,6 +46,12 @@ export interface Services {
   history?: { deleteForUser(discordUserId: string): Promise<number> };
   /** Full-history import: /import's one-time upload links. */
   historyImport?: import('./history/importHistory.js').HistoryImportDeps;
+  /** What the history charts read (plays, rollups, gaps). */
+  historyReader?: HistoryReader;
+  /** The member's own settings (/settings timezone). */
+  settings?: MemberSettingsRepository;
+  /** The time charts and periods are measured at: Date.now, or the sandbox's fast-forwarded clock. */
+  now?: () => number;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

@@ -66,8 +66,11 @@ function ranked(
   };
 }
 
-/** Genre shares (0–1), largest first. */
-export function topGenresChart(genres: ReadonlyArray<{ genre: string; share: number }>, titles: Titles): ChartResult {
+/** Genre shares (0–1), largest first; `valueLabel` replaces the printed percentage when given. */
+export function topGenresChart(
+  genres: ReadonlyArray<{ genre: string; share: number; valueLabel?: string }>,
+  titles: Titles,
+): ChartResult {
   const sorted = [...genres]
     .filter((g) => g.share > 0)
     .sort((a, b) => b.share - a.share || a.genre.localeCompare(b.genre));
@@ -75,7 +78,7 @@ export function topGenresChart(genres: ReadonlyArray<{ genre: string; share: num
     rank: i + 1,
     label: truncateLabel(g.genre, LABEL_CHARS),
     value: g.share,
-    valueLabel: formatShare(g.share),
+    valueLabel: g.valueLabel ?? formatShare(g.share),
   }));
   return ranked(
     'top-genres',

@@ -27,6 +27,8 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'sort.playlistNotFound': () =>
     'I couldn’t find that playlist. Pick one from the list, or paste a Spotify playlist link.',
   'sort.jobGone': () => 'That preview has expired. Run **/sort** again.',
+  'settings.unknownTimeZone': (c) =>
+    `**${String(c.input ?? 'That')}** isn’t a time zone I know. Pick one from the list as you type (a city, like Europe/Paris or America/New_York).`,
   'link.rateLimited': (c) => `You’ve asked for several links already. Try again ${at(c.retryAt)}.`,
   'link.dmOnlyInServer': () => 'Please use this command in a server.',
   'import.linkExpired': () =>

@@ -3,6 +3,7 @@ import { genresFeature } from './genres.feature.js';
 import { historyFeature } from './history/index.js';
 import { linkingFeature } from './linking/index.js';
 import { privacyFeature } from './privacy.js';
+import { settingsFeature } from './settings.js';
 import { sortFeature } from './sort/index.js';
 
 export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './feature.js';
@@ -14,6 +15,7 @@ export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './fea
 export const FEATURES: readonly FeatureFactory[] = [
   linkingFeature,
   privacyFeature,
+  settingsFeature,
   genresFeature,
   sortFeature,
   historyFeature,

@@ -94,7 +94,7 @@ describe('/chart end to end', () => {
     expect(seen.final!.files[0]!.description).toMatch(/^Ranked bar chart of your top artists: 1\. /);
   });
 
-  it('offers only the charts drawn from Spotify’s top lists (the history charts wait for listening history)', () => {
+  it('offers the top lists and the history charts (listening clock, genre mix), with history periods', () => {
     const registered = [...h.emulator.state.commands.global, ...[...h.emulator.state.commands.guild.values()].flat()];
     const chart = registered.find((c) => c.name === 'chart') as
       { options: Array<{ name: string; choices?: Array<{ value: string }> }> } | undefined;
@@ -103,6 +103,14 @@ describe('/chart end to end', () => {
       'top-genres',
       'top-artists',
       'top-tracks',
+      'listening-clock',
+      'genre-mix',
+    ]);
+    expect(chart!.options.find((o) => o.name === 'period')!.choices!.map((c) => c.value)).toEqual([
+      'week',
+      'month',
+      'year',
+      'all',
     ]);
   });
 

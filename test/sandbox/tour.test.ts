@@ -6,7 +6,7 @@ describe('npm run sandbox -- --tour', () => {
   it('links three members through the consent flow, runs every command, and writes the transcript', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', '--tour'], {
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 180_000,
     });
     expect(run.stdout).toContain('Tour passed');
     expect(run.status).toBe(0);
@@ -21,10 +21,25 @@ describe('npm run sandbox -- --tour', () => {
       expect(file, kind).toBeDefined();
       expect(readFileSync(`sandbox-out/${file}`).subarray(1, 4).toString()).toBe('PNG');
     }
+    // After the fast-forwarded week, the history charts show collected listening, not "not enough history".
+    expect(run.stdout).toMatch(
+      /ok {3}advance 7d: the collector polled through a simulated week \(\d+ polls, \d+ plays stored\)/,
+    );
+    for (const kind of ['listening-clock', 'genre-mix']) {
+      expect(
+        pictures.some((f) => f.endsWith(`-${kind}.png`)),
+        kind,
+      ).toBe(true);
+      expect(tour).toMatch(new RegExp(`## ✅ /chart ${kind} from the collected week`));
+    }
+    expect(tour).toMatch(/!\[Heatmap of listening by weekday and hour, \d+ minutes in all\./);
+    expect(tour).toMatch(/!\[Stacked area chart of your genre mix over [2-9] weeks/);
+    expect(tour).toContain('Hours are in your time zone, Europe/Paris.');
+    expect(tour).toMatch(/!\[Ranked bar chart of your top tracks: [^\]]+ \d+ plays · /);
     // The bot's JSON logs go to the file the tour names, not to the console.
     expect(run.stdout).toContain('sandbox-out/encore.log');
     expect(run.stdout).not.toMatch(/"level":\d+/);
     expect(readFileSync('sandbox-out/encore.log', 'utf8')).toMatch(/"msg":"http listening"/);
     expect(existsSync(`data/sandbox-tour-${run.pid}`)).toBe(false);
-  }, 150_000);
+  }, 210_000);
 });

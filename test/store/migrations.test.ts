@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,11 @@ const HISTORY_TABLES = [
   'collector_state',
   'history_gaps',
 ];
+/** Every migration of this release, in the order they apply. */
+const MIGRATIONS = readdirSync(path.resolve('src/store/migrations'))
+  .filter((f) => f.endsWith('.sql'))
+  .sort()
+  .map((f) => f.replace(/\.sql$/, ''));
 const databases: TestDatabase[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -64,7 +70,8 @@ describe('versioned migrations at start-up', () => {
       const applied = (
         await store.pool.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)
       ).rows.map((r) => r.name);
-      expect(applied).toEqual(['0001_listening-history']);
+      expect(applied).toEqual(MIGRATIONS);
+      expect(applied).toContain('0002_member-settings');
       expect((await store.pool.query(`SELECT key, value FROM keyv ORDER BY key`)).rows).toEqual(before);
       expect(await store.namespace<{ status: string }>('links').get('111')).toEqual({
         discordUserId: '111',
@@ -86,7 +93,9 @@ describe('versioned migrations at start-up', () => {
     await first.close();
     const second = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log });
     try {
-      expect((await second.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`)).rows[0]).toEqual({ n: 1 });
+      expect((await second.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`)).rows[0]).toEqual({
+        n: MIGRATIONS.length,
+      });
       expect((await second.pool.query(`SELECT name FROM artists`)).rows).toEqual([{ name: 'A' }]);
       expect(lines().filter((l) => l.msg === 'database migrated')).toHaveLength(1);
     } finally {
@@ -102,7 +111,9 @@ describe('versioned migrations at start-up', () => {
       openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log }),
     ]);
     try {
-      expect((await a.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`)).rows[0]).toEqual({ n: 1 });
+      expect((await a.pool.query(`SELECT count(*)::int AS n FROM ${MIGRATIONS_TABLE}`)).rows[0]).toEqual({
+        n: MIGRATIONS.length,
+      });
       expect(await tablesOf(b)).toEqual(expect.arrayContaining(HISTORY_TABLES));
     } finally {
       await a.close();

@@ -31,6 +31,8 @@ export async function startEncoreHarness(
     config?: Partial<Config>;
     spotifyLimits?: { concurrency?: number; perSecond?: number; dailyBudget?: number };
     discordNow?: () => number;
+    /** The bot's clock for Spotify requests and chart periods (startEncore's `clock`). */
+    clock?: () => number;
     /** MusicBrainz's request spacer (startEncore's `musicbrainzSpacer`). */
     musicbrainzSpacer?: import('../../src/musicbrainz/index.js').RequestSpacer;
   } = {},
@@ -68,6 +70,7 @@ export async function startEncoreHarness(
         host: '127.0.0.1',
         discordHooks: hooks,
         spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits },
+        clock: options.clock,
         musicbrainzSpacer: options.musicbrainzSpacer,
       });
       return {

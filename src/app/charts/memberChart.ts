@@ -21,10 +21,15 @@ interface Titled {
   title: string;
   subtitle: string;
 }
+/** A bar's length and the figure printed at its end, when real counts are known (history). */
+interface Valued {
+  value?: number;
+  valueLabel?: string;
+}
 export type MemberChartData =
-  | (Titled & { kind: 'top-genres'; genres: GenreShare[] })
-  | (Titled & { kind: 'top-artists'; artists: Array<{ name: string }> })
-  | (Titled & { kind: 'top-tracks'; tracks: Array<{ name: string; artist: string }> })
+  | (Titled & { kind: 'top-genres'; genres: Array<GenreShare & Valued> })
+  | (Titled & { kind: 'top-artists'; artists: Array<{ name: string } & Valued> })
+  | (Titled & { kind: 'top-tracks'; tracks: Array<{ name: string; artist: string } & Valued> })
   | (Titled & { kind: 'listening-clock'; cells: Array<{ weekday: number; hour: number; minutes: number }> })
   | (Titled & { kind: 'genre-mix'; points: Array<{ week: string; genre: string; share: number }> });
 

@@ -1,18 +1,63 @@
+import type { HistoryNote } from '../../app/charts/historyChart.js';
+import { RANGE_LABELS } from '../../app/charts/memberChart.js';
+import { PERIOD_LABELS } from '../../core/history/index.js';
 import { brandEmbed, pngAttachment } from '../replies.js';
+import { discordTime, plural } from './format.js';
 
-/** A chart as a reply: the image with its alt text, and who asked when it is posted for everyone. */
+/** The sentences a history chart's notes stand for, in the order the member should read them. */
+export function historyNoteLines(notes: readonly HistoryNote[]): string[] {
+  const lines: string[] = [];
+  for (const note of notes)
+    switch (note.kind) {
+      case 'thin':
+        lines.push(
+          note.fallback
+            ? `Encore has collected only ${plural(note.plays, 'play')} of yours for ${PERIOD_LABELS[note.period].toLowerCase()} — too few to count, so this shows Spotify’s top items (${RANGE_LABELS[note.fallback].toLowerCase()}), without play counts.`
+            : `Encore has collected only ${plural(note.plays, 'play')} of yours for ${PERIOD_LABELS[note.period].toLowerCase()} so far — this fills in as you listen.`,
+        );
+        break;
+      case 'since':
+        lines.push(`Your history starts ${discordTime(note.firstPlayAt, 'D')}, when Encore began collecting it.`);
+        break;
+      case 'gaps': {
+        const shown = note.gaps.slice(-3);
+        for (const gap of shown)
+          lines.push(
+            `Some plays between ${discordTime(gap.from, 'f')} and ${discordTime(gap.to, 'f')} could not be collected.`,
+          );
+        if (note.gaps.length > shown.length)
+          lines.push(`(${plural(note.gaps.length - shown.length, 'earlier gap')} too.)`);
+        break;
+      }
+      case 'timeZone':
+        lines.push(
+          note.isDefault
+            ? `Hours are in ${note.timeZone}. Set yours with **/settings timezone**.`
+            : `Hours are in your time zone, ${note.timeZone}.`,
+        );
+        break;
+    }
+  return lines;
+}
+
+/**
+ * A chart as a reply: the image with its alt text, what the member should know about it (an empty
+ * chart's reason, history notes), and who asked when it is posted for everyone.
+ */
 export function chartMessage(
   chart: { title: string; altText: string; message?: string },
   png: Buffer,
   fileName: string,
   sharedBy?: string,
+  notes: readonly HistoryNote[] = [],
 ) {
   const name = fileName.endsWith('.png') ? fileName : `${fileName}.png`;
+  const description = [chart.message, ...historyNoteLines(notes)].filter(Boolean).join('\n');
   return {
     embeds: [
       brandEmbed({
         title: chart.title,
-        description: chart.message,
+        description: description || undefined,
         image: name,
         footer: sharedBy ? `${sharedBy} · Encore` : undefined,
       }),

@@ -1,3 +1,4 @@
+import { createHistoryRepository } from '../../store/history/historyRepository.js';
 import { createHistoryFeature } from './historyFeature.js';
 import { createHistoryImport } from './importFeature.js';
 import { accountsOf, type FeatureFactory } from '../feature.js';
@@ -13,7 +14,11 @@ export const historyFeature: FeatureFactory = (context) => {
   const historyImport = createHistoryImport({ ...context, accounts: accountsOf(context) });
   return {
     name: 'history',
-    services: { history: history.service, historyImport: historyImport.deps },
+    services: {
+      history: history.service,
+      historyImport: historyImport.deps,
+      historyReader: createHistoryRepository(context.store.pool),
+    },
     jobs: history.jobs,
     routers: [historyImport.router],
     personalData: [...history.personalData, historyImport.personalData],

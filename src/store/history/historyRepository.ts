@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CollectorState, HistoryRepository, NewPlay, PollRecord, StoredPlay } from '../../app/history/ports.js';
+import type { HistoryReader } from '../../app/charts/ports.js';
 import { UNCLASSIFIED, rollupDelta } from '../../core/history/index.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -164,10 +165,11 @@ const toState = (r: StateRow): CollectorState => ({
 });
 
 /** Listening history in its SQL tables (src/store/migrations). */
-export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
-  /** What a poll or an unlink must not leave behind: rows per table for one member (tests). */
-  countRows(memberId: string): Promise<Record<string, number>>;
-} {
+export function createHistoryRepository(pool: pg.Pool): HistoryRepository &
+  HistoryReader & {
+    /** What a poll or an unlink must not leave behind: rows per table for one member (tests). */
+    countRows(memberId: string): Promise<Record<string, number>>;
+  } {
   return {
     async collectorStates(memberIds) {
       if (!memberIds.length) return new Map();
@@ -319,6 +321,60 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository & {
         [memberId],
       );
       return rows.map((r) => ({ from: r.gap_from.getTime(), to: r.gap_to.getTime() }));
+    },
+    async playTimes(memberId, from, to) {
+      // The (member_id, played_at) primary key serves the range; ms_played is read from the heap.
+      const { rows } = await pool.query<{ t: string; ms: number | null }>(
+        `SELECT (extract(epoch FROM played_at) * 1000)::bigint::text AS t, ms_played AS ms FROM plays
+         WHERE member_id = $1 AND played_at >= $2 AND played_at <= $3`,
+        [memberId, iso(from), iso(to)],
+      );
+      return rows.map((r) => ({ playedAt: Number(r.t), ms: r.ms ?? 0 }));
+    },
+    async topTracks(memberId, from, to, limit) {
+      const { rows } = await pool.query<{
+        track_id: string;
+        name: string;
+        artists: string[] | null;
+        plays: number;
+        ms: string;
+      }>(
+        `WITH top AS (
+           SELECT track_id, count(*)::int AS plays, coalesce(sum(ms_played), 0)::text AS ms FROM plays
+           WHERE member_id = $1 AND played_at >= $2 AND played_at <= $3
+           GROUP BY track_id ORDER BY plays DESC, sum(ms_played) DESC NULLS LAST, track_id LIMIT $4)
+         SELECT top.track_id, t.name, top.plays, top.ms,
+           (SELECT array_agg(a.name ORDER BY ta.position) FROM track_artists ta JOIN artists a ON a.id = ta.artist_id
+            WHERE ta.track_id = top.track_id) AS artists
+         FROM top JOIN tracks t ON t.id = top.track_id
+         ORDER BY top.plays DESC, top.ms::bigint DESC, top.track_id`,
+        [memberId, iso(from), iso(to), limit],
+      );
+      return rows.map((r) => ({
+        trackId: r.track_id,
+        name: r.name,
+        artists: r.artists ?? [],
+        plays: r.plays,
+        ms: Number(r.ms),
+      }));
+    },
+    async genreDays(memberId, fromDay, toDay) {
+      const { rows } = await pool.query<{ day: string; genre: string; plays: number; ms: string }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, genre, plays, ms::text AS ms FROM member_daily_genres
+         WHERE member_id = $1 AND day BETWEEN $2::date AND $3::date ORDER BY day, genre`,
+        [memberId, fromDay, toDay],
+      );
+      return rows.map((r) => ({ day: r.day, genre: r.genre, plays: r.plays, ms: Number(r.ms) }));
+    },
+    async summary(memberId, fromDay, toDay) {
+      const { rows } = await pool.query<{ plays: number | null; ms: string | null; first: Date | null }>(
+        `SELECT (SELECT sum(plays)::int FROM member_daily WHERE member_id = $1 AND day BETWEEN $2::date AND $3::date) AS plays,
+                (SELECT sum(ms)::text FROM member_daily WHERE member_id = $1 AND day BETWEEN $2::date AND $3::date) AS ms,
+                (SELECT min(played_at) FROM plays WHERE member_id = $1) AS first`,
+        [memberId, fromDay, toDay],
+      );
+      const r = rows[0]!;
+      return { plays: r.plays ?? 0, ms: Number(r.ms ?? 0), firstPlayAt: msOf(r.first) };
     },
     async countRows(memberId) {
       const out: Record<string, number> = {};

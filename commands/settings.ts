@@ -1,0 +1,46 @@
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { DEFAULT_TIME_ZONE } from '../src/app/charts/historyChart.js';
+import { setMemberTimeZone, timeZoneChoices } from '../src/app/settings/timeZone.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { timeZoneSavedMessage, timeZoneShownMessage } from '../src/discord/messages/settingsMessages.js';
+import type { Services } from '../src/app/services.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('settings')
+  .setDescription('Your own settings')
+  .addSubcommand((s) =>
+    s
+      .setName('timezone')
+      .setDescription('The time zone your listening clock counts hours in')
+      .addStringOption((o) =>
+        o
+          .setName('zone')
+          .setDescription('An IANA time zone, e.g. Europe/Paris (start typing a city)')
+          .setAutocomplete(true)
+          .setMaxLength(64),
+      ),
+  );
+export const defer = 'ephemeral';
+
+const repo = (services: Services) => {
+  if (!services.settings) throw new UserError('command.notConfigured', { what: 'settings' });
+  return services.settings;
+};
+
+export async function autocomplete(interaction: AutocompleteInteraction) {
+  return timeZoneChoices(interaction.options.getFocused());
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  const settings = repo(services);
+  const typed = interaction.options.getString('zone');
+  if (typed === null) {
+    await interaction.editReply(
+      timeZoneShownMessage(await settings.timeZoneOf(interaction.user.id), DEFAULT_TIME_ZONE),
+    );
+    return;
+  }
+  const zone = await setMemberTimeZone(settings, interaction.user.id, typed);
+  await interaction.editReply(timeZoneSavedMessage(zone, services.now?.() ?? Date.now()));
+}
