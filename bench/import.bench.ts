@@ -60,9 +60,12 @@ export default async function importBench(): Promise<void> {
     const maxRss = Math.max(peak, process.resourceUsage().maxRSS * 1024);
     const again = await run('900000000000000001');
     const rate = first.summary.imported / first.seconds;
+    const { rows } = await store.pool.query<{ days: number; artistDays: number }>(
+      `SELECT (SELECT count(*) FROM member_daily)::int AS "days", (SELECT count(*) FROM member_daily_artists)::int AS "artistDays"`,
+    );
     const added = (maxRss - baseline) / MB;
     console.log(
-      `export: ${PLAYS.toLocaleString('en-US')} music plays + ${first.summary.podcasts.toLocaleString('en-US')} podcast and ${first.summary.short.toLocaleString('en-US')} short entries in ${first.summary.files} files, zip ${(size / MB).toFixed(0)} MB`,
+      `export: ${PLAYS.toLocaleString('en-US')} music plays + ${first.summary.podcasts.toLocaleString('en-US')} podcast and ${first.summary.short.toLocaleString('en-US')} short entries in ${first.summary.files} files, zip ${(size / MB).toFixed(0)} MB; rollup rows: ${rows[0]!.days.toLocaleString('en-US')} days, ${rows[0]!.artistDays.toLocaleString('en-US')} artist-days`,
     );
     table([
       ['figure', 'measured', 'target', ''],

@@ -1,7 +1,7 @@
 import yazl from 'yazl';
 import type { EmulatedPlay, Listening } from './listening.js';
 import { seededRandom } from './random.js';
-import type { World } from './seed.js';
+import type { ETrack, World } from './seed.js';
 
 /**
  * Spotify's "Extended streaming history" export, as the privacy page delivers it: a zip holding
@@ -129,19 +129,30 @@ export function extendedHistoryZip(entries: readonly Entry[], options: { perFile
 }
 
 /**
- * A long listening life, fast: `count` plays from `start`, in sessions of back-to-back tracks with
- * a taste (a few favourite artists' tracks come back often). For imports of 100k+ plays, where
- * the hour-by-hour simulation of `listening.ts` would take years of emulated time to compute.
+ * A long listening life, fast: `count` plays from `start`, in sessions of back-to-back tracks, with
+ * a taste that clusters as real listening does: most sessions stay with one of a few dozen
+ * favourite artists or a set of favourite tracks, some wander (discovery). For imports of 100k+
+ * plays, where the hour-by-hour simulation of `listening.ts` would take too long to compute.
  */
 export function syntheticPlays(world: World, options: { count: number; start: number; seed?: number }): EmulatedPlay[] {
   const random = seededRandom(options.seed ?? 11);
-  const favourites = Array.from({ length: 300 }, () => random.pick(world.trackList));
+  const byArtist = new Map<string, ETrack[]>();
+  for (const track of world.trackList) {
+    const list = byArtist.get(track.artistIds[0]!) ?? [];
+    list.push(track);
+    byArtist.set(track.artistIds[0]!, list);
+  }
+  const artists = [...byArtist.values()];
+  const favouriteArtists = Array.from({ length: 40 }, () => random.pick(artists));
+  const favouriteTracks = Array.from({ length: 300 }, () => random.pick(world.trackList));
   const plays: EmulatedPlay[] = [];
   let at = options.start;
   while (plays.length < options.count) {
+    const mode = random.next();
+    const pool = mode < 0.5 ? random.pick(favouriteArtists) : mode < 0.8 ? favouriteTracks : world.trackList;
     const session = random.int(3, 25);
     for (let i = 0; i < session && plays.length < options.count; i++) {
-      const track = random.chance(0.6) ? random.pick(favourites) : random.pick(world.trackList);
+      const track = random.pick(pool);
       const msPlayed = random.chance(0.15) ? random.int(30_000, track.durationMs) : track.durationMs;
       at += msPlayed + random.int(0, 5_000);
       plays.push({ trackId: track.id, playedAt: at, msPlayed, contextUri: '' });

@@ -82,7 +82,6 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
         },
         async commit(summary, genreOf) {
           await Promise.all(inflight.splice(0));
-          await db.query(`CREATE INDEX ON import_stage (track_id, played_at)`);
           await db.query(`ANALYZE import_stage`);
           await lockMember(db, memberId);
           const { rows: hasAccount } = await db.query(`SELECT 1 FROM import_stage WHERE fmt = 'a' LIMIT 1`);
@@ -130,8 +129,8 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
             SELECT track_id, track_name, 'name:' || ${sqlNorm('artist_name')} AS artist_id, artist_name,
               CASE WHEN album_name IS NOT NULL THEN 'name:' || ${sqlNorm('artist_name')} || chr(31) || ${sqlNorm('album_name')} END AS album_id,
               album_name
-            FROM (SELECT DISTINCT ON (track_id) * FROM import_new n WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = n.track_id)
-                  ORDER BY track_id, played_at DESC) x`);
+            FROM (SELECT DISTINCT ON (track_id) * FROM import_new ORDER BY track_id, played_at DESC) x
+            WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = x.track_id)`);
           await db.query(`INSERT INTO artists (id, name) SELECT DISTINCT ON (artist_id) artist_id, artist_name FROM import_tracks
             ORDER BY artist_id ON CONFLICT (id) DO NOTHING`);
           await db.query(`INSERT INTO albums (id, name) SELECT DISTINCT ON (album_id) album_id, album_name FROM import_tracks
