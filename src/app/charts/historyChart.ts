@@ -137,7 +137,7 @@ export async function historyChartData(
         };
       }
       const byGenre = new Map<string, { plays: number; ms: number }>();
-      for (const row of await deps.history.genreDays(memberId, days.fromDay, days.toDay)) {
+      for (const row of await deps.history.genreDays(memberId, days.fromDay, days.toDay, 'period')) {
         const g = byGenre.get(row.genre) ?? { plays: 0, ms: 0 };
         g.plays += row.plays;
         g.ms += row.ms;
@@ -180,7 +180,7 @@ export async function historyChartData(
     case 'genre-mix': {
       if (thin) notes.push({ kind: 'thin', plays: summary.plays, period });
       else if (inPeriod.length) notes.push({ kind: 'gaps', gaps: inPeriod });
-      const rows = await deps.history.genreDays(memberId, days.fromDay, days.toDay);
+      const rows = await deps.history.genreDays(memberId, days.fromDay, days.toDay, 'week');
       return {
         data: {
           kind,

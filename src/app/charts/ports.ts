@@ -18,11 +18,15 @@ export interface HistoryReader {
     to: number,
     limit: number,
   ): Promise<Array<{ trackId: string; name: string; artists: string[]; plays: number; ms: number }>>;
-  /** Per-day per-genre rollup rows over UTC days [fromDay, toDay]. */
+  /**
+   * Per-genre rollups over UTC days [fromDay, toDay]: per day, per week (`day` is the week's
+   * Monday) or for the whole period (`day` is fromDay).
+   */
   genreDays(
     memberId: string,
     fromDay: string,
     toDay: string,
+    per?: 'day' | 'week' | 'period',
   ): Promise<Array<{ day: string; genre: string; plays: number; ms: number }>>;
   /** Plays and ms over UTC days [fromDay, toDay], and when the member's first stored play ended. */
   summary(
