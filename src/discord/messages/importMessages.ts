@@ -25,10 +25,15 @@ export const importLinkSentMessage = () => ({
 
 /** One line about an import, for the upload page and the DM: "Imported 183,442 plays from March 2014 to November 2026". */
 export function importSummaryText(s: ImportSummary): string {
-  const range = s.from !== undefined && s.to !== undefined ? ` from ${month(s.from)} to ${month(s.to)}` : '';
+  const range =
+    s.from === undefined || s.to === undefined
+      ? ''
+      : month(s.from) === month(s.to)
+        ? ` in ${month(s.from)}`
+        : ` from ${month(s.from)} to ${month(s.to)}`;
   const head = s.imported
     ? `Imported ${count(s.imported)} play${s.imported === 1 ? '' : 's'}${range}.`
-    : `Nothing new to import${range ? ` (your export runs${range})` : ''}.`;
+    : `Nothing new to import${range ? ` (your export covers plays${range})` : ''}.`;
   const notes = [
     s.duplicates ? `${count(s.duplicates)} already in your history` : '',
     s.podcasts ? `${count(s.podcasts)} podcast or audiobook plays counted apart` : '',

@@ -1,0 +1,87 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEncoreHarness, type EncoreHarness } from '../support/encoreHarness.js';
+import { contentAndEmbeds, linkUrl } from '../support/messages.js';
+import { launchChromium, type Launched } from './chromium.js';
+
+let h: EncoreHarness;
+let launched: Launched;
+let browser: Browser;
+beforeAll(async () => {
+  launched = await launchChromium();
+  if (!launched.browser) return;
+  browser = launched.browser;
+  h = await startEncoreHarness();
+}, 60_000);
+// Without a Chromium the tests are skipped with the reason, which the run's summary prints.
+beforeEach((context) => {
+  if (!launched.browser) context.skip(`no Chromium could be started: ${launched.reason}`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+const DAY = 86_400_000;
+const plays = async (memberId: string) =>
+  Number(
+    (await h.encore.store.pool.query(`SELECT count(*) AS n FROM plays WHERE member_id = $1`, [memberId])).rows[0].n,
+  );
+
+/** A linked member and the upload link /import DMs them. */
+async function uploadLinkFor(name: string, spotifyUser: string) {
+  const member = h.member(name);
+  expect((await h.link(member, spotifyUser)).status).toBe(200);
+  await h.invoke('/import', {}, member);
+  return { member, url: linkUrl(h.dmsOf(member).at(-1)!) };
+}
+
+describe('the upload page in a real browser', () => {
+  it('takes Spotify’s zip from the file picker, shows the result, and the member gets the DM', async () => {
+    const { member, url } = await uploadLinkFor('browser-importer', 'alice');
+    const now = Date.now();
+    const zip = await h.spotify.exportExtendedHistory('alice', { from: now - 30 * DAY, to: now }, { perFile: 300 });
+    const page = await browser.newPage();
+    await page.goto(url);
+    expect(await page.locator('h1').textContent()).toBe('Import your Spotify history');
+    await page.setInputFiles('#files', { name: 'my_spotify_data.zip', mimeType: 'application/zip', buffer: zip });
+    await page.locator('main.ok').waitFor();
+    const result = (await page.locator('#status').textContent())!;
+    const stored = await plays(member.id);
+    expect(stored).toBe(h.spotify.listening.playsBetween('alice', now - 30 * DAY, now).length);
+    expect(result).toMatch(new RegExp(`^Imported ${stored.toLocaleString('en-US')} plays from `));
+    expect(contentAndEmbeds(h.dmsOf(member).at(-1))).toContain(result);
+    await page.close();
+  });
+
+  it('takes several loose JSON files together, and says which one is damaged (nothing stored)', async () => {
+    const { member, url } = await uploadLinkFor('browser-loose', 'bob');
+    const good = JSON.stringify([
+      { endTime: '2022-12-05 16:52', artistName: 'Somebody', trackName: 'Something', msPlayed: 200_000 },
+    ]);
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.setInputFiles('#files', [
+      { name: 'StreamingHistory_music_0.json', mimeType: 'application/json', buffer: Buffer.from(good) },
+      { name: 'StreamingHistory_music_1.json', mimeType: 'application/json', buffer: Buffer.from('[{"endTime":') },
+    ]);
+    await page.locator('main.problem').waitFor();
+    expect(await page.locator('#status').textContent()).toMatch(
+      /^StreamingHistory_music_1\.json is damaged: it isn’t valid JSON \(line 1, column \d+\)\. Nothing was imported\./,
+    );
+    expect(await plays(member.id)).toBe(0);
+    await page.close();
+
+    // A fresh link, and the good file alone.
+    await h.invoke('/import', {}, member);
+    const again = await browser.newPage();
+    await again.goto(linkUrl(h.dmsOf(member).at(-1)!));
+    await again.setInputFiles('#files', [
+      { name: 'StreamingHistory_music_0.json', mimeType: 'application/json', buffer: Buffer.from(good) },
+    ]);
+    await again.locator('main.ok').waitFor();
+    expect(await again.locator('#status').textContent()).toBe('Imported 1 play in December 2022.');
+    expect(await plays(member.id)).toBe(1);
+    await again.close();
+  });
+});
