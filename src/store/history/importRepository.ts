@@ -57,25 +57,29 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
         await end('ROLLBACK').catch(() => {});
         throw error;
       }
-      // Batches go to Postgres while the next ones are parsed: a few in flight at most.
+      // Batches go to Postgres one after the other while the next ones are parsed (a few queued at most).
       const inflight: Array<Promise<unknown>> = [];
+      let tail: Promise<unknown> = Promise.resolve();
       return {
         async add(plays: readonly ImportedPlay[]) {
           if (!plays.length) return;
           staged += plays.length;
-          const sent = db.query(
-            `INSERT INTO import_stage (played_at, track_id, track_name, artist_name, album_name, ms, fmt)
+          const sent = tail.then(() =>
+            db.query(
+              `INSERT INTO import_stage (played_at, track_id, track_name, artist_name, album_name, ms, fmt)
              SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::"char"[])`,
-            [
-              plays.map((p) => new Date(p.playedAt).toISOString()),
-              plays.map((p) => p.trackId),
-              plays.map((p) => p.trackName),
-              plays.map((p) => p.artistName),
-              plays.map((p) => p.albumName),
-              plays.map((p) => p.msPlayed),
-              plays.map((p) => (p.format === 'extended' ? 'e' : 'a')),
-            ],
+              [
+                plays.map((p) => new Date(p.playedAt).toISOString()),
+                plays.map((p) => p.trackId),
+                plays.map((p) => p.trackName),
+                plays.map((p) => p.artistName),
+                plays.map((p) => p.albumName),
+                plays.map((p) => p.msPlayed),
+                plays.map((p) => (p.format === 'extended' ? 'e' : 'a')),
+              ],
+            ),
           );
+          tail = sent;
           sent.catch(() => {}); // reported by the await that reaches it (here, or in commit)
           inflight.push(sent);
           if (inflight.length >= 4) await inflight.shift();
