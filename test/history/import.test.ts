@@ -299,6 +299,24 @@ describe('bad input', () => {
     ).toMatch(/isn’t a list of plays/);
   });
 
+  it('a member who unlinked while the files were read gets nothing stored', async () => {
+    const member = aMemberId();
+    const cat = await catalogue();
+    const upload = await file(
+      framed([
+        [
+          'StreamingHistory_music_0.json',
+          JSON.stringify([{ endTime: '2022-12-05 16:52', artistName: 'A', trackName: 'B', msPlayed: 100_000 }]),
+        ],
+      ]),
+    );
+    const error = await rejection(
+      importHistory({ ...deps(), isLinked: async () => false }, member, uploadEntries(upload, DEFAULT_UPLOAD_LIMITS)),
+    );
+    expect(error.id).toBe('account.notLinked');
+    await nothingStored(member, cat);
+  });
+
   it('a zip bomb: too many entries, too many bytes unpacked, or one history file far too big', async () => {
     const many = await zipOf(Array.from({ length: 10_001 }, (_, i): [string, string] => [`f${i}.txt`, '']));
     expect(await expectRefused(many, 'import.zipBomb')).toMatch(/unpacks to far more than a Spotify export/);
@@ -360,7 +378,10 @@ describe('the upload over HTTP', () => {
     const res = await fetch(url, { method: 'POST', body: new Uint8Array(zip) });
     expect(res.status).toBe(200);
     const out = lines(await res.text());
-    expect(out[0]).toMatchObject({ progress: { files: 1, plays: 120 } });
+    expect(out.slice(0, 2)).toEqual([
+      { progress: { stage: 'reading', file: 'Streaming_History_Audio_2024_0.json', files: 1, plays: 120 } },
+      { progress: { stage: 'storing', files: 1, plays: 120 } },
+    ]);
     expect(out.at(-1)).toMatchObject({
       done: { imported: 120, message: expect.stringMatching(/^Imported 120 plays/) },
     });

@@ -60,7 +60,9 @@ export interface HistoryImportDeps {
 }
 
 export interface ImportProgress {
-  file: string;
+  /** Reading the files, then storing what they hold (one transaction, the last seconds). */
+  stage: 'reading' | 'storing';
+  file?: string;
   files: number;
   plays: number;
 }
@@ -155,9 +157,12 @@ export async function importHistory(
       }
       if (batch.length) await session.add(batch);
       plays += batch.length;
-      onProgress({ file: entry.name, files: counts.files, plays });
+      onProgress({ stage: 'reading', file: entry.name, files: counts.files, plays });
     }
     if (!sawFile) throw new UserError('import.noHistory');
+    // Unlinked while the files were read: their history is gone, and this import must not bring it back.
+    if (!(await deps.isLinked(memberId))) throw new NotLinkedError();
+    onProgress({ stage: 'storing', files: counts.files, plays });
     const stored = await session.commit(counts, async (artistIds) => {
       const genres = await deps.cachedGenres(artistIds.filter((id) => !id.startsWith('name:')));
       return (trackArtists) => rollupGenre(trackArtists.map((id) => genres.get(id)));

@@ -41,7 +41,7 @@ function send(files){
     var text=xhr.responseText,nl;
     while((nl=text.indexOf('\\n',seen))!==-1){var line=text.slice(seen,nl);seen=nl+1;if(!line)continue;
       try{var m=JSON.parse(line);}catch(e){continue;}
-      if(m.progress)say('Reading your history… '+m.progress.files+' file'+(m.progress.files===1?'':'s')+', '+m.progress.plays.toLocaleString('en-US')+' plays');
+      if(m.progress)say((m.progress.stage==='storing'?'Saving ':'Reading your history… ')+m.progress.plays.toLocaleString('en-US')+' plays from '+m.progress.files+' file'+(m.progress.files===1?'':'s')+(m.progress.stage==='storing'?'…':''));
       if(m.done){bar.hidden=true;say(m.done.message,'ok');}
       if(m.error){bar.hidden=true;say(m.error,'problem');}
     }
