@@ -97,6 +97,7 @@ export async function startEncore({
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
       editOriginalReply: (ref, message) => (client ? editOriginalReply(client, ref, message) : Promise.resolve(false)),
       guildName: (guildId) => client?.guilds.cache.get(guildId)?.name,
+      client: () => client,
     };
     const personalData = createPersonalDataRegistry();
     const services: Services = {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { channelJson, userJson, type EmulatorState, type EGuild } from './state.js';
 
-const ALL_PERMISSIONS = '2251799813685247';
+// Every permission but Administrator (bit 3), which would make channel overwrites moot.
+const ALL_PERMISSIONS = String(2251799813685247n & ~8n);
 
 export function guildJson(g: EGuild, state: EmulatorState) {
   return {

@@ -5,12 +5,14 @@ import express from 'express';
 import { startGateway } from './gateway.js';
 import { restRouter } from './rest.js';
 import {
+  PERMISSION_BITS,
   channelJson,
   createState,
   messageJson,
   snowflake,
   userJson,
   type EChannel,
+  type EmulatedPermission,
   type EGuild,
   type EInteraction,
   type EmulatorState,
@@ -18,6 +20,7 @@ import {
   type RecordedMessage,
 } from './state.js';
 
+export type { EmulatedPermission } from './state.js';
 export type { EInteraction, EmulatorState, EUser, RecordedMessage, RecordedFile, RejectedCall } from './state.js';
 
 const ALL_PERMISSIONS = '2251799813685247';
@@ -31,6 +34,10 @@ export interface DiscordEmulator {
   addGuild(name: string, channelNames?: string[]): EGuild;
   addMember(guild: EGuild, username: string, options?: { dmsClosed?: boolean }): EUser;
   channel(guild: EGuild, name: string): EChannel;
+  /** Denies the bot permissions in a channel by a member overwrite (as a server admin would), and tells the gateway. */
+  denyBot(channel: EChannel, permissions: EmulatedPermission[]): void;
+  /** Deletes a channel (CHANNEL_DELETE on the gateway); posting there then answers 10003. */
+  deleteChannel(channel: EChannel): void;
   /** Sends a slash command as `user` (in `guild`'s first channel, or in DMs without a guild). */
   chatInput(
     name: string,
@@ -183,7 +190,8 @@ export async function startDiscordEmulator(
     token: state.token,
     applicationId: state.applicationId,
     addGuild(name, channelNames = ['general']) {
-      const guild: EGuild = { id: snowflake(), name, ownerId: state.bot.id, channelIds: [], memberIds: [state.bot.id] };
+      // Owned by someone else: an owner has every permission, and the bot's must come from roles and overwrites.
+      const guild: EGuild = { id: snowflake(), name, ownerId: snowflake(), channelIds: [], memberIds: [state.bot.id] };
       for (const channelName of channelNames) {
         const channel: EChannel = { id: snowflake(), type: 0, name: channelName, guild_id: guild.id };
         state.channels.set(channel.id, channel);
@@ -198,14 +206,39 @@ export async function startDiscordEmulator(
       guild.memberIds.push(user.id);
       return user;
     },
+    denyBot(channel, permissions) {
+      const deny = permissions.reduce((bits, p) => bits | PERMISSION_BITS[p], 0n);
+      const others = (channel.overwrites ?? []).filter((o) => !(o.type === 1 && o.id === state.bot.id));
+      channel.overwrites = deny ? [...others, { id: state.bot.id, type: 1, allow: '0', deny: String(deny) }] : others;
+      gateway.dispatch('CHANNEL_UPDATE', channelJson(channel, state));
+    },
+    deleteChannel(channel) {
+      state.channels.delete(channel.id);
+      const guild = channel.guild_id ? state.guilds.get(channel.guild_id) : undefined;
+      if (guild) guild.channelIds = guild.channelIds.filter((id) => id !== channel.id);
+      gateway.dispatch('CHANNEL_DELETE', channelJson(channel, state));
+    },
     channel: (guild, name) => guild.channelIds.map((id) => state.channels.get(id)!).find((c) => c.name === name)!,
     chatInput(name, values, user, where = {}) {
       const definition = findCommand(name, where.guild?.id);
+      const options = typedOptions(definition, values);
+      // Channel options come with the channel itself, as Discord sends them (discord.js reads `resolved`).
+      type Leaf = { type: number; value?: unknown; options?: Leaf[] };
+      const leaves = (options as Leaf[]).flatMap((o) => o.options ?? [o]);
+      const channels = Object.fromEntries(
+        leaves
+          .filter((o) => o.type === 7 && state.channels.has(String(o.value)))
+          .map((o) => [
+            String(o.value),
+            { ...channelJson(state.channels.get(String(o.value))!, state), permissions: ALL_PERMISSIONS },
+          ]),
+      );
       const data = {
         id: String(definition?.id ?? snowflake()),
         name,
         type: 1,
-        options: typedOptions(definition, values),
+        options,
+        ...(Object.keys(channels).length ? { resolved: { channels } } : {}),
         ...(where.guild ? { guild_id: where.guild.id } : {}),
       };
       return send(2, user, where, data);

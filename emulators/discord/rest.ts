@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { MAX_ATTACHMENT_BYTES, messageProblems } from './limits.js';
 import {
+  botDeniedIn,
   channelJson,
   messageJson,
   snowflake,
@@ -14,6 +15,8 @@ import {
 const EPHEMERAL = 64;
 const INTERACTION_DEADLINE_MS = 3_000;
 const TOKEN_LIFETIME_MS = 15 * 60_000;
+/** How long Discord remembers a nonce sent with enforce_nonce ("a few minutes"). */
+export const NONCE_WINDOW_MS = 5 * 60_000;
 
 /** Reads a JSON or multipart (payload_json + files[n]) body the way Discord does. */
 async function readPayload(req: Request): Promise<{ body: Record<string, unknown>; files: RecordedFile[] }> {
@@ -89,6 +92,10 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     }),
   );
   router.get('/users/@me', (_req, res) => res.json(userJson(state.bot)));
+  router.get('/users/:id', (req, res) => {
+    const user = state.users.get(String(req.params.id));
+    return user ? res.json(userJson(user)) : reject(req, res, 404, 10013, 'Unknown User');
+  });
   router.get('/applications/@me', (_req, res) =>
     res.json({
       id: state.applicationId,
@@ -294,9 +301,26 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
       return reject(req, res, 403, 50007, 'Cannot send messages to this user');
     if (channel.botDenied === 'view') return reject(req, res, 403, 50001, 'Missing Access');
     if (channel.botDenied === 'send') return reject(req, res, 403, 50013, 'Missing Permissions');
+    const denied = channel.type === 0 ? botDeniedIn(channel, state) : new Set<string>();
+    if (denied.has('ViewChannel')) return reject(req, res, 403, 50001, 'Missing Access');
+    if (denied.has('SendMessages')) return reject(req, res, 403, 50013, 'Missing Permissions');
     const { body, files } = await readPayload(req);
     if (invalid(req, res, body, files)) return;
+    const embeds = (body.embeds as unknown[] | undefined) ?? [];
+    if ((denied.has('EmbedLinks') && embeds.length) || (denied.has('AttachFiles') && files.length))
+      return reject(req, res, 403, 50013, 'Missing Permissions');
+    const nonce = body.nonce === undefined || body.nonce === null ? undefined : String(body.nonce);
+    if (nonce !== undefined && nonce.length > 25)
+      return reject(req, res, 400, 50035, 'Invalid Form Body: nonce: Must be 25 or fewer in length.');
+    const nonceKey = `${channel.id}:${nonce}`;
+    if (nonce !== undefined && body.enforce_nonce === true) {
+      const seen = state.nonces.get(nonceKey);
+      const first = seen && state.now() - seen.at <= NONCE_WINDOW_MS ? state.messages.get(seen.messageId) : undefined;
+      if (first) return res.json(messageJson(first, state));
+    }
     const message = record(channel.id, body, files, channel.type === 1 ? 'dm' : 'channel');
+    if (nonce !== undefined && body.enforce_nonce === true)
+      state.nonces.set(nonceKey, { messageId: message.id, at: message.at });
     state.channelMessages.push(message);
     state.messages.set(message.id, message);
     res.json(messageJson(message, state));

@@ -20,6 +20,8 @@ export interface EChannel {
   recipientId?: string;
   /** The bot may not see (50001) or may not send in (50013) this channel. */
   botDenied?: 'view' | 'send';
+  /** Discord's permission overwrites (role id = guild id for @everyone, or a member id), bits as strings. */
+  overwrites?: Array<{ id: string; type: 0 | 1; allow: string; deny: string }>;
 }
 export interface EGuild {
   id: string;
@@ -94,6 +96,8 @@ export interface EmulatorState {
     registrations: number;
   };
   rejected: RejectedCall[];
+  /** enforce_nonce: (channel, nonce) → the first message, for NONCE_WINDOW_MS. */
+  nonces: Map<string, { messageId: string; at: number }>;
   /** Make the next `count` REST calls answer 429. */
   rateLimit: { count: number; retryAfterSec: number };
   now: () => number;
@@ -113,9 +117,32 @@ export function createState(now: () => number = Date.now): EmulatorState {
     channelMessages: [],
     commands: { global: [], guild: new Map(), registrations: 0 },
     rejected: [],
+    nonces: new Map(),
     rateLimit: { count: 0, retryAfterSec: 0.2 },
     now,
   };
+}
+
+/** Permission bits the emulator enforces on channel posts (Discord's values). */
+export const PERMISSION_BITS = {
+  ViewChannel: 1n << 10n,
+  SendMessages: 1n << 11n,
+  EmbedLinks: 1n << 14n,
+  AttachFiles: 1n << 15n,
+} as const;
+export type EmulatedPermission = keyof typeof PERMISSION_BITS;
+
+/** Which of the enforced permissions the overwrites deny the bot in a channel (@everyone, then the bot's own). */
+export function botDeniedIn(channel: EChannel, state: EmulatorState): Set<EmulatedPermission> {
+  let allowed = Object.values(PERMISSION_BITS).reduce((a, b) => a | b, 0n);
+  const everyone = channel.overwrites?.find((o) => o.type === 0 && o.id === channel.guild_id);
+  const own = channel.overwrites?.find((o) => o.type === 1 && o.id === state.bot.id);
+  for (const o of [everyone, own]) if (o) allowed = (allowed & ~BigInt(o.deny)) | BigInt(o.allow);
+  return new Set(
+    (Object.entries(PERMISSION_BITS) as Array<[EmulatedPermission, bigint]>)
+      .filter(([, bit]) => !(allowed & bit))
+      .map(([name]) => name),
+  );
 }
 
 export const userJson = (u: EUser) => ({
@@ -136,7 +163,7 @@ export const channelJson = (c: EChannel, state: EmulatorState) =>
         name: c.name,
         guild_id: c.guild_id,
         position: 0,
-        permission_overwrites: [],
+        permission_overwrites: c.overwrites ?? [],
         nsfw: false,
         parent_id: null,
         topic: null,

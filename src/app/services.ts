@@ -52,6 +52,8 @@ export interface Services {
   settings?: MemberSettingsRepository;
   /** The time charts and periods are measured at: Date.now, or the sandbox's fast-forwarded clock. */
   now?: () => number;
+  /** The weekly server digest: /digest's settings and preview. */
+  digest?: import('./digest/ports.js').DigestDeps;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

@@ -49,6 +49,14 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     'That zip unpacks to far more than a Spotify export ever does (too many files, or too many bytes), so I didn’t open it. Nothing was imported.',
   'import.fileTooLarge': (c) =>
     `${String(c.file)} is larger than any Spotify streaming history file (over ${String(c.limitMb ?? '?')} MB), so I didn’t read it. Nothing was imported.`,
+  'digest.missingPermissions': (c) =>
+    `I can’t post the digest there: I’m missing ${(c.missing as string[] | undefined)?.map((p) => `**${p}**`).join(', ') ?? 'permissions'} in that channel. Give Encore those permissions (channel settings → Permissions) or pick another channel.`,
+  'digest.unknownChannel': () => 'I can’t see that channel. Pick a text channel of this server that Encore can view.',
+  'digest.unknownTimeZone': (c) =>
+    `**${String(c.input ?? 'That')}** isn’t a time zone I know. Pick one from the list as you type (a city, like Europe/Berlin or America/New_York).`,
+  'digest.badHour': () => 'The hour is a whole number from 0 to 23 (local time).',
+  'digest.noChannel': () => 'Pick a channel first with **/digest channel**, then turn the digest on.',
+  'digest.serverOnly': () => 'The digest belongs to a server: use **/digest** in the server.',
   'command.notConfigured': (c) =>
     `This bot isn’t set up for that yet${c.what ? ` (${String(c.what)})` : ''}. Ask the person who runs it.`,
 };

@@ -1,3 +1,4 @@
+import type { Client } from 'discord.js';
 import type { Router } from 'express';
 import type { PersonalDataKind } from '../app/accounts/personalData.js';
 import type { InteractionReplyRef } from '../app/sort/ports.js';
@@ -16,6 +17,8 @@ export interface DiscordPort {
   sendDm(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;
   editOriginalReply(ref: InteractionReplyRef, message: MessageModel): Promise<boolean>;
   guildName(guildId: string): string | undefined;
+  /** The logged-in client, for a feature's own Discord adapter (src/discord); undefined until the gateway is up. */
+  client(): Client | undefined;
 }
 
 /** What every feature is built from: the platform, and what the features before it provide. */

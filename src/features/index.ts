@@ -1,5 +1,6 @@
 import type { FeatureFactory } from './feature.js';
 import { genresFeature } from './genres.feature.js';
+import { digestFeature } from './digest/index.js';
 import { historyFeature } from './history/index.js';
 import { linkingFeature } from './linking/index.js';
 import { privacyFeature } from './privacy.js';
@@ -19,4 +20,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   genresFeature,
   sortFeature,
   historyFeature,
+  digestFeature,
 ];

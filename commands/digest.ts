@@ -1,0 +1,111 @@
+import {
+  ChannelType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type InteractionEditReplyOptions,
+} from 'discord.js';
+import { changeDigest, previewDigest, settingsOf, type DigestChange } from '../src/app/digest/digest.js';
+import type { Services } from '../src/app/services.js';
+import { timeZoneChoices, WEEKDAY_NAMES, type Weekday } from '../src/core/digest/index.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('digest')
+  .setDescription('The weekly listening digest this server gets (admins)')
+  // Hidden from members without Manage Server; owners can re-assign it in Integrations.
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setDMPermission(false)
+  .addSubcommand((s) =>
+    s
+      .setName('channel')
+      .setDescription('Where the digest is posted')
+      .addChannelOption((o) =>
+        o.setName('channel').setDescription('A text channel').setRequired(true).addChannelTypes(ChannelType.GuildText),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('weekday')
+      .setDescription('Which day it is posted')
+      .addIntegerOption((o) =>
+        o
+          .setName('day')
+          .setDescription('Day of the week')
+          .setRequired(true)
+          .addChoices(...Object.entries(WEEKDAY_NAMES).map(([value, name]) => ({ name, value: Number(value) }))),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('hour')
+      .setDescription('At what hour (local time)')
+      .addIntegerOption((o) =>
+        o.setName('hour').setDescription('0–23').setRequired(true).setMinValue(0).setMaxValue(23),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('timezone')
+      .setDescription('The time zone the day and hour are in')
+      .addStringOption((o) =>
+        o
+          .setName('zone')
+          .setDescription('A city, like Europe/Berlin')
+          .setRequired(true)
+          .setAutocomplete(true)
+          .setMaxLength(64),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('enabled')
+      .setDescription('Turn the weekly digest on or off')
+      .addBooleanOption((o) => o.setName('on').setDescription('On or off').setRequired(true)),
+  )
+  .addSubcommand((s) => s.setName('show').setDescription('The current digest settings'))
+  .addSubcommand((s) => s.setName('preview').setDescription('The digest for the last 7 days, only to you, now'));
+
+/** Admin settings and a preview: answered only to the admin. */
+export const defer = 'ephemeral';
+
+const deps = (services: Services) => {
+  if (!services.digest) throw new UserError('command.notConfigured', { what: 'the weekly digest' });
+  return services.digest;
+};
+const clock = (services: Services) => services.now?.() ?? Date.now();
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  const guildId = interaction.guildId;
+  if (!guildId) throw new UserError('digest.serverOnly');
+  const d = deps(services);
+  const now = clock(services);
+  const sub = interaction.options.getSubcommand(true);
+  if (sub === 'preview') {
+    // Message models come from the builders in src/discord/messages, which make discord.js objects.
+    await interaction.editReply((await previewDigest(d, guildId, now)) as InteractionEditReplyOptions);
+    return;
+  }
+  if (sub === 'show') {
+    await interaction.editReply(digestSettingsMessage(await settingsOf(d, guildId, now)));
+    return;
+  }
+  const change: DigestChange =
+    sub === 'channel'
+      ? { what: 'channel', channelId: interaction.options.getChannel('channel', true).id }
+      : sub === 'weekday'
+        ? { what: 'weekday', weekday: interaction.options.getInteger('day', true) as Weekday }
+        : sub === 'hour'
+          ? { what: 'hour', hour: interaction.options.getInteger('hour', true) }
+          : sub === 'timezone'
+            ? { what: 'timezone', timeZone: interaction.options.getString('zone', true) }
+            : { what: 'enabled', enabled: interaction.options.getBoolean('on', true) };
+  const settings = await changeDigest(d, guildId, interaction.user.id, change, now);
+  await interaction.editReply(digestSettingsMessage(settings, 'Saved.'));
+}
+
+export async function autocomplete(interaction: import('discord.js').AutocompleteInteraction) {
+  return timeZoneChoices(String(interaction.options.getFocused())).map((zone) => ({ name: zone, value: zone }));
+}

@@ -1,0 +1,234 @@
+import { UserError } from '../../core/errors.js';
+import {
+  DAY_MS,
+  buildServerDigest,
+  canonicalTimeZone,
+  digestNonce,
+  digestPeriod,
+  dueDecision,
+  latestOccurrence,
+  shiftOccurrence,
+  type QuietWeek,
+  type ServerDigest,
+  type Weekday,
+} from '../../core/digest/index.js';
+import type { MessageModel } from '../services.js';
+import { DEFAULT_SCHEDULE, type DigestDeps, type DigestNotes, type DigestSettings } from './ports.js';
+
+/** How long one instance may hold a week's post before another may retry it (with the same nonce). */
+export const POST_LEASE_MS = 90_000;
+const TOP = 5;
+
+/** Outcomes recorded per (guild, week). */
+export const OUTCOME = { skipped: 'skipped', noAccess: 'no-access' } as const;
+
+/** The digest of the opted-in members of `guildId` for the seven days before `week` (a local date). */
+export async function computeDigest(
+  deps: Pick<DigestDeps, 'reader'>,
+  guildId: string,
+  week: string,
+): Promise<ServerDigest | QuietWeek> {
+  const members = await deps.reader.optedIn(guildId);
+  if (members.length === 0) return buildServerDigest(emptyInput(week));
+  const p = digestPeriod(week);
+  const last = digestPeriod(shiftWeek(week, -7));
+  const { reader } = deps;
+  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries] = await Promise.all([
+    reader.memberWeeks(members, p.fromDay, p.toDay),
+    reader.memberWeeks(members, last.fromDay, last.toDay),
+    reader.topArtists(members, p.fromDay, p.toDay, TOP),
+    reader.topTracks(members, p.from, p.to, TOP),
+    reader.genres(members, p.fromDay, p.toDay),
+    reader.genres(members, last.fromDay, last.toDay),
+    reader.discoveries(members, p.fromDay, p.toDay, 1),
+  ]);
+  return buildServerDigest({ week, thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries });
+}
+
+const shiftWeek = (week: string, days: number) =>
+  new Date(Date.parse(`${week}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const emptyInput = (week: string) => ({
+  week,
+  thisWeek: [],
+  lastWeek: [],
+  topArtists: [],
+  topTracks: [],
+  genres: [],
+  lastWeekGenres: [],
+  discoveries: [],
+});
+
+/** The digest as a message: names of the leaderboard's members, the genre chart, the notes. */
+export async function digestMessage(
+  deps: DigestDeps,
+  guildId: string,
+  digest: ServerDigest | QuietWeek,
+  notes: DigestNotes,
+): Promise<MessageModel> {
+  const guildName = deps.discord.guildName(guildId) ?? 'this server';
+  if (digest.kind === 'quiet') return deps.messages.digest(digest, { names: new Map(), guildName }, notes);
+  const named = [
+    ...digest.leaderboard.map((r) => r.memberId),
+    ...digest.highlights.flatMap((h) => (h.kind === 'climber' ? [h.memberId] : [])),
+  ];
+  const [names, chart] = await Promise.all([
+    deps.discord.memberNames(guildId, [...new Set(named)]),
+    deps.genreChart(digest),
+  ]);
+  return deps.messages.digest(digest, { names, guildName, chart }, notes);
+}
+
+/** /digest preview: the last seven days (today included), right now, for the admin's eyes only. */
+export async function previewDigest(deps: DigestDeps, guildId: string, now: number): Promise<MessageModel> {
+  const week = shiftWeek(new Date(now).toISOString().slice(0, 10), 1);
+  return digestMessage(deps, guildId, await computeDigest(deps, guildId, week), { preview: true });
+}
+
+/** Tells the configuring admin once that the channel can no longer be posted in (DM, else the server). */
+async function warnAdmin(
+  deps: DigestDeps,
+  settings: DigestSettings,
+  access: { missing: string[] } | 'unknown-channel',
+) {
+  if (!settings.channelId || settings.warnedChannelId === settings.channelId) return;
+  await deps.settings.save({ ...settings, warnedChannelId: settings.channelId });
+  const message = deps.messages.permissionLost(
+    deps.discord.guildName(settings.guildId) ?? 'your server',
+    settings.channelId,
+    access === 'unknown-channel' ? access : access.missing,
+  );
+  if (settings.configuredBy && (await deps.discord.sendDm(settings.configuredBy, message)) === 'sent') return;
+  // DMs closed (or nobody to tell): a channel of the server Encore can still post in.
+  if (!(await deps.discord.postInServer(settings.guildId, message)))
+    deps.log?.warn({ guildId: settings.guildId }, 'digest: the admin could not be told (DMs closed, no channel)');
+}
+
+/**
+ * One server's due week at `now`: posted exactly once across instances and crashes. A lease keeps
+ * two instances from composing it at once; the post carries a nonce derived from (guild, week), so
+ * a retry after a crash between posting and recording gets Discord's first message back; the
+ * recorded outcome keeps every later tick from posting it again.
+ */
+export async function runGuildDigest(
+  deps: DigestDeps,
+  settings: DigestSettings,
+  now: number,
+): Promise<'posted' | 'noted' | 'skipped' | 'no-access' | 'none' | 'busy'> {
+  if (!settings.enabled || !settings.channelId) return 'none';
+  const handled = new Map<string, string | undefined>();
+  const latest = latestOccurrence(settings, now);
+  handled.set(latest.week, await deps.ledger.outcome(settings.guildId, latest.week));
+  const decision = dueDecision(settings, now, (w) => handled.get(w) !== undefined, settings.enabledAt);
+  if (decision.kind === 'none') return 'none';
+  const { week } = decision.occurrence;
+  if (decision.kind === 'skip') {
+    await deps.ledger.record(settings.guildId, week, OUTCOME.skipped, now);
+    deps.log?.warn({ guildId: settings.guildId, week }, 'digest more than a day late: skipped');
+    return 'skipped';
+  }
+  if (!(await deps.ledger.lease(settings.guildId, week, deps.instanceId, POST_LEASE_MS, now))) return 'busy';
+  try {
+    if (await deps.ledger.outcome(settings.guildId, week)) return 'none';
+    const access = await deps.discord.access(settings.guildId, settings.channelId);
+    if (access === 'unknown-channel' || access.missing.length) {
+      await deps.ledger.record(settings.guildId, week, OUTCOME.noAccess, now);
+      await warnAdmin(deps, settings, access);
+      return 'no-access';
+    }
+    const previous = shiftOccurrence(settings, decision.occurrence, -1);
+    const missedPrevious =
+      previous.postAt >= settings.enabledAt &&
+      (await deps.ledger.outcome(settings.guildId, previous.week)) === OUTCOME.skipped;
+    const digest = await computeDigest(deps, settings.guildId, week);
+    const message = await digestMessage(deps, settings.guildId, digest, { late: decision.late, missedPrevious });
+    const posted = await deps.discord.post(settings.channelId, message, digestNonce(settings.guildId, week));
+    if (!posted.ok) {
+      await deps.ledger.record(settings.guildId, week, OUTCOME.noAccess, now);
+      await warnAdmin(deps, settings, posted.reason === 'unknown-channel' ? 'unknown-channel' : { missing: [] });
+      return 'no-access';
+    }
+    await deps.ledger.record(settings.guildId, week, `message:${posted.messageId}`, now);
+    return digest.kind === 'quiet' ? 'noted' : 'posted';
+  } finally {
+    await deps.ledger.unlease(settings.guildId, week, deps.instanceId);
+  }
+}
+
+/** The job's tick: every enabled server whose post time has passed for a week not yet handled. */
+export async function postDueDigests(deps: DigestDeps, now: number): Promise<Record<string, string>> {
+  const results: Record<string, string> = {};
+  for (const settings of await deps.settings.list()) {
+    try {
+      results[settings.guildId] = await runGuildDigest(deps, settings, now);
+    } catch (error) {
+      // One server's failure (its channel, a query) must not keep the others' digests back.
+      deps.log?.warn({ guildId: settings.guildId, err: error }, 'digest failed; retried next tick');
+      results[settings.guildId] = 'failed';
+    }
+  }
+  return results;
+}
+
+// ---- /digest settings ----
+
+export async function settingsOf(deps: Pick<DigestDeps, 'settings'>, guildId: string, now: number) {
+  return (
+    (await deps.settings.get(guildId)) ?? {
+      guildId,
+      enabled: false,
+      ...DEFAULT_SCHEDULE,
+      enabledAt: now,
+    }
+  );
+}
+
+export type DigestChange =
+  | { what: 'channel'; channelId: string }
+  | { what: 'weekday'; weekday: Weekday }
+  | { what: 'hour'; hour: number }
+  | { what: 'timezone'; timeZone: string }
+  | { what: 'enabled'; enabled: boolean };
+
+/**
+ * Applies one /digest setting for `adminId`. A channel Encore cannot post in is refused with what
+ * is missing; a new schedule counts from now (a week whose time passed under the old one is not due).
+ */
+export async function changeDigest(
+  deps: Pick<DigestDeps, 'settings' | 'discord'>,
+  guildId: string,
+  adminId: string,
+  change: DigestChange,
+  now: number,
+): Promise<DigestSettings> {
+  const current = await settingsOf(deps, guildId, now);
+  let next: DigestSettings = { ...current, configuredBy: adminId };
+  switch (change.what) {
+    case 'channel': {
+      const access = await deps.discord.access(guildId, change.channelId);
+      if (access === 'unknown-channel') throw new UserError('digest.unknownChannel');
+      if (access.missing.length) throw new UserError('digest.missingPermissions', { missing: access.missing });
+      next = { ...next, channelId: change.channelId, warnedChannelId: undefined };
+      break;
+    }
+    case 'weekday':
+      next = { ...next, weekday: change.weekday, enabledAt: now };
+      break;
+    case 'hour':
+      if (!Number.isInteger(change.hour) || change.hour < 0 || change.hour > 23)
+        throw new UserError('digest.badHour', { hour: change.hour });
+      next = { ...next, hour: change.hour, enabledAt: now };
+      break;
+    case 'timezone': {
+      const timeZone = canonicalTimeZone(change.timeZone.trim());
+      if (!timeZone) throw new UserError('digest.unknownTimeZone', { input: change.timeZone });
+      next = { ...next, timeZone, enabledAt: now };
+      break;
+    }
+    case 'enabled':
+      if (change.enabled && !next.channelId) throw new UserError('digest.noChannel');
+      next = { ...next, enabled: change.enabled, enabledAt: change.enabled && !current.enabled ? now : next.enabledAt };
+      break;
+  }
+  await deps.settings.save(next);
+  return next;
+}

@@ -1,0 +1,2 @@
+export * from './week.js';
+export * from './digest.js';

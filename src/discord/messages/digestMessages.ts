@@ -1,0 +1,177 @@
+import { escapeMarkdown } from 'discord.js';
+import type { DigestNotes, DigestSettings } from '../../app/digest/ports.js';
+import { WEEKDAY_NAMES, type Movement, type QuietWeek, type ServerDigest } from '../../core/digest/index.js';
+import { brandEmbed, pngAttachment } from '../replies.js';
+import { plural } from './format.js';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const NAME_MAX = 32;
+const TITLE_MAX = 60;
+
+/**
+ * A name as it may appear in a digest line: markdown and mentions neutralised, cut to whole
+ * graphemes (emoji stay whole), and isolated (U+2068 … U+2069) so right-to-left text cannot
+ * reorder the numbers around it.
+ */
+export function safeName(name: string, max = NAME_MAX): string {
+  const clean = name
+    .replace(/[\u2066-\u2069\u202a-\u202e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // At most `max` graphemes and 2×max UTF-16 units: a row of ZWJ emoji must not blow a field's 1024.
+  const graphemes = Array.from(segmenter.segment(clean), (s) => s.segment);
+  let cut = '';
+  for (const [i, g] of graphemes.entries()) {
+    if (i >= max - 1 && i < graphemes.length - 1) break;
+    if (cut.length + g.length > 2 * max - 1) break;
+    cut += g;
+  }
+  if (cut.length < clean.length) cut = `${cut.trimEnd()}…`;
+  return `\u2068${escapeMarkdown(cut).replace(/@/g, '@\u200b')}\u2069`;
+}
+
+/** "12 h 5 min", "45 min". */
+export function listeningTime(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  return h ? `${h.toLocaleString('en')} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+export function movementMark(movement: Movement): string {
+  switch (movement.kind) {
+    case 'new':
+      return 'NEW';
+    case 'up':
+      return `▲${movement.by}`;
+    case 'down':
+      return `▼${movement.by}`;
+    case 'same':
+      return '–';
+  }
+}
+
+const weekLabel = (week: string) => {
+  const to = new Date(Date.parse(`${week}T00:00:00Z`) - 86_400_000);
+  const from = new Date(to.getTime() - 6 * 86_400_000);
+  const f = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return `${f(from)} – ${f(to)}`;
+};
+
+function noteLines(notes: DigestNotes): string[] {
+  const lines: string[] = [];
+  if (notes.preview) lines.push('*Preview: the last seven days, shown only to you.*');
+  if (notes.late) lines.push('*This digest is late: Encore was offline when it was due.*');
+  if (notes.missedPrevious)
+    lines.push('*Last week’s digest was skipped: Encore was offline for more than a day after it was due.*');
+  return lines;
+}
+
+/** The server's weekly digest (or the short note for a quiet week), ready to post. */
+export function digestMessage(
+  digest: ServerDigest | QuietWeek,
+  context: { names: ReadonlyMap<string, string>; guildName: string; chart?: { png: Buffer; altText: string } },
+  notes: DigestNotes,
+) {
+  const title = `${safeName(context.guildName, TITLE_MAX)}’s week in music · ${weekLabel(digest.week)}`;
+  if (digest.kind === 'quiet')
+    return {
+      embeds: [
+        brandEmbed({
+          title,
+          description: [
+            ...noteLines(notes),
+            'Not enough listening this week: a digest needs at least two members who share their listening here (**/privacy**) and played something.',
+          ].join('\n'),
+        }),
+      ],
+    };
+  const name = (id: string) => safeName(context.names.get(id) ?? 'a member');
+  const leaderboard = digest.leaderboard
+    .map((r) => `**${r.rank}.** ${name(r.memberId)} · ${listeningTime(r.ms)} \`${movementMark(r.movement)}\``)
+    .join('\n');
+  const artists = digest.topArtists
+    .map((a, i) => `${i + 1}. ${safeName(a.name)} · ${plural(a.plays, 'play')}`)
+    .join('\n');
+  const tracks = digest.topTracks
+    .map((t, i) => `${i + 1}. ${safeName(t.name)} — ${safeName(t.artists.join(', '), 24)} · ${plural(t.plays, 'play')}`)
+    .join('\n');
+  const genres = digest.topGenres
+    .slice(0, 5)
+    .map((g) => `${safeName(g.genre, 24)} ${Math.round(g.share * 100)}%`)
+    .join(' · ');
+  const highlights = digest.highlights.map((h) => {
+    switch (h.kind) {
+      case 'discovery':
+        return `🔭 Discovered this week: ${safeName(h.artist)} (${plural(h.plays, 'play')}, new to everyone here)`;
+      case 'climber':
+        return `🚀 Biggest climber: ${name(h.memberId)}, up ${plural(h.by, 'place')}`;
+      case 'genreShift':
+        return `${h.change > 0 ? '📈' : '📉'} ${safeName(h.genre, 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
+    }
+  });
+  const image = context.chart ? 'digest-genres.png' : undefined;
+  return {
+    embeds: [
+      brandEmbed({
+        title,
+        description: [
+          ...noteLines(notes),
+          `**${listeningTime(digest.totalMs)}** listened by ${plural(digest.listeners, 'member')} · ${plural(digest.totalPlays, 'play')}`,
+          genres && `Top genres: ${genres}`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+        fields: [
+          { name: 'Leaderboard (minutes)', value: leaderboard },
+          { name: 'Top artists', value: artists, inline: true },
+          { name: 'Top tracks', value: tracks },
+          ...(highlights.length ? [{ name: 'Highlights', value: highlights.join('\n') }] : []),
+        ],
+        image,
+        footer: 'Only members who share their listening here appear · /privacy',
+      }),
+    ],
+    files: context.chart && image ? [pngAttachment(context.chart.png, image, context.chart.altText)] : [],
+  };
+}
+
+/** To the admin who set the digest up: Encore can no longer post in its channel. */
+export function digestPermissionLostMessage(
+  guildName: string,
+  channelId: string,
+  missing: readonly string[] | 'unknown-channel',
+) {
+  const what =
+    missing === 'unknown-channel'
+      ? `the channel <#${channelId}> is gone or hidden from Encore`
+      : missing.length
+        ? `Encore is missing ${missing.join(', ')} in <#${channelId}>`
+        : `Encore can no longer post in <#${channelId}>`;
+  return {
+    embeds: [
+      brandEmbed({
+        title: `The weekly digest for ${safeName(guildName, TITLE_MAX)} can’t be posted`,
+        description: `${what}. Give Encore back those permissions, or pick another channel with **/digest channel**. I won’t repeat this message.`,
+      }),
+    ],
+  };
+}
+
+/** /digest's answer: the settings as they now are. */
+export function digestSettingsMessage(settings: DigestSettings, note?: string) {
+  const hour = `${String(settings.hour).padStart(2, '0')}:00`;
+  return {
+    embeds: [
+      brandEmbed({
+        title: 'Weekly digest',
+        description: [
+          note,
+          `**${settings.enabled ? 'On' : 'Off'}** · ${settings.channelId ? `<#${settings.channelId}>` : 'no channel yet (**/digest channel**)'}`,
+          `Every ${WEEKDAY_NAMES[settings.weekday]} at ${hour} (${settings.timeZone})`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      }),
+    ],
+  };
+}

@@ -1,0 +1,113 @@
+import type pg from 'pg';
+import type { DigestLedger, DigestReader, DigestSettings, DigestSettingsRepository } from '../../app/digest/ports.js';
+import { isVisibleIn, type PrivacySettings } from '../../app/privacy/privacy.js';
+import type { Store } from '../index.js';
+
+/** Guild digest settings in the keyv namespace `digest-guilds` (one small JSON value per server). */
+export function createDigestSettingsRepository(store: Store): DigestSettingsRepository {
+  const ns = store.namespace<DigestSettings>('digest-guilds');
+  const list = async () => {
+    const out: DigestSettings[] = [];
+    for await (const [, value] of ns.iterator!(undefined)) if (value) out.push(value as DigestSettings);
+    return out;
+  };
+  return {
+    get: (guildId) => ns.get(guildId),
+    save: async (settings) => void (await ns.set(settings.guildId, settings)),
+    list,
+    async forgetAdmin(userId) {
+      let n = 0;
+      for (const settings of await list())
+        if (settings.configuredBy === userId) {
+          const { configuredBy: _gone, ...rest } = settings;
+          await ns.set(settings.guildId, rest);
+          n++;
+        }
+      return n;
+    },
+  };
+}
+
+/** Outcomes are claim rows (first writer wins, kept for good); the posting right is a lease. */
+export function createDigestLedger(store: Store): DigestLedger {
+  const key = (guildId: string, week: string) => `${guildId}:${week}`;
+  return {
+    outcome: (guildId, week) => store.claims.ownerOf('digest', key(guildId, week)),
+    record: (guildId, week, outcome, now) => store.claims.claim('digest', key(guildId, week), outcome, now),
+    lease: (guildId, week, owner, ttlMs, now) => store.leases.acquire('digest', key(guildId, week), owner, ttlMs, now),
+    unlease: (guildId, week, owner) => store.leases.release('digest', key(guildId, week), owner),
+  };
+}
+
+/**
+ * The digest's reads: SQL over the rollups through their (day, …) indexes, restricted to the
+ * opted-in members the caller passes (never anyone else, not even in a total).
+ */
+export function createDigestReader(store: Store): DigestReader {
+  const pool: pg.Pool = store.pool;
+  const privacy = store.namespace<PrivacySettings>('privacy');
+  const ids = (memberIds: readonly string[]) => [...memberIds];
+  return {
+    async optedIn(guildId) {
+      const out: string[] = [];
+      for await (const [key, value] of privacy.iterator!(undefined))
+        if (value && isVisibleIn(value as PrivacySettings, guildId)) out.push(String(key));
+      return out.sort();
+    },
+    async memberWeeks(memberIds, fromDay, toDay) {
+      const { rows } = await pool.query<{ member_id: string; plays: number; ms: string }>(
+        `SELECT member_id, sum(plays)::int AS plays, sum(ms)::text AS ms FROM member_daily
+         WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[]) GROUP BY member_id`,
+        [ids(memberIds), fromDay, toDay],
+      );
+      return rows.map((r) => ({ memberId: r.member_id, plays: r.plays, ms: Number(r.ms) }));
+    },
+    async topArtists(memberIds, fromDay, toDay, limit) {
+      const { rows } = await pool.query<{ artist_id: string; name: string; plays: number; ms: string }>(
+        `WITH top AS (
+           SELECT artist_id, sum(plays)::int AS plays, sum(ms) AS ms FROM member_daily_artists
+           WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[])
+           GROUP BY artist_id ORDER BY sum(ms) DESC, sum(plays) DESC, artist_id LIMIT $4)
+         SELECT top.artist_id, a.name, top.plays, top.ms::text AS ms FROM top JOIN artists a ON a.id = top.artist_id
+         ORDER BY top.ms DESC, top.plays DESC, top.artist_id`,
+        [ids(memberIds), fromDay, toDay, limit],
+      );
+      return rows.map((r) => ({ artistId: r.artist_id, name: r.name, plays: r.plays, ms: Number(r.ms) }));
+    },
+    async topTracks(memberIds, from, to, limit) {
+      const { rows } = await pool.query<{ track_id: string; name: string; plays: number; artists: string[] | null }>(
+        `WITH top AS (
+           SELECT track_id, count(*)::int AS plays FROM plays
+           WHERE member_id = ANY($1::text[]) AND played_at >= $2 AND played_at < $3
+           GROUP BY track_id ORDER BY count(*) DESC, track_id LIMIT $4)
+         SELECT top.track_id, t.name, top.plays,
+           (SELECT array_agg(a.name ORDER BY ta.position) FROM track_artists ta JOIN artists a ON a.id = ta.artist_id
+            WHERE ta.track_id = top.track_id) AS artists
+         FROM top JOIN tracks t ON t.id = top.track_id ORDER BY top.plays DESC, top.track_id`,
+        [ids(memberIds), new Date(from).toISOString(), new Date(to).toISOString(), limit],
+      );
+      return rows.map((r) => ({ trackId: r.track_id, name: r.name, plays: r.plays, artists: r.artists ?? [] }));
+    },
+    async genres(memberIds, fromDay, toDay) {
+      const { rows } = await pool.query<{ genre: string; plays: number; ms: string }>(
+        `SELECT genre, sum(plays)::int AS plays, sum(ms)::text AS ms FROM member_daily_genres
+         WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[]) GROUP BY genre`,
+        [ids(memberIds), fromDay, toDay],
+      );
+      return rows.map((r) => ({ genre: r.genre, plays: r.plays, ms: Number(r.ms) }));
+    },
+    async discoveries(memberIds, fromDay, toDay, limit) {
+      const { rows } = await pool.query<{ artist_id: string; name: string; plays: number; ms: string }>(
+        `WITH week AS (
+           SELECT artist_id, sum(plays)::int AS plays, sum(ms) AS ms FROM member_daily_artists
+           WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[]) GROUP BY artist_id)
+         SELECT w.artist_id, a.name, w.plays, w.ms::text AS ms FROM week w JOIN artists a ON a.id = w.artist_id
+         WHERE NOT EXISTS (SELECT 1 FROM member_daily_artists e WHERE e.artist_id = w.artist_id
+                           AND e.member_id = ANY($1::text[]) AND e.day < $2::date)
+         ORDER BY w.plays DESC, w.ms DESC, w.artist_id LIMIT $4`,
+        [ids(memberIds), fromDay, toDay, limit],
+      );
+      return rows.map((r) => ({ artistId: r.artist_id, name: r.name, plays: r.plays, ms: Number(r.ms) }));
+    },
+  };
+}

@@ -1,0 +1,295 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
+import { postDueDigests } from '../../src/app/digest/digest.js';
+import type { DigestDeps, DigestSettings } from '../../src/app/digest/ports.js';
+import { digestFeature } from '../../src/features/digest/index.js';
+import type { FeatureContext } from '../../src/features/index.js';
+import { startJobs } from '../../src/jobs/scheduler.js';
+import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
+import { useEncoreHarness } from '../support/encoreHarness.js';
+import { manualTicks } from '../support/manualTicks.js';
+import { contentAndEmbeds } from '../support/messages.js';
+
+/** Discord's clock: each scenario sets it to the tick it plays, so nonce windows and timestamps follow. */
+let discordNow = Date.now();
+const h = useEncoreHarness({ discordNow: () => discordNow });
+const HOUR = 3_600_000;
+const at = (iso: string) => Date.parse(iso);
+
+let digestChannel: ReturnType<typeof h.emulator.channel>;
+let admin: EUser;
+const optedIn: EUser[] = [];
+const optedOut: EUser[] = [];
+const deps = () => h.encore.services.digest!;
+
+/** Plays of `member` on `day` (UTC): `count` plays of one track, 4 minutes each. */
+async function listen(
+  member: EUser,
+  day: string,
+  count: number,
+  music: { artist: string; track: string; genre: string },
+) {
+  const repo = createHistoryRepository(h.encore.store.pool);
+  const artistId = `ar-${music.artist.replace(/\W/g, '')}`;
+  await repo.insertPlays(
+    member.id,
+    Array.from({ length: count }, (_, i) => ({
+      playedAt: at(`${day}T10:00:00Z`) + i * 5 * 60_000,
+      track: {
+        id: `tr-${music.track.replace(/\W/g, '')}`,
+        name: music.track,
+        durationMs: 240_000,
+        artists: [{ id: artistId, name: music.artist }],
+      },
+      msPlayed: 240_000,
+      msEstimated: false,
+      source: 'collected' as const,
+      genre: music.genre,
+    })),
+  );
+}
+
+async function configure(settings: Partial<DigestSettings>) {
+  await deps().settings.save({
+    guildId: h.guild.id,
+    enabled: true,
+    channelId: digestChannel.id,
+    weekday: 1,
+    hour: 9,
+    timeZone: 'Europe/Berlin',
+    enabledAt: 0,
+    configuredBy: admin.id,
+    ...settings,
+  });
+}
+
+/** Runs the job as the scheduler would at `now`, with Discord's clock at the same moment. */
+async function tick(now: number) {
+  discordNow = now;
+  await h.encore.jobs.runNow('post-digests', new Date(now));
+}
+const posts = (since: number) => h.emulator.messagesIn(digestChannel).filter((m) => m.at >= since);
+/** Everything a reader (or a screen reader) gets from a message: content, embeds, file names and alt text. */
+const payload = (m: RecordedMessage) =>
+  JSON.stringify([contentAndEmbeds(m), m.files.map((f) => [f.filename, f.description])]);
+
+beforeAll(async () => {
+  digestChannel = h.emulator.channel(h.guild, 'digest');
+  admin = h.member('digest-admin');
+  const privacy = h.encore.services.privacy!;
+  // Eleven members share their listening here (the leaderboard shows ten); two do not.
+  for (let i = 0; i < 11; i++) {
+    const m = h.member(`listener${String(i).padStart(2, '0')}`);
+    optedIn.push(m);
+    await privacy.save(m.id, { visibleIn: [h.guild.id], weeklyDm: false });
+  }
+  for (const name of ['Zed Secretson', 'ﻣﺨﻔﻲ Hidden']) {
+    const m = h.member(name);
+    optedOut.push(m);
+    await privacy.save(m.id, { visibleIn: ['some-other-server'], weeklyDm: true });
+  }
+}, 60_000);
+
+describe('/digest (admins)', () => {
+  it('is for Manage Server by default, and refuses a channel where Encore cannot embed or attach, naming what is missing', async () => {
+    const definition = h.emulator.state.commands.guild.get(h.guild.id)!.find((c) => c.name === 'digest')!;
+    expect(definition.default_member_permissions).toBe(String(1 << 5));
+    const locked = h.emulator.channel(h.guild, 'general');
+    h.emulator.denyBot(locked, ['EmbedLinks', 'AttachFiles']);
+    const refused = await h.invoke('/digest', { subcommand: 'channel', channel: locked.id }, admin);
+    expect(refused.ephemeral).toBe(true);
+    expect(contentAndEmbeds(refused.final)).toContain('Embed Links');
+    expect(contentAndEmbeds(refused.final)).toContain('Attach Files');
+    expect(contentAndEmbeds(refused.final)).not.toContain('Send Messages');
+    expect((await deps().settings.get(h.guild.id))?.channelId).toBeUndefined();
+    h.emulator.denyBot(locked, []);
+
+    const saved = await h.invoke('/digest', { subcommand: 'channel', channel: digestChannel.id }, admin);
+    expect(contentAndEmbeds(saved.final)).toContain(`<#${digestChannel.id}>`);
+    expect((await deps().settings.get(h.guild.id))?.channelId).toBe(digestChannel.id);
+  });
+
+  it('takes IANA time zones from autocomplete and refuses others', async () => {
+    const seen = await h.autocomplete('/digest', { subcommand: 'timezone', zone: 'berl' }, 'zone', admin);
+    expect(seen.choices?.map((c) => c.value)).toContain('Europe/Berlin');
+    const bad = await h.invoke('/digest', { subcommand: 'timezone', zone: 'Mars/Olympus' }, admin);
+    expect(contentAndEmbeds(bad.final)).toContain('isn’t a time zone I know');
+    const good = await h.invoke('/digest', { subcommand: 'timezone', zone: 'europe/berlin' }, admin);
+    expect(contentAndEmbeds(good.final)).toContain('Europe/Berlin');
+    const on = await h.invoke('/digest', { subcommand: 'enabled', on: true }, admin);
+    expect(contentAndEmbeds(on.final)).toContain('**On**');
+  });
+});
+
+describe('the weekly post', () => {
+  it('posts Monday 09:00 Europe/Berlin once a week across the end of summer time (167/169 h), never twice', async () => {
+    // Weeks of 2027-10-25 and 2027-11-01: Berlin leaves summer time on Sunday 2027-10-31.
+    await configure({ timeZone: 'Europe/Berlin' });
+    const first = at('2027-10-25T07:00:00Z'); // 09:00 CEST
+    const second = at('2027-11-01T08:00:00Z'); // 09:00 CET
+    for (const t of [first - 2 * 60_000, first, first + 2 * 60_000, second - 2 * 60_000, second, second + 2 * 60_000])
+      await tick(t);
+    const sent = posts(first - HOUR).filter((m) => m.at < second + HOUR);
+    expect(sent.map((m) => m.at)).toEqual([first, second]);
+  });
+
+  it('America/New_York in March: Monday 09:00 EST then 09:00 EDT, one post each', async () => {
+    await configure({ timeZone: 'America/New_York' });
+    const first = at('2028-03-06T14:00:00Z'); // 09:00 EST
+    const second = at('2028-03-13T13:00:00Z'); // 09:00 EDT (the change is Sunday 2028-03-12)
+    for (const t of [first - 60_000, first, first + HOUR, second - 60_000, second, second + HOUR]) await tick(t);
+    expect(
+      posts(first - HOUR)
+        .filter((m) => m.at <= second + HOUR)
+        .map((m) => m.at),
+    ).toEqual([first, second]);
+  });
+
+  it('two instances racing for the same week post one message', async () => {
+    await configure({ timeZone: 'UTC' });
+    const due = at('2028-05-01T09:00:00Z');
+    // A second instance: the same feature built again over the same database and Discord.
+    const context = {
+      store: h.encore.store,
+      log: h.log.log,
+      charts: h.encore.services.charts,
+      discord: { client: () => h.encore.discord.client },
+    } as unknown as FeatureContext;
+    const ticks = manualTicks();
+    const schedulers = [digestFeature(context), digestFeature(context)].map((instance) =>
+      startJobs([instance.jobs![0]!], undefined, { log: h.log.log, ticks: ticks.source }),
+    );
+    discordNow = due;
+    expect(await ticks.tick('post-digests', new Date(due))).toBe(2);
+    await Promise.all(schedulers.map((s) => s.stop()));
+    expect(posts(due - HOUR)).toHaveLength(1);
+    await tick(due + 2 * 60_000);
+    expect(posts(due - HOUR)).toHaveLength(1);
+  });
+
+  it('a crash after posting and before recording still leaves one message', async () => {
+    await configure({ timeZone: 'UTC' });
+    const due = at('2028-05-08T09:00:00Z');
+    const crashing: DigestDeps = {
+      ...deps(),
+      // The process dies right after Discord answered: nothing recorded, the lease never released.
+      ledger: {
+        ...deps().ledger,
+        record: () => Promise.reject(new Error('crash after posting')),
+        unlease: () => Promise.resolve(),
+      },
+    };
+    discordNow = due;
+    const results = await postDueDigests(crashing, due);
+    expect(results[h.guild.id]).toBe('failed');
+    expect(posts(due - HOUR)).toHaveLength(1);
+    // Within the lease nobody retries; after it, the retry carries the same nonce and Discord returns the first message.
+    await tick(due + 60_000);
+    await tick(due + 4 * 60_000);
+    await tick(due + 6 * 60_000);
+    expect(posts(due - HOUR)).toHaveLength(1);
+    expect(await deps().ledger.outcome(h.guild.id, '2028-05-08')).toBe(`message:${posts(due - HOUR)[0]!.id}`);
+  });
+
+  it('down at post time: one late digest within a day saying so; more than a day late is skipped and the next says so', async () => {
+    await configure({ timeZone: 'UTC' });
+    const late = at('2028-05-15T09:00:00Z');
+    await tick(late + 5 * HOUR);
+    await tick(late + 5 * HOUR + 2 * 60_000);
+    const sent = posts(late);
+    expect(sent).toHaveLength(1);
+    expect(payload(sent[0]!)).toContain('This digest is late');
+
+    const missed = at('2028-05-22T09:00:00Z');
+    await tick(missed + 30 * HOUR);
+    expect(posts(missed)).toHaveLength(0);
+    const next = at('2028-05-29T09:00:00Z');
+    await tick(next + 60_000);
+    expect(posts(next)).toHaveLength(1);
+    expect(payload(posts(next)[0]!)).toContain('Last week’s digest was skipped');
+    expect(payload(posts(next)[0]!)).not.toContain('This digest is late');
+  });
+
+  it('permissions lost later: the admin is told once, by DM, not every week', async () => {
+    await configure({ timeZone: 'UTC' });
+    h.emulator.denyBot(digestChannel, ['SendMessages']);
+    const dmsBefore = h.dmsOf(admin).length;
+    const weeks = [at('2028-06-05T09:00:00Z'), at('2028-06-12T09:00:00Z')];
+    for (const w of weeks) {
+      await tick(w);
+      await tick(w + 2 * 60_000);
+    }
+    h.emulator.denyBot(digestChannel, []);
+    expect(posts(weeks[0]!)).toHaveLength(0);
+    const told = h.dmsOf(admin).slice(dmsBefore);
+    expect(told).toHaveLength(1);
+    expect(payload(told[0]!)).toContain('Send Messages');
+  });
+});
+
+describe('what a digest shows', () => {
+  it('the week of opted-in members only: totals, top artists, tracks, genres with a chart and alt text, the leaderboard with movement; nothing of those who opted out', async () => {
+    await configure({ timeZone: 'UTC', warnedChannelId: undefined });
+    const post = at('2028-07-03T09:00:00Z'); // covers 2028-06-26 … 07-02; last week 06-19 … 06-25
+    // Last week: listener00 led, listener01 second.
+    await listen(optedIn[0]!, '2028-06-20', 10, { artist: 'Old Favourite', track: 'Old Song', genre: 'rock' });
+    await listen(optedIn[1]!, '2028-06-21', 5, { artist: 'Old Favourite', track: 'Old Song', genre: 'rock' });
+    // This week: eleven listeners, listener01 on top (▲1), listener00 second (▼1), the others NEW.
+    for (const [i, m] of optedIn.entries())
+      await listen(m, '2028-06-28', i === 1 ? 30 : i === 0 ? 20 : 12 - i, {
+        artist: i % 2 ? 'Ünïcødé 🎸 Band' : 'ﺍﻟﻔﺮﻗﺔ',
+        track: i % 2 ? 'A Very Long Track Name That Goes On And On And On Beyond Any Reasonable Length' : 'Short',
+        genre: i % 3 ? 'pop' : 'jazz',
+      });
+    // Those who opted out listened more than anyone, to music nobody else plays.
+    for (const m of optedOut)
+      await listen(m, '2028-06-29', 60, { artist: 'SecretArtistXyz', track: 'SecretTrackXyz', genre: 'secretgenre' });
+
+    await tick(post);
+    const [digest] = posts(post);
+    expect(digest).toBeDefined();
+    const all = payload(digest!);
+    for (const m of optedOut) {
+      expect(all).not.toContain(m.id);
+      expect(all).not.toContain(m.username);
+    }
+    for (const secret of ['SecretArtistXyz', 'SecretTrackXyz', 'secretgenre']) expect(all).not.toContain(secret);
+    // 11 members, plays 20+30+10+9+…+2 = 104 plays of 4 minutes = 6 h 56 min, counted from opted-in members only.
+    expect(all).toContain('6 h 56 min');
+    expect(all).toContain('104 plays');
+    expect(all).toContain('11 members');
+    expect(all).toMatch(/\*\*1\.\*\* \u2068listener01\u2069 · 2 h 0 min `▲1`/);
+    expect(all).toMatch(/\*\*2\.\*\* \u2068listener00\u2069 · 1 h 20 min `▼1`/);
+    expect(all).toContain('`NEW`');
+    expect(all).not.toContain('listener10'); // eleventh: top 10 only
+    expect(digest!.files).toHaveLength(1);
+    expect(digest!.files[0]!.description).toMatch(/top genres this week: /i);
+    expect(digest!.files[0]!.description).toContain('pop');
+    expect(all).toContain('Discovered this week');
+  });
+
+  it('fewer than two opted-in members with plays: a short note, not an empty digest', async () => {
+    await configure({ timeZone: 'UTC' });
+    const post = at('2028-08-07T09:00:00Z');
+    await listen(optedIn[2]!, '2028-08-02', 3, { artist: 'Solo', track: 'Alone', genre: 'folk' });
+    await tick(post);
+    const [note] = posts(post);
+    expect(payload(note!)).toContain('Not enough listening this week');
+    expect(payload(note!)).not.toContain('listener02');
+    expect(note!.files).toHaveLength(0);
+  });
+
+  it('/digest preview answers only the admin, right now, with the last seven days', async () => {
+    const seen = await h.invoke('/digest', { subcommand: 'preview' }, admin);
+    expect(seen.ephemeral).toBe(true);
+    expect(contentAndEmbeds(seen.final)).toContain('Preview: the last seven days');
+    expect(posts(0).filter((m) => m.at > Date.now() - HOUR && contentAndEmbeds(m).includes('Preview'))).toHaveLength(0);
+  });
+
+  it('/unlink forgets the admin who configured the digest', async () => {
+    await configure({ configuredBy: admin.id });
+    const erased = await h.encore.services.personalData.eraseAll(admin.id);
+    expect(erased.join(' ')).toContain('weekly digest');
+    expect((await deps().settings.get(h.guild.id))?.configuredBy).toBeUndefined();
+  });
+});
