@@ -58,6 +58,16 @@ describe('/import through the bot', () => {
     expect(again.status).toBe(410);
     expect(((await again.json()) as { error: string }).error).toContain('expired or was already used');
     expect(await count(`SELECT count(*) AS n FROM plays WHERE member_id = $1`, member.id)).toBe(played.length);
+
+    // The request log names the route, never the token.
+    const token = url.split('/import/')[1]!;
+    const paths = h.log
+      .lines()
+      .filter((l) => l.module === 'http' && JSON.stringify(l.req ?? {}).includes('/import/'))
+      .map((l) => (l.req as { path: string }).path);
+    expect(paths.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(paths)).toEqual(new Set(['/import/:token']));
+    expect(h.log.text()).not.toContain(token);
   });
 
   it('needs a linked member, and puts the link in the private reply when DMs are closed', async () => {
