@@ -36,6 +36,8 @@ export interface DiscordEmulator {
   channel(guild: EGuild, name: string): EChannel;
   /** Denies the bot permissions in a channel by a member overwrite (as a server admin would), and tells the gateway. */
   denyBot(channel: EChannel, permissions: EmulatedPermission[]): void;
+  /** Adds a text channel to a guild (CHANNEL_CREATE on the gateway). */
+  addChannelTo(guild: EGuild, name: string): EChannel;
   /** Deletes a channel (CHANNEL_DELETE on the gateway); posting there then answers 10003. */
   deleteChannel(channel: EChannel): void;
   /** Sends a slash command as `user` (in `guild`'s first channel, or in DMs without a guild). */
@@ -211,6 +213,13 @@ export async function startDiscordEmulator(
       const others = (channel.overwrites ?? []).filter((o) => !(o.type === 1 && o.id === state.bot.id));
       channel.overwrites = deny ? [...others, { id: state.bot.id, type: 1, allow: '0', deny: String(deny) }] : others;
       gateway.dispatch('CHANNEL_UPDATE', channelJson(channel, state));
+    },
+    addChannelTo(guild, name) {
+      const channel: EChannel = { id: snowflake(), type: 0, name, guild_id: guild.id };
+      state.channels.set(channel.id, channel);
+      guild.channelIds.push(channel.id);
+      gateway.dispatch('CHANNEL_CREATE', channelJson(channel, state));
+      return channel;
     },
     deleteChannel(channel) {
       state.channels.delete(channel.id);

@@ -57,7 +57,9 @@ async function configure(settings: Partial<DigestSettings>) {
     weekday: 1,
     hour: 9,
     timeZone: 'Europe/Berlin',
-    enabledAt: 0,
+    // Turned on "tomorrow": the bot's own cron, ticking on the real clock meanwhile, finds nothing due,
+    // while every week these tests play (2027 on) comes after it.
+    enabledAt: Date.now() + 24 * HOUR,
     configuredBy: admin.id,
     ...settings,
   });
@@ -224,6 +226,22 @@ describe('the weekly post', () => {
     const told = h.dmsOf(admin).slice(dmsBefore);
     expect(told).toHaveLength(1);
     expect(payload(told[0]!)).toContain('Send Messages');
+  });
+});
+
+describe('when the digest channel goes away', () => {
+  it('a deleted channel: the admin, whose DMs are closed, is told once in another channel of the server', async () => {
+    const closedAdmin = h.member('closed-dms-admin', { dmsClosed: true });
+    const doomed = h.emulator.addChannelTo(h.guild, 'doomed');
+    await configure({ timeZone: 'UTC', channelId: doomed.id, configuredBy: closedAdmin.id });
+    h.emulator.deleteChannel(doomed);
+    const general = h.emulator.channel(h.guild, 'general');
+    const before = h.emulator.messagesIn(general).length;
+    for (const w of [at('2028-06-19T09:00:00Z'), at('2028-06-26T09:00:00Z')]) await tick(w);
+    const told = h.emulator.messagesIn(general).slice(before);
+    expect(told).toHaveLength(1);
+    expect(payload(told[0]!)).toContain(`the channel <#${doomed.id}> is gone`);
+    expect(h.dmsOf(closedAdmin)).toHaveLength(0);
   });
 });
 
