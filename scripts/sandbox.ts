@@ -185,6 +185,7 @@ if (tour) {
     ['listening-clock', { period: 'week' }],
     ['genre-mix', {}],
     ['top-tracks', { period: 'week' }],
+    ['top-genres', { period: 'all' }],
   ] as const) {
     const chart = await invokeTour(m('alice'), 'chart', { kind, ...options });
     const alt = reply(chart)?.files[0]?.description ?? '';

@@ -31,8 +31,9 @@ export interface Sandbox {
   /**
    * Fast-forwards time by `ms`: the Spotify emulator's users go on listening, and the history
    * collector runs as its minute ticks would (every `stepMs` of simulated time, an hour by default:
-   * nobody plays 50 tracks in an hour, so nothing falls out of Spotify's window), then the daily
-   * genre recount. Returns how many polls went to Spotify and how many plays were stored.
+   * nobody plays 50 tracks in an hour, so nothing falls out of Spotify's window), and once a
+   * simulated day the background genre resolver and the genre recount. Returns how many polls went
+   * to Spotify and how many plays were stored.
    */
   advance(ms: number, stepMs?: number): Promise<{ polls: number; plays: number }>;
   /** Resolves when the bot has finished handling the interaction. */
@@ -123,11 +124,22 @@ export async function startSandbox(
         Number((await encore.store.pool.query<{ n: string }>('SELECT count(*) AS n FROM plays')).rows[0]!.n);
       const [pollsBefore, playsBefore] = [recent(), await plays()];
       const end = now() + ms;
+      // Once a simulated day: the background genre resolver (hourly in production) learns the
+      // collected artists' genres, and the daily recount reclassifies their plays.
+      const daily = async () => {
+        await encore.jobs.runNow('resolve-genres', new Date(now()));
+        await encore.jobs.runNow('reclassify-history', new Date(now()));
+      };
+      let nextDay = now() + 86_400_000;
       while (now() < end) {
         offset += Math.min(stepMs, end - now());
         await encore.jobs.runNow('collect-history', new Date(now()));
+        if (now() >= nextDay) {
+          await daily();
+          nextDay += 86_400_000;
+        }
       }
-      await encore.jobs.runNow('reclassify-history', new Date(now()));
+      await daily();
       writeFileSync(clockFile, String(offset));
       return { polls: recent() - pollsBefore, plays: (await plays()) - playsBefore };
     },

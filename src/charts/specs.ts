@@ -55,15 +55,23 @@ function rankedBar(showRank: boolean, colourByRank: boolean): VegaLiteJson {
     ...frame,
     transform: [
       { calculate: showRank ? "'#' + datum.rank + '  ' + datum.label" : 'datum.label', as: 'display' },
-      { joinaggregate: [{ op: 'max', field: 'value', as: 'maxValue' }] },
-      // Room at the end of the longest bar for its value label.
-      { calculate: 'datum.maxValue * 1.2', as: 'room' },
+      { calculate: 'length(datum.valueLabel)', as: 'labelChars' },
+      {
+        joinaggregate: [
+          { op: 'max', field: 'value', as: 'maxValue' },
+          { op: 'max', field: 'labelChars', as: 'maxLabelChars' },
+        ],
+      },
+      // Room at the end of the longest bar for the longest value label ("35% · 195 plays · 16 h 48 min").
+      { calculate: 'datum.maxValue * (1.08 + 0.022 * datum.maxLabelChars)', as: 'room' },
     ],
     encoding: {
       y: {
         field: 'display',
         type: 'nominal',
-        sort: null, // rows arrive in rank order
+        // By rank, explicitly: with `sort: null` a warm view (renderCore) keeps the order in which
+        // it first saw a label, so a later chart with the same labels in another order came out unsorted.
+        sort: { field: 'rank', op: 'min', order: 'ascending' },
         axis: { title: null, ticks: false, domain: false, labelPadding: 10, labelLimit: 250, labelFontSize: 13 },
       },
     },

@@ -72,6 +72,21 @@ describe('the chart renderer', () => {
     expect(a.equals(b) && b.equals(c)).toBe(true);
   });
 
+  it('draws bars in rank order even when a warm view drew the same labels in another order before', async () => {
+    const shares = (order: string[]) => order.map((genre, i) => ({ genre, share: 0.5 - i * 0.1 }));
+    const first = request(topGenresChart(shares(['Rock', 'Jazz', 'Pop', 'Metal']), { title: 'Order' }));
+    const second = request(topGenresChart(shares(['Metal', 'Pop', 'Jazz', 'Rock']), { title: 'Order' }));
+    const warm = createChartRenderer({ workers: 1 });
+    const fresh = createChartRenderer({ workers: 1 });
+    try {
+      await warm.render(first);
+      const [afterOther, alone] = await Promise.all([warm.render(second), fresh.render(second)]);
+      expect(afterOther.equals(alone)).toBe(true);
+    } finally {
+      await Promise.all([warm.close(), fresh.close()]);
+    }
+  });
+
   it('rejects after it is closed instead of hanging', async () => {
     const closing = createChartRenderer({ workers: 1 });
     await closing.close();

@@ -77,7 +77,17 @@ describe('npm run sandbox (interactive)', () => {
     const clicked = await sandbox.waitFor(/✅ you appear[\s\S]*encore> /, sandbox.type('alice click 1'));
     expect(clicked).toContain('📬 DM to alice (updated):');
 
+    // Time moves on demand: alice listens through the fast-forwarded hours and Encore collects it.
+    const advanced = await sandbox.waitFor(
+      /Now .*: \d+ polls, \d+ plays stored[\s\S]*encore> /,
+      sandbox.type('advance 6h'),
+    );
+    const [, polls, stored] = /: (\d+) polls, (\d+) plays stored/.exec(advanced)!;
+    expect(Number(polls)).toBeGreaterThanOrEqual(6);
+    expect(Number(stored)).toBeGreaterThan(0);
+    expect(await sandbox.waitFor(/Try: advance 7d[\s\S]*encore> /, sandbox.type('advance soon'))).toBeTruthy();
+
     expect(sandbox.output).not.toMatch(/"level":\d+/);
     expect(readFileSync(logFile!, 'utf8')).toMatch(/"msg":"http listening"/);
-  }, 60_000);
+  }, 90_000);
 });

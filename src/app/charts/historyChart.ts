@@ -102,7 +102,11 @@ export async function historyChartData(
       if (thin) {
         const fallback = FALLBACK_RANGE[period];
         const data = await memberChartData(kind, fallback, await deps.spotify());
-        return { data, notes: [{ kind: 'thin', plays: summary.plays, period, fallback }], fromHistory: false };
+        return {
+          data: { ...data, subtitle: `${data.subtitle} · Spotify’s top items: too little history yet` },
+          notes: [{ kind: 'thin', plays: summary.plays, period, fallback }],
+          fromHistory: false,
+        };
       }
       if (inPeriod.length) notes.push({ kind: 'gaps', gaps: inPeriod });
       if (kind === 'top-artists') {
