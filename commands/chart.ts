@@ -76,7 +76,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   const range = interaction.options.getString('range') as TimeRange | null;
   const askedPeriod = interaction.options.getString('period') as HistoryPeriod | null;
   const history = services.historyReader;
-  const useHistory = !!history && (askedPeriod !== null || (HISTORY_KINDS.has(kind) && range === null));
+  // The clock and the genre mix exist only in the history (Spotify keeps no times): `range` cannot serve them.
+  const useHistory = !!history && (askedPeriod !== null || HISTORY_KINDS.has(kind));
   let notes: HistoryNote[] = [];
   let chartData;
   if (useHistory) {

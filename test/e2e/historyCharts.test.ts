@@ -142,8 +142,10 @@ describe('/chart from listening history', () => {
   }, 60_000);
 
   it('shows the genre mix over the weeks, and the gap when Spotify forgot plays between two polls', async () => {
-    const mix = await chart({ kind: 'genre-mix' });
+    // Spotify's ranges cannot draw a genre mix: the history does, whatever range was passed.
+    const mix = await chart({ kind: 'genre-mix', range: 'long_term' });
     expect(mix.alt).toMatch(/^Stacked area chart of your genre mix over [2-9] weeks/);
+    expect(mix.embed).toMatch(/Your history in Encore starts <t:\d+:D>/);
     expect(mix.embed).not.toContain('could not be collected');
 
     // Seventy tracks back to back while the bot polls nobody: more than Spotify's 50-play window.

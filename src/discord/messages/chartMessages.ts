@@ -17,7 +17,9 @@ export function historyNoteLines(notes: readonly HistoryNote[]): string[] {
         );
         break;
       case 'since':
-        lines.push(`Your history starts ${discordTime(note.firstPlayAt, 'D')}, when Encore began collecting it.`);
+        lines.push(
+          `Your history in Encore starts ${discordTime(note.firstPlayAt, 'D')}: the period before it is empty.`,
+        );
         break;
       case 'gaps': {
         const shown = note.gaps.slice(-3);
