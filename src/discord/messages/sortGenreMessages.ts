@@ -23,7 +23,7 @@ export function genreChoiceMessage(choice: SplitGenreChoice, ownerId: string): S
           `How should I find their genres?\n\n` +
           `**Now** — the preview in a moment, using **${n}** of today’s Spotify requests (every member shares them).\n` +
           `**Thrifty** — ready in about **${plural(m, 'minute')}**, no Spotify requests: I look the artists up on MusicBrainz, ` +
-          `then update this message (or DM you the preview). Artists nobody knows count as “Other”.`,
+          `then update this message (or DM you the preview). Artists neither knows go into “Unclassified”.`,
         footer: 'Nothing is written until you confirm the preview.',
       }),
     ],

@@ -117,8 +117,6 @@ export function createThriftySorts(options: {
   return {
     start,
     resumeJob,
-    /** Waits for the previews under way (tests), */
-    idle: () => Promise.all([...running.values()]).then(() => undefined),
     async stop() {
       stopping = true;
       await Promise.allSettled([...running.values()]);
