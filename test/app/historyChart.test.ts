@@ -88,7 +88,8 @@ describe('historyChartData', () => {
       // The gap 40 days ago is outside the past 30 days.
       { kind: 'gaps', gaps: [{ from: NOW - 2 * DAY, to: NOW - 2 * DAY + 3 * 3_600_000 }] },
     ]);
-    expect(d.asked).toEqual([`playTimes ${new Date(NOW - 30 * DAY).toISOString()} ${new Date(NOW).toISOString()}`]);
+    // The past 30 days are whole UTC days: 1 November 00:00 to now, as the rollups count them.
+    expect(d.asked).toEqual([`playTimes 2026-11-01T00:00:00.000Z ${new Date(NOW).toISOString()}`]);
     if (paris.data.kind !== 'listening-clock') throw new Error('wrong kind');
     expect(paris.data.subtitle).toBe('Past 30 days · 20 plays · 1 h 00 min · Europe/Paris time');
     expect(paris.data.cells).toEqual([{ weekday: 0, hour: 9, minutes: 60 }]);
@@ -103,6 +104,6 @@ describe('historyChartData', () => {
     const d = deps();
     await historyChartData('genre-mix', 'week', 'm', NOW, d);
     await historyChartData('genre-mix', 'year', 'm', NOW, d);
-    expect(d.asked).toEqual(['genreDays 2026-09-07 2026-11-30 week', 'genreDays 2025-11-30 2026-11-30 week']);
+    expect(d.asked).toEqual(['genreDays 2026-09-08 2026-11-30 week', 'genreDays 2025-12-01 2026-11-30 week']);
   });
 });

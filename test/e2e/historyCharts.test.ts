@@ -63,7 +63,8 @@ describe('/chart from listening history', () => {
 
   it('after a collected week: top tracks, artists and genres with the real play counts and minutes', async () => {
     await listenUntil(T0 + WEEK + 8 * HOUR);
-    const since = now - WEEK;
+    // "Past 7 days": today so far and the six whole UTC days before.
+    const since = Math.floor(now / DAY) * DAY - 6 * DAY;
     const stored = await h.encore.store.pool.query<{ id: string; name: string; plays: number; ms: string }>(
       `SELECT t.id, t.name, count(*)::int AS plays, sum(p.ms_played)::text AS ms FROM plays p JOIN tracks t ON t.id = p.track_id
        WHERE p.member_id = $1 AND p.played_at >= $2 GROUP BY t.id, t.name ORDER BY plays DESC, sum(p.ms_played) DESC, t.id LIMIT 3`,
@@ -132,7 +133,7 @@ describe('/chart from listening history', () => {
     // And it is the clock of the plays stored for that week.
     const plays = await h.encore.store.pool.query<{ t: Date; ms: number }>(
       `SELECT played_at AS t, ms_played AS ms FROM plays WHERE member_id = $1 AND played_at >= $2`,
-      [member().id, new Date(now - WEEK)],
+      [member().id, new Date(Math.floor(now / DAY) * DAY - 6 * DAY)],
     );
     const cells = listeningClock(
       plays.rows.map((r) => ({ playedAt: r.t.getTime(), ms: r.ms })),

@@ -1,6 +1,7 @@
 import {
   HISTORY_PERIODS,
   PERIOD_LABELS,
+  daysEndingAt,
   gapsWithin,
   genreLabel,
   listeningClock,
@@ -77,7 +78,7 @@ export async function historyChartData(
 ): Promise<HistoryChart> {
   const range =
     kind === 'genre-mix' && (period === 'week' || period === 'month')
-      ? { from: now - MIX_DEFAULT_WEEKS * 7 * DAY, to: now }
+      ? daysEndingAt(now, MIX_DEFAULT_WEEKS * 7)
       : periodRange(period, now);
   const days = utcDaysOf(range);
   const label =

@@ -16,9 +16,17 @@ export const PERIOD_LABELS: Record<HistoryPeriod, string> = {
 };
 const PERIOD_DAYS: Record<Exclude<HistoryPeriod, 'all'>, number> = { week: 7, month: 30, year: 365 };
 
+/**
+ * The last `days` whole UTC days up to `now` (today so far and the days before it), so that the
+ * per-UTC-day rollups and the plays themselves count the same span.
+ */
+export function daysEndingAt(now: number, days: number): { from: number; to: number } {
+  return { from: Math.floor(now / DAY) * DAY - (days - 1) * DAY, to: now };
+}
+
 /** The instants [from, to] a period covers when it ends at `now` (all time starts at 0). */
 export function periodRange(period: HistoryPeriod, now: number): { from: number; to: number } {
-  return { from: period === 'all' ? 0 : now - PERIOD_DAYS[period] * DAY, to: now };
+  return period === 'all' ? { from: 0, to: now } : daysEndingAt(now, PERIOD_DAYS[period]);
 }
 
 /** The UTC days (YYYY-MM-DD) that touch [from, to], for the per-UTC-day rollups. */

@@ -110,11 +110,16 @@ describe('listeningClock', () => {
 });
 
 describe('periods and weeks', () => {
-  it('ends periods now and maps them to the UTC days of the rollups', () => {
+  it('ends periods now, in whole UTC days (today so far and the days before), as the rollups count them', () => {
     const now = Date.parse('2026-11-30T19:00:00Z');
-    expect(periodRange('week', now)).toEqual({ from: now - 7 * DAY, to: now });
+    expect(periodRange('week', now)).toEqual({ from: Date.parse('2026-11-24T00:00:00Z'), to: now });
     expect(periodRange('all', now).from).toBe(0);
-    expect(utcDaysOf(periodRange('month', now))).toEqual({ fromDay: '2026-10-31', toDay: '2026-11-30' });
+    expect(utcDaysOf(periodRange('week', now))).toEqual({ fromDay: '2026-11-24', toDay: '2026-11-30' });
+    expect(utcDaysOf(periodRange('month', now))).toEqual({ fromDay: '2026-11-01', toDay: '2026-11-30' });
+    expect(utcDaysOf(periodRange('year', now))).toEqual({ fromDay: '2025-12-01', toDay: '2026-11-30' });
+    // Just after midnight, "the past 7 days" are six whole days and a minute.
+    const early = Date.parse('2026-11-30T00:01:00Z');
+    expect(early - periodRange('week', early).from).toBe(6 * DAY + MIN);
   });
 
   it('groups UTC days into weeks from Monday and gives each week’s genre shares', () => {
