@@ -15,7 +15,9 @@ export function createGenreChoiceRepository(store: Store): GenreChoiceRepository
   return {
     get: (id) => choices.get(id),
     async save(choice) {
-      await choices.set(choice.id, choice, TTL_MS);
+      // Once answered for good, the playlist read (up to 10,000 items) is not needed any more.
+      const settled = choice.status === 'done' || choice.status === 'cancelled' || choice.status === 'failed';
+      await choices.set(choice.id, settled ? { ...choice, source: { ...choice.source, items: [] } } : choice, TTL_MS);
     },
     async listThrifty() {
       return (await all()).filter((c) => c.status === 'thrifty');

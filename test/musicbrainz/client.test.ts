@@ -87,6 +87,35 @@ describe('the MusicBrainz fallback', () => {
     expect(server.requests[0]?.query).toMatchObject({ query: 'artist:"radiohead"', fmt: 'json' });
   });
 
+  it('finds an artist by its exact Spotify link (url lookup with artist-rels, then the artist), not by a namesake', async () => {
+    const server = await start({
+      minIntervalMs: 0,
+      artists: [
+        ...seedArtists,
+        // The same name as the seeded Radiohead, but this one is linked to the Spotify artist.
+        {
+          id: 'mb-linked',
+          name: 'Radiohead',
+          spotifyIds: ['4Z8W4fKeB5YxbusRsdQVPb'],
+          tags: [{ name: 'post-rock', count: 2 }],
+        },
+      ],
+    });
+    const quick = client({ spacer: createRequestSpacer(0) });
+    expect(await quick.genresBySpotifyArtist('4Z8W4fKeB5YxbusRsdQVPb')).toEqual({
+      genres: ['post-rock'],
+      mbid: 'mb-linked',
+      source: 'artist',
+    });
+    expect(await quick.genresBySpotifyArtist('0000000000000000000000')).toBeUndefined(); // MusicBrainz has no such link
+    expect(await quick.genresBySpotifyArtist('not/an id')).toBeUndefined(); // never sent
+    expect(server.requests.map((r) => [r.path, r.query.resource, r.query.inc, r.status])).toEqual([
+      ['/ws/2/url', 'https://open.spotify.com/artist/4Z8W4fKeB5YxbusRsdQVPb', 'artist-rels', 200],
+      ['/ws/2/artist/mb-linked', undefined, 'genres+tags', 200],
+      ['/ws/2/url', 'https://open.spotify.com/artist/0000000000000000000000', 'artist-rels', 404],
+    ]);
+  });
+
   it('answers undefined for unknown ISRCs, weak name matches and artists with only noise tags', async () => {
     const server = await start({ minIntervalMs: 0 });
     const quick = client({ spacer: createRequestSpacer(0) });
