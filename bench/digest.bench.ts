@@ -86,7 +86,7 @@ export default async function digestBench(): Promise<void> {
     let listeners = 0;
     for (let run = 0; run < 6; run++) {
       const t = performance.now();
-      const digest = await computeDigest({ reader }, guildId, WEEK);
+      const digest = await computeDigest({ reader }, guildId, WEEK, 'Europe/Berlin');
       times.push(performance.now() - t);
       listeners = digest.kind === 'digest' ? digest.listeners : 0;
     }

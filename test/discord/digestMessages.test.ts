@@ -31,9 +31,26 @@ describe('digest messages fit Discord’s limits for any names', () => {
       discoveries: [{ artistId: 'a0', name: worstNames[1]!, plays: 3, ms: 1 }],
     });
     const names = new Map(members.map((m, i) => [m, worstNames[i % worstNames.length]!]));
-    const message = digestMessage(digest, { names, guildName: worstNames[2]! }, { late: true, missedPrevious: true });
+    const message = digestMessage(
+      digest,
+      {
+        names,
+        guildName: worstNames[2]!,
+        charts: ['digest-genres.png', 'digest-clock.png'].map((name) => ({
+          name,
+          title: 'x'.repeat(300),
+          png: Buffer.from('png'),
+          altText: worstNames.join(' ').repeat(5),
+        })),
+      },
+      { late: true, missedPrevious: true },
+    );
     const body = JSON.parse(JSON.stringify({ embeds: message.embeds })) as Record<string, unknown>;
     expect(messageProblems(body)).toEqual([]);
+    expect(message.embeds).toHaveLength(2);
+    const alts = (message.files ?? []).map((f) => (f as { description?: string }).description ?? '');
+    expect(alts).toHaveLength(2);
+    for (const alt of alts) expect(alt.length).toBeLessThanOrEqual(1024);
     const text = JSON.stringify(body);
     expect(text).not.toContain('@everyone');
     expect(text).toContain('▲');

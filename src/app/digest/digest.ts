@@ -27,13 +27,14 @@ export async function computeDigest(
   deps: Pick<DigestDeps, 'reader'>,
   guildId: string,
   week: string,
+  timeZone = 'UTC',
 ): Promise<ServerDigest | QuietWeek> {
   const members = await deps.reader.optedIn(guildId);
   if (members.length === 0) return buildServerDigest(emptyInput(week));
   const p = digestPeriod(week);
   const last = digestPeriod(shiftWeek(week, -7));
   const { reader } = deps;
-  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries] = await Promise.all([
+  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries, clock] = await Promise.all([
     reader.memberWeeks(members, p.fromDay, p.toDay),
     reader.memberWeeks(members, last.fromDay, last.toDay),
     reader.topArtists(members, p.fromDay, p.toDay, TOP),
@@ -41,8 +42,19 @@ export async function computeDigest(
     reader.genres(members, p.fromDay, p.toDay),
     reader.genres(members, last.fromDay, last.toDay),
     reader.discoveries(members, p.fromDay, p.toDay, 1),
+    reader.clock(members, p.from, p.to, timeZone),
   ]);
-  return buildServerDigest({ week, thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries });
+  return buildServerDigest({
+    week,
+    thisWeek,
+    lastWeek,
+    topArtists,
+    topTracks,
+    genres,
+    lastWeekGenres,
+    discoveries,
+    clock,
+  });
 }
 
 const shiftWeek = (week: string, days: number) =>
@@ -66,22 +78,23 @@ export async function digestMessage(
   notes: DigestNotes,
 ): Promise<MessageModel> {
   const guildName = deps.discord.guildName(guildId) ?? 'this server';
-  if (digest.kind === 'quiet') return deps.messages.digest(digest, { names: new Map(), guildName }, notes);
+  if (digest.kind === 'quiet') return deps.messages.digest(digest, { names: new Map(), guildName, charts: [] }, notes);
   const named = [
     ...digest.leaderboard.map((r) => r.memberId),
     ...digest.highlights.flatMap((h) => (h.kind === 'climber' ? [h.memberId] : [])),
   ];
-  const [names, chart] = await Promise.all([
+  const [names, charts] = await Promise.all([
     deps.discord.memberNames(guildId, [...new Set(named)]),
-    deps.genreChart(digest),
+    deps.charts(digest),
   ]);
-  return deps.messages.digest(digest, { names, guildName, chart }, notes);
+  return deps.messages.digest(digest, { names, guildName, charts }, notes);
 }
 
 /** /digest preview: the last seven days (today included), right now, for the admin's eyes only. */
 export async function previewDigest(deps: DigestDeps, guildId: string, now: number): Promise<MessageModel> {
   const week = shiftWeek(new Date(now).toISOString().slice(0, 10), 1);
-  return digestMessage(deps, guildId, await computeDigest(deps, guildId, week), { preview: true });
+  const { timeZone } = await settingsOf(deps, guildId, now);
+  return digestMessage(deps, guildId, await computeDigest(deps, guildId, week, timeZone), { preview: true });
 }
 
 /** Tells the configuring admin once that the channel can no longer be posted in (DM, else the server). */
@@ -136,10 +149,11 @@ export async function runGuildDigest(
       return 'no-access';
     }
     const previous = shiftOccurrence(settings, decision.occurrence, -1);
+    // Skipped (over a day late), or never handled at all (Encore was down for more than a week).
+    const previousOutcome = await deps.ledger.outcome(settings.guildId, previous.week);
     const missedPrevious =
-      previous.postAt >= settings.enabledAt &&
-      (await deps.ledger.outcome(settings.guildId, previous.week)) === OUTCOME.skipped;
-    const digest = await computeDigest(deps, settings.guildId, week);
+      previous.postAt >= settings.enabledAt && (previousOutcome === undefined || previousOutcome === OUTCOME.skipped);
+    const digest = await computeDigest(deps, settings.guildId, week, settings.timeZone);
     const message = await digestMessage(deps, settings.guildId, digest, { late: decision.late, missedPrevious });
     const posted = await deps.discord.post(settings.channelId, message, digestNonce(settings.guildId, week));
     if (!posted.ok) {
@@ -148,6 +162,8 @@ export async function runGuildDigest(
       return 'no-access';
     }
     await deps.ledger.record(settings.guildId, week, `message:${posted.messageId}`, now);
+    // Posting works again: a later loss of permissions is worth telling the admin about once more.
+    if (settings.warnedChannelId) await deps.settings.save({ ...settings, warnedChannelId: undefined });
     return digest.kind === 'quiet' ? 'noted' : 'posted';
   } finally {
     await deps.ledger.unlease(settings.guildId, week, deps.instanceId);

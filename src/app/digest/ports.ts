@@ -1,5 +1,6 @@
 import type {
   ArtistWeek,
+  ClockMinutes,
   GenreWeek,
   MemberWeek,
   QuietWeek,
@@ -43,6 +44,8 @@ export interface DigestReader {
   topArtists(memberIds: readonly string[], fromDay: string, toDay: string, limit: number): Promise<ArtistWeek[]>;
   topTracks(memberIds: readonly string[], from: number, to: number, limit: number): Promise<TrackWeek[]>;
   genres(memberIds: readonly string[], fromDay: string, toDay: string): Promise<GenreWeek[]>;
+  /** Minutes per local weekday × hour over [from, to) in `timeZone` (a play counts where its middle falls). */
+  clock(memberIds: readonly string[], from: number, to: number, timeZone: string): Promise<ClockMinutes[]>;
   /** Artists none of these members played before `fromDay`, played by them in the period. */
   discoveries(memberIds: readonly string[], fromDay: string, toDay: string, limit: number): Promise<ArtistWeek[]>;
 }
@@ -84,10 +87,17 @@ export interface DigestNotes {
 export interface DigestMessages {
   digest(
     digest: ServerDigest | QuietWeek,
-    context: { names: ReadonlyMap<string, string>; guildName: string; chart?: { png: Buffer; altText: string } },
+    context: { names: ReadonlyMap<string, string>; guildName: string; charts: readonly DigestChartImage[] },
     notes: DigestNotes,
   ): MessageModel;
   permissionLost(guildName: string, channelId: string, missing: readonly string[] | 'unknown-channel'): MessageModel;
+}
+
+export interface DigestChartImage {
+  name: string;
+  title: string;
+  png: Buffer;
+  altText: string;
 }
 
 export interface DigestDeps {
@@ -96,8 +106,8 @@ export interface DigestDeps {
   ledger: DigestLedger;
   discord: DigestDiscord;
   messages: DigestMessages;
-  /** Renders the week's top genres chart; undefined when there is nothing to draw. */
-  genreChart(digest: ServerDigest): Promise<{ png: Buffer; altText: string } | undefined>;
+  /** Renders the week's charts (top genres, listening clock); those with nothing to draw are left out. */
+  charts(digest: ServerDigest): Promise<DigestChartImage[]>;
   instanceId: string;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }

@@ -26,8 +26,17 @@ export interface GenreWeek {
   plays: number;
 }
 
+/** Minutes listened in one hour of one weekday (0 = Monday … 6 = Sunday), in the server's time zone. */
+export interface ClockMinutes {
+  weekday: number;
+  hour: number;
+  minutes: number;
+}
+
 export interface DigestInput {
   week: string;
+  /** The server's listening clock for the week (empty cells left out). */
+  clock?: readonly ClockMinutes[];
   thisWeek: readonly MemberWeek[];
   lastWeek: readonly MemberWeek[];
   topArtists: readonly ArtistWeek[];
@@ -64,6 +73,7 @@ export interface ServerDigest {
   topGenres: Array<{ genre: string; share: number; ms: number }>;
   leaderboard: LeaderboardRow[];
   highlights: Highlight[];
+  clock: ClockMinutes[];
 }
 export interface QuietWeek {
   kind: 'quiet';
@@ -148,5 +158,6 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
     topGenres,
     leaderboard,
     highlights: highlights.slice(0, 2),
+    clock: [...(input.clock ?? [])],
   };
 }

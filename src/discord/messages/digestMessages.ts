@@ -1,5 +1,5 @@
 import { escapeMarkdown } from 'discord.js';
-import type { DigestNotes, DigestSettings } from '../../app/digest/ports.js';
+import type { DigestChartImage, DigestNotes, DigestSettings } from '../../app/digest/ports.js';
 import { WEEKDAY_NAMES, type Movement, type QuietWeek, type ServerDigest } from '../../core/digest/index.js';
 import { brandEmbed, pngAttachment } from '../replies.js';
 import { plural } from './format.js';
@@ -28,6 +28,17 @@ export function safeName(name: string, max = NAME_MAX): string {
   }
   if (cut.length < clean.length) cut = `${cut.trimEnd()}…`;
   return `\u2068${escapeMarkdown(cut).replace(/@/g, '@\u200b')}\u2069`;
+}
+
+/** Alt text within Discord's 1,024, counted in UTF-16 units and cut between graphemes. */
+export function fitAltText(text: string, max = 1024): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const { segment } of segmenter.segment(text)) {
+    if (out.length + segment.length > max - 1) break;
+    out += segment;
+  }
+  return `${out}…`;
 }
 
 /** "12 h 5 min", "45 min". */
@@ -69,7 +80,7 @@ function noteLines(notes: DigestNotes): string[] {
 /** The server's weekly digest (or the short note for a quiet week), ready to post. */
 export function digestMessage(
   digest: ServerDigest | QuietWeek,
-  context: { names: ReadonlyMap<string, string>; guildName: string; chart?: { png: Buffer; altText: string } },
+  context: { names: ReadonlyMap<string, string>; guildName: string; charts: readonly DigestChartImage[] },
   notes: DigestNotes,
 ) {
   const title = `${safeName(context.guildName, TITLE_MAX)}’s week in music · ${weekLabel(digest.week)}`;
@@ -109,7 +120,7 @@ export function digestMessage(
         return `${h.change > 0 ? '📈' : '📉'} ${safeName(h.genre, 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
     }
   });
-  const image = context.chart ? 'digest-genres.png' : undefined;
+  const [first, ...more] = context.charts;
   return {
     embeds: [
       brandEmbed({
@@ -127,11 +138,13 @@ export function digestMessage(
           { name: 'Top tracks', value: tracks },
           ...(highlights.length ? [{ name: 'Highlights', value: highlights.join('\n') }] : []),
         ],
-        image,
+        image: first?.name,
         footer: 'Only members who share their listening here appear · /privacy',
       }),
+      // One image per embed: each further chart comes in an embed of its own.
+      ...more.map((chart) => brandEmbed({ title: chart.title, image: chart.name })),
     ],
-    files: context.chart && image ? [pngAttachment(context.chart.png, image, context.chart.altText)] : [],
+    files: context.charts.map((chart) => pngAttachment(chart.png, chart.name, fitAltText(chart.altText))),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { PersonalDataKind } from '../../app/accounts/personalData.js';
 import { postDueDigests } from '../../app/digest/digest.js';
 import type { DigestDeps } from '../../app/digest/ports.js';
-import { topGenresChart, isEmptyChart } from '../../charts/builders.js';
+import { isEmptyChart, listeningClockChart, topGenresChart } from '../../charts/builders.js';
 import { digestDiscord } from '../../discord/digestChannels.js';
 import { digestMessage, digestPermissionLostMessage } from '../../discord/messages/digestMessages.js';
 import type { Job } from '../../jobs/scheduler.js';
@@ -28,13 +28,25 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log }) =
     ledger: createDigestLedger(store),
     discord: digestDiscord(() => discord.client()),
     messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage },
-    async genreChart(digest) {
-      const chart = topGenresChart(
-        digest.topGenres.map((g) => ({ genre: g.genre, share: g.share })),
-        { title: 'Top genres this week' },
-      );
-      if (isEmptyChart(chart)) return undefined;
-      return { png: await charts.render(chart), altText: chart.altText };
+    async charts(digest) {
+      const wanted = [
+        {
+          name: 'digest-genres.png',
+          chart: topGenresChart(
+            digest.topGenres.map((g) => ({ genre: g.genre, share: g.share })),
+            { title: 'Top genres this week' },
+          ),
+        },
+        {
+          name: 'digest-clock.png',
+          chart: listeningClockChart(digest.clock, { title: 'When the server listened this week' }),
+        },
+      ];
+      const drawn = [];
+      for (const { name, chart } of wanted)
+        if (!isEmptyChart(chart))
+          drawn.push({ name, title: chart.title, png: await charts.render(chart), altText: chart.altText });
+      return drawn;
     },
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     log: log.child({ module: 'digest' }),

@@ -96,6 +96,19 @@ export function createDigestReader(store: Store): DigestReader {
       );
       return rows.map((r) => ({ genre: r.genre, plays: r.plays, ms: Number(r.ms) }));
     },
+    async clock(memberIds, from, to, timeZone) {
+      const { rows } = await pool.query<{ weekday: number; hour: number; minutes: number }>(
+        `WITH local AS (
+           SELECT (played_at - make_interval(secs => coalesce(ms_played, 0) / 2000.0)) AT TIME ZONE $4 AS t,
+                  coalesce(ms_played, 0) AS ms
+           FROM plays WHERE member_id = ANY($1::text[]) AND played_at >= $2 AND played_at < $3)
+         SELECT (extract(isodow FROM t)::int - 1) AS weekday, extract(hour FROM t)::int AS hour,
+                (sum(ms) / 60000.0)::float8 AS minutes
+         FROM local GROUP BY 1, 2 ORDER BY 1, 2`,
+        [ids(memberIds), new Date(from).toISOString(), new Date(to).toISOString(), timeZone],
+      );
+      return rows;
+    },
     async discoveries(memberIds, fromDay, toDay, limit) {
       const { rows } = await pool.query<{ artist_id: string; name: string; plays: number; ms: string }>(
         `WITH week AS (
