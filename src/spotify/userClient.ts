@@ -90,8 +90,17 @@ export class SpotifyUserClient {
     return this.lastKey.member;
   }
 
+  /** The tokens as last loaded or refreshed by this client, and a load under way. */
+  private known?: TokenSet;
+  private loading?: Promise<TokenSet>;
+
   private async freshTokens(force = false): Promise<TokenSet> {
-    const current = await this.tokens.load();
+    // One load per client, shared by every call: a sort's thousands of artist lookups must not
+    // each take a database connection before they even queue at the pacer. A 401 (force) reloads.
+    if (force) this.known = undefined;
+    const current =
+      this.known ?? (await (this.loading ??= this.tokens.load().finally(() => (this.loading = undefined))));
+    this.known = current;
     if (!force && current.expiresAt - REFRESH_AHEAD_MS > this.shared.transport.now()) return current;
     let pending = this.shared.refreshes.get(current.refreshToken);
     if (!pending) {
@@ -109,7 +118,8 @@ export class SpotifyUserClient {
       this.shared.refreshes.set(current.refreshToken, pending);
       void pending.catch(() => {}).finally(() => this.shared.refreshes.delete(current.refreshToken));
     }
-    return pending;
+    this.known = await pending;
+    return this.known;
   }
 
   private async call<T>(method: ApiRequest['method'], path: string, body?: unknown): Promise<T> {

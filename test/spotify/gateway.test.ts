@@ -83,6 +83,17 @@ describe('token refresh', () => {
     expect(tokens.current.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
   });
 
+  it('loads the member’s tokens once for a burst of calls, not once per call (the database is not asked 100 times)', async () => {
+    const { gateway, tokensFor } = await world();
+    const tokens = tokensFor('alice');
+    let loads = 0;
+    const counted = { ...tokens, load: () => (loads++, tokens.load()) };
+    const client = gateway.forUser(counted);
+    const artists = await client.topArtists('short_term');
+    await Promise.all(Array.from({ length: 100 }, (_, i) => client.artist(artists[i % artists.length]!.id)));
+    expect(loads).toBe(1);
+  });
+
   it('replaces the refresh token when Spotify sends a new one', async () => {
     const { emulator, gateway, tokensFor } = await world();
     emulator.control.omitRefreshToken = 'never';
