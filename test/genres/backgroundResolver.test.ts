@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMusicBrainzEmulator, type MusicBrainzEmulator } from '../../emulators/musicbrainz/server.js';
 import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { GENRE_LOOKUP_CAPS } from '../../src/app/genres/resolveArtistGenres.js';
-import { resolveHistoryGenres } from '../../src/app/genres/resolveInBackground.js';
+import { resolveGenresInBackground, resolveHistoryGenres } from '../../src/app/genres/resolveInBackground.js';
 import { backgroundGenreSources } from '../../src/features/genres.js';
 import { createMusicBrainzClient, createRequestSpacer } from '../../src/musicbrainz/index.js';
 import { cachedArtistGenres } from '../../src/spotify/genreCache.js';
@@ -157,6 +157,40 @@ describe('the background genre resolver', () => {
     // Interactive work keeps the rest of the day's budget.
     expect(await gateway.budget.remaining('interactive')).toBe(interactiveLeft - warmingLeft);
     expect(await gateway.budget.remaining('interactive')).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('asks MusicBrainz about at most GENRE_LOOKUP_CAPS.musicbrainzArtistsPerBackgroundRun artists a run, and Spotify at most spotifyPerBackgroundRun; the rest waits for the next run', async () => {
+    const cap = GENRE_LOOKUP_CAPS.musicbrainzArtistsPerBackgroundRun;
+    const fresh = spotify.world.artistList.slice(1_400, 1_400 + cap + 10);
+    for (const a of fresh) await store().pool.query('INSERT INTO artists (id, name) VALUES ($1, $2)', [a.id, a.name]);
+    const mbBefore = mb.requests.length;
+    const run = await resolveHistoryGenres(createArtistCatalogue(store().pool), sources(false));
+    const asked = new Set(
+      mb.requests
+        .slice(mbBefore)
+        .map((r) => r.query.resource)
+        .filter(Boolean),
+    );
+    expect(asked.size).toBe(cap);
+    expect(run.musicbrainzMisses).toBe(cap);
+    expect(run.left).toBe(10);
+    // The next run asks about the ten left over, and no one again.
+    const next = await resolveHistoryGenres(createArtistCatalogue(store().pool), sources(false));
+    expect(next.musicbrainzMisses).toBe(10);
+    expect(next.left).toBe(0);
+
+    // Spotify (here a source that would answer every artist): the per-run cap stops it.
+    let calls = 0;
+    const many = Array.from({ length: GENRE_LOOKUP_CAPS.spotifyPerBackgroundRun + 20 }, (_, i) => ({ id: `sp${i}` }));
+    const capped = await resolveGenresInBackground(many, {
+      cached: async () => new Map(),
+      musicbrainzMisses: async () => new Set(),
+      rememberMusicBrainzMisses: async () => {},
+      remember: async () => {},
+      spotifyWarming: async () => (calls++, ['rock']),
+    });
+    expect(calls).toBe(GENRE_LOOKUP_CAPS.spotifyPerBackgroundRun);
+    expect(capped).toMatchObject({ spotifyRequests: calls, fromSpotify: calls, left: 20 });
   }, 60_000);
 
   it('without a warming client (a thrifty sort) sends no Spotify request at all', async () => {
