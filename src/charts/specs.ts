@@ -63,7 +63,7 @@ function rankedBar(showRank: boolean, colourByRank: boolean): VegaLiteJson {
         ],
       },
       // Room at the end of the longest bar for the longest value label ("35% · 195 plays · 16 h 48 min").
-      { calculate: 'datum.maxValue * (1.08 + 0.022 * datum.maxLabelChars)', as: 'room' },
+      { calculate: 'datum.maxValue * (1.08 + 0.026 * datum.maxLabelChars)', as: 'room' },
     ],
     encoding: {
       y: {

@@ -62,6 +62,9 @@ export interface HistoryChartDeps {
 
 export const DEFAULT_TIME_ZONE = 'UTC';
 
+/** "35%", and "<1%" rather than a "0%" beside a genre that was played. */
+const percent = (share: number) => (share > 0 && share < 0.005 ? '<1%' : `${Math.round(share * 100)}%`);
+
 /**
  * A member's chart from their listening history over a period ending `now`: top artists, tracks
  * or genres with real play counts and minutes, the listening clock in their time zone (computed
@@ -157,7 +160,7 @@ export async function historyChartData(
           genres: [...byGenre.entries()].map(([genre, g]) => ({
             genre: genreLabel(genre),
             share: g.ms / totalMs,
-            valueLabel: `${Math.round((100 * g.ms) / totalMs)}% · ${playsAndMinutes(g.plays, g.ms)}`,
+            valueLabel: `${percent(g.ms / totalMs)} · ${playsAndMinutes(g.plays, g.ms)}`,
           })),
         },
         notes,
