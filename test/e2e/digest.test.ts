@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
-import { postDueDigests } from '../../src/app/digest/digest.js';
+import { computeDigest, postDueDigests } from '../../src/app/digest/digest.js';
 import type { DigestDeps, DigestSettings } from '../../src/app/digest/ports.js';
 import { digestFeature } from '../../src/features/digest/index.js';
 import type { FeatureContext } from '../../src/features/index.js';
@@ -272,6 +272,10 @@ describe('what a digest shows', () => {
       expect(all).not.toContain(m.username);
     }
     for (const secret of ['SecretArtistXyz', 'SecretTrackXyz', 'secretgenre']) expect(all).not.toContain(secret);
+    // The charts are drawn from the digest's data alone: nothing of theirs is in it either.
+    const data = JSON.stringify(await computeDigest(deps(), h.guild.id, '2028-07-03', 'UTC'));
+    for (const secret of ['SecretArtistXyz', 'SecretTrackXyz', 'secretgenre', ...optedOut.map((m) => m.id)])
+      expect(data).not.toContain(secret);
     // 11 members, plays 20+30+10+9+…+2 = 104 plays of 4 minutes = 6 h 56 min, counted from opted-in members only.
     expect(all).toContain('6 h 56 min');
     expect(all).toContain('104 plays');

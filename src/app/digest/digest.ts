@@ -34,16 +34,18 @@ export async function computeDigest(
   const p = digestPeriod(week);
   const last = digestPeriod(shiftWeek(week, -7));
   const { reader } = deps;
-  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries, clock] = await Promise.all([
-    reader.memberWeeks(members, p.fromDay, p.toDay),
-    reader.memberWeeks(members, last.fromDay, last.toDay),
-    reader.topArtists(members, p.fromDay, p.toDay, TOP),
-    reader.topTracks(members, p.from, p.to, TOP),
-    reader.genres(members, p.fromDay, p.toDay),
-    reader.genres(members, last.fromDay, last.toDay),
-    reader.discoveries(members, p.fromDay, p.toDay, 1),
-    reader.clock(members, p.from, p.to, timeZone),
-  ]);
+  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries, clock, memberGenres] =
+    await Promise.all([
+      reader.memberWeeks(members, p.fromDay, p.toDay),
+      reader.memberWeeks(members, last.fromDay, last.toDay),
+      reader.topArtists(members, p.fromDay, p.toDay, TOP),
+      reader.topTracks(members, p.from, p.to, TOP),
+      reader.genres(members, p.fromDay, p.toDay),
+      reader.genres(members, last.fromDay, last.toDay),
+      reader.discoveries(members, p.fromDay, p.toDay, 1),
+      reader.clock(members, p.from, p.to, timeZone),
+      reader.memberGenres(members, p.fromDay, p.toDay),
+    ]);
   return buildServerDigest({
     week,
     thisWeek,
@@ -54,6 +56,7 @@ export async function computeDigest(
     lastWeekGenres,
     discoveries,
     clock,
+    memberGenres,
   });
 }
 
@@ -81,7 +84,7 @@ export async function digestMessage(
   if (digest.kind === 'quiet') return deps.messages.digest(digest, { names: new Map(), guildName, charts: [] }, notes);
   const named = [
     ...digest.leaderboard.map((r) => r.memberId),
-    ...digest.highlights.flatMap((h) => (h.kind === 'climber' ? [h.memberId] : [])),
+    ...digest.highlights.flatMap((h) => (h.kind === 'climber' || h.kind === 'diverse' ? [h.memberId] : [])),
   ];
   const [names, charts] = await Promise.all([
     deps.discord.memberNames(guildId, [...new Set(named)]),

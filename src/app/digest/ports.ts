@@ -44,6 +44,12 @@ export interface DigestReader {
   topArtists(memberIds: readonly string[], fromDay: string, toDay: string, limit: number): Promise<ArtistWeek[]>;
   topTracks(memberIds: readonly string[], from: number, to: number, limit: number): Promise<TrackWeek[]>;
   genres(memberIds: readonly string[], fromDay: string, toDay: string): Promise<GenreWeek[]>;
+  /** Each member's listening time per genre over the days. */
+  memberGenres(
+    memberIds: readonly string[],
+    fromDay: string,
+    toDay: string,
+  ): Promise<Array<{ memberId: string; genre: string; ms: number }>>;
   /** Minutes per local weekday × hour over [from, to) in `timeZone` (a play counts where its middle falls). */
   clock(memberIds: readonly string[], from: number, to: number, timeZone: string): Promise<ClockMinutes[]>;
   /** Artists none of these members played before `fromDay`, played by them in the period. */

@@ -43,6 +43,8 @@ export interface DigestInput {
   topTracks: readonly TrackWeek[];
   genres: readonly GenreWeek[];
   lastWeekGenres: readonly GenreWeek[];
+  /** Each member's listening time per genre this week (for the most diverse week). */
+  memberGenres?: ReadonlyArray<{ memberId: string; genre: string; ms: number }>;
   /** Artists first played in this server this week (by any opted-in member), most played first. */
   discoveries: readonly ArtistWeek[];
 }
@@ -59,7 +61,15 @@ export interface LeaderboardRow {
 export type Highlight =
   | { kind: 'discovery'; artist: string; plays: number }
   | { kind: 'climber'; memberId: string; by: number }
-  | { kind: 'genreShift'; genre: string; change: number };
+  | { kind: 'genreShift'; genre: string; change: number }
+  | { kind: 'diverse'; memberId: string; genres: number };
+
+/** Shannon entropy (bits) of a member's listening time over genres; "unclassified" left out. */
+export function genreEntropy(msByGenre: ReadonlyMap<string, number>): number {
+  const values = [...msByGenre].filter(([g, ms]) => g !== 'unclassified' && ms > 0).map(([, ms]) => ms);
+  const total = values.reduce((s, v) => s + v, 0);
+  return total > 0 ? Math.abs(values.reduce((s, v) => s + (v / total) * Math.log2(v / total), 0)) : 0;
+}
 
 export interface ServerDigest {
   kind: 'digest';
@@ -145,6 +155,21 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
       .filter((s) => Math.abs(s.change) >= 0.05)
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || cmp(a.genre, b.genre))[0];
     if (shift) highlights.push({ kind: 'genreShift', genre: shift.genre, change: shift.change });
+  }
+
+  if (highlights.length < 2) {
+    const perMember = new Map<string, Map<string, number>>();
+    for (const row of input.memberGenres ?? []) {
+      if (!now.has(row.memberId)) continue;
+      const genres = perMember.get(row.memberId) ?? new Map<string, number>();
+      genres.set(row.genre, (genres.get(row.genre) ?? 0) + row.ms);
+      perMember.set(row.memberId, genres);
+    }
+    const diverse = [...perMember]
+      .map(([memberId, genres]) => ({ memberId, entropy: genreEntropy(genres), genres: genres.size }))
+      .filter((d) => d.entropy >= 1.5)
+      .sort((a, b) => b.entropy - a.entropy || cmp(a.memberId, b.memberId))[0];
+    if (diverse) highlights.push({ kind: 'diverse', memberId: diverse.memberId, genres: diverse.genres });
   }
 
   return {

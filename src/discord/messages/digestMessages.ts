@@ -116,6 +116,8 @@ export function digestMessage(
         return `🔭 Discovered this week: ${safeName(h.artist)} (${plural(h.plays, 'play')}, new to everyone here)`;
       case 'climber':
         return `🚀 Biggest climber: ${name(h.memberId)}, up ${plural(h.by, 'place')}`;
+      case 'diverse':
+        return `🌈 Most diverse week: ${name(h.memberId)}, across ${plural(h.genres, 'genre')}`;
       case 'genreShift':
         return `${h.change > 0 ? '📈' : '📉'} ${safeName(h.genre, 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
     }

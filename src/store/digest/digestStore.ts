@@ -96,6 +96,14 @@ export function createDigestReader(store: Store): DigestReader {
       );
       return rows.map((r) => ({ genre: r.genre, plays: r.plays, ms: Number(r.ms) }));
     },
+    async memberGenres(memberIds, fromDay, toDay) {
+      const { rows } = await pool.query<{ member_id: string; genre: string; ms: string }>(
+        `SELECT member_id, genre, sum(ms)::text AS ms FROM member_daily_genres
+         WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[]) GROUP BY member_id, genre`,
+        [ids(memberIds), fromDay, toDay],
+      );
+      return rows.map((r) => ({ memberId: r.member_id, genre: r.genre, ms: Number(r.ms) }));
+    },
     async clock(memberIds, from, to, timeZone) {
       const { rows } = await pool.query<{ weekday: number; hour: number; minutes: number }>(
         `WITH local AS (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildServerDigest, movement, type DigestInput } from '../../../src/core/digest/index.js';
+import { buildServerDigest, genreEntropy, movement, type DigestInput } from '../../../src/core/digest/index.js';
 
 const week = (rows: Array<[string, number]>) =>
   rows.map(([memberId, minutes]) => ({ memberId, ms: minutes * 60_000, plays: minutes }));
@@ -97,6 +97,47 @@ describe('the server digest', () => {
     if (digest.kind !== 'digest') throw new Error('expected a digest');
     expect(digest.highlights).toEqual([{ kind: 'genreShift', genre: 'jazz', change: expect.closeTo(0.5, 5) }]);
     expect(digest.topGenres.map((g) => g.genre)).toEqual(['jazz', 'rock']);
+  });
+
+  it('names the member with the most diverse week (genre entropy, unclassified left out)', () => {
+    expect(
+      genreEntropy(
+        new Map([
+          ['a', 1],
+          ['b', 1],
+          ['c', 1],
+          ['d', 1],
+        ]),
+      ),
+    ).toBeCloseTo(2);
+    expect(
+      genreEntropy(
+        new Map([
+          ['a', 5],
+          ['unclassified', 100],
+        ]),
+      ),
+    ).toBe(0);
+    const digest = buildServerDigest(
+      input({
+        thisWeek: week([
+          ['a', 10],
+          ['b', 10],
+        ]),
+        lastWeek: week([
+          ['a', 10],
+          ['b', 10],
+        ]),
+        memberGenres: [
+          ...['rock', 'jazz', 'pop', 'folk'].map((genre) => ({ memberId: 'b', genre, ms: 10 })),
+          { memberId: 'a', genre: 'rock', ms: 40 },
+          // Someone not in this week's ranking (opted out, or no plays) is never named.
+          ...['x', 'y', 'z', 'w', 'v'].map((genre) => ({ memberId: 'outsider', genre, ms: 10 })),
+        ],
+      }),
+    );
+    if (digest.kind !== 'digest') throw new Error('expected a digest');
+    expect(digest.highlights).toEqual([{ kind: 'diverse', memberId: 'b', genres: 4 }]);
   });
 
   it('movement marks', () => {
