@@ -292,12 +292,13 @@ async function handleGenreChoice(
     await sort.genreChoices!.save({ ...choice, status: 'cancelled' });
     return void (await interaction.editReply(cancelAnswerMessage('cancelled-preview')));
   }
-  if (action === 'genres-thrifty' && sort.startThrifty) {
+  if (action === 'genres-thrifty') {
+    // MusicBrainz was switched off since the question was asked (a restart without MUSICBRAINZ_URL).
+    if (!sort.startThrifty) throw new UserError('command.notConfigured', { what: 'thrifty sorting' });
     const thrifty = { ...choice, status: 'thrifty' as const, reply: replyRefOf(interaction) };
     await sort.genreChoices!.save(thrifty);
     await interaction.editReply(thriftyStartedMessage(thrifty));
-    sort.startThrifty(thrifty);
-    return;
+    return sort.startThrifty(thrifty);
   }
   const progress = progressReporter(interaction, 'Finding genres');
   const preview = await previewChosenNow(choice, {

@@ -69,6 +69,7 @@ describe('/sort on a large playlist the genre cache does not know', () => {
     ]);
     // Asking cost only the reading: no artist was looked up on Spotify.
     expect(artistLookups()).toHaveLength(0);
+    expect(text(asked.final)).toContain(`(${await h.encore.gateway.budget.remaining('interactive')} left today`);
 
     const spotifyBefore = h.spotify.requests.length;
     const thrifty = buttons(asked.final!).find((b) => b.custom_id!.startsWith('sort:genres-thrifty:'))!;

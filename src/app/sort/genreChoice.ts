@@ -29,6 +29,8 @@ export interface SplitGenreChoice {
   unknownArtists: number;
   /** About how long the thrifty way takes. */
   thriftyMinutes: number;
+  /** Requests today's budget still allowed when the member was asked. */
+  remainingBudget: number;
   status: 'asked' | 'thrifty' | 'done' | 'cancelled' | 'failed';
   /** The interaction that chose thrifty: its message shows the preview while Discord lets us edit it. */
   reply?: InteractionReplyRef;
@@ -72,6 +74,7 @@ export async function previewSplitOrAsk(
         source,
         unknownArtists: unknown,
         thriftyMinutes: thriftyMinutes(unknown),
+        remainingBudget: await deps.spotify.remainingBudget(),
         status: 'asked',
       };
       await deps.choices.save(choice);

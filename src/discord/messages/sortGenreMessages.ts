@@ -21,7 +21,7 @@ export function genreChoiceMessage(choice: SplitGenreChoice, ownerId: string): S
         title: `“${choice.source.playlist.name}” has ${plural(n, 'artist')} I don’t know yet`,
         description:
           `How should I find their genres?\n\n` +
-          `**Now** — the preview in a moment, using **${n}** of today’s Spotify requests (every member shares them).\n` +
+          `**Now** — the preview in a moment, using **${n}** of today’s Spotify requests (${choice.remainingBudget} left today, shared by every member).\n` +
           `**Thrifty** — ready in about **${plural(m, 'minute')}**, no Spotify requests: I look the artists up on MusicBrainz, ` +
           `then update this message (or DM you the preview). Artists neither knows go into “Unclassified”.`,
         footer: 'Nothing is written until you confirm the preview.',
