@@ -94,7 +94,9 @@ export default async function bench(): Promise<void> {
   const mbBefore = mb.requests.length;
   const mbStart = time;
   const sources = backgroundGenreSources({ store, gateway, musicbrainz });
-  const thrifty = await runThriftyPreview(asked.choice, {
+  const chosen = { ...asked.choice, status: 'thrifty' as const };
+  await choices.save(chosen);
+  const thrifty = await runThriftyPreview(chosen, {
     resolve: async (artists) =>
       void (await resolveGenresInBackground(artists, sources, { maxMusicBrainzArtists: Number.POSITIVE_INFINITY })),
     cachedGenres: (ids) => cachedArtistGenres(store.namespace<string[]>(ARTIST_GENRES_NAMESPACE), ids),
@@ -102,6 +104,7 @@ export default async function bench(): Promise<void> {
     jobs,
     choices,
   });
+  if (!thrifty) throw new Error('the thrifty preview went away');
   const thriftySpotify = artistLookups() - before;
   const thriftyMb = mb.requests.length - mbBefore;
   const thriftyMinutesTaken = (time - mbStart) / 60_000;

@@ -101,7 +101,8 @@ export async function previewChosenNow(
 /**
  * "Thrifty": MusicBrainz resolves the artists (resolve: the background resolver without Spotify),
  * then the preview is planned from the cache alone: artists still unknown count as unclassified.
- * Sends no Spotify request (the budget is only read).
+ * Sends no Spotify request (the budget is only read). Undefined when the choice went away meanwhile
+ * (/unlink) or is no longer thrifty.
  */
 export async function runThriftyPreview(
   choice: SplitGenreChoice,
@@ -113,12 +114,14 @@ export async function runThriftyPreview(
     choices: GenreChoiceRepository;
     now?: () => number;
   },
-): Promise<SplitPreview> {
+): Promise<SplitPreview | undefined> {
   const names = new Map<string, string>();
   for (const item of choice.source.items)
     if (item.artistIds[0] && item.artistName) names.set(item.artistIds[0], item.artistName);
   const ids = splitArtistIds(choice.source.items);
   await deps.resolve(ids.map((id) => ({ id, name: names.get(id) })));
+  // The member may have unlinked (erasing the choice) or answered elsewhere while MusicBrainz worked.
+  if ((await deps.choices.get(choice.id))?.status !== 'thrifty') return undefined;
   const noReads = () => Promise.reject(new Error('a thrifty preview reads nothing from Spotify'));
   const preview = await previewSplit(choice.request, {
     jobs: deps.jobs,

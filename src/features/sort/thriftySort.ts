@@ -79,6 +79,7 @@ export function createThriftySorts(options: {
         jobs,
         choices,
       });
+      if (!preview) return;
       const chart = splitPreviewChart(preview);
       const png = isEmptyChart(chart) ? undefined : await options.charts.render(chart).catch(() => undefined);
       await deliver(choice, splitPreviewMessage(preview, choice.discordUserId, png && { png, altText: chart.altText }));
