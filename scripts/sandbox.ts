@@ -195,6 +195,21 @@ if (tour) {
       show([reply(chart)]),
     );
   }
+  // A member brings their past: Spotify's "Extended streaming history" zip, uploaded on the /import page.
+  const importAsk = await invokeTour(m('bob'), 'import');
+  const importDm = sandbox.discord.dmsOf(m('bob')).at(-1);
+  const uploadUrl = buttonsOf(importDm).find((b) => b.url?.includes('/import/'))?.url;
+  const until = sandbox.now();
+  const zip = await sandbox.spotify.exportExtendedHistory('bob', { from: until - 180 * 86_400_000, to: until });
+  const dmsBeforeImport = sandbox.discord.dmsOf(m('bob')).length;
+  const upload = uploadUrl ? await fetch(uploadUrl, { method: 'POST', body: new Uint8Array(zip) }) : undefined;
+  await upload?.text();
+  const imported = sandbox.discord.dmsOf(m('bob'))[dmsBeforeImport];
+  step(
+    '/import: bob uploads six months of Spotify’s Extended streaming history and is told what was imported',
+    upload?.status === 200 && /Imported [\d,]+ plays/.test(text(imported)),
+    show([reply(importAsk), importDm, imported]),
+  );
   const unlink = await invokeTour(m('carol'), 'unlink');
   const yes = buttonsOf(reply(unlink)).find((b) => b.custom_id?.startsWith('unlink:confirm'));
   const unlinked = yes ? await click(m('carol'), reply(unlink)!, yes.custom_id!) : undefined;
