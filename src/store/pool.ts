@@ -10,7 +10,8 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
   const pool = new pg.Pool({
     connectionString,
     max,
-    connectionTimeoutMillis: 5_000,
+    // Waiting for a free connection counts too: a burst on a busy machine should wait, not fail.
+    connectionTimeoutMillis: 15_000,
     idleTimeoutMillis: 30_000,
     application_name: 'encore',
   });

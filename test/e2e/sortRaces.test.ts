@@ -67,16 +67,24 @@ describe('/sort never writes twice', () => {
     const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
     const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
     const dmsBefore = h.dmsOf(alice).length;
-    h.spotify.control.latencyMs = 15;
+    // Hold the track writes at Spotify so the Confirm run is certainly mid-way when the tick comes.
+    let release!: () => void;
+    h.spotify.addFault({
+      method: 'POST',
+      path: /^\/playlists\/[^/]+\/items$/,
+      gate: new Promise<void>((r) => (release = r)),
+    });
     try {
       const clicked = h.click(preview, confirm.custom_id!, alice);
       await waitUntil(() => createdFrom('Road trip').length >= 1);
       // The next minute's tick, while the Confirm run is still writing.
       await h.encore.jobs.runNow('resume-sorts', new Date(Date.now() + 61_000));
+      release();
       const done = await clicked;
       expect(text(done.final)).toContain('Done: ');
     } finally {
-      h.spotify.control.latencyMs = 0;
+      release();
+      h.spotify.control.faults.length = 0;
     }
     expect(asWritten('Road trip')).toEqual(planOf(preview));
     expectEachTrackOnce('roadtrip1000', 'Road trip');
@@ -106,23 +114,36 @@ describe('/sort never writes twice', () => {
     const preview = (await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 10 }, alice)).final!;
     const confirm = buttons(preview).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
     const jobId = confirm.custom_id!.split(':')[2]!;
-    h.spotify.control.latencyMs = 15;
+    // Hold every track write at Spotify: the playlists get created, then Stop is pressed while the
+    // first writes are in flight, and only then do they land.
+    let release!: () => void;
+    h.spotify.addFault({
+      method: 'POST',
+      path: /^\/playlists\/[^/]+\/items$/,
+      gate: new Promise<void>((r) => (release = r)),
+    });
+    const adds = () =>
+      h.spotify.requests.filter((r) => r.method === 'POST' && /^\/playlists\/[^/]+\/items$/.test(r.path)).length;
+    const addsBefore = adds();
     let done;
     try {
       const clicked = h.click(preview, confirm.custom_id!, alice);
-      await waitUntil(() => createdFrom('Road trip').length >= 2);
+      await waitUntil(() => adds() > addsBefore);
       const stop = await h.click(preview, `sort:stop:${jobId}:${alice.id}`, alice);
       expect(stop.followUps.map((m) => text(m)).join()).toContain('Stopping');
+      release();
       done = await clicked;
     } finally {
-      h.spotify.control.latencyMs = 0;
+      release();
+      h.spotify.control.faults.length = 0;
     }
     expect(text(done.final)).toContain('Stopped');
     const listed = [...text(done.final).matchAll(/\*\*([^*]+)\*\* — (\d+) tracks?/g)]
       .map((m) => [m[1]!, Number(m[2])] as const)
       .sort();
     expect(listed).toEqual(asWritten('Road trip'));
-    expect(listed.length).toBeLessThan(planOf(preview).length);
+    const tracks = (rows: ReadonlyArray<readonly [string, number]>) => rows.reduce((n, [, c]) => n + c, 0);
+    expect(tracks(listed)).toBeLessThan(tracks(planOf(preview)));
 
     const cancelAfter = await h.click(done.final!, `sort:cancel:${jobId}:${alice.id}`, alice);
     expect(text(cancelAfter.final)).toContain('already');
