@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EInteraction, EUser, RecordedMessage } from '../emulators/discord/index.js';
 import { followLinkPage } from '../test/support/linkPage.js';
+import { nextOccurrence } from '../src/core/digest/index.js';
 import { messageMarkdown } from './sandbox/transcript.js';
 import { startSandbox, type Sandbox } from './sandbox/world.js';
 
@@ -217,6 +218,25 @@ if (tour) {
     '/unlink deletes everything after a confirm',
     text(unlinked && reply(unlinked)).includes('Deleted:'),
     show([reply(unlink), unlinked && reply(unlinked)]),
+  );
+
+  const digestChannel = sandbox.discord.channel(sandbox.guild, 'digest');
+  // bob now shares his listening here too: a digest needs two members.
+  const bobPrivacy = await invoke(m('bob'), 'privacy');
+  const bobShow = buttonsOf(reply(bobPrivacy)).find((b) => b.label === 'Show me in this server');
+  if (bobShow) await click(m('bob'), reply(bobPrivacy)!, bobShow.custom_id!);
+  const digestSet = await invokeTour(m('alice'), 'digest', { subcommand: 'channel', channel: digestChannel.id });
+  await invoke(m('alice'), 'digest', { subcommand: 'enabled', on: true });
+  const digestPreview = await invoke(m('alice'), 'digest', { subcommand: 'preview' });
+  const postAt = nextOccurrence({ weekday: 1, hour: 9, timeZone: 'UTC' }, sandbox.now()).postAt;
+  await sandbox.encore.jobs.runNow('post-digests', new Date(postAt));
+  const posted = sandbox.discord.messagesIn(digestChannel).at(-1);
+  step(
+    '/digest: alice picks the channel, turns it on and previews it; next Monday 09:00 the digest is posted once',
+    text(reply(digestSet)).includes(digestChannel.id) &&
+      text(reply(digestPreview)).includes('Preview') &&
+      sandbox.discord.messagesIn(digestChannel).length === 1,
+    show([reply(digestSet), reply(digestPreview), posted]),
   );
 
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;

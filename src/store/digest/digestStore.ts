@@ -67,9 +67,9 @@ export function createDigestReader(store: Store): DigestReader {
         `WITH top AS (
            SELECT artist_id, sum(plays)::int AS plays, sum(ms) AS ms FROM member_daily_artists
            WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[])
-           GROUP BY artist_id ORDER BY sum(ms) DESC, sum(plays) DESC, artist_id LIMIT $4)
+           GROUP BY artist_id ORDER BY sum(plays) DESC, sum(ms) DESC, artist_id LIMIT $4)
          SELECT top.artist_id, a.name, top.plays, top.ms::text AS ms FROM top JOIN artists a ON a.id = top.artist_id
-         ORDER BY top.ms DESC, top.plays DESC, top.artist_id`,
+         ORDER BY top.plays DESC, top.ms DESC, top.artist_id`,
         [ids(memberIds), fromDay, toDay, limit],
       );
       return rows.map((r) => ({ artistId: r.artist_id, name: r.name, plays: r.plays, ms: Number(r.ms) }));
