@@ -35,7 +35,9 @@ async function textChannel(client: Client, channelId: string): Promise<GuildText
 }
 
 /** Discord for the digest feature, over the bot's client (undefined until the gateway is up). */
-export function digestDiscord(client: () => Client | undefined): DigestDiscord {
+export function digestDiscord(client: () => Client | undefined): DigestDiscord & {
+  sendDmOnce(userId: string, message: MessageModel, nonce: string): Promise<'sent' | 'closed'>;
+} {
   const ready = () => {
     const c = client();
     if (!c) throw new Error('Discord is not connected yet');
@@ -71,6 +73,8 @@ export function digestDiscord(client: () => Client | undefined): DigestDiscord {
     access,
     post,
     sendDm: (userId, message) => sendDm(ready(), userId, message),
+    sendDmOnce: (userId, message, nonce) =>
+      sendDm(ready(), userId, { ...message, nonce, enforceNonce: true } as MessageModel),
     async postInServer(guildId, message) {
       const guild = ready().guilds.cache.get(guildId);
       if (!guild) return false;

@@ -245,6 +245,37 @@ describe('when the digest channel goes away', () => {
   });
 });
 
+describe('the personal weekly wrapped DM', () => {
+  it('goes once, Monday 09:00 in the member’s own time zone, to members who said yes and listened; /unlink forgets the record', async () => {
+    const fan = h.member('wrapped-fan');
+    await h.encore.services.privacy!.save(fan.id, { visibleIn: [], weeklyDm: true });
+    await h.encore.services.settings!.setTimeZone(fan.id, 'America/New_York');
+    await listen(fan, '2028-09-06', 6, { artist: 'Fan Favourite', track: 'Fan Song', genre: 'jazz' });
+    await listen(fan, '2028-09-07', 4, { artist: 'Second Band', track: 'Other Song', genre: 'pop' });
+    const quiet = h.member('wrapped-quiet'); // said yes, but played nothing that week: no DM about an empty week
+    await h.encore.services.privacy!.save(quiet.id, { visibleIn: [], weeklyDm: true });
+    const before = { fan: h.dmsOf(fan).length, quiet: h.dmsOf(quiet).length, other: h.dmsOf(optedIn[5]!).length };
+    const due = at('2028-09-11T13:00:00Z'); // 09:00 EDT
+    for (const t of [due - 2 * 60_000, due, due + 2 * 60_000, due + HOUR]) {
+      discordNow = t;
+      await h.encore.jobs.runNow('weekly-wrapped', new Date(t));
+    }
+    const got = h.dmsOf(fan).slice(before.fan);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.at).toBe(due);
+    expect(payload(got[0]!)).toContain('Your week in music');
+    expect(payload(got[0]!)).toContain('40 min');
+    expect(payload(got[0]!)).toContain('Fan Favourite');
+    expect(got[0]!.files.map((f) => f.filename)).toEqual(['wrapped-week.png']);
+    expect(got[0]!.files[0]!.description).toContain('Fan Favourite');
+    expect(h.dmsOf(quiet).slice(before.quiet)).toHaveLength(0);
+    expect(h.dmsOf(optedIn[5]!).slice(before.other)).toHaveLength(0); // never said yes
+
+    const erased = await h.encore.services.personalData.eraseAll(fan.id);
+    expect(erased.join(' ')).toContain('weekly DMs');
+  });
+});
+
 describe('what a digest shows', () => {
   it('the week of opted-in members only: totals, top artists, tracks, genres with a chart and alt text, the leaderboard with movement; nothing of those who opted out', async () => {
     await configure({ timeZone: 'UTC', warnedChannelId: undefined });

@@ -1,2 +1,3 @@
 export * from './week.js';
 export * from './digest.js';
+export * from './personal.js';

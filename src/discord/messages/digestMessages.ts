@@ -1,6 +1,12 @@
 import { escapeMarkdown } from 'discord.js';
 import type { DigestChartImage, DigestNotes, DigestSettings } from '../../app/digest/ports.js';
-import { WEEKDAY_NAMES, type Movement, type QuietWeek, type ServerDigest } from '../../core/digest/index.js';
+import {
+  WEEKDAY_NAMES,
+  type MemberWrapped,
+  type Movement,
+  type QuietWeek,
+  type ServerDigest,
+} from '../../core/digest/index.js';
 import { brandEmbed, pngAttachment } from '../replies.js';
 import { plural } from './format.js';
 
@@ -188,5 +194,47 @@ export function digestSettingsMessage(settings: DigestSettings, note?: string) {
           .join('\n'),
       }),
     ],
+  };
+}
+
+/** The personal weekly wrapped DM: the member's week as a card (their top artists) and a short embed. */
+export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }) {
+  const change = wrapped.lastWeekMs
+    ? (() => {
+        const pct = Math.round(((wrapped.ms - wrapped.lastWeekMs) / wrapped.lastWeekMs) * 100);
+        return pct === 0 ? 'the same as the week before' : `${pct > 0 ? '▲' : '▼'}${Math.abs(pct)}% on the week before`;
+      })()
+    : 'your first week with Encore counting';
+  const image = card ? 'wrapped-week.png' : undefined;
+  return {
+    embeds: [
+      brandEmbed({
+        title: `Your week in music · ${weekLabel(wrapped.week)}`,
+        description: [
+          `**${listeningTime(wrapped.ms)}** · ${plural(wrapped.plays, 'play')} · ${change}`,
+          wrapped.topGenre && `Top genre: **${safeName(wrapped.topGenre, 24)}**`,
+          wrapped.discoveries ? `New to you: ${plural(wrapped.discoveries, 'artist')}` : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+        fields: [
+          {
+            name: 'Top artists',
+            value: wrapped.topArtists
+              .map((a, i) => `${i + 1}. ${safeName(a.name)} · ${plural(a.plays, 'play')}`)
+              .join('\n'),
+          },
+          {
+            name: 'Top tracks',
+            value: wrapped.topTracks
+              .map((t, i) => `${i + 1}. ${safeName(t.name)} — ${safeName(t.artists.join(', '), 24)}`)
+              .join('\n'),
+          },
+        ],
+        image,
+        footer: 'Only you get this · turn it off in /privacy',
+      }),
+    ],
+    files: card && image ? [pngAttachment(card.png, image, fitAltText(card.altText))] : [],
   };
 }

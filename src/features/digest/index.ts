@@ -1,11 +1,19 @@
 import type { PersonalDataKind } from '../../app/accounts/personalData.js';
 import { postDueDigests } from '../../app/digest/digest.js';
+import { sendWeeklyWrapped, type WeeklyWrappedDeps } from '../../app/digest/weeklyWrapped.js';
 import type { DigestDeps } from '../../app/digest/ports.js';
-import { isEmptyChart, listeningClockChart, topGenresChart } from '../../charts/builders.js';
+import { isEmptyChart, listeningClockChart, topArtistsChart, topGenresChart } from '../../charts/builders.js';
 import { digestDiscord } from '../../discord/digestChannels.js';
-import { digestMessage, digestPermissionLostMessage } from '../../discord/messages/digestMessages.js';
+import {
+  digestMessage,
+  digestPermissionLostMessage,
+  listeningTime,
+  weeklyWrappedMessage,
+} from '../../discord/messages/digestMessages.js';
 import type { Job } from '../../jobs/scheduler.js';
 import {
+  createWeeklyDmMembers,
+  forgetWrappedRecords,
   createDigestLedger,
   createDigestReader,
   createDigestSettingsRepository,
@@ -20,13 +28,14 @@ export const DIGEST_SCHEDULE = '*/2 * * * *';
  * posts each server's week exactly once. Guild settings are not personal; the configuring admin's
  * id is, and /unlink removes it.
  */
-export const digestFeature: FeatureFactory = ({ store, discord, charts, log }) => {
+export const digestFeature: FeatureFactory = ({ store, discord, charts, log, services }) => {
   const settings = createDigestSettingsRepository(store);
+  const channels = digestDiscord(() => discord.client());
   const deps: DigestDeps = {
     settings,
     reader: createDigestReader(store),
     ledger: createDigestLedger(store),
-    discord: digestDiscord(() => discord.client()),
+    discord: channels,
     messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage },
     async charts(digest) {
       const wanted = [
@@ -60,6 +69,38 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log }) =
       await postDueDigests(deps, now.getTime());
     },
   };
+  const wrapped: WeeklyWrappedDeps = {
+    reader: deps.reader,
+    ledger: deps.ledger,
+    weeklyDmMembers: createWeeklyDmMembers(store),
+    timeZoneOf: async (memberId) => services?.settings?.timeZoneOf(memberId),
+    sendDm: (memberId, message, nonce) => channels.sendDmOnce(memberId, message, nonce),
+    message: weeklyWrappedMessage,
+    async card(week) {
+      const chart = topArtistsChart(
+        week.topArtists.map((a) => ({ name: a.name, value: a.ms, valueLabel: listeningTime(a.ms) })),
+        { title: 'Your top artists this week' },
+      );
+      return isEmptyChart(chart) ? undefined : { png: await charts.render(chart), altText: chart.altText };
+    },
+    instanceId: deps.instanceId,
+    log: deps.log,
+  };
+  const wrappedJob: Job<unknown> = {
+    name: 'weekly-wrapped',
+    schedule: DIGEST_SCHEDULE,
+    once: false,
+    async run(_shared, now) {
+      await sendWeeklyWrapped(wrapped, now.getTime());
+    },
+  };
+  const wrappedRecords: PersonalDataKind = {
+    name: 'weekly-wrapped-records',
+    async erase(discordUserId) {
+      const n = await forgetWrappedRecords(store, discordUserId);
+      return n ? ['the record of which weekly DMs you got'] : [];
+    },
+  };
   const adminId: PersonalDataKind = {
     name: 'digest-admin',
     async erase(discordUserId) {
@@ -67,5 +108,10 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log }) =
       return n ? [`you as the admin of ${n === 1 ? 'a server’s' : `${n} servers’`} weekly digest`] : [];
     },
   };
-  return { name: 'digest', services: { digest: deps }, jobs: [job], personalData: [adminId] };
+  return {
+    name: 'digest',
+    services: { digest: deps },
+    jobs: [job, wrappedJob],
+    personalData: [adminId, wrappedRecords],
+  };
 };

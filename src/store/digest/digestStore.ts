@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DigestLedger, DigestReader, DigestSettings, DigestSettingsRepository } from '../../app/digest/ports.js';
 import { isVisibleIn, type PrivacySettings } from '../../app/privacy/privacy.js';
 import type { Store } from '../index.js';
+import { CLAIMS_TABLE } from '../schema.js';
 
 /** Guild digest settings in the keyv namespace `digest-guilds` (one small JSON value per server). */
 export function createDigestSettingsRepository(store: Store): DigestSettingsRepository {
@@ -26,6 +27,27 @@ export function createDigestSettingsRepository(store: Store): DigestSettingsRepo
       return n;
     },
   };
+}
+
+/** Members who said yes to the personal weekly DM. */
+export function createWeeklyDmMembers(store: Store): () => Promise<string[]> {
+  const privacy = store.namespace<PrivacySettings>('privacy');
+  return async () => {
+    const out: string[] = [];
+    for await (const [key, value] of privacy.iterator!(undefined))
+      if ((value as PrivacySettings | undefined)?.weeklyDm) out.push(String(key));
+    return out.sort();
+  };
+}
+
+/** Forgets which weeks a member's weekly DM went out (personal: /unlink erases it); how many rows. */
+export async function forgetWrappedRecords(store: Store, memberId: string): Promise<number> {
+  const { rowCount } = await store.pool.query(
+    `DELETE FROM ${CLAIMS_TABLE} WHERE kind = 'digest' AND starts_with(id, $1)`,
+    [`dm:${memberId}:`],
+  );
+  await store.leases.forget('digest', `dm:${memberId}:`);
+  return rowCount ?? 0;
 }
 
 /** Outcomes are claim rows (first writer wins, kept for good); the posting right is a lease. */
