@@ -239,6 +239,19 @@ if (tour) {
     show([reply(digestSet), reply(digestPreview), posted]),
   );
 
+  const wrapped = await invokeTour(m('bob'), 'wrapped', { period: 'year' });
+  const weeklyBefore = sandbox.discord.dmsOf(m('bob')).length;
+  // bob said yes to the weekly DM above: it comes the first Monday 09:00 after Encore saw that yes.
+  const monday = nextOccurrence({ weekday: 1, hour: 9, timeZone: 'UTC' }, sandbox.now()).postAt;
+  await sandbox.encore.jobs.runNow('weekly-wrapped', new Date(sandbox.now()));
+  await sandbox.encore.jobs.runNow('weekly-wrapped', new Date(monday));
+  const weeklyDm = sandbox.discord.dmsOf(m('bob'))[weeklyBefore];
+  step(
+    '/wrapped year shows bob his own year; the next Monday his personal weekly wrapped comes by DM',
+    text(reply(wrapped)).includes('Your year in music') && text(weeklyDm).includes('Your week in music'),
+    show([reply(wrapped), weeklyDm]),
+  );
+
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;
   await sandbox.encore.jobs.runNow('relink-nudges', new Date(Date.now() + 170 * 24 * 3_600_000));
   const nudge = sandbox.discord.dmsOf(m('bob'))[nudgeBefore];

@@ -56,6 +56,8 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     `**${String(c.input ?? 'That')}** isn’t a time zone I know. Pick one from the list as you type (a city, like Europe/Berlin or America/New_York).`,
   'digest.badHour': () => 'The hour is a whole number from 0 to 23 (local time).',
   'digest.noChannel': () => 'Pick a channel first with **/digest channel**, then turn the digest on.',
+  'wrapped.nothing': (c) =>
+    `Encore has no plays of yours for ${c.period === 'all' ? 'any time yet' : c.period === 'year' ? 'the past year' : c.period === 'month' ? 'the past 30 days' : 'the past 7 days'}. It collects them as you listen (or bring your past with **/import**).`,
   'digest.serverOnly': () => 'The digest belongs to a server: use **/digest** in the server.',
   'command.notConfigured': (c) =>
     `This bot isn’t set up for that yet${c.what ? ` (${String(c.what)})` : ''}. Ask the person who runs it.`,

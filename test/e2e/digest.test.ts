@@ -276,6 +276,28 @@ describe('the personal weekly wrapped DM', () => {
   });
 });
 
+describe('/wrapped', () => {
+  it('shows the member their own week or year, only to them; says so when there is nothing', async () => {
+    const me = h.member('wrapped-me');
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    await listen(me, day(2), 5, { artist: 'This Week Band', track: 'Now Song', genre: 'pop' });
+    await listen(me, day(100), 20, { artist: 'Spring Band', track: 'Old Song', genre: 'rock' });
+    const week = await h.invoke('/wrapped', {}, me);
+    expect(week.ephemeral).toBe(true);
+    expect(payload(week.final!)).toContain('Your week in music');
+    expect(payload(week.final!)).toContain('This Week Band');
+    expect(payload(week.final!)).not.toContain('Spring Band');
+    const year = await h.invoke('/wrapped', { period: 'year' }, me);
+    expect(year.ephemeral).toBe(true);
+    expect(payload(year.final!)).toContain('Your year in music');
+    expect(payload(year.final!)).toContain('1 h 40 min'); // 25 plays of 4 minutes
+    expect(payload(year.final!)).toMatch(/1\. \u2068Spring Band\u2069 · 20 plays/);
+    expect(year.final!.files.map((f) => f.filename)).toEqual(['wrapped-week.png']);
+    const nobody = await h.invoke('/wrapped', { period: 'month' }, h.member('wrapped-nobody'));
+    expect(payload(nobody.final!)).toContain('Encore has no plays of yours for the past 30 days');
+  });
+});
+
 describe('what a digest shows', () => {
   it('the week of opted-in members only: totals, top artists, tracks, genres with a chart and alt text, the leaderboard with movement; nothing of those who opted out', async () => {
     await configure({ timeZone: 'UTC', warnedChannelId: undefined });

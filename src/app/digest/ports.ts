@@ -3,6 +3,7 @@ import type {
   ClockMinutes,
   GenreWeek,
   MemberWeek,
+  MemberWrapped,
   QuietWeek,
   ServerDigest,
   TrackWeek,
@@ -97,6 +98,8 @@ export interface DigestMessages {
     notes: DigestNotes,
   ): MessageModel;
   permissionLost(guildName: string, channelId: string, missing: readonly string[] | 'unknown-channel'): MessageModel;
+  /** A member's own wrapped (the weekly DM, /wrapped). */
+  wrapped(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }): MessageModel;
 }
 
 export interface DigestChartImage {
@@ -114,6 +117,8 @@ export interface DigestDeps {
   messages: DigestMessages;
   /** Renders the week's charts (top genres, listening clock); those with nothing to draw are left out. */
   charts(digest: ServerDigest): Promise<DigestChartImage[]>;
+  /** The member's card (their top artists); undefined when there is nothing to draw. */
+  wrappedCard(wrapped: MemberWrapped): Promise<{ png: Buffer; altText: string } | undefined>;
   instanceId: string;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }

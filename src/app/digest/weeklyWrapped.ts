@@ -1,5 +1,8 @@
 import {
+  ALL_TIME_FROM,
   CATCH_UP_MS,
+  WRAPPED_PERIOD_DAYS,
+  type WrappedPeriod,
   DAY_MS,
   buildMemberWrapped,
   digestNonce,
@@ -8,7 +11,8 @@ import {
   type MemberWrapped,
 } from '../../core/digest/index.js';
 import type { MessageModel } from '../services.js';
-import type { DigestLedger, DigestReader } from './ports.js';
+import { UserError } from '../../core/errors.js';
+import type { DigestDeps, DigestLedger, DigestReader } from './ports.js';
 
 /** The personal weekly wrapped goes out Monday 09:00 in the member's own time zone. */
 export const WRAPPED_SCHEDULE = { weekday: 1, hour: 9 } as const;
@@ -59,6 +63,58 @@ export async function memberWrapped(
     genres,
     discoveries: discoveries.length,
   });
+}
+
+/**
+ * /wrapped: the member's own week, month (30 days), year (365 days) or all time up to today (UTC
+ * days), compared with the period of the same length before it. Undefined when there is nothing.
+ */
+export async function wrappedFor(
+  reader: DigestReader,
+  memberId: string,
+  period: WrappedPeriod,
+  now: number,
+): Promise<MemberWrapped | undefined> {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const toDay = day(now);
+  const length = period === 'all' ? undefined : WRAPPED_PERIOD_DAYS[period];
+  const fromDay = length ? day(now - (length - 1) * DAY_MS) : ALL_TIME_FROM;
+  const ids = [memberId];
+  const from = Date.parse(`${fromDay}T00:00:00Z`);
+  const to = Date.parse(`${toDay}T00:00:00Z`) + DAY_MS;
+  const [[current], [before], topArtists, topTracks, genres, discoveries] = await Promise.all([
+    reader.memberWeeks(ids, fromDay, toDay),
+    length
+      ? reader.memberWeeks(ids, day(from - length * DAY_MS), day(from - DAY_MS))
+      : Promise.resolve([] as Array<{ ms: number }>),
+    reader.topArtists(ids, fromDay, toDay, 5),
+    reader.topTracks(ids, from, to, 3),
+    reader.genres(ids, fromDay, toDay),
+    reader.discoveries(ids, fromDay, toDay, 10_000),
+  ]);
+  const wrapped = buildMemberWrapped({
+    week: day(to),
+    ms: current?.ms ?? 0,
+    plays: current?.plays ?? 0,
+    lastWeekMs: before?.ms ?? 0,
+    topArtists,
+    topTracks,
+    genres,
+    discoveries: length ? discoveries.length : 0,
+  });
+  return wrapped && { ...wrapped, period, fromDay, toDay };
+}
+
+/** /wrapped's answer: the card and embed, or a UserError when the period holds no plays. */
+export async function showWrapped(
+  deps: Pick<DigestDeps, 'reader' | 'messages' | 'wrappedCard'>,
+  memberId: string,
+  period: WrappedPeriod,
+  now: number,
+): Promise<MessageModel> {
+  const wrapped = await wrappedFor(deps.reader, memberId, period, now);
+  if (!wrapped) throw new UserError('wrapped.nothing', { period });
+  return deps.messages.wrapped(wrapped, await deps.wrappedCard(wrapped));
 }
 
 /**

@@ -13,7 +13,17 @@ export interface MemberWrapped {
   discoveries: number;
   /** Listening time the week before, to say what changed. */
   lastWeekMs: number;
+  /** For /wrapped: which period it covers ("week" when absent, the DM). */
+  period?: WrappedPeriod;
+  /** The period's first and last UTC day. */
+  fromDay?: string;
+  toDay?: string;
 }
+
+export type WrappedPeriod = 'week' | 'month' | 'year' | 'all';
+export const WRAPPED_PERIOD_DAYS: Record<Exclude<WrappedPeriod, 'all'>, number> = { week: 7, month: 30, year: 365 };
+/** Where "all time" starts: before Spotify existed. */
+export const ALL_TIME_FROM = '2006-01-01';
 
 /** The weekly DM's content; undefined when the member played nothing (no DM about an empty week). */
 export function buildMemberWrapped(input: {

@@ -199,17 +199,28 @@ export function digestSettingsMessage(settings: DigestSettings, note?: string) {
 
 /** The personal weekly wrapped DM: the member's week as a card (their top artists) and a short embed. */
 export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }) {
-  const change = wrapped.lastWeekMs
-    ? (() => {
-        const pct = Math.round(((wrapped.ms - wrapped.lastWeekMs) / wrapped.lastWeekMs) * 100);
-        return pct === 0 ? 'the same as the week before' : `${pct > 0 ? '▲' : '▼'}${Math.abs(pct)}% on the week before`;
-      })()
-    : 'your first week with Encore counting';
+  const period = wrapped.period ?? 'week';
+  const before = { week: 'the week before', month: 'the 30 days before', year: 'the year before', all: '' }[period];
+  const title = {
+    week: `Your week in music · ${weekLabel(wrapped.week)}`,
+    month: 'Your last 30 days in music',
+    year: 'Your year in music — your own wrapped',
+    all: 'All your listening with Encore',
+  }[period];
+  const change =
+    period === 'all'
+      ? `since ${wrapped.fromDay ?? ''}`.trim()
+      : wrapped.lastWeekMs
+        ? (() => {
+            const pct = Math.round(((wrapped.ms - wrapped.lastWeekMs) / wrapped.lastWeekMs) * 100);
+            return pct === 0 ? `the same as ${before}` : `${pct > 0 ? '▲' : '▼'}${Math.abs(pct)}% on ${before}`;
+          })()
+        : `nothing counted for ${before}`;
   const image = card ? 'wrapped-week.png' : undefined;
   return {
     embeds: [
       brandEmbed({
-        title: `Your week in music · ${weekLabel(wrapped.week)}`,
+        title,
         description: [
           `**${listeningTime(wrapped.ms)}** · ${plural(wrapped.plays, 'play')} · ${change}`,
           wrapped.topGenre && `Top genre: **${safeName(wrapped.topGenre, 24)}**`,
@@ -232,7 +243,7 @@ export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffe
           },
         ],
         image,
-        footer: 'Only you get this · turn it off in /privacy',
+        footer: wrapped.period ? 'Only you see this · /wrapped' : 'Only you get this · turn it off in /privacy',
       }),
     ],
     files: card && image ? [pngAttachment(card.png, image, fitAltText(card.altText))] : [],

@@ -36,7 +36,14 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     reader: createDigestReader(store),
     ledger: createDigestLedger(store),
     discord: channels,
-    messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage },
+    messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage, wrapped: weeklyWrappedMessage },
+    async wrappedCard(week) {
+      const chart = topArtistsChart(
+        week.topArtists.map((a) => ({ name: a.name, value: a.ms, valueLabel: listeningTime(a.ms) })),
+        { title: week.period && week.period !== 'week' ? 'Your top artists' : 'Your top artists this week' },
+      );
+      return isEmptyChart(chart) ? undefined : { png: await charts.render(chart), altText: chart.altText };
+    },
     async charts(digest) {
       const wanted = [
         {
@@ -76,13 +83,7 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     timeZoneOf: async (memberId) => services?.settings?.timeZoneOf(memberId),
     sendDm: (memberId, message, nonce) => channels.sendDmOnce(memberId, message, nonce),
     message: weeklyWrappedMessage,
-    async card(week) {
-      const chart = topArtistsChart(
-        week.topArtists.map((a) => ({ name: a.name, value: a.ms, valueLabel: listeningTime(a.ms) })),
-        { title: 'Your top artists this week' },
-      );
-      return isEmptyChart(chart) ? undefined : { png: await charts.render(chart), altText: chart.altText };
-    },
+    card: (week) => deps.wrappedCard(week),
     instanceId: deps.instanceId,
     log: deps.log,
   };

@@ -1,0 +1,37 @@
+import { SlashCommandBuilder, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
+import { showWrapped } from '../src/app/digest/weeklyWrapped.js';
+import type { Services } from '../src/app/services.js';
+import type { WrappedPeriod } from '../src/core/digest/index.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('wrapped')
+  .setDescription('Your own wrapped: your week, month, year or all time, any day')
+  .addStringOption((o) =>
+    o
+      .setName('period')
+      .setDescription('Which period (default: this week)')
+      .addChoices(
+        { name: 'This week (past 7 days)', value: 'week' },
+        { name: 'This month (past 30 days)', value: 'month' },
+        { name: 'This year (past 12 months)', value: 'year' },
+        { name: 'All time', value: 'all' },
+      ),
+  );
+
+/** Personal: only the member sees it. */
+export const defer = 'ephemeral';
+
+const deps = (services: Services) => {
+  if (!services.digest) throw new UserError('command.notConfigured', { what: 'wrapped' });
+  return services.digest;
+};
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  const period = (interaction.options.getString('period') ?? 'week') as WrappedPeriod;
+  const now = services.now?.() ?? Date.now();
+  const message = await showWrapped(deps(services), interaction.user.id, period, now);
+  // Message models come from the builders in src/discord/messages, which make discord.js objects.
+  await interaction.editReply(message as InteractionEditReplyOptions);
+}
