@@ -1,3 +1,9 @@
+import { canonicalTimeZone, isTimeZone, matchTimeZones } from '../time/timeZones.js';
+
+export { canonicalTimeZone, isTimeZone as isValidTimeZone };
+
+/** Up to 25 IANA names matching what the admin typed, for autocomplete. */
+export const timeZoneChoices = (query: string, limit = 25): string[] => matchTimeZones(query, limit);
 /**
  * A server's weekly post time as calendar arithmetic in its IANA time zone (Intl's database): a
  * week is named by the local date of its post, so a daylight-saving change moves the instant (167
@@ -48,24 +54,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
-}
-
-/** True for a time zone Intl knows (an IANA name such as Europe/Berlin, or UTC). */
-export function isValidTimeZone(timeZone: string): boolean {
-  if (!timeZone || timeZone.length > 64) return false;
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The time zone's canonical spelling (Intl accepts "europe/berlin"; we store "Europe/Berlin"). */
-export function canonicalTimeZone(timeZone: string): string | undefined {
-  if (!isValidTimeZone(timeZone)) return undefined;
-  const resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
-  return resolved;
 }
 
 /** The local wall-clock fields of an instant in a zone. */
@@ -192,21 +180,4 @@ export function digestNonce(guildId: string, week: string): string {
     h2 = Math.imul(h2 + c, 2246822519) >>> 0;
   }
   return `dg${week.replaceAll('-', '')}${h1.toString(36)}${h2.toString(36)}`.slice(0, 25);
-}
-
-let zones: string[] | undefined;
-/** Up to 25 IANA names matching what the admin typed (any part, case-insensitive), for autocomplete. */
-export function timeZoneChoices(query: string, limit = 25): string[] {
-  zones ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
-  const q = query.trim().toLowerCase().replace(/\s+/g, '_');
-  if (!q)
-    return zones.filter((z) => z === 'UTC' || z.startsWith('Europe/') || z.startsWith('America/')).slice(0, limit);
-  const starts = zones.filter((z) =>
-    z
-      .toLowerCase()
-      .split('/')
-      .some((part) => part.startsWith(q)),
-  );
-  const contains = zones.filter((z) => z.toLowerCase().includes(q) && !starts.includes(z));
-  return [...starts, ...contains].slice(0, limit);
 }

@@ -1,3 +1,4 @@
+export { canonicalTimeZone, isTimeZone, matchTimeZones, timeZoneNames } from '../time/timeZones.js';
 import { UNCLASSIFIED_NAME, parentGenreById } from '../genres/index.js';
 import { UNCLASSIFIED } from './rollup.js';
 
@@ -53,52 +54,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
-}
-
-/** Whether `name` is an IANA time zone this runtime knows (Intl decides, case-sensitively canonical or not). */
-export function isTimeZone(name: string): boolean {
-  if (!name || name.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The canonical spelling of a time zone name ("europe/paris" → "Europe/Paris"), or undefined. */
-export function canonicalTimeZone(name: string): string | undefined {
-  if (!isTimeZone(name.trim())) return undefined;
-  return new Intl.DateTimeFormat('en-US', { timeZone: name.trim() }).resolvedOptions().timeZone;
-}
-
-let zoneList: string[] | undefined;
-/** Every IANA zone the runtime lists, and UTC. */
-export function timeZoneNames(): readonly string[] {
-  zoneList ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
-  return zoneList;
-}
-
-/**
- * Zones whose name matches what the member typed (case- and separator-insensitive), names that
- * start with it first: at most `limit` (Discord shows 25 autocomplete choices).
- */
-export function matchTimeZones(query: string, limit = 25): string[] {
-  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, ' ');
-  const q = norm(query.trim());
-  const all = timeZoneNames();
-  if (!q) return all.slice(0, limit);
-  const scored: Array<[number, string]> = [];
-  for (const zone of all) {
-    const z = norm(zone);
-    const city = z.slice(z.lastIndexOf('/') + 1);
-    const score = z.startsWith(q) ? 0 : city.startsWith(q) ? 1 : z.includes(q) ? 2 : -1;
-    if (score >= 0) scored.push([score, zone]);
-  }
-  return scored
-    .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
-    .slice(0, limit)
-    .map(([, z]) => z);
 }
 
 /** Local time minus UTC, in ms, in `timeZone` at the instant `at`. */
