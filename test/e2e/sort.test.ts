@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startEncore } from '../../src/encore.js';
 import type { EUser } from '../../emulators/discord/index.js';
-import type { EItem } from '../../emulators/spotify/seed.js';
 import { captureLogger } from '../support/logger.js';
 import { TEST_SPOTIFY_LIMITS, useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons } from '../support/messages.js';
+import { sortWorld } from '../support/sortWorld.js';
 
 const h = useEncoreHarness();
 let alice: EUser;
@@ -12,16 +12,7 @@ beforeAll(async () => {
   alice = h.member('alice-sort');
   expect((await h.link(alice, 'alice')).status).toBe(200);
 }, 60_000);
-const sourceUris = (playlistId: string) => {
-  const seen = new Set<string>();
-  return h.spotify.world.playlists
-    .get(playlistId)!
-    .items.filter((i): i is Extract<EItem, { kind: 'track' }> => i.kind === 'track')
-    .map((i) => `spotify:track:${i.id}`)
-    .filter((uri) => !seen.has(uri) && seen.add(uri));
-};
-const createdFrom = (name: string) =>
-  [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'alice' && p.name.startsWith(`${name} · `));
+const { trackUris: sourceUris, createdFrom } = sortWorld(() => h.spotify, 'alice');
 
 describe('/sort split', () => {
   it('previews a 1,000-track playlist with a chart, writes nothing, and on Confirm creates private genre playlists in the original order', async () => {

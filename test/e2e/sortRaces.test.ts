@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
-import type { EItem } from '../../emulators/spotify/seed.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text } from '../support/messages.js';
+import { sortWorld } from '../support/sortWorld.js';
 
 const h = useEncoreHarness();
 let alice: EUser;
@@ -10,19 +10,7 @@ beforeAll(async () => {
   alice = h.member('alice-races');
   expect((await h.link(alice, 'alice')).status).toBe(200);
 }, 60_000);
-const trackUris = (playlistId: string) => {
-  const seen = new Set<string>();
-  return h.spotify.world.playlists
-    .get(playlistId)!
-    .items.filter((i): i is Extract<EItem, { kind: 'track' }> => i.kind === 'track')
-    .map((i) => `spotify:track:${i.id}`)
-    .filter((uri) => !seen.has(uri) && seen.add(uri));
-};
-const createdFrom = (name: string) =>
-  [...h.spotify.world.playlists.values()].filter((p) => p.ownerId === 'alice' && p.name.startsWith(`${name} · `));
-const deleteCreated = (name: string) => {
-  for (const p of createdFrom(name)) h.spotify.world.playlists.delete(p.id);
-};
+const { trackUris, createdFrom, deleteCreated } = sortWorld(() => h.spotify, 'alice');
 const planOf = (preview: RecordedMessage) =>
   (preview.embeds[0] as { description: string }).description
     .split('\n')
