@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import {
   BudgetExhaustedError,
   NotAllowlistedError,
@@ -10,7 +10,8 @@ import {
 } from '../../src/core/errors.js';
 import { createPkce, createSpotifyGateway, toPlaylistEntry } from '../../src/spotify/index.js';
 import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
-import { useTestStore } from '../support/database.js';
+import { createTestDatabase, useTestStore } from '../support/database.js';
+import { openStore } from '../../src/store/index.js';
 import { captureLogger } from '../support/logger.js';
 import { apiRequests, gatewayWorld, memoryTokens, recordingClock } from './setup.js';
 
@@ -257,7 +258,17 @@ describe('failures and limits', () => {
   });
 
   it('gives interactive work the whole daily budget and stops background and warming work earlier', async () => {
-    const { gateway, tokensFor } = await world({}, { dailyBudget: 10 });
+    // The budget persists in the store, and the file's other gateways may still be writing their
+    // counts to the shared one: this test counts on a database of its own.
+    const db = await createTestDatabase();
+    const store = await openStore({ databaseUrl: db.url, dataDir: '/nonexistent', log: captureLogger('silent').log });
+    const w = await gatewayWorld(store, {}, { ...recordingClock().gateway, dailyBudget: 10 });
+    emulators.push(w.emulator);
+    onTestFinished(async () => {
+      await store.close();
+      await db.drop();
+    });
+    const { gateway, tokensFor } = w;
     const warming = gateway.forUser(tokensFor('alice'), { priority: 'warming' });
     const background = gateway.forUser(tokensFor('alice'), { priority: 'background' });
     const interactive = gateway.forUser(tokensFor('alice'));

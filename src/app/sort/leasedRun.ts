@@ -30,6 +30,9 @@ export async function underLease<R extends JobRecordBase, O>(
   const owner = options.owner ?? randomUUID();
   const found = await jobs.get(jobId);
   if (!found) return { kind: 'missing' };
+  // A job this caller may not run is turned away without touching the lease: holding it even
+  // briefly would tell a Confirm click arriving meanwhile that the sort is "already running".
+  if (!options.accept(found)) return { kind: 'not-runnable', job: found };
   if (!(await jobs.lease(found, owner, SORT_LEASE_MS, options.now()))) return { kind: 'busy', job: found };
   try {
     const job = (await jobs.get(jobId)) ?? found;
