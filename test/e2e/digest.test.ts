@@ -339,7 +339,7 @@ describe('what a digest shows', () => {
     expect(all).not.toContain('listener10'); // eleventh: top 10 only
     expect(digest!.files.map((f) => f.filename)).toEqual(['digest-genres.png', 'digest-clock.png']);
     expect(digest!.files[0]!.description).toMatch(/top genres this week: /i);
-    expect(digest!.files[0]!.description).toContain('pop');
+    expect(digest!.files[0]!.description).toContain('Pop');
     // Everyone listened on Wednesday 2028-06-28 from 10:00 UTC; the opted-out members' 60 plays each are not counted.
     expect(digest!.files[1]!.description).toContain('416 minutes in all');
     expect(digest!.files[1]!.description).toContain('Busiest day: Wed');

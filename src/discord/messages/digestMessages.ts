@@ -1,3 +1,4 @@
+import { genreLabel } from '../../core/history/index.js';
 import { escapeMarkdown } from 'discord.js';
 import type { DigestChartImage, DigestNotes, DigestSettings } from '../../app/digest/ports.js';
 import {
@@ -114,7 +115,7 @@ export function digestMessage(
     .join('\n');
   const genres = digest.topGenres
     .slice(0, 5)
-    .map((g) => `${safeName(g.genre, 24)} ${Math.round(g.share * 100)}%`)
+    .map((g) => `${safeName(genreLabel(g.genre), 24)} ${Math.round(g.share * 100)}%`)
     .join(' · ');
   const highlights = digest.highlights.map((h) => {
     switch (h.kind) {
@@ -125,7 +126,7 @@ export function digestMessage(
       case 'diverse':
         return `🌈 Most diverse week: ${name(h.memberId)}, across ${plural(h.genres, 'genre')}`;
       case 'genreShift':
-        return `${h.change > 0 ? '📈' : '📉'} ${safeName(h.genre, 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
+        return `${h.change > 0 ? '📈' : '📉'} ${safeName(genreLabel(h.genre), 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
     }
   });
   const [first, ...more] = context.charts;
@@ -223,7 +224,7 @@ export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffe
         title,
         description: [
           `**${listeningTime(wrapped.ms)}** · ${plural(wrapped.plays, 'play')} · ${change}`,
-          wrapped.topGenre && `Top genre: **${safeName(wrapped.topGenre, 24)}**`,
+          wrapped.topGenre && `Top genre: **${safeName(genreLabel(wrapped.topGenre), 24)}**`,
           wrapped.discoveries ? `New to you: ${plural(wrapped.discoveries, 'artist')}` : undefined,
         ]
           .filter(Boolean)

@@ -1,3 +1,4 @@
+import { genreLabel } from '../../core/history/index.js';
 import type { PersonalDataKind } from '../../app/accounts/personalData.js';
 import { postDueDigests } from '../../app/digest/digest.js';
 import { sendWeeklyWrapped, type WeeklyWrappedDeps } from '../../app/digest/weeklyWrapped.js';
@@ -49,7 +50,7 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
         {
           name: 'digest-genres.png',
           chart: topGenresChart(
-            digest.topGenres.map((g) => ({ genre: g.genre, share: g.share })),
+            digest.topGenres.map((g) => ({ genre: genreLabel(g.genre), share: g.share })),
             { title: 'Top genres this week' },
           ),
         },
