@@ -1,6 +1,6 @@
-import { canonicalTimeZone, isTimeZone, matchTimeZones } from '../time/timeZones.js';
+import { canonicalTimeZone, isTimeZone, localParts, matchTimeZones } from '../time/timeZones.js';
 
-export { canonicalTimeZone, isTimeZone as isValidTimeZone };
+export { canonicalTimeZone, isTimeZone as isValidTimeZone, localParts };
 
 /** Up to 25 IANA names matching what the admin typed, for autocomplete. */
 export const timeZoneChoices = (query: string, limit = 25): string[] => matchTimeZones(query, limit);
@@ -35,40 +35,6 @@ export interface DigestSchedule {
 export interface DigestOccurrence {
   week: string;
   postAt: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The local wall-clock fields of an instant in a zone. */
-export function localParts(instant: number, timeZone: string) {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(instant)))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
 }
 
 /** How far the zone's clock is ahead of UTC at `instant`, in ms. */

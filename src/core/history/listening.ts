@@ -1,3 +1,5 @@
+import { localParts } from '../time/timeZones.js';
+
 export { canonicalTimeZone, isTimeZone, matchTimeZones, timeZoneNames } from '../time/timeZones.js';
 import { UNCLASSIFIED_NAME, parentGenreById } from '../genres/index.js';
 import { UNCLASSIFIED } from './rollup.js';
@@ -38,30 +40,10 @@ export function utcDaysOf(range: { from: number; to: number }): { fromDay: strin
 
 // ---------------------------------------------------------------- time zones
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Local time minus UTC, in ms, in `timeZone` at the instant `at`. */
 export function timeZoneOffset(timeZone: string, at: number): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(at)))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  const parts = localParts(at, timeZone);
+  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
   return asUtc - Math.floor(at / MINUTE) * MINUTE;
 }
 
