@@ -66,7 +66,10 @@ describe('reordering by replacing the playlist', () => {
       runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview),
       runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview),
     ]);
-    expect(outcomes.map((o) => o.kind).sort()).toEqual(['busy', 'done']);
+    // The loser is turned away either while the winner holds the lease (busy) or after it finished (not runnable).
+    const kinds = outcomes.map((o) => o.kind);
+    expect(kinds.filter((k) => k === 'done')).toHaveLength(1);
+    expect(kinds.filter((k) => k !== 'done').every((k) => k === 'busy' || k === 'not-runnable')).toBe(true);
     expect(fake.uris('src')).toEqual(target);
     expect((await runOrderJob(result.jobId, { spotify: fake.spotify, jobs }, isPreview)).kind).toBe('not-runnable');
     expect(fake.calls.filter((c) => c === 'replace')).toHaveLength(1);
