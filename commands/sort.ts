@@ -89,7 +89,8 @@ export function playlistIdFrom(input: string, own: ReadonlyArray<{ id: string; n
     /open\.spotify\.com\/(?:[\w-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(trimmed) ??
     /^spotify:playlist:([A-Za-z0-9]+)$/.exec(trimmed);
   if (linked) return linked[1];
-  const mine = own.find((p) => p.id === trimmed) ?? own.find((p) => p.name.toLowerCase() === trimmed.toLowerCase());
+  const mine =
+    own.find((p) => p.id === trimmed) ?? own.find((p) => p.name.trim().toLowerCase() === trimmed.toLowerCase());
   if (mine) return mine.id;
   return /^[A-Za-z0-9]{22}$/.test(trimmed) ? trimmed : undefined; // Spotify ids are 22 base62 characters
 }
