@@ -227,14 +227,44 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     });
   });
 
+  router.get('/me/library/contains', (req, res) => {
+    const uris = String(req.query.uris ?? '')
+      .split(',')
+      .filter(Boolean);
+    if (uris.length === 0 || uris.length > 40) return apiError(res, 400, 'Between 1 and 40 URIs');
+    const user = world.users.get(me(res))!;
+    const saved = new Set(user.savedTracks.map((t) => `spotify:track:${t.id}`));
+    const followed = new Set(user.followedArtists.map((id) => `spotify:artist:${id}`));
+    const answers: boolean[] = [];
+    for (const uri of uris) {
+      const [, type, id] =
+        /^spotify:(track|album|episode|show|audiobook|artist|user|playlist):([A-Za-z0-9]+)$/.exec(uri) ?? [];
+      if (!type || !id) return apiError(res, 400, `Invalid URI: ${uri}`);
+      answers.push(
+        type === 'track'
+          ? saved.has(uri)
+          : type === 'artist'
+            ? followed.has(uri)
+            : type === 'playlist'
+              ? [...world.playlists.values()].some((p) => p.id === id && p.followers.includes(me(res)))
+              : false,
+      );
+    }
+    res.json(answers);
+  });
+
   router.get('/artists/:id', (req, res) => {
     const a = world.artists.get(String(req.params.id));
     return a ? res.json(s.artist(a)) : apiError(res, 404, 'Resource not found');
   });
   router.get('/artists/:id/albums', (req, res) => {
-    const pg = paging(req, res, 50);
+    // Since 2026 a page holds at most 10 albums; newest first, as Spotify lists a discography.
+    const pg = paging(req, res, 10, 5);
     if (!pg) return;
-    const albums = [...world.albums.values()].filter((al) => al.artistIds.includes(String(req.params.id))).map(s.album);
+    const albums = [...world.albums.values()]
+      .filter((al) => al.artistIds.includes(String(req.params.id)))
+      .sort((a, b) => (a.releaseDate < b.releaseDate ? 1 : a.releaseDate > b.releaseDate ? -1 : 0))
+      .map(s.album);
     res.json(page(req, apiUrl(), albums, pg.limit, pg.offset));
   });
   router.get('/albums/:id/tracks', (req, res) => {
@@ -282,7 +312,16 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
       out.tracks = page(req, apiUrl(), found.slice(0, 1000).map(s.track), pg.limit, pg.offset);
     }
     if (types.includes('album')) {
-      const found = [...world.albums.values()].filter((al) => !text || al.name.toLowerCase().includes(text));
+      // tag:new: albums released in the past two weeks (album searches only, as Spotify documents).
+      const fresh = /(^|\s)tag:new(\s|$)/.test(q)
+        ? new Date(now() - 14 * 86_400_000).toISOString().slice(0, 10)
+        : undefined;
+      const found = [...world.albums.values()].filter(
+        (al) =>
+          (!text || al.name.toLowerCase().includes(text)) &&
+          (!fresh || al.releaseDate >= fresh) &&
+          (!artistName || al.artistIds.some((id) => world.artists.get(id)!.name.toLowerCase().includes(artistName))),
+      );
       out.albums = page(req, apiUrl(), found.slice(0, 1000).map(s.album), pg.limit, pg.offset);
     }
     res.json(out);

@@ -5,6 +5,7 @@ import { accountsRouter, issueTokens, type AccountsState } from './accounts.js';
 import { apiRouter } from './api.js';
 import { userExtendedHistoryZip, type ExtendedExportOptions } from './export.js';
 import { createListening, type Listening, type ListeningProfile } from './listening.js';
+import { addListeners, addNewReleases } from './suggestWorld.js';
 import { apiGuards } from './rules.js';
 import { ALLOWLISTED, seedWorld, type World } from './seed.js';
 import type { EmulatorControl, Fault, RequestRecord } from './state.js';
@@ -27,6 +28,12 @@ export interface SpotifyEmulatorOptions {
   client?: { id: string; secret: string };
   /** How seeded users listen (hours a day, time zone); defaults in listening.ts. */
   listening?: Record<string, Partial<ListeningProfile>>;
+  /** Extra users listener1 … listenerN (suggestWorld.ts), for evaluations that need a crowd. */
+  listeners?: number;
+  /** Planted taste clusters across users (listening.ts); 0 by default: independent tastes. */
+  clusters?: number;
+  /** Recent albums added to the catalogue, released in the 60 days before the clock's start (some are `tag:new`). */
+  newReleases?: number;
 }
 
 export interface SpotifyEmulator {
@@ -59,7 +66,9 @@ export interface SpotifyEmulator {
 /** Starts a Spotify Web API + accounts emulator on 127.0.0.1 that follows development-mode rules. */
 export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {}): Promise<SpotifyEmulator> {
   const world = seedWorld(options.seed ?? 42);
-  const listening = createListening(world, options.seed ?? 42, options.listening);
+  if (options.listeners) addListeners(world, options.seed ?? 42, options.listeners);
+  if (options.newReleases) addNewReleases(world, options.seed ?? 42, (options.now ?? Date.now)(), options.newReleases);
+  const listening = createListening(world, options.seed ?? 42, options.listening, { clusters: options.clusters });
   const control: EmulatorControl = {
     now: options.now ?? Date.now,
     latencyMs: options.latencyMs ?? 0,

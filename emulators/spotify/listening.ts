@@ -55,6 +55,13 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ListeningProfile>> = {
   mallory: { hoursPerDay: 1, utcOffset: 2 },
 };
 
+function weightedIndex(taste: Taste, r: ReturnType<typeof seededRandom>): number {
+  let x = r.next() * taste.weightSum;
+  let i = 0;
+  while (i < taste.favourites.length - 1 && (x -= taste.favouriteWeights[i]!) > 0) i++;
+  return i;
+}
+
 /** A 32-bit mix of several integers, so each (user, hour) has its own reproducible random stream. */
 function mix(...values: number[]): number {
   let h = 0x811c9dc5;
@@ -71,7 +78,22 @@ interface Taste {
   home: ETrack[][];
   favouriteWeights: number[];
   weightSum: number;
+  /** The shared artists of the user's taste cluster, when clusters are planted. */
+  pool?: ETrack[][];
 }
+
+export interface ListeningOptions {
+  /**
+   * Plants this many taste clusters: users (in the world's order, round robin) share their
+   * cluster's three genres and draw most favourites from its pool of artists, and play the rest of
+   * the pool now and then, so users of a cluster predict each other. 0 (default): independent tastes.
+   */
+  clusters?: number;
+}
+
+/** Artists in a cluster's shared pool, and how many of a user's favourites come from it. */
+const CLUSTER_POOL = 24;
+const CLUSTER_FAVOURITES = 8;
 
 /**
  * The emulator's users listen over its clock: each has a daily rhythm in their own time zone and a
@@ -82,7 +104,9 @@ export function createListening(
   world: World,
   seed: number,
   overrides: Record<string, Partial<ListeningProfile>> = {},
+  options: ListeningOptions = {},
 ): Listening {
+  const clusters = options.clusters ?? 0;
   const userIds = [...world.users.keys()];
   const profiles = new Map<string, ListeningProfile>(
     userIds.map((id) => [id, { ...(DEFAULT_PROFILES[id] ?? { hoursPerDay: 1, utcOffset: 0 }), ...overrides[id] }]),
@@ -97,6 +121,11 @@ export function createListening(
   const tasteOf = (userId: string): Taste => {
     let taste = tastes.get(userId);
     if (taste) return taste;
+    if (clusters > 0) {
+      taste = clusteredTaste(userIds.indexOf(userId));
+      tastes.set(userId, taste);
+      return taste;
+    }
     const r = seededRandom(mix(seed, userIds.indexOf(userId), 7));
     const genres = new Set<string>();
     while (genres.size < 3) genres.add(r.pick(SPOTIFY_GENRES));
@@ -109,9 +138,47 @@ export function createListening(
     tastes.set(userId, taste);
     return taste;
   };
+  const homeOf = (genres: Set<string>) =>
+    world.artistList
+      .filter((a) => byMainArtist.has(a.id) && a.genres.some((g) => genres.has(g)))
+      .map((a) => byMainArtist.get(a.id)!);
+  /** A user of a planted cluster: the cluster's genres, most favourites from its pool, a few of their own. */
+  const clusteredTaste = (userIndex: number): Taste => {
+    const cluster = userIndex % clusters;
+    const rc = seededRandom(mix(seed, cluster, 11));
+    const genres = new Set<string>();
+    while (genres.size < 3) genres.add(rc.pick(SPOTIFY_GENRES));
+    const home = homeOf(genres);
+    const pool = [...new Set(Array.from({ length: CLUSTER_POOL * 3 }, () => rc.pick(home)))].slice(0, CLUSTER_POOL);
+    const r = seededRandom(mix(seed, userIndex, 7));
+    const favourites = new Set<ETrack[]>();
+    for (let i = 0; favourites.size < Math.min(CLUSTER_FAVOURITES, pool.length) && i < 100; i++)
+      favourites.add(r.pick(pool));
+    for (let i = 0; favourites.size < Math.min(12, home.length) && i < 100; i++) favourites.add(r.pick(home));
+    // Shuffled so that the shared artists are not always the user's most played.
+    const list = [...favourites]
+      .map((f) => ({ f, k: r.next() }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.f);
+    const favouriteWeights = list.map((_, i) => 1 / (i + 1));
+    return {
+      favourites: list,
+      home,
+      pool,
+      favouriteWeights,
+      weightSum: favouriteWeights.reduce((a, b) => a + b, 0),
+    };
+  };
   const pickTrack = (userId: string, r: ReturnType<typeof seededRandom>): ETrack => {
     const taste = tasteOf(userId);
     const roll = r.next();
+    if (taste.pool) {
+      // A clustered user: favourites, the rest of the cluster's pool, the home genres, anything.
+      if (roll < 0.6) return r.pick(taste.favourites[weightedIndex(taste, r)]!);
+      if (roll < 0.78) return r.pick(r.pick(taste.pool));
+      if (roll < 0.96) return r.pick(r.pick(taste.home));
+      return r.pick(world.trackList);
+    }
     if (roll < 0.75 && taste.favourites.length) {
       let x = r.next() * taste.weightSum;
       let i = 0;

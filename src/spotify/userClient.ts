@@ -291,7 +291,22 @@ export class SpotifyUserClient {
     return a;
   }
   artistAlbums(id: string): Promise<Array<{ id: string; name: string; release_date: string }>> {
-    return this.allPages(`/artists/${encodeURIComponent(id)}/albums`, 50);
+    // Development mode caps a page of an artist's albums at 10.
+    return this.allPages(`/artists/${encodeURIComponent(id)}/albums`, 10);
+  }
+  /** One page of an artist's albums and singles, newest first: what a suggestion needs, for one request. */
+  async latestAlbums(id: string, limit = 10): Promise<Array<{ id: string; name: string; release_date: string }>> {
+    const page = await this.call<Page<{ id: string; name: string; release_date: string }>>(
+      'GET',
+      `/artists/${encodeURIComponent(id)}/albums?include_groups=album,single&limit=${Math.min(10, limit)}`,
+    );
+    return page.items;
+  }
+  /** Whether each URI is in the member's library (saved tracks, followed artists …); at most 40 per request. */
+  async libraryContains(uris: readonly string[]): Promise<boolean[]> {
+    if (uris.length > 40) throw new RangeError('at most 40 URIs per library check');
+    if (!uris.length) return [];
+    return this.call('GET', `/me/library/contains?uris=${encodeURIComponent(uris.join(','))}`);
   }
   albumTracks(id: string): Promise<Track[]> {
     return this.allPages(`/albums/${encodeURIComponent(id)}/tracks`, 50);
@@ -305,8 +320,16 @@ export class SpotifyUserClient {
     types: Array<'artist' | 'track' | 'album'>,
     limit = 10,
     offset = 0,
-  ): Promise<{ artists?: Page<Artist>; tracks?: Page<Track> }> {
-    const r = await this.call<{ artists?: Page<Artist>; tracks?: Page<Track> }>(
+  ): Promise<{
+    artists?: Page<Artist>;
+    tracks?: Page<Track>;
+    albums?: Page<{ id: string; name: string; release_date: string; artists: Array<{ id: string; name: string }> }>;
+  }> {
+    const r = await this.call<{
+      artists?: Page<Artist>;
+      tracks?: Page<Track>;
+      albums?: Page<{ id: string; name: string; release_date: string; artists: Array<{ id: string; name: string }> }>;
+    }>(
       'GET',
       `/search?q=${encodeURIComponent(q)}&type=${types.join(',')}&limit=${Math.min(10, limit)}&offset=${Math.min(1000, offset)}`,
     );

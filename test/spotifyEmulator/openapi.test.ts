@@ -40,8 +40,10 @@ describe("the Spotify emulator against Spotify's OpenAPI spec", () => {
     ['/me/following?type=artist&limit=50', 'CursorPagedArtists'],
     ['/me/player/recently-played?limit=50', 'CursorPagedPlayHistory'],
     ['/me/tracks?limit=50', 'PagingSavedTrackObject'],
-    ['/artists/{artist}/albums?limit=50', 'PagingArtistDiscographyAlbumObject'],
+    ['/artists/{artist}/albums?limit=10', 'PagingArtistDiscographyAlbumObject'],
     ['/albums/{album}/tracks?limit=50', 'PagingSimplifiedTrackObject'],
+    ['/me/library/contains?uris=spotify:track:{track},spotify:artist:{artist}', 'ArrayOfBooleans'],
+    ['/search?q=year:2020&type=album&limit=10', 'SearchItems'],
   ];
 
   it.each(cases)('GET %s answers a body valid as %s', async (request, component) => {
