@@ -33,6 +33,8 @@ export interface DiscordEmulator {
   readonly applicationId: string;
   addGuild(name: string, channelNames?: string[]): EGuild;
   addMember(guild: EGuild, username: string, options?: { dmsClosed?: boolean }): EUser;
+  /** The member leaves the server; REST then answers 10007 Unknown Member. Nothing on the gateway: Encore has no members intent. */
+  removeMember(guild: EGuild, user: EUser): void;
   channel(guild: EGuild, name: string): EChannel;
   /** Denies the bot permissions in a channel by a member overwrite (as a server admin would), and tells the gateway. */
   denyBot(channel: EChannel, permissions: EmulatedPermission[]): void;
@@ -207,6 +209,9 @@ export async function startDiscordEmulator(
       state.users.set(user.id, user);
       guild.memberIds.push(user.id);
       return user;
+    },
+    removeMember(guild, user) {
+      guild.memberIds = guild.memberIds.filter((id) => id !== user.id);
     },
     denyBot(channel, permissions) {
       const deny = permissions.reduce((bits, p) => bits | PERMISSION_BITS[p], 0n);

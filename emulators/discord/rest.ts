@@ -289,6 +289,25 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     res.json(channelJson(channel, state));
   });
 
+  // Membership as Discord answers it to a bot without the privileged members intent: one member at a time.
+  router.get('/guilds/:guild/members/:user', (req, res) => {
+    const guild = state.guilds.get(String(req.params.guild));
+    if (!guild) return reject(req, res, 404, 10004, 'Unknown Guild');
+    const user = state.users.get(String(req.params.user));
+    if (!user || !guild.memberIds.includes(user.id)) return reject(req, res, 404, 10007, 'Unknown Member');
+    return res.json({
+      user: userJson(user),
+      nick: null,
+      avatar: null,
+      roles: [],
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+    });
+  });
+
   router.get('/channels/:id', (req, res) => {
     const channel = state.channels.get(String(req.params.id));
     return channel ? res.json(channelJson(channel, state)) : reject(req, res, 404, 10003, 'Unknown Channel');
