@@ -54,6 +54,8 @@ export interface Services {
   now?: () => number;
   /** The weekly server digest: /digest's settings and preview. */
   digest?: import('./digest/ports.js').DigestDeps;
+  /** Server social: leaderboards, /whoknows, crowns, /compat, server charts (opted-in members only). */
+  social?: import('./social/social.js').SocialDeps;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

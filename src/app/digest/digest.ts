@@ -22,19 +22,48 @@ const TOP = 5;
 /** Outcomes recorded per (guild, week). */
 export const OUTCOME = { skipped: 'skipped', noAccess: 'no-access' } as const;
 
-/** The digest of the opted-in members of `guildId` for the seven days before `week` (a local date). */
+/** Members a digest names: its leaderboard and highlights. */
+const namedIn = (digest: ServerDigest) => [
+  ...digest.leaderboard.map((r) => r.memberId),
+  ...digest.highlights.flatMap((h) =>
+    h.kind === 'climber' || h.kind === 'diverse'
+      ? [h.memberId]
+      : h.kind === 'crown'
+        ? [h.toId, ...(h.fromId ? [h.fromId] : [])]
+        : [],
+  ),
+];
+
+/**
+ * The digest of the opted-in members of `guildId` for the seven days before `week` (a local date).
+ * With server social on, the members it would name are checked: one who left the server is
+ * withdrawn and the digest computed again without them.
+ */
 export async function computeDigest(
-  deps: Pick<DigestDeps, 'reader'>,
+  deps: Pick<DigestDeps, 'reader' | 'social'>,
   guildId: string,
   week: string,
   timeZone = 'UTC',
+): Promise<ServerDigest | QuietWeek> {
+  for (let round = 0; ; round++) {
+    const digest = await computeDigestOnce(deps, guildId, week, timeZone);
+    if (!deps.social || digest.kind === 'quiet' || round === 2) return digest;
+    if ((await deps.social.withdrawGone(guildId, [...new Set(namedIn(digest))])).length === 0) return digest;
+  }
+}
+
+async function computeDigestOnce(
+  deps: Pick<DigestDeps, 'reader' | 'social'>,
+  guildId: string,
+  week: string,
+  timeZone: string,
 ): Promise<ServerDigest | QuietWeek> {
   const members = await deps.reader.optedIn(guildId);
   if (members.length === 0) return buildServerDigest(emptyInput(week));
   const p = digestPeriod(week);
   const last = digestPeriod(shiftWeek(week, -7));
   const { reader } = deps;
-  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries, clock, memberGenres] =
+  const [thisWeek, lastWeek, topArtists, topTracks, genres, lastWeekGenres, discoveries, clock, memberGenres, crowns] =
     await Promise.all([
       reader.memberWeeks(members, p.fromDay, p.toDay),
       reader.memberWeeks(members, last.fromDay, last.toDay),
@@ -45,7 +74,9 @@ export async function computeDigest(
       reader.discoveries(members, p.fromDay, p.toDay, 1),
       reader.clock(members, p.from, p.to, timeZone),
       reader.memberGenres(members, p.fromDay, p.toDay),
+      deps.social?.crownChanges(guildId, p.from, p.to) ?? [],
     ]);
+  const optedIn = new Set(members);
   return buildServerDigest({
     week,
     thisWeek,
@@ -57,6 +88,9 @@ export async function computeDigest(
     discoveries,
     clock,
     memberGenres,
+    crownChanges: crowns
+      .filter((c) => optedIn.has(c.toId))
+      .map((c) => (c.fromId && !optedIn.has(c.fromId) ? { ...c, fromId: null } : c)),
   });
 }
 
@@ -82,12 +116,8 @@ export async function digestMessage(
 ): Promise<MessageModel> {
   const guildName = deps.discord.guildName(guildId) ?? 'this server';
   if (digest.kind === 'quiet') return deps.messages.digest(digest, { names: new Map(), guildName, charts: [] }, notes);
-  const named = [
-    ...digest.leaderboard.map((r) => r.memberId),
-    ...digest.highlights.flatMap((h) => (h.kind === 'climber' || h.kind === 'diverse' ? [h.memberId] : [])),
-  ];
   const [names, charts] = await Promise.all([
-    deps.discord.memberNames(guildId, [...new Set(named)]),
+    deps.discord.memberNames(guildId, [...new Set(namedIn(digest))]),
     deps.charts(digest),
   ]);
   return deps.messages.digest(digest, { names, guildName, charts }, notes);
@@ -177,6 +207,7 @@ export async function runGuildDigest(
 export async function postDueDigests(deps: DigestDeps, now: number): Promise<Record<string, string>> {
   const results: Record<string, string> = {};
   for (const settings of await deps.settings.list()) {
+    if (!deps.discord.ownsGuild(settings.guildId)) continue;
     try {
       results[settings.guildId] = await runGuildDigest(deps, settings, now);
     } catch (error) {

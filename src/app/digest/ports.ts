@@ -81,6 +81,11 @@ export interface DigestDiscord {
   /** Display names in the server; a member Discord no longer knows gets no entry. */
   memberNames(guildId: string, memberIds: readonly string[]): Promise<Map<string, string>>;
   guildName(guildId: string): string | undefined;
+  /**
+   * True when this instance's gateway shards hold the server. With several instances each posts
+   * only its own servers' digests: another's cache lacks the channel, so it would think it gone.
+   */
+  ownsGuild(guildId: string): boolean;
 }
 
 export interface DigestNotes {
@@ -102,6 +107,13 @@ export interface DigestMessages {
   wrapped(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }): MessageModel;
 }
 
+export interface DigestCrownChange {
+  artist: string;
+  toId: string;
+  fromId: string | null;
+  plays: number;
+}
+
 export interface DigestChartImage {
   name: string;
   title: string;
@@ -119,6 +131,14 @@ export interface DigestDeps {
   charts(digest: ServerDigest): Promise<DigestChartImage[]>;
   /** The member's card (their top artists); undefined when there is nothing to draw. */
   wrappedCard(wrapped: MemberWrapped): Promise<{ png: Buffer; altText: string } | undefined>;
+  /**
+   * Server social, when it is on: the crown changes of [from, to) the digest may show, and the
+   * membership check (members who left are withdrawn; returns who left).
+   */
+  social?: {
+    crownChanges(guildId: string, from: number, to: number): Promise<DigestCrownChange[]>;
+    withdrawGone(guildId: string, memberIds: readonly string[]): Promise<string[]>;
+  };
   instanceId: string;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }

@@ -47,6 +47,8 @@ export interface DigestInput {
   memberGenres?: ReadonlyArray<{ memberId: string; genre: string; ms: number }>;
   /** Artists first played in this server this week (by any opted-in member), most played first. */
   discoveries: readonly ArtistWeek[];
+  /** Crowns that changed hands this week (only visible members named; `fromId` null when unclaimed or hidden). */
+  crownChanges?: ReadonlyArray<{ artist: string; toId: string; fromId: string | null; plays: number }>;
 }
 
 export type Movement = { kind: 'new' } | { kind: 'up'; by: number } | { kind: 'down'; by: number } | { kind: 'same' };
@@ -62,7 +64,8 @@ export type Highlight =
   | { kind: 'discovery'; artist: string; plays: number }
   | { kind: 'climber'; memberId: string; by: number }
   | { kind: 'genreShift'; genre: string; change: number }
-  | { kind: 'diverse'; memberId: string; genres: number };
+  | { kind: 'diverse'; memberId: string; genres: number }
+  | { kind: 'crown'; artist: string; toId: string; fromId: string | null; plays: number };
 
 /** Shannon entropy (bits) of a member's listening time over genres; "unclassified" left out. */
 export function genreEntropy(msByGenre: ReadonlyMap<string, number>): number {
@@ -172,6 +175,11 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
     if (diverse) highlights.push({ kind: 'diverse', memberId: diverse.memberId, genres: diverse.genres });
   }
 
+  // A crown taken from someone is the better story than one claimed unopposed; most plays first.
+  const crown = [...(input.crownChanges ?? [])].sort(
+    (a, b) => Number(b.fromId !== null) - Number(a.fromId !== null) || b.plays - a.plays || cmp(a.artist, b.artist),
+  )[0];
+
   return {
     kind: 'digest',
     week: input.week,
@@ -182,7 +190,13 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
     topTracks: input.topTracks.slice(0, TOP),
     topGenres,
     leaderboard,
-    highlights: highlights.slice(0, 2),
+    // The crown comes on top of the two others: it is the server's own contest.
+    highlights: [
+      ...highlights.slice(0, 2),
+      ...(crown
+        ? [{ kind: 'crown' as const, artist: crown.artist, toId: crown.toId, fromId: crown.fromId, plays: crown.plays }]
+        : []),
+    ],
     clock: [...(input.clock ?? [])],
   };
 }

@@ -125,6 +125,10 @@ export function digestMessage(
         return `🚀 Biggest climber: ${name(h.memberId)}, up ${plural(h.by, 'place')}`;
       case 'diverse':
         return `🌈 Most diverse week: ${name(h.memberId)}, across ${plural(h.genres, 'genre')}`;
+      case 'crown':
+        return h.fromId
+          ? `👑 ${name(h.toId)} took the crown for ${safeName(h.artist)} from ${name(h.fromId)} (${plural(h.plays, 'play')})`
+          : `👑 ${name(h.toId)} claimed the crown for ${safeName(h.artist)} (${plural(h.plays, 'play')})`;
       case 'genreShift':
         return `${h.change > 0 ? '📈' : '📉'} ${safeName(genreLabel(h.genre), 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
     }

@@ -3,6 +3,8 @@ import type { PersonalDataKind } from '../../app/accounts/personalData.js';
 import { postDueDigests } from '../../app/digest/digest.js';
 import { sendWeeklyWrapped, type WeeklyWrappedDeps } from '../../app/digest/weeklyWrapped.js';
 import type { DigestDeps } from '../../app/digest/ports.js';
+import { withdrawGone } from '../../app/social/membership.js';
+import { crownChangesForDigest } from '../../app/social/social.js';
 import { isEmptyChart, listeningClockChart, topArtistsChart, topGenresChart } from '../../charts/builders.js';
 import { digestDiscord } from '../../discord/digestChannels.js';
 import {
@@ -31,7 +33,10 @@ export const DIGEST_SCHEDULE = '*/2 * * * *';
  */
 export const digestFeature: FeatureFactory = ({ store, discord, charts, log, services }) => {
   const settings = createDigestSettingsRepository(store);
-  const channels = digestDiscord(() => discord.client());
+  const channels = digestDiscord(
+    () => discord.client(),
+    (guildId) => discord.ownsGuild(guildId),
+  );
   const deps: DigestDeps = {
     settings,
     reader: createDigestReader(store),
@@ -64,6 +69,19 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
         if (!isEmptyChart(chart))
           drawn.push({ name, title: chart.title, png: await charts.render(chart), altText: chart.altText });
       return drawn;
+    },
+    // Server social comes later in the feature list: looked up when a digest is computed.
+    get social() {
+      const social = services?.social;
+      return (
+        social && {
+          crownChanges: (guildId: string, from: number, to: number) =>
+            crownChangesForDigest(social, guildId, from, to).then((changes) =>
+              changes.map((c) => ({ artist: c.artistName, toId: c.toId, fromId: c.fromId, plays: c.plays })),
+            ),
+          withdrawGone: (guildId: string, memberIds: readonly string[]) => withdrawGone(social, guildId, memberIds),
+        }
+      );
     },
     instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     log: log.child({ module: 'digest' }),

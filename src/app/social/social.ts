@@ -1,0 +1,270 @@
+import { compatibility, type Compatibility } from '../../core/taste/compat.js';
+import { UserError } from '../../core/errors.js';
+import { isVisibleIn, privacyOf } from '../privacy/privacy.js';
+import { withdrawGone, withoutGoneMembers, type MembershipDeps } from './membership.js';
+import type {
+  CatalogueItem,
+  Crown,
+  CrownChange,
+  Day,
+  LeaderboardMetric,
+  Listener,
+  RankedMember,
+  SocialPeriod,
+  SocialRepository,
+  WhoKnowsKind,
+} from './ports.js';
+
+/** A server's social settings (not personal: no member is named). */
+export interface SocialSettingsRepository {
+  crownThreshold(guildId: string): Promise<number>;
+  setCrownThreshold(guildId: string, threshold: number): Promise<void>;
+}
+
+/** Like .fmbot: an artist's crown needs at least this many plays. */
+export const DEFAULT_CROWN_THRESHOLD = 30;
+export const MAX_CROWN_THRESHOLD = 100_000;
+export const PAGE_SIZE = 10;
+export const WHOKNOWS_SIZE = 10;
+/** Discord shows at most 25 autocomplete choices. */
+export const AUTOCOMPLETE_SIZE = 25;
+
+export interface SocialDeps extends MembershipDeps {
+  repo: SocialRepository;
+  settings: SocialSettingsRepository;
+  now: () => number;
+}
+
+const today = (now: number): Day => new Date(now).toISOString().slice(0, 10);
+
+async function isVisible(deps: Pick<SocialDeps, 'privacy'>, memberId: string, guildId: string) {
+  return isVisibleIn(await privacyOf(deps.privacy, memberId), guildId);
+}
+
+// ---- /leaderboard ----
+
+export interface LeaderboardView {
+  metric: LeaderboardMetric;
+  period: SocialPeriod;
+  /** 0-based, within [0, pages - 1]. */
+  page: number;
+  pages: number;
+  /** How many members are ranked. */
+  total: number;
+  rows: RankedMember[];
+  /** The member who asked: ranked (on this page or not), opted in without a value yet, or not opted in here. */
+  you: { kind: 'ranked'; row: RankedMember; onPage: boolean } | { kind: 'unranked' } | { kind: 'hidden' };
+}
+
+export async function leaderboardPage(
+  deps: SocialDeps,
+  query: { guildId: string; callerId: string; metric: LeaderboardMetric; period: SocialPeriod; page: number },
+): Promise<LeaderboardView> {
+  const { guildId, callerId, metric, period } = query;
+  const day = today(deps.now());
+  const pageOf = (ranked: RankedMember[]) => {
+    const pages = Math.max(1, Math.ceil(ranked.length / PAGE_SIZE));
+    const page = Math.min(Math.max(0, Math.trunc(query.page)), pages - 1);
+    return { ranked, pages, page, rows: ranked.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE) };
+  };
+  const { ranked, pages, page, rows } = await withoutGoneMembers(
+    deps,
+    guildId,
+    async () => pageOf(await deps.repo.leaderboard(guildId, metric, period, day)),
+    // The caller is here (they just asked): only the others on the page are checked.
+    (view) => view.rows.map((r) => r.memberId).filter((id) => id !== callerId),
+  );
+  const mine = ranked.find((r) => r.memberId === callerId);
+  const you: LeaderboardView['you'] = mine
+    ? { kind: 'ranked', row: mine, onPage: rows.includes(mine) }
+    : (await isVisible(deps, callerId, guildId))
+      ? { kind: 'unranked' }
+      : { kind: 'hidden' };
+  return { metric, period, page, pages, total: ranked.length, rows, you };
+}
+
+// ---- /whoknows ----
+
+export interface WhoKnowsView {
+  item: CatalogueItem;
+  listeners: Listener[];
+  /** Artists only: who holds the crown now, after checking it. */
+  crown?: Crown;
+  /** Artists only: the crown changed hands just now. `fromId` is null when the one before is not shown here. */
+  change?: CrownChange;
+  threshold?: number;
+}
+
+export async function whoKnows(
+  deps: SocialDeps,
+  query: { guildId: string; callerId: string; kind: WhoKnowsKind; item: string },
+): Promise<WhoKnowsView> {
+  const { guildId, kind } = query;
+  const item = await deps.repo.resolve(kind, query.item.trim());
+  if (!item) throw new UserError('social.unknownItem', { kind, name: query.item });
+  const listeners = await withoutGoneMembers(
+    deps,
+    guildId,
+    () => deps.repo.whoKnows(guildId, kind, item.id, WHOKNOWS_SIZE),
+    (rows) => rows.map((r) => r.memberId).filter((id) => id !== query.callerId),
+  );
+  if (kind !== 'artist') return { item, listeners };
+  const threshold = await deps.settings.crownThreshold(guildId);
+  const [changed] = await deps.repo.refreshCrowns(guildId, threshold, deps.now(), item.id);
+  const crown = await deps.repo.crownOf(guildId, item.id);
+  return { item, listeners, crown, change: changed && (await shownChange(deps, guildId, changed)), threshold };
+}
+
+/** A crown change as others may see it: the one it was taken from is named only while they are visible here. */
+async function shownChange(deps: SocialDeps, guildId: string, change: CrownChange): Promise<CrownChange> {
+  if (!change.fromId) return change;
+  const visible =
+    (await isVisible(deps, change.fromId, guildId)) && !(await withdrawGone(deps, guildId, [change.fromId])).length;
+  return visible ? change : { ...change, fromId: null };
+}
+
+export async function whoKnowsChoices(
+  deps: Pick<SocialDeps, 'repo'>,
+  guildId: string,
+  kind: WhoKnowsKind,
+  typed: string,
+): Promise<Array<{ name: string; value: string }>> {
+  const items = await deps.repo.findInServer(guildId, kind, typed.trim(), AUTOCOMPLETE_SIZE);
+  return items.slice(0, AUTOCOMPLETE_SIZE).map((item) => ({
+    name: item.detail ? `${item.name} — ${item.detail}` : item.name,
+    value: item.id,
+  }));
+}
+
+// ---- crowns ----
+
+export interface CrownsView {
+  memberId: string;
+  crowns: Crown[];
+  threshold: number;
+}
+
+/** A member's crowns in the server; someone not opted in here is refused without saying more. */
+export async function crownsOf(
+  deps: SocialDeps,
+  query: { guildId: string; callerId: string; memberId: string },
+): Promise<CrownsView> {
+  const { guildId, callerId, memberId } = query;
+  if (!(await isVisible(deps, memberId, guildId)))
+    throw new UserError(memberId === callerId ? 'social.youAreHidden' : 'social.notOptedIn', { memberId });
+  if (memberId !== callerId && (await withdrawGone(deps, guildId, [memberId])).length)
+    throw new UserError('social.notOptedIn', { memberId });
+  const [crowns, threshold] = await Promise.all([
+    deps.repo.crownsOf(guildId, memberId),
+    deps.settings.crownThreshold(guildId),
+  ]);
+  return { memberId, threshold, crowns: [...crowns].sort((a, b) => b.plays - a.plays || a.since - b.since) };
+}
+
+export async function setCrownThreshold(deps: SocialDeps, guildId: string, threshold: number): Promise<number> {
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_CROWN_THRESHOLD)
+    throw new UserError('social.badThreshold', { max: MAX_CROWN_THRESHOLD });
+  await deps.settings.setCrownThreshold(guildId, threshold);
+  // The new threshold applies at once: crowns below it fall, crowns now reachable are handed out.
+  await deps.repo.refreshCrowns(guildId, threshold, deps.now());
+  return threshold;
+}
+
+/** The scheduled refresh: every server's crowns against its threshold; what changed hands. */
+export async function refreshServerCrowns(deps: SocialDeps, guildIds: readonly string[]): Promise<CrownChange[]> {
+  const changes: CrownChange[] = [];
+  for (const guildId of guildIds)
+    changes.push(...(await deps.repo.refreshCrowns(guildId, await deps.settings.crownThreshold(guildId), deps.now())));
+  return changes;
+}
+
+/**
+ * The crown changes of [from, to) a digest may show: crowns are refreshed first, then only changes
+ * whose new holder is still visible here are kept, the one before named only while visible too.
+ */
+export async function crownChangesForDigest(
+  deps: SocialDeps,
+  guildId: string,
+  from: number,
+  to: number,
+): Promise<CrownChange[]> {
+  await deps.repo.refreshCrowns(guildId, await deps.settings.crownThreshold(guildId), deps.now());
+  const changes = await deps.repo.crownChanges(guildId, from, to);
+  const visible = new Set(await deps.repo.visibleMembers(guildId));
+  const named = [...new Set(changes.flatMap((c) => [c.toId, ...(c.fromId ? [c.fromId] : [])]))].filter((id) =>
+    visible.has(id),
+  );
+  for (const id of await withdrawGone(deps, guildId, named)) visible.delete(id);
+  return changes
+    .filter((c) => visible.has(c.toId))
+    .map((c) => (c.fromId && !visible.has(c.fromId) ? { ...c, fromId: null } : c));
+}
+
+// ---- /compat ----
+
+export interface CompatView extends Compatibility {
+  callerId: string;
+  otherId: string;
+}
+
+const COMPAT_PROFILE_SIZE = 200;
+
+/**
+ * The caller's and another member's taste compared. Someone who has not opted in here (or left,
+ * or never linked) gets the same refusal, so the answer tells nothing about them.
+ */
+export async function compat(
+  deps: SocialDeps,
+  query: { guildId: string; callerId: string; otherId: string },
+): Promise<CompatView> {
+  const { guildId, callerId, otherId } = query;
+  if (otherId === callerId) throw new UserError('social.compatSelf');
+  if (!(await isVisible(deps, callerId, guildId))) throw new UserError('social.youAreHidden');
+  if (!(await isVisible(deps, otherId, guildId)) || (await withdrawGone(deps, guildId, [otherId])).length)
+    throw new UserError('social.notOptedIn', { memberId: otherId });
+  const [a, b] = await Promise.all([
+    deps.repo.tasteProfile(callerId, COMPAT_PROFILE_SIZE),
+    deps.repo.tasteProfile(otherId, COMPAT_PROFILE_SIZE),
+  ]);
+  if (a.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'yours' });
+  if (b.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'theirs', memberId: otherId });
+  return { callerId, otherId, ...compatibility(a, b) };
+}
+
+// ---- /chart scope:server ----
+
+export type ServerChartKind = 'top-genres' | 'top-artists' | 'listening-clock';
+
+export type ServerChartData =
+  | { kind: 'top-genres'; genres: Array<{ genre: string; plays: number; ms: number }> }
+  | { kind: 'top-artists'; artists: Array<{ id: string; name: string; plays: number; ms: number }> }
+  | { kind: 'listening-clock'; cells: Array<{ weekday: number; hour: number; plays: number }> };
+
+const PERIOD_DAYS = { week: 7, month: 30, year: 365 } as const;
+const DAY_MS = 86_400_000;
+const SERVER_TOP = 12;
+
+/**
+ * A server chart over the members visible here. Aggregates name nobody, so membership is not
+ * checked member by member (that is for the answers that show members).
+ */
+export async function serverChartData(
+  deps: Pick<SocialDeps, 'repo' | 'now'>,
+  guildId: string,
+  kind: ServerChartKind,
+  period: SocialPeriod,
+): Promise<ServerChartData> {
+  const now = deps.now();
+  const startOfToday = Math.floor(now / DAY_MS) * DAY_MS;
+  const from = period === 'all' ? 0 : startOfToday - (PERIOD_DAYS[period] - 1) * DAY_MS;
+  const fromDay = today(from);
+  const toDay = today(now);
+  switch (kind) {
+    case 'top-genres':
+      return { kind, genres: await deps.repo.serverTopGenres(guildId, fromDay, toDay, SERVER_TOP) };
+    case 'top-artists':
+      return { kind, artists: await deps.repo.serverTopArtists(guildId, fromDay, toDay, SERVER_TOP) };
+    case 'listening-clock':
+      return { kind, cells: await deps.repo.serverClock(guildId, from, now + 1) };
+  }
+}
