@@ -134,6 +134,12 @@ describe('the history store', () => {
       member_daily_genres: 0,
       history_gaps: 0,
       collector_state: 0,
+      member_totals: 0,
+      member_artist_totals: 0,
+      member_artist_days: 0,
+      member_track_totals: 0,
+      member_genre_totals: 0,
+      member_genre_cumulative: 0,
     });
     expect(await repo().plays(other)).toHaveLength(5);
     expect(await registry.eraseAll(member)).toEqual([]);

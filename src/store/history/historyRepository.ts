@@ -127,8 +127,197 @@ async function storePlays(db: Queryable, memberId: string, plays: readonly NewPl
         delta.genres.map((r) => r.ms),
       ],
     );
+  await addToSocialTotals(
+    db,
+    memberId,
+    unique.filter((p) => fresh.has(p.playedAt)),
+    delta,
+  );
   return fresh.size;
 }
+
+/**
+ * What fresh plays add to the member's all-time totals (src/store/migrations/0004_social.sql), in
+ * the caller's transaction and under the member's lock, so they always equal a recount of the plays.
+ */
+async function addToSocialTotals(
+  db: Queryable,
+  memberId: string,
+  fresh: readonly NewPlay[],
+  delta: ReturnType<typeof rollupDelta>,
+): Promise<void> {
+  if (!fresh.length) return;
+  const tracks = new Map<string, { plays: number; ms: number }>();
+  for (const p of fresh) {
+    const row = tracks.get(p.track.id) ?? { plays: 0, ms: 0 };
+    row.plays += 1;
+    row.ms += p.msPlayed ?? 0;
+    tracks.set(p.track.id, row);
+  }
+  const trackRows = byKey(
+    [...tracks].map(([id, t]) => [id, { id, ...t }] as [string, { id: string; plays: number; ms: number }]),
+  );
+  await db.query(
+    `INSERT INTO member_track_totals (member_id, track_id, plays, ms) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
+     ON CONFLICT (member_id, track_id) DO UPDATE SET plays = member_track_totals.plays + EXCLUDED.plays, ms = member_track_totals.ms + EXCLUDED.ms`,
+    [memberId, trackRows.map((t) => t.id), trackRows.map((t) => t.plays), trackRows.map((t) => t.ms)],
+  );
+
+  const artists = new Map<string, { id: string; plays: number; ms: number; first: string; last: string }>();
+  for (const r of delta.artists) {
+    const row = artists.get(r.artistId);
+    if (!row) artists.set(r.artistId, { id: r.artistId, plays: r.plays, ms: r.ms, first: r.day, last: r.day });
+    else {
+      row.plays += r.plays;
+      row.ms += r.ms;
+      if (r.day < row.first) row.first = r.day;
+      if (r.day > row.last) row.last = r.day;
+    }
+  }
+  const artistRows = byKey([...artists]);
+  const before = new Map(
+    artistRows.length
+      ? (
+          await db.query<{ artist_id: string; first: string; last: string }>(
+            `SELECT artist_id, to_char(first_day, 'YYYY-MM-DD') AS first, to_char(last_day, 'YYYY-MM-DD') AS last
+             FROM member_artist_totals WHERE member_id = $1 AND artist_id = ANY($2::text[])`,
+            [memberId, artistRows.map((a) => a.id)],
+          )
+        ).rows.map((r) => [r.artist_id, r])
+      : [],
+  );
+  // A discovery moves only when an import brings an older first play; the last play moves with
+  // nearly every poll. Each artist counts once in firsts and once in lasts, on its current days.
+  const marks = new Map<string, { day: string; firsts: number; lasts: number }>();
+  const mark = (day: string, firsts: number, lasts: number) => {
+    const row = marks.get(day) ?? { day, firsts: 0, lasts: 0 };
+    row.firsts += firsts;
+    row.lasts += lasts;
+    marks.set(day, row);
+  };
+  let newArtists = 0;
+  for (const a of artistRows) {
+    const old = before.get(a.id);
+    if (!old) {
+      newArtists++;
+      mark(a.first, 1, 0);
+      mark(a.last, 0, 1);
+      continue;
+    }
+    if (a.first < old.first) {
+      mark(old.first, -1, 0);
+      mark(a.first, 1, 0);
+    }
+    if (a.last > old.last) {
+      mark(old.last, 0, -1);
+      mark(a.last, 0, 1);
+    }
+  }
+  if (artistRows.length)
+    await db.query(
+      `INSERT INTO member_artist_totals (member_id, artist_id, plays, ms, first_day, last_day)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::date[], $6::date[])
+       ON CONFLICT (member_id, artist_id) DO UPDATE SET plays = member_artist_totals.plays + EXCLUDED.plays,
+         ms = member_artist_totals.ms + EXCLUDED.ms,
+         first_day = least(member_artist_totals.first_day, EXCLUDED.first_day),
+         last_day = greatest(member_artist_totals.last_day, EXCLUDED.last_day)`,
+      [
+        memberId,
+        artistRows.map((a) => a.id),
+        artistRows.map((a) => a.plays),
+        artistRows.map((a) => a.ms),
+        artistRows.map((a) => a.first),
+        artistRows.map((a) => a.last),
+      ],
+    );
+  const markRows = byKey([...marks]).filter((m) => m.firsts !== 0 || m.lasts !== 0);
+  if (markRows.length) {
+    await db.query(
+      `INSERT INTO member_artist_days (member_id, day, firsts, lasts) SELECT $1, * FROM unnest($2::date[], $3::int[], $4::int[])
+       ON CONFLICT (member_id, day) DO UPDATE SET firsts = member_artist_days.firsts + EXCLUDED.firsts, lasts = member_artist_days.lasts + EXCLUDED.lasts`,
+      [memberId, markRows.map((m) => m.day), markRows.map((m) => m.firsts), markRows.map((m) => m.lasts)],
+    );
+    await db.query(
+      `DELETE FROM member_artist_days WHERE member_id = $1 AND day = ANY($2::date[]) AND firsts = 0 AND lasts = 0`,
+      [memberId, markRows.map((m) => m.day)],
+    );
+  }
+  await db.query(
+    `INSERT INTO member_totals (member_id, plays, ms, artists) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (member_id) DO UPDATE SET plays = member_totals.plays + EXCLUDED.plays, ms = member_totals.ms + EXCLUDED.ms,
+       artists = member_totals.artists + EXCLUDED.artists`,
+    [memberId, fresh.length, fresh.reduce((sum, p) => sum + (p.msPlayed ?? 0), 0), newArtists],
+  );
+
+  const genres = new Map<string, { genre: string; plays: number; ms: number; from: string }>();
+  for (const r of delta.genres) {
+    const row = genres.get(r.genre);
+    if (!row) genres.set(r.genre, { genre: r.genre, plays: r.plays, ms: r.ms, from: r.day });
+    else {
+      row.plays += r.plays;
+      row.ms += r.ms;
+      if (r.day < row.from) row.from = r.day;
+    }
+  }
+  const genreRows = byKey([...genres]);
+  await db.query(
+    `INSERT INTO member_genre_totals (member_id, genre, plays, ms) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])
+     ON CONFLICT (member_id, genre) DO UPDATE SET plays = member_genre_totals.plays + EXCLUDED.plays, ms = member_genre_totals.ms + EXCLUDED.ms`,
+    [memberId, genreRows.map((g) => g.genre), genreRows.map((g) => g.plays), genreRows.map((g) => g.ms)],
+  );
+  await refreshGenreCumulative(db, memberId, genreRows);
+}
+
+/**
+ * Recomputes the running sums of the member's genre rollups from the earliest day that changed:
+ * for a poll that is today's rows only; for an import, the days after its oldest play.
+ */
+async function refreshGenreCumulative(
+  db: Queryable,
+  memberId: string,
+  changed: ReadonlyArray<{ genre: string; from: string }>,
+): Promise<void> {
+  if (!changed.length) return;
+  await db.query(
+    `INSERT INTO member_genre_cumulative (member_id, genre, day, plays, ms)
+     SELECT $1, r.genre, r.day, r.plays, r.ms FROM (
+       SELECT genre, day, sum(plays) OVER w AS plays, sum(ms) OVER w AS ms
+       FROM member_daily_genres WHERE member_id = $1 AND genre = ANY($2::text[])
+       WINDOW w AS (PARTITION BY genre ORDER BY day)
+     ) r JOIN unnest($2::text[], $3::date[]) AS c (genre, from_day) ON c.genre = r.genre
+     WHERE r.day >= c.from_day
+     ORDER BY r.genre, r.day
+     ON CONFLICT (member_id, genre, day) DO UPDATE SET plays = EXCLUDED.plays, ms = EXCLUDED.ms`,
+    [memberId, changed.map((g) => g.genre), changed.map((g) => g.from)],
+  );
+}
+
+/** After a genre rebuild every genre's totals may have moved: recount them from the rollups. */
+async function rebuildGenreTotals(db: Queryable, memberId: string): Promise<void> {
+  await db.query(`DELETE FROM member_genre_totals WHERE member_id = $1`, [memberId]);
+  await db.query(`DELETE FROM member_genre_cumulative WHERE member_id = $1`, [memberId]);
+  await db.query(
+    `INSERT INTO member_genre_totals (member_id, genre, plays, ms)
+     SELECT member_id, genre, sum(plays), sum(ms) FROM member_daily_genres WHERE member_id = $1 GROUP BY member_id, genre`,
+    [memberId],
+  );
+  await db.query(
+    `INSERT INTO member_genre_cumulative (member_id, genre, day, plays, ms)
+     SELECT member_id, genre, day, sum(plays) OVER w, sum(ms) OVER w
+     FROM member_daily_genres WHERE member_id = $1 WINDOW w AS (PARTITION BY genre ORDER BY day)`,
+    [memberId],
+  );
+}
+
+/** The member's social totals (0004_social.sql), erased with their history. */
+const SOCIAL_TOTALS = [
+  'member_totals',
+  'member_artist_totals',
+  'member_artist_days',
+  'member_track_totals',
+  'member_genre_totals',
+  'member_genre_cumulative',
+];
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -229,7 +418,13 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository &
         // The collector state first: its row lock makes a poll in flight for this member discard its plays.
         await db.query(`DELETE FROM collector_state WHERE member_id = $1`, [memberId]);
         const { rowCount } = await db.query(`DELETE FROM plays WHERE member_id = $1`, [memberId]);
-        for (const table of ['member_daily', 'member_daily_artists', 'member_daily_genres', 'history_gaps'])
+        for (const table of [
+          'member_daily',
+          'member_daily_artists',
+          'member_daily_genres',
+          'history_gaps',
+          ...SOCIAL_TOTALS,
+        ])
           await db.query(`DELETE FROM ${table} WHERE member_id = $1`, [memberId]);
         return rowCount ?? 0;
       });
@@ -285,6 +480,7 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository &
               delta.genres.map((r) => r.ms),
             ],
           );
+        await rebuildGenreTotals(db, memberId);
         return rows.length;
       });
     },
@@ -394,6 +590,7 @@ export function createHistoryRepository(pool: pg.Pool): HistoryRepository &
         'member_daily_genres',
         'history_gaps',
         'collector_state',
+        ...SOCIAL_TOTALS,
       ]) {
         const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE member_id = $1`, [
           memberId,
