@@ -31,6 +31,20 @@ const snowflake = z
   .string()
   .regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits), e.g. 1234567890123456789');
 
+/** "0", "0,1", "0-3", "0-1,4": the shard ids one process runs, ascending and without repeats. */
+export function parseShardIds(text: string): number[] | undefined {
+  const ids = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+    if (!m) return undefined;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) return undefined;
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(50, 'must be the bot token from the Discord developer portal (Bot → Reset Token)'),
   DISCORD_APP_ID: snowflake,
@@ -66,6 +80,25 @@ const schema = z.object({
   SPOTIFY_API_URL: httpUrl('https://api.spotify.com/v1').default('https://api.spotify.com/v1'),
   SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').default('https://accounts.spotify.com'),
   MUSICBRAINZ_URL: httpUrl('https://musicbrainz.org/ws/2').optional(),
+  // Unset: one shard, as discord.js does by default. Discord requires sharding from 2,500 servers.
+  DISCORD_SHARD_COUNT: z
+    .string()
+    .transform((value, ctx): number | 'auto' => {
+      if (value === 'auto') return 'auto';
+      if (/^\d{1,5}$/.test(value) && Number(value) >= 1) return Number(value);
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number ≥ 1 or "auto", e.g. 2' });
+      return z.NEVER;
+    })
+    .optional(),
+  DISCORD_SHARDS: z
+    .string()
+    .transform((value, ctx) => {
+      const ids = parseShardIds(value);
+      if (ids) return ids;
+      ctx.addIssue({ code: 'custom', message: 'must list shard ids and ranges, e.g. "0", "0,1" or "0-3"' });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -77,7 +110,11 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   // An empty variable in a .env file means "unset", not "the empty string".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = schema.safeParse(cleaned);
-  if (result.success) return { ok: true, config: Object.freeze(result.data) };
+  if (result.success) {
+    const shardProblem = shardSettingsProblem(result.data);
+    if (!shardProblem) return { ok: true, config: Object.freeze(result.data) };
+    return { ok: false, problems: [shardProblem] };
+  }
   const byVariable = new Map<string, string>();
   for (const issue of result.error.issues) {
     const name = String(issue.path[0] ?? 'config');
@@ -86,6 +123,31 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     byVariable.set(name, `${name} ${message}`);
   }
   return { ok: false, problems: [...byVariable.values()] };
+}
+
+/** The two shard settings only make sense together: ids must exist in the count. */
+function shardSettingsProblem(config: z.infer<typeof schema>): string | undefined {
+  const ids = config.DISCORD_SHARDS;
+  if (!ids) return undefined;
+  const count = config.DISCORD_SHARD_COUNT;
+  if (count === undefined)
+    return 'DISCORD_SHARDS needs DISCORD_SHARD_COUNT too (the total across every process), e.g. DISCORD_SHARD_COUNT=2';
+  if (count === 'auto')
+    return 'DISCORD_SHARDS cannot be set with DISCORD_SHARD_COUNT=auto (Discord picks the count, so the ids are unknown): give the count, or leave DISCORD_SHARDS unset to run them all';
+  const beyond = ids.filter((id) => id >= count);
+  if (beyond.length)
+    return `DISCORD_SHARDS has ${beyond.join(', ')}, but ids must be below DISCORD_SHARD_COUNT (${count}): 0-${count - 1}`;
+  return undefined;
+}
+
+/** The shards this process runs and the total, as discord.js takes them; undefined count means one shard. */
+export function shardPlan(config: Pick<Config, 'DISCORD_SHARD_COUNT' | 'DISCORD_SHARDS'>): {
+  shards: number[] | 'auto';
+  shardCount: number;
+} {
+  const count = config.DISCORD_SHARD_COUNT ?? 1;
+  if (count === 'auto') return { shards: 'auto', shardCount: 1 };
+  return { shards: config.DISCORD_SHARDS ?? Array.from({ length: count }, (_, i) => i), shardCount: count };
 }
 
 /** Reads the process environment once; on a bad value prints one line per variable and exits 1. */

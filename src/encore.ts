@@ -9,11 +9,11 @@ import { startDiscord, type RunningDiscord } from './discord/start.js';
 import { createPersonalDataRegistry } from './app/accounts/personalData.js';
 import type { Services } from './app/services.js';
 import { createChartRenderer } from './charts/index.js';
-import type { Config } from './config.js';
+import { shardPlan, type Config } from './config.js';
 import { FEATURES, type DiscordPort, type Feature, type FeatureContext } from './features/index.js';
 import { createHttpApp } from './http/app.js';
 import { listen, type RunningServer } from './http/server.js';
-import { startJobs, type Scheduler } from './jobs/scheduler.js';
+import { startJobs, type Scheduler, type TickSource } from './jobs/scheduler.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
 import { createMusicBrainzClient, type RequestSpacer } from './musicbrainz/index.js';
@@ -48,6 +48,8 @@ export interface StartOptions {
   musicbrainzSpacer?: RequestSpacer;
   /** The clock of Spotify requests (budget, quota) and of chart periods; the sandbox fast-forwards it. */
   clock?: () => number;
+  /** Where scheduled ticks come from; node-cron on the wall clock by default (tests fire them by hand). */
+  jobTicks?: TickSource;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function startEncore({
   spotifyLimits,
   clock,
   musicbrainzSpacer,
+  jobTicks,
 }: StartOptions): Promise<Encore> {
   const steps: ShutdownStep[] = [];
   const stop = (deadlineMs?: number) => runShutdown([...steps].reverse(), log, deadlineMs);
@@ -93,11 +96,14 @@ export async function startEncore({
 
     // Discord comes up after HTTP (the OAuth pages must answer first); features reach it through this port.
     let client: Client | undefined;
+    let discord: RunningDiscord | undefined;
     const discordPort: DiscordPort = {
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
       editOriginalReply: (ref, message) => (client ? editOriginalReply(client, ref, message) : Promise.resolve(false)),
       guildName: (guildId) => client?.guilds.cache.get(guildId)?.name,
       client: () => client,
+      // Before the gateway is up nothing is owned: guild work waits for the next tick.
+      ownsGuild: (guildId) => discord?.ownsGuild(guildId) ?? false,
     };
     const personalData = createPersonalDataRegistry();
     const services: Services = {
@@ -130,33 +136,46 @@ export async function startEncore({
     for (const kind of features.flatMap((f) => [...(f.personalDataLast ?? [])])) personalData.register(kind);
 
     const metrics = Router().get('/metrics', (_req, res) =>
-      res.json({ spotify: gateway.metrics(), quotaResumesAt: gateway.quotaResumesAt() ?? null }),
+      res.json({
+        spotify: gateway.metrics(),
+        quotaResumesAt: gateway.quotaResumesAt() ?? null,
+        discord: { shardCount: client?.options.shardCount ?? null, shards: discord?.shards() ?? [] },
+      }),
     );
     const app = createHttpApp({
       log,
       store,
       routers: [...features.flatMap((f) => [...(f.routers ?? [])]), metrics],
-      info: () => ({ discord: { ready: client?.isReady() ?? false }, charts: { renderer: charts.backend } }),
+      info: () => ({
+        discord: {
+          ready: client?.isReady() ?? false,
+          shardCount: client?.options.shardCount ?? null,
+          shards: discord?.shards() ?? [],
+        },
+        charts: { renderer: charts.backend },
+      }),
     });
     const http = await listen(app, config.PORT, host);
     steps.push({ name: 'http', run: () => http.close(5_000) });
     log.info({ port: http.port }, 'http listening');
 
-    const discord = await startDiscord({
+    const running = await startDiscord({
       token: config.DISCORD_TOKEN,
       apiUrl: config.DISCORD_API_URL,
       services,
       log,
       commandsDir,
       hooks: discordHooks,
+      ...shardPlan(config),
     });
-    client = discord.client;
-    steps.push({ name: 'discord gateway', run: () => discord.stop() });
+    discord = running;
+    client = running.client;
+    steps.push({ name: 'discord gateway', run: () => running.stop() });
 
     const jobs = startJobs<unknown>(
       features.flatMap((f) => [...(f.jobs ?? [])]),
       undefined,
-      { log, claims: store.claims, ready: Promise.resolve() },
+      { log, claims: store.claims, ready: Promise.resolve(), ...(jobTicks ? { ticks: jobTicks } : {}) },
     );
     steps.push({ name: 'jobs', run: () => jobs.stop() });
     // Pushed last, so stopped first: work under way (a sort) stops at a safe point and stays resumable.
@@ -164,7 +183,7 @@ export async function startEncore({
       if (feature.stop) steps.push({ name: `${feature.name} work`, run: () => feature.stop!() });
     for (const feature of features) feature.started?.(jobs);
 
-    return { store, http, discord, gateway, services, jobs, stop };
+    return { store, http, discord: running, gateway, services, jobs, stop };
   } catch (error) {
     await stop(5_000);
     throw error;

@@ -64,7 +64,14 @@ interface Session {
   id: string;
   seq: number;
   identified: boolean;
+  /** [shard id, shard count] from IDENTIFY; [0, 1] when the client did not shard. */
+  shard: [number, number];
 }
+
+/** Discord's rule: a server's events go to shard (guild_id >> 22) % count; DMs to shard 0. */
+export const shardOf = (guildId: string | undefined, count: number): number =>
+  guildId === undefined ? 0 : Number((BigInt(guildId) >> 22n) % BigInt(count));
+const owns = (session: Session, guildId: string | undefined) => shardOf(guildId, session.shard[1]) === session.shard[0];
 
 /** The gateway: what discord.js needs to log in, stay connected, resume, and receive dispatches. */
 export function startGateway(server: Server, state: EmulatorState, url: () => string) {
@@ -77,7 +84,13 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
   const dispatchTo = (session: Session, t: string, d: unknown) => send(session, { op: 0, t, s: ++session.seq, d });
 
   wss.on('connection', (socket) => {
-    const session: Session = { socket, id: randomBytes(16).toString('hex'), seq: 0, identified: false };
+    const session: Session = {
+      socket,
+      id: randomBytes(16).toString('hex'),
+      seq: 0,
+      identified: false,
+      shard: [0, 1],
+    };
     sessions.add(session);
     send(session, { op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null });
     socket.on('message', (raw) => {
@@ -85,15 +98,26 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
       if (op === 1) return send(session, { op: 11, d: null, s: null, t: null });
       if (op === 2) {
         if ((d as { token?: string }).token !== state.token) return socket.close(4004, 'Authentication failed.');
+        const shard = (d as { shard?: unknown }).shard ?? [0, 1];
+        if (
+          !Array.isArray(shard) ||
+          shard.length !== 2 ||
+          !shard.every((n) => Number.isInteger(n)) ||
+          !(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])
+        )
+          return socket.close(4010, 'Invalid shard.');
+        // Discord refuses too few shards for the bot's servers; here, fewer than the emulator serves.
+        if (shard[1] < state.shardCount) return socket.close(4011, 'Sharding required.');
+        session.shard = [shard[0], shard[1]];
         session.identified = true;
         resumable.set(session.id, session);
         dispatchTo(session, 'READY', {
           v: 10,
           user: { ...userJson(state.bot), verified: true, mfa_enabled: false, flags: 0 },
-          guilds: [...state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+          guilds: [...state.guilds.keys()].filter((id) => owns(session, id)).map((id) => ({ id, unavailable: true })),
           session_id: session.id,
           resume_gateway_url: url(),
-          shard: [0, 1],
+          shard: session.shard,
           application: { id: state.applicationId, flags: 0 },
           private_channels: [],
           presences: [],
@@ -101,7 +125,8 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
           guild_join_requests: [],
           user_settings: {},
         });
-        for (const guild of state.guilds.values()) dispatchTo(session, 'GUILD_CREATE', guildJson(guild, state));
+        for (const guild of state.guilds.values())
+          if (owns(session, guild.id)) dispatchTo(session, 'GUILD_CREATE', guildJson(guild, state));
         return;
       }
       if (op === 6) {
@@ -110,6 +135,7 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
         if (!old) return send(session, { op: 9, d: false, s: null, t: null });
         session.id = id;
         session.seq = seq;
+        session.shard = old.shard;
         session.identified = true;
         resumable.set(id, session);
         return dispatchTo(session, 'RESUMED', {});
@@ -119,11 +145,22 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
   });
 
   return {
-    /** Sends a dispatch to every identified session (one bot process in tests). */
-    dispatch(t: string, d: unknown) {
-      for (const s of sessions) if (s.identified) dispatchTo(s, t, d);
+    /**
+     * Sends a dispatch to every identified session of the shard that owns `guildId` (shard 0 for
+     * DMs); returns those shards' ids, one entry per session that got it.
+     */
+    dispatch(t: string, d: unknown, guildId?: string): number[] {
+      const to = [...sessions].filter((s) => s.identified && owns(s, guildId));
+      for (const s of to) dispatchTo(s, t, d);
+      return to.map((s) => s.shard[0]);
     },
     connectedSessions: () => [...sessions].filter((s) => s.identified).length,
+    /** The shard id of each identified session, ascending (the same id twice: two processes on one shard). */
+    connectedShards: () =>
+      [...sessions]
+        .filter((s) => s.identified)
+        .map((s) => s.shard[0])
+        .sort((a, b) => a - b),
     /** Drops every connection as a network blip would; discord.js should resume. */
     dropConnections() {
       for (const s of sessions) s.socket.terminate();

@@ -1,8 +1,16 @@
-import { Client, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, GatewayIntentBits, Partials, Status } from 'discord.js';
 
 export interface DiscordClientOptions {
   /** Base of the REST API; the gateway URL is whatever that server's GET /gateway/bot answers. */
   apiUrl: string;
+  /**
+   * The shards this process runs and the total across every process. discord.js's own options
+   * rather than @discordjs/ws: one Client already runs several shards over one cache and one REST
+   * queue, and processes need nothing from each other (shared state is in Postgres), so
+   * discord.js's ShardingManager, which forks and relays between children, would add nothing.
+   */
+  shards?: number[] | 'auto';
+  shardCount?: number;
 }
 
 /** A discord.js client that can be pointed at any Discord-compatible server. Only the Guilds intent: no privileged intents. */
@@ -11,5 +19,40 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
     rest: { api: options.apiUrl },
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
+    ...(options.shardCount === undefined ? {} : { shardCount: options.shardCount }),
   });
 }
+
+export interface ShardState {
+  id: number;
+  /** discord.js's status: ready, connecting, reconnecting, resuming, disconnected, … */
+  status: string;
+  /** Heartbeat round trip in ms; null before the first heartbeat was acknowledged. */
+  ping: number | null;
+  guilds: number;
+}
+
+const STATUS_NAMES = Object.fromEntries(
+  Object.entries(Status)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([name, v]) => [v as number, name.toLowerCase()]),
+);
+
+/** Each shard this process runs, with the number of servers it holds. */
+export function shardStates(client: Client): ShardState[] {
+  const guilds = new Map<number, number>();
+  for (const guild of client.guilds.cache.values()) guilds.set(guild.shardId, (guilds.get(guild.shardId) ?? 0) + 1);
+  return [...client.ws.shards.values()]
+    .map((shard) => ({
+      id: shard.id,
+      status: STATUS_NAMES[shard.status] ?? String(shard.status),
+      ping: shard.ping >= 0 ? shard.ping : null,
+      guilds: guilds.get(shard.id) ?? 0,
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Discord's rule for which shard receives a server's events: (guild_id >> 22) % shard count. */
+export const shardOfGuild = (guildId: string, shardCount: number): number =>
+  Number((BigInt(guildId) >> 22n) % BigInt(shardCount));

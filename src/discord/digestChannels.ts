@@ -35,7 +35,10 @@ async function textChannel(client: Client, channelId: string): Promise<GuildText
 }
 
 /** Discord for the digest feature, over the bot's client (undefined until the gateway is up). */
-export function digestDiscord(client: () => Client | undefined): DigestDiscord & {
+export function digestDiscord(
+  client: () => Client | undefined,
+  ownsGuild: (guildId: string) => boolean,
+): DigestDiscord & {
   sendDmOnce(userId: string, message: MessageModel, nonce: string): Promise<'sent' | 'closed'>;
 } {
   const ready = () => {
@@ -101,5 +104,6 @@ export function digestDiscord(client: () => Client | undefined): DigestDiscord &
       return names;
     },
     guildName: (guildId) => client()?.guilds.cache.get(guildId)?.name,
+    ownsGuild,
   };
 }

@@ -19,6 +19,8 @@ export interface DiscordPort {
   guildName(guildId: string): string | undefined;
   /** The logged-in client, for a feature's own Discord adapter (src/discord); undefined until the gateway is up. */
   client(): Client | undefined;
+  /** True when one of this process's shards owns the server: work for a server runs where its events arrive. */
+  ownsGuild(guildId: string): boolean;
 }
 
 /** What every feature is built from: the platform, and what the features before it provide. */

@@ -155,7 +155,7 @@ describe('the weekly post', () => {
       store: h.encore.store,
       log: h.log.log,
       charts: h.encore.services.charts,
-      discord: { client: () => h.encore.discord.client },
+      discord: { client: () => h.encore.discord.client, ownsGuild: () => true },
     } as unknown as FeatureContext;
     const ticks = manualTicks();
     const schedulers = [digestFeature(context), digestFeature(context)].map((instance) =>
