@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { startGateway } from './gateway.js';
+import { shardOf, startGateway } from './gateway.js';
 import { restRouter } from './rest.js';
 import {
   PERMISSION_BITS,
@@ -31,7 +31,10 @@ export interface DiscordEmulator {
   readonly state: EmulatorState;
   readonly token: string;
   readonly applicationId: string;
-  addGuild(name: string, channelNames?: string[]): EGuild;
+  /** A server; `shard` picks an id that lands on that shard of the emulator's count. */
+  addGuild(name: string, channelNames?: string[], options?: { shard?: number }): EGuild;
+  /** The shard that receives a server's events (DMs: shard 0). */
+  shardOf(guild?: EGuild): number;
   addMember(guild: EGuild, username: string, options?: { dmsClosed?: boolean }): EUser;
   /** The member leaves the server; REST then answers 10007 Unknown Member. Nothing on the gateway: Encore has no members intent. */
   removeMember(guild: EGuild, user: EUser): void;
@@ -61,14 +64,21 @@ export interface DiscordEmulator {
   messagesIn(channel: EChannel): RecordedMessage[];
   dropConnections(): void;
   connectedSessions(): number;
+  /** The shard id of each logged-in session, ascending. */
+  connectedShards(): number[];
   close(): Promise<void>;
 }
 
 /** Starts a Discord REST + gateway emulator on 127.0.0.1 that the real discord.js logs into. */
 export async function startDiscordEmulator(
-  options: { port?: number; now?: () => number } = {},
+  options: {
+    port?: number;
+    now?: () => number;
+    /** Shards the bot must run (GET /gateway/bot). */
+    shards?: number;
+  } = {},
 ): Promise<DiscordEmulator> {
-  const state = createState(options.now);
+  const state = createState(options.now, options.shards ?? 1);
   let wsUrl = '';
   const app = express();
   app.disable('x-powered-by');
@@ -167,23 +177,28 @@ export async function startDiscordEmulator(
       followUps: [],
       history: [],
       sourceMessageId,
+      deliveredTo: [],
     };
     state.interactions.set(interaction.id, interaction);
-    gateway.dispatch('INTERACTION_CREATE', {
-      id: interaction.id,
-      application_id: state.applicationId,
-      type,
-      token: interaction.token,
-      version: 1,
-      app_permissions: ALL_PERMISSIONS,
-      locale: 'en-US',
-      entitlements: [],
-      authorizing_integration_owners: {},
-      attachment_size_limit: 10 * 1024 * 1024,
-      data,
-      ...ctx.payload,
-      ...extra,
-    });
+    interaction.deliveredTo = gateway.dispatch(
+      'INTERACTION_CREATE',
+      {
+        id: interaction.id,
+        application_id: state.applicationId,
+        type,
+        token: interaction.token,
+        version: 1,
+        app_permissions: ALL_PERMISSIONS,
+        locale: 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: {},
+        attachment_size_limit: 10 * 1024 * 1024,
+        data,
+        ...ctx.payload,
+        ...extra,
+      },
+      where.guild?.id,
+    );
     return interaction;
   };
 
@@ -193,9 +208,16 @@ export async function startDiscordEmulator(
     state,
     token: state.token,
     applicationId: state.applicationId,
-    addGuild(name, channelNames = ['general']) {
+    addGuild(name, channelNames = ['general'], guildOptions = {}) {
+      let id = snowflake();
+      if (guildOptions.shard !== undefined) {
+        // The shard comes from the id's timestamp bits: move it forward (< count ms) onto the wanted shard.
+        const count = BigInt(state.shardCount);
+        const step = (BigInt(guildOptions.shard) - ((BigInt(id) >> 22n) % count) + count) % count;
+        id = String(BigInt(id) + (step << 22n));
+      }
       // Owned by someone else: an owner has every permission, and the bot's must come from roles and overwrites.
-      const guild: EGuild = { id: snowflake(), name, ownerId: snowflake(), channelIds: [], memberIds: [state.bot.id] };
+      const guild: EGuild = { id, name, ownerId: snowflake(), channelIds: [], memberIds: [state.bot.id] };
       for (const channelName of channelNames) {
         const channel: EChannel = { id: snowflake(), type: 0, name: channelName, guild_id: guild.id };
         state.channels.set(channel.id, channel);
@@ -217,20 +239,20 @@ export async function startDiscordEmulator(
       const deny = permissions.reduce((bits, p) => bits | PERMISSION_BITS[p], 0n);
       const others = (channel.overwrites ?? []).filter((o) => !(o.type === 1 && o.id === state.bot.id));
       channel.overwrites = deny ? [...others, { id: state.bot.id, type: 1, allow: '0', deny: String(deny) }] : others;
-      gateway.dispatch('CHANNEL_UPDATE', channelJson(channel, state));
+      gateway.dispatch('CHANNEL_UPDATE', channelJson(channel, state), channel.guild_id);
     },
     addChannelTo(guild, name) {
       const channel: EChannel = { id: snowflake(), type: 0, name, guild_id: guild.id };
       state.channels.set(channel.id, channel);
       guild.channelIds.push(channel.id);
-      gateway.dispatch('CHANNEL_CREATE', channelJson(channel, state));
+      gateway.dispatch('CHANNEL_CREATE', channelJson(channel, state), guild.id);
       return channel;
     },
     deleteChannel(channel) {
       state.channels.delete(channel.id);
       const guild = channel.guild_id ? state.guilds.get(channel.guild_id) : undefined;
       if (guild) guild.channelIds = guild.channelIds.filter((id) => id !== channel.id);
-      gateway.dispatch('CHANNEL_DELETE', channelJson(channel, state));
+      gateway.dispatch('CHANNEL_DELETE', channelJson(channel, state), channel.guild_id);
     },
     channel: (guild, name) => guild.channelIds.map((id) => state.channels.get(id)!).find((c) => c.name === name)!,
     chatInput(name, values, user, where = {}) {
@@ -274,8 +296,10 @@ export async function startDiscordEmulator(
     },
     dmsOf: (user) => state.channelMessages.filter((m) => state.channels.get(m.channel_id)?.recipientId === user.id),
     messagesIn: (channel) => state.channelMessages.filter((m) => m.channel_id === channel.id),
+    shardOf: (guild) => shardOf(guild?.id, state.shardCount),
     dropConnections: () => gateway.dropConnections(),
     connectedSessions: () => gateway.connectedSessions(),
+    connectedShards: () => gateway.connectedShards(),
     async close() {
       await gateway.close();
       server.closeAllConnections();

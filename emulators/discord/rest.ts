@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { guildJson } from './gateway.js';
 import { MAX_ATTACHMENT_BYTES, messageProblems } from './limits.js';
 import {
   botDeniedIn,
@@ -87,7 +88,7 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.get('/gateway/bot', (_req, res) =>
     res.json({
       url: gatewayUrl(),
-      shards: 1,
+      shards: state.shardCount,
       session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
     }),
   );
@@ -306,6 +307,14 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
       flags: 0,
       pending: false,
     });
+  });
+
+  // Any process may ask about any server by REST, whichever shard holds it.
+  router.get('/guilds/:guild', (req, res) => {
+    const guild = state.guilds.get(String(req.params.guild));
+    return guild
+      ? res.json({ ...guildJson(guild, state), channels: undefined, members: undefined })
+      : reject(req, res, 404, 10004, 'Unknown Guild');
   });
 
   router.get('/channels/:id', (req, res) => {

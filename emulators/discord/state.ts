@@ -77,6 +77,8 @@ export interface EInteraction {
   autocompleteChoices?: Array<{ name: string; value: string | number }>;
   /** For component interactions: the message the component was on. */
   sourceMessageId?: string;
+  /** The shard of each gateway session the interaction was dispatched to (one entry per session). */
+  deliveredTo: number[];
 }
 
 export interface EmulatorState {
@@ -100,10 +102,12 @@ export interface EmulatorState {
   nonces: Map<string, { messageId: string; at: number }>;
   /** Make the next `count` REST calls answer 429. */
   rateLimit: { count: number; retryAfterSec: number };
+  /** The shard count /gateway/bot recommends; IDENTIFY with fewer is refused (4011). */
+  shardCount: number;
   now: () => number;
 }
 
-export function createState(now: () => number = Date.now): EmulatorState {
+export function createState(now: () => number = Date.now, shardCount = 1): EmulatorState {
   const bot: EUser = { id: snowflake(), username: 'Encore', global_name: 'Encore', bot: true };
   return {
     bot,
@@ -119,6 +123,7 @@ export function createState(now: () => number = Date.now): EmulatorState {
     rejected: [],
     nonces: new Map(),
     rateLimit: { count: 0, retryAfterSec: 0.2 },
+    shardCount,
     now,
   };
 }
