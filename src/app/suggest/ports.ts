@@ -29,7 +29,14 @@ export type SuggestionReason =
     }
   | { source: 'newRelease'; artistName: string; artistRank: number; releaseDate: string }
   | { source: 'deepCut'; artistName: string; artistRank: number; albumName: string }
-  | { source: 'genre'; genre: string; genrePlays: number };
+  | {
+      source: 'genre';
+      /** Spotify's genre name, as searched ('uk garage'). */
+      genre: string;
+      genrePlays: number;
+      /** What genrePlays counts: the member's plays of the genre in the last 7 days, or (none then) the last 4 weeks. */
+      period?: 'week' | 'month';
+    };
 
 export interface Suggestion {
   trackId: string;
