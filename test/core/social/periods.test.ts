@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { periodStart } from '../../../src/core/social/index.js';
+
+describe('periodStart', () => {
+  it('opens rolling windows that end today: 7, 30 and 365 days, today included', () => {
+    expect(periodStart('week', '2026-11-30')).toBe('2026-11-24');
+    expect(periodStart('month', '2026-11-30')).toBe('2026-11-01');
+    expect(periodStart('year', '2026-11-30')).toBe('2025-12-01');
+  });
+
+  it('crosses month ends and leap days by the calendar', () => {
+    expect(periodStart('week', '2028-03-02')).toBe('2028-02-25');
+    expect(periodStart('year', '2028-12-31')).toBe('2028-01-02');
+  });
+
+  it('has no start for all time, and refuses what is not a day', () => {
+    expect(periodStart('all', '2026-11-30')).toBeUndefined();
+    expect(() => periodStart('week', 'last tuesday')).toThrow(RangeError);
+  });
+});
