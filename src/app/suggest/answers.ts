@@ -1,0 +1,171 @@
+import { UserError } from '../../core/errors.js';
+import type { SuggestRequest, SuggestResult, SuggestService, Suggestion } from './ports.js';
+
+/**
+ * What /suggest answered, kept so its buttons (save, 👍, 👎) act on exactly the list the member
+ * saw. Suggestions are stored whole, reasons included, so the message can be drawn again after a click.
+ */
+export interface SuggestAnswer {
+  id: string;
+  memberId: string;
+  guildId?: string;
+  createdAt: number;
+  suggestions: Suggestion[];
+  /** Positions in `suggestions` the member liked / dismissed (by artist). */
+  liked: number[];
+  dismissed: number[];
+  saveStartedAt?: number;
+  playlistId?: string;
+  savedAt?: number;
+}
+
+export interface SuggestAnswerRepository {
+  create(answer: SuggestAnswer): Promise<void>;
+  get(id: string): Promise<SuggestAnswer | undefined>;
+  /** Adds positions to `liked` or `dismissed` (each once); the answer as it is now. */
+  mark(id: string, kind: 'liked' | 'dismissed', positions: readonly number[]): Promise<SuggestAnswer | undefined>;
+  saveStarted(id: string, now: number): Promise<void>;
+  /** Records the playlist a save created or found (before anything is written into it). */
+  savePlaylist(id: string, playlistId: string): Promise<void>;
+  saveFinished(id: string, now: number): Promise<void>;
+  /** Deletes answers created before `before`; how many. */
+  prune(before: number): Promise<number>;
+  deleteForUser(memberId: string): Promise<number>;
+}
+
+/** A member's Spotify account as Encore's playlists use it (src/features/suggest wires the gateway). */
+export interface MemberPlaylists {
+  /** Creates a private playlist; its id. */
+  create(name: string, description: string): Promise<string>;
+  /** Replaces every item (at most 100); 'gone' when the playlist was deleted or is no longer theirs. */
+  replace(playlistId: string, uris: readonly string[]): Promise<'ok' | 'gone'>;
+  /** One of their playlists whose description contains `marker` (a save that stopped midway). */
+  findByMarker(marker: string): Promise<string | undefined>;
+}
+export type PlaylistsFor = (memberId: string, priority: 'interactive' | 'background') => Promise<MemberPlaylists>;
+
+/** Exclusive, expiring ownership of a piece of work (store.leases). */
+export interface LeasePort {
+  acquire(kind: string, id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  release(kind: string, id: string, owner: string): Promise<void>;
+}
+
+export interface AnswerDeps {
+  service: SuggestService;
+  answers: SuggestAnswerRepository;
+  playlists: PlaylistsFor;
+  leases: LeasePort;
+  newId(): string;
+}
+
+/** How long the buttons of an answer keep working. */
+export const ANSWER_LIFETIME_MS = 24 * 3_600_000;
+const SAVE_LEASE_MS = 120_000;
+
+/** /suggest: asks the engine and keeps the answer for its buttons (an empty answer has none). */
+export async function suggestForMember(
+  deps: AnswerDeps,
+  request: SuggestRequest,
+): Promise<{ result: SuggestResult; answer?: SuggestAnswer }> {
+  const result = await deps.service.suggest(request);
+  // Old answers go on the way: no job needed for a table only /suggest writes.
+  await deps.answers.prune(request.now - ANSWER_LIFETIME_MS);
+  if (!result.suggestions.length) return { result };
+  const answer: SuggestAnswer = {
+    id: deps.newId(),
+    memberId: request.memberId,
+    ...(request.guildId ? { guildId: request.guildId } : {}),
+    createdAt: request.now,
+    suggestions: result.suggestions,
+    liked: [],
+    dismissed: [],
+  };
+  await deps.answers.create(answer);
+  return { result, answer };
+}
+
+async function ownAnswer(deps: Pick<AnswerDeps, 'answers'>, answerId: string, memberId: string) {
+  const answer = await deps.answers.get(answerId);
+  if (!answer || answer.memberId !== memberId) throw new UserError('suggest.answerGone');
+  return answer;
+}
+
+/** The artist a 👎 is about: the suggestion's main (first credited) artist. */
+export const mainArtist = (s: Suggestion) => s.artists[0];
+
+/** Positions whose main artist the member dismissed, from this answer's 👎s. */
+export function dismissedPositions(answer: SuggestAnswer): Set<number> {
+  const artists = new Set(answer.dismissed.map((i) => mainArtist(answer.suggestions[i]!)?.id));
+  return new Set(answer.suggestions.flatMap((s, i) => (artists.has(mainArtist(s)?.id) ? [i] : [])));
+}
+
+/** 👎: each chosen suggestion's artist is never suggested to the member again. */
+export async function dismissSuggestions(
+  deps: Pick<AnswerDeps, 'answers' | 'service'>,
+  answerId: string,
+  memberId: string,
+  positions: readonly number[],
+): Promise<SuggestAnswer> {
+  const answer = await ownAnswer(deps, answerId, memberId);
+  const valid = positions.filter((i) => answer.suggestions[i]);
+  for (const artistId of new Set(valid.map((i) => mainArtist(answer.suggestions[i]!)?.id)))
+    if (artistId) await deps.service.feedback.dismissArtist(memberId, artistId);
+  return (await deps.answers.mark(answerId, 'dismissed', valid)) ?? answer;
+}
+
+/** 👍: the source that produced each chosen suggestion weighs more for this member (once per suggestion). */
+export async function likeSuggestions(
+  deps: Pick<AnswerDeps, 'answers' | 'service'>,
+  answerId: string,
+  memberId: string,
+  positions: readonly number[],
+): Promise<SuggestAnswer> {
+  const answer = await ownAnswer(deps, answerId, memberId);
+  const fresh = [...new Set(positions)].filter((i) => answer.suggestions[i] && !answer.liked.includes(i));
+  for (const i of fresh) await deps.service.feedback.like(memberId, answer.suggestions[i]!.reason.source);
+  return (await deps.answers.mark(answerId, 'liked', fresh)) ?? answer;
+}
+
+/** The mark a saved playlist carries in its description, so a save that stopped midway finds it again. */
+export const saveMarker = (answerId: string) => `ref ${answerId}`;
+
+export type SaveOutcome =
+  { kind: 'saved'; playlistId: string; tracks: number } | { kind: 'already'; playlistId: string } | { kind: 'busy' };
+
+/**
+ * "Save as playlist": ONE private playlist per answer, whatever the clicks. A lease lets one click
+ * work at a time; the playlist id is recorded the moment Spotify returns it, so a retry after a
+ * failure fills that playlist instead of creating another; a try that stopped between Spotify
+ * creating the playlist and Encore recording it is found again by the mark in its description.
+ * Tracks whose artist the member dismissed are left out.
+ */
+export async function saveAnswer(
+  deps: Pick<AnswerDeps, 'answers' | 'playlists' | 'leases' | 'newId'>,
+  answerId: string,
+  memberId: string,
+  now: number,
+  naming: { name: string; description: string },
+): Promise<SaveOutcome> {
+  const attempt = deps.newId();
+  if (!(await deps.leases.acquire('suggest-save', answerId, attempt, SAVE_LEASE_MS, now))) return { kind: 'busy' };
+  try {
+    const answer = await ownAnswer(deps, answerId, memberId);
+    if (answer.savedAt && answer.playlistId) return { kind: 'already', playlistId: answer.playlistId };
+    const hidden = dismissedPositions(answer);
+    const uris = answer.suggestions.filter((_, i) => !hidden.has(i)).map((s) => s.uri);
+    const spotify = await deps.playlists(memberId, 'interactive');
+    let playlistId = answer.playlistId;
+    if (!playlistId && answer.saveStartedAt) playlistId = await spotify.findByMarker(saveMarker(answerId));
+    if (playlistId && (await spotify.replace(playlistId, uris)) === 'gone') playlistId = undefined;
+    if (!playlistId) {
+      await deps.answers.saveStarted(answerId, now);
+      playlistId = await spotify.create(naming.name, `${naming.description} · ${saveMarker(answerId)}`);
+      await deps.answers.savePlaylist(answerId, playlistId);
+      await spotify.replace(playlistId, uris);
+    } else await deps.answers.savePlaylist(answerId, playlistId);
+    await deps.answers.saveFinished(answerId, now);
+    return { kind: 'saved', playlistId, tracks: uris.length };
+  } finally {
+    await deps.leases.release('suggest-save', answerId, attempt);
+  }
+}
