@@ -11,6 +11,8 @@ import { timeZoneChoices, WEEKDAY_NAMES, type Weekday } from '../src/core/digest
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
+import { serverPlaylistOffMessage, serverPlaylistOnMessage } from '../src/discord/messages/suggestMessage.js';
+import { turnServerPlaylistOff, turnServerPlaylistOn } from '../src/app/suggest/serverPlaylist.js';
 
 export const data = new SlashCommandBuilder()
   .setName('digest')
@@ -65,6 +67,12 @@ export const data = new SlashCommandBuilder()
       .setDescription('Turn the weekly digest on or off')
       .addBooleanOption((o) => o.setName('on').setDescription('On or off').setRequired(true)),
   )
+  .addSubcommand((s) =>
+    s
+      .setName('playlist')
+      .setDescription('"Sounds of <server>": a monthly playlist of what members here play, in your Spotify')
+      .addBooleanOption((o) => o.setName('on').setDescription('On or off').setRequired(true)),
+  )
   .addSubcommand((s) => s.setName('show').setDescription('The current digest settings'))
   .addSubcommand((s) => s.setName('preview').setDescription('The digest for the last 7 days, only to you, now'));
 
@@ -88,6 +96,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     await interaction.editReply((await previewDigest(d, guildId, now)) as InteractionEditReplyOptions);
     return;
   }
+  // The server playlist lives beside the digest: the same admins, announced in the same channel.
+  if (sub === 'playlist') return void (await serverPlaylist(interaction, services, guildId, now));
   if (sub === 'show') {
     await interaction.editReply(digestSettingsMessage(await settingsOf(d, guildId, now)));
     return;
@@ -104,6 +114,22 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
             : { what: 'enabled', enabled: interaction.options.getBoolean('on', true) };
   const settings = await changeDigest(d, guildId, interaction.user.id, change, now);
   await interaction.editReply(digestSettingsMessage(settings, 'Saved.'));
+}
+
+async function serverPlaylist(
+  interaction: ChatInputCommandInteraction,
+  services: Services,
+  guildId: string,
+  now: number,
+): Promise<void> {
+  if (!services.suggestions) throw new UserError('command.notConfigured', { what: 'the server playlist' });
+  const deps = services.suggestions.serverPlaylist;
+  if (!interaction.options.getBoolean('on', true)) {
+    const { wasOn } = await turnServerPlaylistOff(deps, guildId);
+    return void (await interaction.editReply(serverPlaylistOffMessage(wasOn) as InteractionEditReplyOptions));
+  }
+  const filled = await turnServerPlaylistOn(deps, guildId, interaction.user.id, now);
+  await interaction.editReply(serverPlaylistOnMessage(filled) as InteractionEditReplyOptions);
 }
 
 export async function autocomplete(interaction: import('discord.js').AutocompleteInteraction) {

@@ -56,6 +56,8 @@ export interface Services {
   digest?: import('./digest/ports.js').DigestDeps;
   /** Server social: leaderboards, /whoknows, crowns, /compat, server charts (opted-in members only). */
   social?: import('./social/social.js').SocialDeps;
+  /** Suggestions (issue 16): /suggest and its buttons, the weekly Encore Radar, the monthly server playlist. */
+  suggestions?: import('./suggest/suggestions.js').SuggestionsDeps;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

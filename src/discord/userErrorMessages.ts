@@ -59,6 +59,12 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'wrapped.nothing': (c) =>
     `Encore has no plays of yours for ${c.period === 'all' ? 'any time yet' : c.period === 'year' ? 'the past year' : c.period === 'month' ? 'the past 30 days' : 'the past 7 days'}. It collects them as you listen (or bring your past with **/import**).`,
   'digest.serverOnly': () => 'The digest belongs to a server: use **/digest** in the server.',
+  'suggest.answerGone': () => 'Those suggestions have expired. Run **/suggest** again for fresh ones.',
+  'suggest.genreMissing': () => 'Pick a genre in the **genre** option (start typing: yours come first).',
+  'suggest.unknownGenre': (c) =>
+    `**${String(c.input ?? 'That')}** isn’t a genre I know. Pick one from the list as you type.`,
+  'serverPlaylist.ownedByOther': (c) =>
+    `This server’s playlist is already on, in the Spotify account of <@${String(c.ownerId)}>. They can turn it off with **/digest playlist**, then you can turn it on in yours.`,
   'command.notConfigured': (c) =>
     `This bot isn’t set up for that yet${c.what ? ` (${String(c.what)})` : ''}. Ask the person who runs it.`,
 };
