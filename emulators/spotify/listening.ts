@@ -55,6 +55,12 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ListeningProfile>> = {
   mallory: { hoursPerDay: 1, utcOffset: 2 },
 };
 
+function hashId(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+  return h;
+}
+
 function weightedIndex(taste: Taste, r: ReturnType<typeof seededRandom>): number {
   let x = r.next() * taste.weightSum;
   let i = 0;
@@ -149,44 +155,71 @@ export function createListening(
     const genres = new Set<string>();
     while (genres.size < 3) genres.add(rc.pick(SPOTIFY_GENRES));
     const home = homeOf(genres);
-    const pool = [...new Set(Array.from({ length: CLUSTER_POOL * 3 }, () => rc.pick(home)))].slice(0, CLUSTER_POOL);
+    // Fans gather around artists with bigger catalogues: pools and favourites are drawn by catalogue size.
+    const sizes = home.reduce<number[]>((acc, tracks) => [...acc, (acc.at(-1) ?? 0) + tracks.length], []);
+    const bySize = (rr: ReturnType<typeof seededRandom>) => {
+      const x = rr.next() * (sizes.at(-1) ?? 0);
+      let lo = 0;
+      let hi = sizes.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sizes[mid]! > x) hi = mid;
+        else lo = mid + 1;
+      }
+      return home[lo]!;
+    };
+    const pool = [...new Set(Array.from({ length: CLUSTER_POOL * 3 }, () => bySize(rc)))].slice(0, CLUSTER_POOL);
     const r = seededRandom(mix(seed, userIndex, 7));
     const favourites = new Set<ETrack[]>();
     for (let i = 0; favourites.size < Math.min(CLUSTER_FAVOURITES, pool.length) && i < 100; i++)
       favourites.add(r.pick(pool));
-    for (let i = 0; favourites.size < Math.min(12, home.length) && i < 100; i++) favourites.add(r.pick(home));
+    for (let i = 0; favourites.size < Math.min(12, home.length) && i < 100; i++) favourites.add(bySize(r));
     // Shuffled so that the shared artists are not always the user's most played.
     const list = [...favourites]
       .map((f) => ({ f, k: r.next() }))
       .sort((a, b) => a.k - b.k)
       .map((x) => x.f);
     const favouriteWeights = list.map((_, i) => 1 / (i + 1));
+    // A user replays the songs they know of a favourite (about 60%), not the whole discography:
+    // the rest are the deeper cuts a suggestion can offer.
+    const known = list.map((tracks) => {
+      const mine = tracks.filter((t) => mix(seed, userIndex, hashId(t.id)) % 5 < 3);
+      return mine.length ? mine : tracks.slice(0, 1);
+    });
     return {
-      favourites: list,
+      favourites: known,
       home,
       pool,
       favouriteWeights,
       weightSum: favouriteWeights.reduce((a, b) => a + b, 0),
     };
   };
-  const pickTrack = (userId: string, r: ReturnType<typeof seededRandom>): ETrack => {
+  /** Nobody plays a release before it is out: another of the same list that is, else one of the user's home genres'. */
+  const released = (track: ETrack, from: readonly ETrack[], at: number | undefined, taste: Taste): ETrack => {
+    const out = world.releasedAt;
+    if (!out || at === undefined || (out.get(track.id) ?? -Infinity) <= at) return track;
+    const ok = (t: ETrack) => (out.get(t.id) ?? -Infinity) <= at;
+    return from.find(ok) ?? taste.home.flat().find(ok) ?? world.trackList[0]!;
+  };
+  const pickTrack = (userId: string, r: ReturnType<typeof seededRandom>, at?: number): ETrack => {
     const taste = tasteOf(userId);
     const roll = r.next();
+    const from = (list: readonly ETrack[]) => released(r.pick(list), list, at, taste);
     if (taste.pool) {
       // A clustered user: favourites, the rest of the cluster's pool, the home genres, anything.
-      if (roll < 0.6) return r.pick(taste.favourites[weightedIndex(taste, r)]!);
-      if (roll < 0.78) return r.pick(r.pick(taste.pool));
-      if (roll < 0.96) return r.pick(r.pick(taste.home));
-      return r.pick(world.trackList);
+      if (roll < 0.6) return from(taste.favourites[weightedIndex(taste, r)]!);
+      if (roll < 0.78) return from(r.pick(taste.pool));
+      if (roll < 0.96) return from(r.pick(taste.home));
+      return from(world.trackList);
     }
     if (roll < 0.75 && taste.favourites.length) {
       let x = r.next() * taste.weightSum;
       let i = 0;
       while (i < taste.favourites.length - 1 && (x -= taste.favouriteWeights[i]!) > 0) i++;
-      return r.pick(taste.favourites[i]!);
+      return from(taste.favourites[i]!);
     }
-    if (roll < 0.95 && taste.home.length) return r.pick(r.pick(taste.home));
-    return r.pick(world.trackList);
+    if (roll < 0.95 && taste.home.length) return from(r.pick(taste.home));
+    return from(world.trackList);
   };
   const playOf = (track: ETrack, start: number, r: ReturnType<typeof seededRandom>): EmulatedPlay => {
     // One play in ten is skipped after 35–90 s: still a play (Spotify counts one after 30 s).
@@ -219,7 +252,7 @@ export function createListening(
       // A session carried over from the previous hour goes on at once; a new one starts within 30 minutes.
       let at = hour * HOUR + (listens(userId, hour - 1) ? r.int(0, 20_000) : r.int(0, 30 * 60_000));
       for (;;) {
-        const play = playOf(pickTrack(userId, r), at, r);
+        const play = playOf(pickTrack(userId, r, at), at, r);
         if (play.playedAt > end) break;
         plays.push(play);
         at = play.playedAt + r.int(500, 8_000);
@@ -262,7 +295,7 @@ export function createListening(
       const plays: EmulatedPlay[] = [];
       let at = start;
       for (let i = 0; i < count; i++) {
-        const play = playOf(pickTrack(userId, r), at, r);
+        const play = playOf(pickTrack(userId, r, at), at, r);
         plays.push(play);
         at = play.playedAt + r.int(500, 3_000);
       }

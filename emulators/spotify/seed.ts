@@ -62,6 +62,8 @@ export interface World {
   users: Map<string, EUser>;
   artistList: EArtist[];
   trackList: ETrack[];
+  /** Tracks that exist only from a moment on (suggestWorld.ts's new releases): nobody plays them earlier. */
+  releasedAt?: Map<string, number>;
 }
 
 const FIRST = [

@@ -42,7 +42,8 @@ export function addNewReleases(world: World, seed: number, now: number, count: n
   const added: EAlbum[] = [];
   for (let i = 0; i < count; i++) {
     const artistId = r.pick(withTracks);
-    const released = new Date(now - r.int(0, 60) * DAY).toISOString().slice(0, 10);
+    const releasedMs = Math.floor((now - r.int(0, 60) * DAY) / DAY) * DAY;
+    const released = new Date(releasedMs).toISOString().slice(0, 10);
     const album: EAlbum = { id: r.id(), name: `New ${r.int(1, 999)}`, releaseDate: released, artistIds: [artistId] };
     world.albums.set(album.id, album);
     added.push(album);
@@ -57,6 +58,7 @@ export function addNewReleases(world: World, seed: number, now: number, count: n
       };
       world.tracks.set(track.id, track);
       world.trackList.push(track);
+      (world.releasedAt ??= new Map()).set(track.id, releasedMs);
     }
   }
   return added;
