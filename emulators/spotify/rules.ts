@@ -43,9 +43,9 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
     if (fault && fault.times !== undefined) fault.times--;
     const delay = (fault?.latencyMs ?? 0) + control.latencyMs;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    if (fault?.gate) await fault.gate;
+    if (fault?.gate && !fault.lands) await fault.gate;
     if (fault?.reset) return req.socket.destroy();
-    if (fault?.status) {
+    if (fault?.status && !fault.lands) {
       if (fault.retryAfterSec !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSec));
       return fault.body !== undefined
         ? res.status(fault.status).json(fault.body)
@@ -78,6 +78,20 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
         (!r.query || req.query[r.query] !== undefined),
     );
     if (removed) return apiError(res, 403, 'Forbidden');
+    if (fault?.lands) {
+      const { status, gate } = fault;
+      const json = res.json.bind(res);
+      // The route applies the write at once; only its answer is held (gate) or replaced (status).
+      res.json = (body: unknown) => {
+        void Promise.resolve(gate).then(() => {
+          if (status === undefined) return json(body);
+          if (fault.retryAfterSec !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSec));
+          res.status(status);
+          return json(fault.body ?? { error: { status, message: 'Injected fault after the write landed' } });
+        });
+        return res;
+      };
+    }
     (res.locals as ApiLocals).userId = access.userId;
     next();
   };

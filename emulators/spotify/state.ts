@@ -13,6 +13,12 @@ export interface Fault {
   times?: number;
   /** Holds matching requests until this settles, then serves them normally: a test decides when they land. */
   gate?: Promise<unknown>;
+  /**
+   * The request is served at once (a write lands) and only its answer is affected: held until
+   * `gate` settles (slower than the caller's timeout), and/or replaced by `status`, as when Spotify
+   * applies a write and then fails on the way out. The caller cannot tell that it landed.
+   */
+  lands?: boolean;
 }
 
 export interface RequestRecord {

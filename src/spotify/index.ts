@@ -35,6 +35,8 @@ export interface GatewayOptions {
   perSecond?: number;
   /** The rolling 24-hour request budget (development mode: roughly 1,100+ before Spotify's quota). */
   dailyBudget?: number;
+  /** Overrides REQUEST_TIMEOUT_MS per priority (fault tests make Spotify slower than a short timeout). */
+  requestTimeoutMs?: Partial<Record<Priority, number>>;
 }
 
 export interface SpotifyGateway {
@@ -55,6 +57,8 @@ export interface SpotifyGateway {
   /** When the quota breaker lets traffic through again, if it is open. */
   quotaResumesAt(): number | undefined;
   metrics(): ReturnType<GatewayMetrics['snapshot']>;
+  /** Requests waiting at the pacer, per priority (/metrics, and tests that line requests up). */
+  queued(): Record<Priority, number>;
 }
 
 /** The one way Encore talks to Spotify. */
@@ -84,6 +88,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
       log: options.log.child({ module: 'spotify' }),
       sleep: options.sleep,
       random: options.random,
+      requestTimeoutMs: options.requestTimeoutMs,
     },
     oauth,
     genres,
@@ -100,5 +105,6 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
     budget: { remaining: (p) => budget.remaining(p), fits: (n, p) => budget.fits(n, p) },
     quotaResumesAt: () => breaker.resumesAt,
     metrics: () => metrics.snapshot(),
+    queued: () => shared.transport.pacer.queued(),
   };
 }
