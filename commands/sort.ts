@@ -125,8 +125,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
       { playlistId, by, mode },
       { spotify, jobs: sort.orderJobs, discordUserId: interaction.user.id },
       (done, total) => progress.update(done, total, 'Reordering'),
-    );
-    await progress.flush();
+    ).finally(() => progress.flush());
     if (result.plan === 'choose')
       return void (await interaction.editReply(orderChoiceMessage(result, interaction.user.id)));
     await interaction.editReply(reorderedMessage(result));
@@ -153,8 +152,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
             : `Finding genres: ${p.done} / ${p.total} artists`,
         ),
     },
-  );
-  await progress.flush();
+  ).finally(() => progress.flush());
   // A large split whose artists the cache doesn't know: now (Spotify's quota) or thrifty (MusicBrainz)?
   if (result.kind === 'choose')
     return void (await interaction.editReply(genreChoiceMessage(result.choice, interaction.user.id)));
@@ -307,7 +305,6 @@ async function handleGenreChoice(
     jobs: sort.jobs,
     choices: sort.genreChoices!,
     onProgress: (p) => progress.update(p.done, p.total, `Finding genres: ${p.done} / ${p.total} artists`),
-  });
-  await progress.flush();
+  }).finally(() => progress.flush());
   await showPreview(interaction, preview, services);
 }

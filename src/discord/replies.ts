@@ -67,6 +67,7 @@ export function progressReporter(
   let last = 0;
   let pending: Promise<unknown> = Promise.resolve();
   let latest = '';
+  let finished = false;
   const send = (text: string) => {
     last = Date.now();
     pending = pending.then(() =>
@@ -79,10 +80,15 @@ export function progressReporter(
   return {
     update(done: number, total: number, detail: string): void {
       latest = `${detail}\n${progressBar(done, total)}`;
-      if (Date.now() - last >= intervalMs) void send(latest);
+      if (!finished && Date.now() - last >= intervalMs) void send(latest);
     },
-    /** Waits for the edits in flight, so a final reply never lands before an older progress edit. */
+    /**
+     * Waits for the edits in flight and sends no more, so the final reply (or the error boundary's)
+     * never lands before, or under, a progress edit: work still running beside a failed part (the
+     * other pages of a read) keeps reporting after the command threw.
+     */
     async flush(): Promise<void> {
+      finished = true;
       await pending;
     },
     get lastText() {
