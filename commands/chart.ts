@@ -2,7 +2,9 @@ import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } f
 import { historyChartData, type HistoryNote, type HistoryPeriod } from '../src/app/charts/historyChart.js';
 import { memberChartData, type MemberChartKind, type TimeRange } from '../src/app/charts/memberChart.js';
 import type { Services } from '../src/app/services.js';
+import { serverChartData, type ServerChartKind } from '../src/app/social/social.js';
 import { buildMemberChart, isEmptyChart, renderEmptyChart } from '../src/charts/index.js';
+import { buildServerChart } from '../src/charts/serverChart.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { chartMessage } from '../src/discord/messages/chartMessages.js';
@@ -46,6 +48,12 @@ export const data = new SlashCommandBuilder()
   )
   .addBooleanOption((o) =>
     o.setName('public').setDescription('Post it for everyone in the channel (default: only you)'),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('scope')
+      .setDescription('Your listening (default) or this server’s: top genres, top artists, listening clock')
+      .addChoices({ name: 'Me', value: 'me' }, { name: 'This server', value: 'server' }),
   );
 
 const HISTORY_KINDS = new Set<MemberChartKind>(['listening-clock', 'genre-mix']);
@@ -69,6 +77,7 @@ async function topItems(services: Services, memberId: string) {
  */
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const visible = interaction.options.getBoolean('public') ?? false;
+  if (interaction.options.getString('scope') === 'server') return serverChart(interaction, services, visible);
   await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
   if (!services.accounts || !services.charts) throw new UserError('command.notConfigured', { what: 'charts' });
   const memberId = interaction.user.id;
@@ -102,6 +111,32 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
       kind,
       visible ? interaction.user.username : undefined,
       notes,
+    ),
+  );
+}
+
+const SERVER_KINDS = new Set<string>(['top-genres', 'top-artists', 'listening-clock']);
+
+/** scope:server: the server's chart over the members who share their listening here. */
+async function serverChart(interaction: ChatInputCommandInteraction, services: Services, visible: boolean) {
+  if (!interaction.inGuild()) throw new UserError('social.serverOnly');
+  const kind = interaction.options.getString('kind', true);
+  if (!SERVER_KINDS.has(kind)) throw new UserError('social.serverChartKind');
+  if (!services.social || !services.charts) throw new UserError('command.notConfigured', { what: 'server charts' });
+  const period = (interaction.options.getString('period') ?? 'month') as HistoryPeriod;
+  await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
+  const guildName = interaction.guild?.name ?? 'this server';
+  const data = await serverChartData(services.social, interaction.guildId, kind as ServerChartKind, period);
+  const chart = buildServerChart(data, { guildName, period });
+  const png = isEmptyChart(chart)
+    ? await renderEmptyChart(chart.title, chart.message)
+    : await services.charts.render(chart);
+  await interaction.editReply(
+    chartMessage(
+      { title: chart.title, altText: chart.altText, message: isEmptyChart(chart) ? chart.message : undefined },
+      png,
+      `server-${kind}`,
+      visible ? interaction.user.username : undefined,
     ),
   );
 }

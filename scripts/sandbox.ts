@@ -252,6 +252,44 @@ if (tour) {
     show([reply(wrapped), weeklyDm]),
   );
 
+  // Server social: alice and bob share their listening here (above), so the boards are not empty.
+  const board = await invokeTour(m('alice'), 'leaderboard', { metric: 'minutes', period: 'week' });
+  step(
+    '/leaderboard: the server’s minutes this week, only members who share their listening here',
+    text(reply(board)).includes(`<@${m('alice').id}>`) && text(reply(board)).includes(`<@${m('bob').id}>`),
+    show([reply(board)]),
+  );
+  const suggested = await sandbox.settled(
+    sandbox.discord.autocomplete('whoknows', { subcommand: 'artist', name: '' }, 'name', m('bob'), {
+      guild: sandbox.guild,
+    }),
+  );
+  const artist = suggested.autocompleteChoices?.[0];
+  const who = await invokeTour(m('bob'), 'whoknows', { subcommand: 'artist', name: String(artist?.value ?? '') });
+  step(
+    `/whoknows artist: bob picks ${artist?.name ?? '(nothing offered)'} from the server’s own history`,
+    !!artist && text(reply(who)).includes('Who knows'),
+    show([reply(who)]),
+  );
+  const crowns = await invokeTour(m('bob'), 'crowns');
+  step(
+    '/crowns: the artists bob holds the crown for here',
+    text(reply(crowns)).includes('crown'),
+    show([reply(crowns)]),
+  );
+  const compat = await invokeTour(m('alice'), 'compat', { member: m('bob').id });
+  step(
+    '/compat: alice and bob’s taste compatibility, the artists both love, one to try each',
+    /Taste compatibility: \d+\/100/.test(text(reply(compat))),
+    show([reply(compat)]),
+  );
+  const serverChart = await invokeTour(m('alice'), 'chart', { kind: 'top-genres', scope: 'server', period: 'all' });
+  step(
+    '/chart scope:server: the server’s top genres',
+    (reply(serverChart)?.files.length ?? 0) === 1 && text(reply(serverChart)).includes('Top genres in'),
+    show([reply(serverChart)]),
+  );
+
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;
   await sandbox.encore.jobs.runNow('relink-nudges', new Date(Date.now() + 170 * 24 * 3_600_000));
   const nudge = sandbox.discord.dmsOf(m('bob'))[nudgeBefore];

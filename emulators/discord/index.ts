@@ -269,12 +269,22 @@ export async function startDiscordEmulator(
             { ...channelJson(state.channels.get(String(o.value))!, state), permissions: ALL_PERMISSIONS },
           ]),
       );
+      // User options too: discord.js's getUser reads the user from `resolved`.
+      const users = Object.fromEntries(
+        leaves
+          .filter((o) => o.type === 6 && state.users.has(String(o.value)))
+          .map((o) => [String(o.value), userJson(state.users.get(String(o.value))!)]),
+      );
+      const resolved = {
+        ...(Object.keys(channels).length ? { channels } : {}),
+        ...(Object.keys(users).length ? { users } : {}),
+      };
       const data = {
         id: String(definition?.id ?? snowflake()),
         name,
         type: 1,
         options,
-        ...(Object.keys(channels).length ? { resolved: { channels } } : {}),
+        ...(Object.keys(resolved).length ? { resolved } : {}),
         ...(where.guild ? { guild_id: where.guild.id } : {}),
       };
       return send(2, user, where, data);

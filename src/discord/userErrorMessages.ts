@@ -65,6 +65,22 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     `**${String(c.input ?? 'That')}** isn’t a genre I know. Pick one from the list as you type.`,
   'serverPlaylist.ownedByOther': (c) =>
     `This server’s playlist is already on, in the Spotify account of <@${String(c.ownerId)}>. They can turn it off with **/digest playlist**, then you can turn it on in yours.`,
+  'social.serverOnly': () => 'That belongs to a server: use it in the server, not in DMs.',
+  'social.unknownItem': (c) =>
+    `Nobody here has played a ${String(c.kind ?? 'thing')} called **${String(c.name ?? '?')}** that I know of. Pick one from the list as you type.`,
+  'social.youAreHidden': () =>
+    'You don’t share your listening in this server yet, so there is nothing of yours to show. Turn it on with **/privacy** (only this server).',
+  'social.notOptedIn': () =>
+    'That member doesn’t share their listening in this server, so there is nothing to show.',
+  'social.thresholdAdminsOnly': () => 'Only members with **Manage Server** can change the crown threshold.',
+  'social.serverChartKind': () =>
+    'A server chart is top genres, top artists or the listening clock: pick one of those with **scope: server**.',
+  'social.compatSelf': () => 'Pick someone else: you are perfectly compatible with yourself.',
+  'social.compatNoHistory': (c) =>
+    c.whose === 'yours'
+      ? 'Encore has no listening of yours to compare yet. It collects it as you listen (or bring your past with **/import**).'
+      : 'Encore has no listening of theirs to compare yet.',
+  'social.badThreshold': (c) => `The crown threshold is a whole number of plays from 1 to ${String(c.max ?? 100000)}.`,
   'command.notConfigured': (c) =>
     `This bot isn’t set up for that yet${c.what ? ` (${String(c.what)})` : ''}. Ask the person who runs it.`,
 };

@@ -5,6 +5,7 @@ import { historyFeature } from './history/index.js';
 import { linkingFeature } from './linking/index.js';
 import { privacyFeature } from './privacy.js';
 import { settingsFeature } from './settings.js';
+import { socialFeature } from './social/index.js';
 import { sortFeature } from './sort/index.js';
 
 export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './feature.js';
@@ -21,4 +22,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   sortFeature,
   historyFeature,
   digestFeature,
+  socialFeature,
 ];

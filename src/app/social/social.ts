@@ -95,13 +95,19 @@ export interface WhoKnowsView {
   threshold?: number;
 }
 
+/** The item a member picked from autocomplete (its id) or typed (its exact name). */
+export async function resolveItem(deps: Pick<SocialDeps, 'repo'>, kind: WhoKnowsKind, typed: string) {
+  const item = await deps.repo.resolve(kind, typed.trim());
+  if (!item) throw new UserError('social.unknownItem', { kind, name: typed });
+  return item;
+}
+
 export async function whoKnows(
   deps: SocialDeps,
-  query: { guildId: string; callerId: string; kind: WhoKnowsKind; item: string },
+  query: { guildId: string; callerId: string; kind: WhoKnowsKind; item: string | CatalogueItem },
 ): Promise<WhoKnowsView> {
   const { guildId, kind } = query;
-  const item = await deps.repo.resolve(kind, query.item.trim());
-  if (!item) throw new UserError('social.unknownItem', { kind, name: query.item });
+  const item = typeof query.item === 'string' ? await resolveItem(deps, kind, query.item) : query.item;
   const listeners = await withoutGoneMembers(
     deps,
     guildId,
@@ -144,16 +150,25 @@ export interface CrownsView {
   threshold: number;
 }
 
+/** Whether a member may be shown here; refuses without saying more (not opted in, left, never linked alike). */
+export async function assertShown(
+  deps: SocialDeps,
+  query: { guildId: string; callerId: string; memberId: string },
+): Promise<void> {
+  const { guildId, callerId, memberId } = query;
+  if (!(await isVisible(deps, memberId, guildId)))
+    throw new UserError(memberId === callerId ? 'social.youAreHidden' : 'social.notOptedIn');
+  if (memberId !== callerId && (await withdrawGone(deps, guildId, [memberId])).length)
+    throw new UserError('social.notOptedIn');
+}
+
 /** A member's crowns in the server; someone not opted in here is refused without saying more. */
 export async function crownsOf(
   deps: SocialDeps,
   query: { guildId: string; callerId: string; memberId: string },
 ): Promise<CrownsView> {
-  const { guildId, callerId, memberId } = query;
-  if (!(await isVisible(deps, memberId, guildId)))
-    throw new UserError(memberId === callerId ? 'social.youAreHidden' : 'social.notOptedIn', { memberId });
-  if (memberId !== callerId && (await withdrawGone(deps, guildId, [memberId])).length)
-    throw new UserError('social.notOptedIn', { memberId });
+  const { guildId, memberId } = query;
+  await assertShown(deps, query);
   const [crowns, threshold] = await Promise.all([
     deps.repo.crownsOf(guildId, memberId),
     deps.settings.crownThreshold(guildId),
@@ -209,6 +224,17 @@ export interface CompatView extends Compatibility {
 
 const COMPAT_PROFILE_SIZE = 200;
 
+/** /compat's refusals, cheap enough to run before anything is posted in the channel. */
+export async function assertComparable(
+  deps: SocialDeps,
+  query: { guildId: string; callerId: string; otherId: string },
+): Promise<void> {
+  const { guildId, callerId, otherId } = query;
+  if (otherId === callerId) throw new UserError('social.compatSelf');
+  if (!(await isVisible(deps, callerId, guildId))) throw new UserError('social.youAreHidden');
+  await assertShown(deps, { guildId, callerId, memberId: otherId });
+}
+
 /**
  * The caller's and another member's taste compared. Someone who has not opted in here (or left,
  * or never linked) gets the same refusal, so the answer tells nothing about them.
@@ -217,17 +243,14 @@ export async function compat(
   deps: SocialDeps,
   query: { guildId: string; callerId: string; otherId: string },
 ): Promise<CompatView> {
-  const { guildId, callerId, otherId } = query;
-  if (otherId === callerId) throw new UserError('social.compatSelf');
-  if (!(await isVisible(deps, callerId, guildId))) throw new UserError('social.youAreHidden');
-  if (!(await isVisible(deps, otherId, guildId)) || (await withdrawGone(deps, guildId, [otherId])).length)
-    throw new UserError('social.notOptedIn', { memberId: otherId });
+  const { callerId, otherId } = query;
+  await assertComparable(deps, query);
   const [a, b] = await Promise.all([
     deps.repo.tasteProfile(callerId, COMPAT_PROFILE_SIZE),
     deps.repo.tasteProfile(otherId, COMPAT_PROFILE_SIZE),
   ]);
   if (a.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'yours' });
-  if (b.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'theirs', memberId: otherId });
+  if (b.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'theirs' });
   return { callerId, otherId, ...compatibility(a, b) };
 }
 
@@ -238,7 +261,11 @@ export type ServerChartKind = 'top-genres' | 'top-artists' | 'listening-clock';
 export type ServerChartData =
   | { kind: 'top-genres'; genres: Array<{ genre: string; plays: number; ms: number }> }
   | { kind: 'top-artists'; artists: Array<{ id: string; name: string; plays: number; ms: number }> }
-  | { kind: 'listening-clock'; cells: Array<{ weekday: number; hour: number; plays: number }> };
+  | {
+      kind: 'listening-clock';
+      /** Minutes estimated as plays × the server's mean play length over the period (the clock counts plays). */
+      cells: Array<{ weekday: number; hour: number; plays: number; minutes: number }>;
+    };
 
 const PERIOD_DAYS = { week: 7, month: 30, year: 365 } as const;
 const DAY_MS = 86_400_000;
@@ -264,7 +291,14 @@ export async function serverChartData(
       return { kind, genres: await deps.repo.serverTopGenres(guildId, fromDay, toDay, SERVER_TOP) };
     case 'top-artists':
       return { kind, artists: await deps.repo.serverTopArtists(guildId, fromDay, toDay, SERVER_TOP) };
-    case 'listening-clock':
-      return { kind, cells: await deps.repo.serverClock(guildId, from, now + 1) };
+    case 'listening-clock': {
+      const [cells, genres] = await Promise.all([
+        deps.repo.serverClock(guildId, from, now + 1),
+        deps.repo.serverTopGenres(guildId, fromDay, toDay, 1_000),
+      ]);
+      const plays = genres.reduce((sum, g) => sum + g.plays, 0);
+      const meanMinutes = plays > 0 ? genres.reduce((sum, g) => sum + g.ms, 0) / plays / 60_000 : 0;
+      return { kind, cells: cells.map((c) => ({ ...c, minutes: c.plays * meanMinutes })) };
+    }
   }
 }

@@ -1,0 +1,31 @@
+import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { Services } from '../src/app/services.js';
+import { assertComparable, compat } from '../src/app/social/social.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { compatMessage } from '../src/discord/messages/socialMessages.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('compat')
+  .setDescription('How compatible your taste is with another member’s (both must share their listening here)')
+  .setDMPermission(false)
+  .addUserOption((o) => o.setName('member').setDescription('Who to compare with').setRequired(true));
+
+const social = (services: Services) => {
+  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
+  return services.social;
+};
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  if (!interaction.inGuild()) throw new UserError('social.serverOnly');
+  const deps = social(services);
+  const query = {
+    guildId: interaction.guildId,
+    callerId: interaction.user.id,
+    otherId: interaction.options.getUser('member', true).id,
+  };
+  // Refusals first, to the asker alone: nothing is posted about someone who hasn't opted in.
+  await assertComparable(deps, query);
+  await interaction.deferReply();
+  await interaction.editReply(compatMessage(await compat(deps, query)));
+}

@@ -1,0 +1,50 @@
+import { PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { Services } from '../src/app/services.js';
+import { assertShown, crownsOf, MAX_CROWN_THRESHOLD, setCrownThreshold } from '../src/app/social/social.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { crownThresholdMessage, crownsMessage } from '../src/discord/messages/socialMessages.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('crowns')
+  .setDescription('The artists a member holds the crown for in this server (the most plays here)')
+  .setDMPermission(false)
+  .addUserOption((o) => o.setName('member').setDescription('Whose crowns (default: yours)'))
+  .addIntegerOption((o) =>
+    o
+      .setName('set_threshold')
+      .setDescription('Admins (Manage Server): plays an artist’s crown needs in this server (default 30)')
+      .setMinValue(1)
+      .setMaxValue(MAX_CROWN_THRESHOLD),
+  );
+
+const social = (services: Services) => {
+  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
+  return services.social;
+};
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  if (!interaction.inGuild()) throw new UserError('social.serverOnly');
+  const deps = social(services);
+  const threshold = interaction.options.getInteger('set_threshold');
+  if (threshold !== null) {
+    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild))
+      throw new UserError('social.thresholdAdminsOnly');
+    await interaction.deferReply({ flags: 'Ephemeral' });
+    await interaction.editReply(crownThresholdMessage(await setCrownThreshold(deps, interaction.guildId, threshold)));
+    return;
+  }
+  const query = {
+    guildId: interaction.guildId,
+    callerId: interaction.user.id,
+    memberId: interaction.options.getUser('member')?.id ?? interaction.user.id,
+  };
+  await assertShown(deps, query);
+  await interaction.deferReply();
+  await interaction.editReply(
+    crownsMessage(await crownsOf(deps, query), {
+      guildName: interaction.guild?.name ?? 'this server',
+      callerId: interaction.user.id,
+    }),
+  );
+}

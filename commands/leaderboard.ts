@@ -1,0 +1,102 @@
+import {
+  MessageFlags,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
+import type { Services } from '../src/app/services.js';
+import type { LeaderboardMetric, SocialPeriod } from '../src/app/social/ports.js';
+import { leaderboardPage } from '../src/app/social/social.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { decodeComponentId } from '../src/discord/customId.js';
+import {
+  METRIC_LABELS,
+  leaderboardMessage,
+  notYourBoardMessage,
+  optInHintMessage,
+} from '../src/discord/messages/socialMessages.js';
+
+const METRICS = Object.keys(METRIC_LABELS) as LeaderboardMetric[];
+const PERIODS: SocialPeriod[] = ['week', 'month', 'year', 'all'];
+
+export const data = new SlashCommandBuilder()
+  .setName('leaderboard')
+  .setDescription('Who in this server listens most (members who share their listening here)')
+  .setDMPermission(false)
+  .addStringOption((o) =>
+    o
+      .setName('metric')
+      .setDescription('What is ranked (default: minutes)')
+      .addChoices(
+        { name: 'Minutes listened', value: 'minutes' },
+        { name: 'Plays', value: 'plays' },
+        { name: 'Distinct artists', value: 'artists' },
+        { name: 'Genre diversity', value: 'diversity' },
+        { name: 'Discoveries (artists new to them)', value: 'discoveries' },
+      ),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('period')
+      .setDescription('Over which time (default: past 7 days)')
+      .addChoices(
+        { name: 'Past 7 days', value: 'week' },
+        { name: 'Past 30 days', value: 'month' },
+        { name: 'Past 12 months', value: 'year' },
+        { name: 'All time', value: 'all' },
+      ),
+  );
+
+const social = (services: Services) => {
+  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
+  return services.social;
+};
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  if (!interaction.inGuild()) throw new UserError('social.serverOnly');
+  const deps = social(services);
+  const metric = (interaction.options.getString('metric') ?? 'minutes') as LeaderboardMetric;
+  const period = (interaction.options.getString('period') ?? 'week') as SocialPeriod;
+  await interaction.deferReply();
+  const view = await leaderboardPage(deps, {
+    guildId: interaction.guildId,
+    callerId: interaction.user.id,
+    metric,
+    period,
+    page: 0,
+  });
+  await interaction.editReply(
+    leaderboardMessage(view, { guildName: interaction.guild?.name ?? 'this server', callerId: interaction.user.id }),
+  );
+  if (view.you.kind === 'hidden' && view.total > 0)
+    await interaction.followUp({ ...optInHintMessage(), flags: MessageFlags.Ephemeral });
+}
+
+/** Previous/Next: only for the member who asked; anyone else is told so and the board stays. */
+export async function handleComponent(
+  interaction: MessageComponentInteraction,
+  { services }: CommandContext,
+): Promise<void> {
+  const id = decodeComponentId(interaction.customId);
+  const [metric = '', period = '', page = '0', ownerId = ''] = id?.fields ?? [];
+  if (ownerId !== interaction.user.id)
+    return void (await interaction.reply({ ...notYourBoardMessage(ownerId), flags: MessageFlags.Ephemeral }));
+  if (
+    !interaction.inGuild() ||
+    !METRICS.includes(metric as LeaderboardMetric) ||
+    !PERIODS.includes(period as SocialPeriod)
+  )
+    return;
+  await interaction.deferUpdate();
+  const view = await leaderboardPage(social(services), {
+    guildId: interaction.guildId,
+    callerId: interaction.user.id,
+    metric: metric as LeaderboardMetric,
+    period: period as SocialPeriod,
+    page: Number(page),
+  });
+  await interaction.editReply(
+    leaderboardMessage(view, { guildName: interaction.guild?.name ?? 'this server', callerId: interaction.user.id }),
+  );
+}

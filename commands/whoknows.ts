@@ -1,0 +1,64 @@
+import {
+  SlashCommandBuilder,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type SlashCommandSubcommandBuilder,
+} from 'discord.js';
+import type { Services } from '../src/app/services.js';
+import type { WhoKnowsKind } from '../src/app/social/ports.js';
+import { resolveItem, whoKnows, whoKnowsChoices } from '../src/app/social/social.js';
+import { UserError } from '../src/core/errors.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { whoKnowsMessage } from '../src/discord/messages/socialMessages.js';
+
+const KINDS: WhoKnowsKind[] = ['artist', 'track', 'genre'];
+
+const subcommand = (kind: WhoKnowsKind, description: string) => (s: SlashCommandSubcommandBuilder) =>
+  s
+    .setName(kind)
+    .setDescription(description)
+    .addStringOption((o) =>
+      o
+        .setName('name')
+        .setDescription(`The ${kind}: pick from what this server listens to`)
+        .setRequired(true)
+        .setAutocomplete(true)
+        .setMaxLength(200),
+    );
+
+export const data = new SlashCommandBuilder()
+  .setName('whoknows')
+  .setDescription('Who in this server listens to an artist, track or genre most')
+  .setDMPermission(false)
+  .addSubcommand(subcommand('artist', 'Who listens to this artist most, and who holds its crown'))
+  .addSubcommand(subcommand('track', 'Who listens to this track most'))
+  .addSubcommand(subcommand('genre', 'Who listens to this genre most'));
+
+const social = (services: Services) => {
+  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
+  return services.social;
+};
+
+const kindOf = (interaction: ChatInputCommandInteraction | AutocompleteInteraction): WhoKnowsKind => {
+  const kind = interaction.options.getSubcommand() as WhoKnowsKind;
+  return KINDS.includes(kind) ? kind : 'artist';
+};
+
+export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+  if (!interaction.inGuild()) throw new UserError('social.serverOnly');
+  const deps = social(services);
+  const kind = kindOf(interaction);
+  // Resolved before anything is posted: a name nobody here played is told to the asker alone.
+  const item = await resolveItem(deps, kind, interaction.options.getString('name', true));
+  await interaction.deferReply();
+  const view = await whoKnows(deps, { guildId: interaction.guildId, callerId: interaction.user.id, kind, item });
+  await interaction.editReply(
+    whoKnowsMessage(view, { guildName: interaction.guild?.name ?? 'this server', callerId: interaction.user.id }),
+  );
+}
+
+/** From the server's own history, most played first; the router answers within Discord's 3 s. */
+export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
+  if (!interaction.inGuild() || !services.social) return [];
+  return whoKnowsChoices(services.social, interaction.guildId, kindOf(interaction), interaction.options.getFocused());
+}

@@ -1,0 +1,75 @@
+import type { PersonalDataKind } from '../../app/accounts/personalData.js';
+import type { SocialRepository } from '../../app/social/ports.js';
+import { backfillVisibility, mirroredPrivacy } from '../../app/social/privacySync.js';
+import { refreshServerCrowns, type SocialDeps } from '../../app/social/social.js';
+import { guildPresence } from '../../discord/guildPresence.js';
+import type { Job } from '../../jobs/scheduler.js';
+import { createSocialRepository } from '../../store/social/socialRepository.js';
+import { createSocialSettingsRepository, privacyEntries } from '../../store/socialSettings.js';
+import type { FeatureFactory } from '../feature.js';
+
+/** Crowns move as members listen: checked twice an hour (and at once for an artist in /whoknows). */
+export const CROWNS_SCHEDULE = '*/30 * * * *';
+
+/** Every method waits for `ready` first: nothing reads the visibility mirror before it is rebuilt. */
+function afterReady(repo: SocialRepository, ready: () => Promise<void>): SocialRepository {
+  return new Proxy(repo, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await ready();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/**
+ * Server social (issue 15): leaderboards, /whoknows, crowns, /compat and server charts over the
+ * members who opted in for the server. The privacy service is replaced by one that keeps the SQL
+ * visibility mirror in step, which start-up rebuilds from the privacy store.
+ */
+export const socialFeature: FeatureFactory = ({ store, discord, services, log }) => {
+  if (!services.privacy) throw new Error('the privacy feature must come before the social feature');
+  const raw = createSocialRepository(store.pool);
+  let rebuilt: Promise<void> = Promise.resolve();
+  const repo = afterReady(raw, () => rebuilt);
+  const privacy = mirroredPrivacy(services.privacy, repo);
+  const now = () => (services.now ?? Date.now)();
+  const deps: SocialDeps = {
+    repo,
+    privacy,
+    presence: guildPresence(() => discord.client(), now),
+    settings: createSocialSettingsRepository(store),
+    now,
+  };
+  const crowns: Job<unknown> = {
+    name: 'refresh-crowns',
+    schedule: CROWNS_SCHEDULE,
+    async run() {
+      const guildIds = [...(discord.client()?.guilds.cache.keys() ?? [])];
+      const changes = await refreshServerCrowns(deps, guildIds);
+      if (changes.length) log.info({ changes: changes.length }, 'crowns changed hands');
+    },
+  };
+  const socialData: PersonalDataKind = {
+    name: 'social',
+    async erase(discordUserId) {
+      const n = await raw.deleteForUser(discordUserId);
+      return n ? ['your place on the server leaderboards and the crowns you held'] : [];
+    },
+  };
+  return {
+    name: 'social',
+    services: { social: deps, privacy },
+    jobs: [crowns],
+    personalData: [socialData],
+    started() {
+      rebuilt = backfillVisibility(privacyEntries(store), raw).then(
+        (members) => log.info({ members }, 'social: visibility mirror rebuilt from the privacy store'),
+        (error: unknown) => log.error({ err: error }, 'social: the visibility mirror could not be rebuilt'),
+      );
+    },
+  };
+};
