@@ -5,6 +5,7 @@ import type { Client } from 'discord.js';
 import { sendDm } from './discord/dm.js';
 import { editOriginalReply } from './discord/interactionReply.js';
 import type { RouterHooks } from './discord/router.js';
+import { guildNameOf } from './discord/client.js';
 import { startDiscord, type RunningDiscord } from './discord/start.js';
 import { createPersonalDataRegistry } from './app/accounts/personalData.js';
 import type { Services } from './app/services.js';
@@ -101,6 +102,7 @@ export async function startEncore({
       sendDm: (userId, message) => (client ? sendDm(client, userId, message) : Promise.resolve('closed')),
       editOriginalReply: (ref, message) => (client ? editOriginalReply(client, ref, message) : Promise.resolve(false)),
       guildName: (guildId) => client?.guilds.cache.get(guildId)?.name,
+      fetchGuildName: (guildId) => (client ? guildNameOf(client, guildId) : Promise.resolve(undefined)),
       client: () => client,
       // Before the gateway is up nothing is owned: guild work waits for the next tick.
       ownsGuild: (guildId) => discord?.ownsGuild(guildId) ?? false,

@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Partials, Status } from 'discord.js';
+import { Client, GatewayIntentBits, Partials, Routes, Status } from 'discord.js';
 
 export interface DiscordClientOptions {
   /** Base of the REST API; the gateway URL is whatever that server's GET /gateway/bot answers. */
@@ -56,3 +56,18 @@ export function shardStates(client: Client): ShardState[] {
 /** Discord's rule for which shard receives a server's events: (guild_id >> 22) % shard count. */
 export const shardOfGuild = (guildId: string, shardCount: number): number =>
   Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+
+/**
+ * A server's name, wherever its shard runs: the cache holds only this process's servers, so the
+ * others are read by REST (not through client.guilds.fetch, which would cache a server this
+ * process receives no events for).
+ */
+export async function guildNameOf(client: Client, guildId: string): Promise<string | undefined> {
+  const cached = client.guilds.cache.get(guildId)?.name;
+  if (cached) return cached;
+  try {
+    return ((await client.rest.get(Routes.guild(guildId))) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}

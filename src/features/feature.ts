@@ -17,6 +17,8 @@ export interface DiscordPort {
   sendDm(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;
   editOriginalReply(ref: InteractionReplyRef, message: MessageModel): Promise<boolean>;
   guildName(guildId: string): string | undefined;
+  /** The server's name from the cache, else by REST: the server may be on another process's shard. */
+  fetchGuildName(guildId: string): Promise<string | undefined>;
   /** The logged-in client, for a feature's own Discord adapter (src/discord); undefined until the gateway is up. */
   client(): Client | undefined;
   /** True when one of this process's shards owns the server: work for a server runs where its events arrive. */

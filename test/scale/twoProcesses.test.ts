@@ -1,0 +1,320 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startDiscordEmulator,
+  type DiscordEmulator,
+  type EInteraction,
+  type EUser,
+  type RecordedMessage,
+} from '../../emulators/discord/index.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
+import { nextOccurrence } from '../../src/core/digest/index.js';
+import { freePort } from '../../src/net.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { followLinkPage } from '../support/linkPage.js';
+import { buttons, contentAndEmbeds, linkUrl, text } from '../support/messages.js';
+import type { FromInstance, ToInstance } from './instance.js';
+
+/**
+ * Two bot processes, each running one of two shards, on one Postgres, one Spotify and one Discord
+ * (the emulator serves two shards). The public URL is one address for both, as behind a load
+ * balancer; the test chooses which process a browser request reaches by rewriting its port.
+ * Cron ticks are fired by the test at both processes at once, as one wall clock would.
+ */
+
+interface Instance {
+  shard: number;
+  child: ChildProcess;
+  port: number;
+  output: string;
+  settled: Set<string>;
+}
+
+type EGuild = ReturnType<DiscordEmulator['addGuild']>;
+const DAY = 86_400_000;
+let db: TestDatabase;
+let discord: DiscordEmulator;
+let spotify: SpotifyEmulator;
+let publicUrl: string;
+const instances: Instance[] = [];
+let guilds: [EGuild, EGuild];
+let alice: EUser; // on shard 0's server
+let bob: EUser; // on shard 1's server
+const interactions: EInteraction[] = [];
+let tickIds = 0;
+/** The slash command definitions, as an instance loaded them. */
+let commandDefinitions: unknown[] = [];
+
+function startInstance(shard: number, env: Record<string, string>): Promise<Instance> {
+  const child = fork(path.resolve('test/scale/instance.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...env, DISCORD_SHARDS: String(shard) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const instance: Instance = { shard, child, port: 0, output: '', settled: new Set() };
+  child.stdout!.on('data', (d) => (instance.output += String(d)));
+  child.stderr!.on('data', (d) => (instance.output += String(d)));
+  child.on('message', (m: FromInstance) => {
+    if (m.type === 'settled') instance.settled.add(m.interactionId);
+  });
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: FromInstance) => {
+      if (m.type === 'ready') {
+        instance.port = m.port;
+        commandDefinitions = m.commands;
+        resolve(instance);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`instance ${shard} exited (${code}):\n${instance.output}`)));
+  });
+}
+
+/** The same URL, reaching the given process instead of whichever the balancer would pick. */
+const via = (url: string, instance: Instance) => {
+  const u = new URL(url);
+  u.port = String(instance.port);
+  return u.toString();
+};
+
+/** Waits until some process said it finished handling the interaction. */
+async function settled(interaction: EInteraction): Promise<EInteraction> {
+  interactions.push(interaction);
+  for (let i = 0; i < 600; i++) {
+    if (instances.some((p) => p.settled.has(interaction.id))) return interaction;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`interaction ${interaction.id} was not handled within 30 s`);
+}
+const invoke = (command: string, options: Record<string, unknown>, user: EUser, guild: EGuild) =>
+  settled(discord.chatInput(command, options, user, { guild }));
+const click = (message: RecordedMessage, customId: string, user: EUser) =>
+  settled(discord.component(message, customId, user));
+const reply = (i: EInteraction) => (i.original ? discord.state.messages.get(i.original.id) : undefined);
+
+/**
+ * Fires one cron tick at every process at the same moment; resolves when each finished its run,
+ * with how many runs of the job each process has finished so far.
+ */
+async function tick(job: string, at: number): Promise<number[]> {
+  const id = ++tickIds;
+  return Promise.all(
+    instances.map(
+      (p) =>
+        new Promise<number>((resolve, reject) => {
+          const onMessage = (m: FromInstance) => {
+            if (m.type === 'ticked' && m.id === id) {
+              p.child.off('message', onMessage);
+              if (m.reached === 1) resolve(m.runs);
+              else reject(new Error(`instance ${p.shard} does not schedule ${job}`));
+            }
+          };
+          p.child.on('message', onMessage);
+          p.child.send({ type: 'tick', id, job, at } satisfies ToInstance);
+        }),
+    ),
+  );
+}
+
+/** /link in `guild`, the link page opened on `pageOn`, Spotify's consent, the callback served by `callbackOn`. */
+async function link(member: EUser, guild: EGuild, spotifyUser: string, pageOn: Instance, callbackOn: Instance) {
+  const before = discord.dmsOf(member).length;
+  await invoke('link', {}, member, guild);
+  const url = linkUrl(discord.dmsOf(member)[before]!);
+  expect(url.startsWith(`${publicUrl}/link/`)).toBe(true);
+  const { authorizeUrl } = await followLinkPage(via(url, pageOn));
+  const callback = await spotify.consent({ authorizeUrl: authorizeUrl!, userId: spotifyUser });
+  expect(callback.startsWith(`${publicUrl}/callback`)).toBe(true);
+  const page = await fetch(via(callback, callbackOn));
+  return { status: page.status, html: await page.text() };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  discord = await startDiscordEmulator({ shards: 2 });
+  spotify = await startSpotifyEmulator();
+  guilds = [
+    discord.addGuild('Shard zero server', ['general', 'digest'], { shard: 0 }),
+    discord.addGuild('Shard one server', ['general', 'digest'], { shard: 1 }),
+  ];
+  alice = discord.addMember(guilds[0], 'alice');
+  bob = discord.addMember(guilds[1], 'bob');
+  publicUrl = `http://127.0.0.1:${await freePort()}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APP_ID: discord.applicationId,
+    DISCORD_API_URL: discord.apiUrl,
+    DISCORD_SHARD_COUNT: '2',
+    SPOTIFY_CLIENT_ID: 'scaleclient000000001',
+    SPOTIFY_CLIENT_SECRET: 'scalesecret000000001',
+    SPOTIFY_API_URL: spotify.apiUrl,
+    SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
+    PUBLIC_URL: publicUrl,
+    DATABASE_URL: db.url,
+    ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  };
+  // Started together, as a deploy starts its machines: both apply migrations to one database.
+  instances.push(...(await Promise.all([startInstance(0, env), startInstance(1, env)])));
+  for (const p of instances) p.child.on('message', (m: FromInstance) => m.type === 'error' && console.error(m));
+  // What `npm run deploy-commands` does once per release.
+  const put = await fetch(`${discord.apiUrl}/v10/applications/${discord.applicationId}/commands`, {
+    method: 'PUT',
+    headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(commandDefinitions),
+  });
+  expect(put.status).toBe(200);
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(
+    instances.map(
+      (p) =>
+        new Promise<void>((resolve) => {
+          if (p.child.exitCode !== null) return resolve();
+          const force = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+          p.child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          p.child.send({ type: 'stop' } satisfies ToInstance);
+        }),
+    ),
+  );
+  await discord?.close();
+  await spotify?.close();
+  await db?.drop();
+}, 30_000);
+
+describe('two processes with one shard each', () => {
+  it('each process holds only its own shard and its server, and says so on /healthz and /metrics', async () => {
+    expect(discord.connectedShards()).toEqual([0, 1]);
+    expect(guilds.map((g) => discord.shardOf(g))).toEqual([0, 1]);
+    for (const p of instances) {
+      const health = (await (await fetch(`http://127.0.0.1:${p.port}/healthz`)).json()) as {
+        discord: { ready: boolean; shardCount: number; shards: Array<{ id: number; status: string; guilds: number }> };
+      };
+      expect(health.discord).toMatchObject({
+        ready: true,
+        shardCount: 2,
+        shards: [{ id: p.shard, status: 'ready', guilds: 1 }],
+      });
+      const metrics = (await (await fetch(`http://127.0.0.1:${p.port}/metrics`)).json()) as {
+        discord: { shards: Array<{ id: number; guilds: number; ping: number | null }> };
+      };
+      expect(metrics.discord.shards.map((s) => [s.id, s.guilds])).toEqual([[p.shard, 1]]);
+    }
+  });
+
+  it('links members of both servers with the OAuth callback served by the other process than the one that ran /link', async () => {
+    // alice's /link runs on shard 0's process; her callback reaches shard 1's. bob's the other way round.
+    const a = await link(alice, guilds[0], 'alice', instances[0]!, instances[1]!);
+    expect(a.status, a.html).toBe(200);
+    const b = await link(bob, guilds[1], 'bob', instances[1]!, instances[0]!);
+    expect(b.status, b.html).toBe(200);
+    // The "linked" DM names the server /link came from, though the process that sent it does not hold that server.
+    expect(contentAndEmbeds(discord.dmsOf(alice).at(-1))).toContain('**Shard zero server**');
+    expect(contentAndEmbeds(discord.dmsOf(bob).at(-1))).toContain('**Shard one server**');
+  }, 60_000);
+
+  it('/import: the upload link made by one process takes the upload on the other', async () => {
+    const seen = await invoke('import', {}, bob, guilds[1]);
+    expect(contentAndEmbeds(reply(seen))).toContain('I’ve sent you a DM');
+    const url = linkUrl(discord.dmsOf(bob).at(-1)!);
+    const now = Date.now();
+    const zip = await spotify.exportExtendedHistory('bob', { from: now - 30 * DAY, to: now - DAY }, { perFile: 400 });
+    const dmsBefore = discord.dmsOf(bob).length;
+    const res = await fetch(via(url, instances[0]!), { method: 'POST', body: new Uint8Array(zip) });
+    expect(res.status).toBe(200);
+    const done = JSON.parse((await res.text()).trim().split('\n').at(-1)!) as { done?: { imported: number } };
+    expect(done.done?.imported).toBeGreaterThan(0);
+    expect(contentAndEmbeds(discord.dmsOf(bob)[dmsBefore])).toContain('Imported ');
+    // Used once, whichever process is asked next.
+    const again = await fetch(via(url, instances[1]!), { method: 'POST', body: new Uint8Array(zip) });
+    expect(again.status).toBe(410);
+  }, 60_000);
+
+  it('the admins of both servers set up their digests', async () => {
+    for (const [guild, admin] of [
+      [guilds[0], alice],
+      [guilds[1], bob],
+    ] as const) {
+      const channel = discord.channel(guild, 'digest');
+      const set = await invoke('digest', { subcommand: 'channel', channel: channel.id }, admin, guild);
+      expect(text(reply(set))).toContain(channel.id);
+      await invoke('digest', { subcommand: 'enabled', on: true }, admin, guild);
+      const privacy = await invoke('privacy', {}, admin, guild);
+      const show = buttons(reply(privacy)!).find((b) => b.label === 'Show me in this server');
+      if (show) await click(reply(privacy)!, show.custom_id!, admin);
+    }
+  }, 60_000);
+
+  it('every interaction went to the process of its server’s shard only, and was answered exactly once', () => {
+    expect(interactions.length).toBeGreaterThanOrEqual(10);
+    for (const interaction of interactions) {
+      const shard = discord.shardOf(interaction.guildId ? discord.state.guilds.get(interaction.guildId) : undefined);
+      expect(interaction.deliveredTo, interaction.id).toEqual([shard]);
+      expect(
+        instances.filter((p) => p.settled.has(interaction.id)).map((p) => p.shard),
+        interaction.id,
+      ).toEqual([shard]);
+      // Acknowledged, and never twice: a second acknowledgement would be refused (40060) and listed below.
+      expect(interaction.acknowledged).toBe(true);
+      expect(interaction.history.filter((m) => m.via === 'reply' || m.via === 'deferred').length).toBeLessThanOrEqual(
+        1,
+      );
+    }
+    const rejected = discord.state.rejected.filter((r) => interactions.some((i) => i.id === r.interactionId));
+    expect(rejected).toEqual([]);
+  });
+
+  it('the collector polls each member once per tick, though both processes run it', async () => {
+    const polls = (user: string) =>
+      spotify.requests.filter((r) => r.path === '/me/player/recently-played' && r.userId === user).length;
+    const before = [polls('alice'), polls('bob')];
+    // Not claimed per tick: both processes run it, and each member's lease decides who polls.
+    expect(await tick('collect-history', Date.now() + 60 * 60_000)).toEqual([1, 1]);
+    expect([polls('alice') - before[0]!, polls('bob') - before[1]!]).toEqual([1, 1]);
+    // A minute later nobody is due again (the cadence is about 20 minutes).
+    expect(await tick('collect-history', Date.now() + 61 * 60_000)).toEqual([2, 2]);
+    expect([polls('alice') - before[0]!, polls('bob') - before[1]!]).toEqual([1, 1]);
+  }, 60_000);
+
+  it('each server’s weekly digest is posted once, by the process of its shard', async () => {
+    const postAt = nextOccurrence({ weekday: 1, hour: 9, timeZone: 'UTC' }, Date.now()).postAt;
+    const posted = () => guilds.map((g) => discord.messagesIn(discord.channel(g, 'digest')).length);
+    expect(posted()).toEqual([0, 0]);
+    expect(await tick('post-digests', postAt + 60_000)).toEqual([1, 1]);
+    expect(await tick('post-digests', postAt + 2 * 60_000)).toEqual([2, 2]);
+    expect(posted()).toEqual([1, 1]);
+    for (const g of guilds)
+      expect(contentAndEmbeds(discord.messagesIn(discord.channel(g, 'digest'))[0])).toContain(g.name);
+  }, 60_000);
+
+  it('jobs claimed per tick run on one process only', async () => {
+    const hour = (offsetDays: number, minute: number, h = new Date().getUTCHours()) => {
+      const d = new Date(Date.now() + offsetDays * DAY);
+      d.setUTCHours(h, minute, 0, 0);
+      return d.getTime();
+    };
+    const total = (runs: number[]) => runs.reduce((a, b) => a + b, 0);
+    expect(total(await tick('resolve-genres', hour(1, 41)))).toBe(1);
+    expect(total(await tick('resolve-genres', hour(1, 41)))).toBe(1);
+    expect(total(await tick('resolve-genres', hour(2, 41)))).toBe(2);
+    expect(total(await tick('reclassify-history', hour(1, 17, 4)))).toBe(1);
+    expect(total(await tick('reclassify-history', hour(2, 17, 4)))).toBe(2);
+  }, 60_000);
+
+  it('relink nudges: each member gets one DM two weeks before Spotify ends the link, though both processes tick', async () => {
+    const dms = () => [discord.dmsOf(alice).length, discord.dmsOf(bob).length];
+    const before = dms();
+    const nearEnd = Date.now() + 170 * DAY;
+    const total = (runs: number[]) => runs.reduce((a, b) => a + b, 0);
+    expect(total(await tick('relink-nudges', nearEnd))).toBe(1);
+    expect(dms().map((n, i) => n - before[i]!)).toEqual([1, 1]);
+    expect(total(await tick('relink-nudges', nearEnd + 3_600_000))).toBe(2);
+    expect(dms().map((n, i) => n - before[i]!)).toEqual([1, 1]);
+  }, 60_000);
+});
