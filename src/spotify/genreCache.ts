@@ -3,6 +3,13 @@ import type { GatewayMetrics } from './metrics.js';
 import type { Artist } from './types.js';
 
 const TTL_MS = 45 * 24 * 3_600_000;
+/**
+ * Lookups one call keeps queued at the pacer at a time. The pacer serves a member's requests in
+ * the order they queued: a 1,000-track sort that queued all its misses at once put every later
+ * request of the same member (their /chart) behind hundreds of its own. As many as the pacer lets
+ * fly at once (6 by default) keep a lone sort as fast as before, and let the chart in after them.
+ */
+export const LOOKUPS_QUEUED_PER_CALL = 6;
 
 /** The keyv namespace the gateway keeps the shared artist-genre cache in. */
 export const ARTIST_GENRES_NAMESPACE = 'artist-genres';
@@ -64,22 +71,32 @@ export class ArtistGenreCache {
     this.metrics.genreCacheHits += result.size;
     let done = result.size;
     onProgress?.(done, unique.length);
-    await Promise.all(
-      misses.map(async (id) => {
-        let pending = this.inFlight.get(id);
-        if (!pending) {
-          this.metrics.genreLookups++;
-          pending = lookup(id).then(async (artist) => {
-            await this.remember([artist]);
-            return artist.genres;
-          });
-          this.inFlight.set(id, pending);
-          void pending.catch(() => {}).finally(() => this.inFlight.delete(id));
-        }
-        result.set(id, await pending);
-        onProgress?.(++done, unique.length);
-      }),
-    );
+    const lookupOne = async (id: string) => {
+      let pending = this.inFlight.get(id);
+      if (!pending) {
+        this.metrics.genreLookups++;
+        pending = lookup(id).then(async (artist) => {
+          await this.remember([artist]);
+          return artist.genres;
+        });
+        this.inFlight.set(id, pending);
+        void pending.catch(() => {}).finally(() => this.inFlight.delete(id));
+      }
+      result.set(id, await pending);
+      onProgress?.(++done, unique.length);
+    };
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      try {
+        while (next < misses.length && !failed) await lookupOne(misses[next++]!);
+      } catch (error) {
+        // The first failure (quota, relink, a stop) ends the call: no further lookups start.
+        failed = true;
+        throw error;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUPS_QUEUED_PER_CALL, misses.length) }, worker));
     return result;
   }
 }
