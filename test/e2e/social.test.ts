@@ -13,6 +13,8 @@ const listeners: EUser[] = [];
 let leaver: EUser;
 let zed: EUser;
 let leftAt = Infinity;
+/** Members who left the server during the tests. */
+const gone: EUser[] = [];
 const social = () => h.encore.services.social!;
 
 /** `count` plays of one track by `artist` on `day`, starting at `hour` (UTC), 4 minutes each. */
@@ -232,6 +234,7 @@ describe('privacy and membership', () => {
     expect(description(before.final)).toContain(`<@${leaver.id}>`);
     h.emulator.removeMember(h.guild, leaver);
     leftAt = Date.now();
+    gone.push(leaver);
     // Present answers are remembered for an hour.
     now += 2 * HOUR;
     const after = await h.invoke('/leaderboard', { metric: 'plays', period: 'week' }, listeners[0]);
@@ -258,6 +261,24 @@ describe('privacy and membership', () => {
     expect(contentAndEmbeds(compat.final)).toContain('doesn’t share their listening in this server');
   });
 
+  it('the weekly digest checks the members it names: one who left is withdrawn and left out', async () => {
+    const quietLeaver = h.member('Quiet Leaver');
+    await optIn(quietLeaver);
+    for (const [i, member] of [quietLeaver, listeners[2]!, listeners[3]!].entries())
+      await listen(member, '2030-03-20', 30 - i, 'Digest Week Band', 9 + i);
+    h.emulator.removeMember(h.guild, quietLeaver);
+    leftAt = Math.min(leftAt, Date.now());
+    now += 2 * HOUR;
+    const channel = h.emulator.channel(h.guild, 'digest');
+    await h.encore.jobs.runNow('post-digests', new Date('2030-03-25T09:00:00Z'));
+    const digest = plain(h.emulator.messagesIn(channel).at(-1));
+    expect(digest).toContain('week in music · 18 Mar – 24 Mar');
+    expect(digest).toContain('**1.** l02');
+    expect(digest).not.toContain('Quiet Leaver');
+    expect((await h.encore.services.privacy!.get(quietLeaver.id))?.visibleIn).toEqual([]);
+    gone.push(quietLeaver);
+  });
+
   it('the opted-out member is in nothing the bot sent: not an id, not a name, not an artist only they play', async () => {
     const payload = (messages: RecordedMessage[]) =>
       JSON.stringify(messages.map((m) => [m.content, m.embeds, m.components, m.files.map((f) => f.description)]));
@@ -271,6 +292,9 @@ describe('privacy and membership', () => {
     expect(everything).not.toContain('Zed');
     // The member who left: on the boards before, on nothing sent since.
     expect(payload(sent.filter((m) => m.at < leftAt))).toContain(leaver.id);
-    expect(payload(sent.filter((m) => m.at >= leftAt))).not.toContain(leaver.id);
+    for (const member of gone) {
+      expect(payload(sent.filter((m) => m.at >= leftAt))).not.toContain(member.id);
+      expect(payload(sent.filter((m) => m.at >= leftAt))).not.toContain(member.username);
+    }
   });
 });
