@@ -448,11 +448,15 @@ describe('totals kept with the plays', () => {
       last_day: TODAY,
     });
 
+    // A later poll adds to sums that started long before it.
+    await history().insertPlays(member, playsOf(p, [{ daysAgo: 0, artists: ['y'], genre: 'jazz' }], 3_600_000));
+    expect(await stored(member)).toEqual(await recount(member));
+
     // Reclassified: every play is jazz now.
     await history().rebuildGenreRollups(member, async () => () => 'jazz');
     const rebuilt = await stored(member);
     expect(rebuilt).toEqual(await recount(member));
-    expect(rebuilt.genres).toEqual([{ genre: 'jazz', plays: plays.length, ms: String(9 * 180_000) }]);
+    expect(rebuilt.genres).toEqual([{ genre: 'jazz', plays: plays.length + 1, ms: String(10 * 180_000) }]);
   });
 
   it('are erased with the history, and nobody else’s', async () => {

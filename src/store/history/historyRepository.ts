@@ -278,14 +278,16 @@ async function refreshGenreCumulative(
   changed: ReadonlyArray<{ genre: string; from: string }>,
 ): Promise<void> {
   if (!changed.length) return;
+  // Sums before the earliest changed day stand: start from the last one and add the days since.
   await db.query(
     `INSERT INTO member_genre_cumulative (member_id, genre, day, plays, ms)
-     SELECT $1, r.genre, r.day, r.plays, r.ms FROM (
-       SELECT genre, day, sum(plays) OVER w AS plays, sum(ms) OVER w AS ms
-       FROM member_daily_genres WHERE member_id = $1 AND genre = ANY($2::text[])
-       WINDOW w AS (PARTITION BY genre ORDER BY day)
-     ) r JOIN unnest($2::text[], $3::date[]) AS c (genre, from_day) ON c.genre = r.genre
-     WHERE r.day >= c.from_day
+     SELECT $1, r.genre, r.day, coalesce(base.plays, 0) + sum(r.plays) OVER w, coalesce(base.ms, 0) + sum(r.ms) OVER w
+     FROM unnest($2::text[], $3::date[]) AS c (genre, from_day)
+     JOIN member_daily_genres r ON r.member_id = $1 AND r.genre = c.genre AND r.day >= c.from_day
+     LEFT JOIN LATERAL (
+       SELECT b.plays, b.ms FROM member_genre_cumulative b
+       WHERE b.member_id = $1 AND b.genre = c.genre AND b.day < c.from_day ORDER BY b.day DESC LIMIT 1) base ON true
+     WINDOW w AS (PARTITION BY r.genre ORDER BY r.day)
      ORDER BY r.genre, r.day
      ON CONFLICT (member_id, genre, day) DO UPDATE SET plays = EXCLUDED.plays, ms = EXCLUDED.ms`,
     [memberId, changed.map((g) => g.genre), changed.map((g) => g.from)],
