@@ -8,6 +8,17 @@ import type { Accounts } from '../linking/accounts.js';
 import { sortSpotifyFor } from './sortSpotify.js';
 
 const PLAYLIST_CACHE_MS = 5 * 60_000;
+/** A member relinked to another Spotify account must not keep the old account's id for long. */
+const SPOTIFY_ID_CACHE_MS = 60 * 60_000;
+/** Members remembered in memory at once, newest kept: the caches must not grow with every member ever seen. */
+const CACHED_MEMBERS = 1_000;
+
+/** Sets `key` as the newest entry and forgets the oldest beyond CACHED_MEMBERS. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  while (cache.size > CACHED_MEMBERS) cache.delete(cache.keys().next().value!);
+}
 
 /** Sorting wired to the gateway, the linked accounts and the job store. */
 export function createSortService(options: {
@@ -16,7 +27,7 @@ export function createSortService(options: {
   accounts: Accounts;
   musicbrainz?: MusicBrainzClient;
 }): SortService {
-  const spotifyIds = new Map<string, string>();
+  const spotifyIds = new Map<string, { at: number; id: string }>();
   const playlistCache = new Map<
     string,
     { at: number; playlists: Array<{ id: string; name: string; total: number }> }
@@ -29,8 +40,10 @@ export function createSortService(options: {
     return outcome;
   };
   const meId = (discordUserId: string, client: Awaited<ReturnType<Accounts['spotifyFor']>>) => async () => {
-    let id = spotifyIds.get(discordUserId);
-    if (!id) spotifyIds.set(discordUserId, (id = (await client.me()).id));
+    const known = spotifyIds.get(discordUserId);
+    if (known && Date.now() - known.at < SPOTIFY_ID_CACHE_MS) return known.id;
+    const id = (await client.me()).id;
+    remember(spotifyIds, discordUserId, { at: Date.now(), id });
     return id;
   };
   const jobs = createSortJobRepository(options.store);
@@ -91,7 +104,7 @@ export function createSortService(options: {
       const playlists = (await client.myPlaylists())
         .filter((p) => p.owner.id === me || p.collaborative)
         .map((p) => ({ id: p.id, name: p.name, total: p.items?.total ?? p.tracks?.total ?? 0 }));
-      playlistCache.set(discordUserId, { at: Date.now(), playlists });
+      remember(playlistCache, discordUserId, { at: Date.now(), playlists });
       return playlists;
     },
   };
