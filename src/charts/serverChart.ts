@@ -1,5 +1,5 @@
 import type { ServerChartData } from '../app/social/social.js';
-import { genreLabel, PERIOD_LABELS, type HistoryPeriod } from '../core/history/index.js';
+import { UNCLASSIFIED, genreLabel, PERIOD_LABELS, type HistoryPeriod } from '../core/history/index.js';
 import { listeningClockChart, topArtistsChart, topGenresChart, type ChartResult } from './builders.js';
 
 const plays = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'play' : 'plays'}`;
@@ -15,11 +15,11 @@ export function buildServerChart(
   const subtitle = `${PERIOD_LABELS[context.period]} · members who share their listening here`;
   switch (data.kind) {
     case 'top-genres': {
-      const total = data.genres.reduce((sum, g) => sum + g.ms, 0);
+      // Shares of the classified listening, as a member's own genre chart counts them.
+      const classified = data.genres.filter((g) => g.genre !== UNCLASSIFIED);
+      const total = classified.reduce((sum, g) => sum + g.ms, 0);
       return topGenresChart(
-        data.genres
-          .filter((g) => g.genre !== 'unclassified')
-          .map((g) => ({ genre: genreLabel(g.genre), share: total > 0 ? g.ms / total : 0 })),
+        classified.map((g) => ({ genre: genreLabel(g.genre), share: total > 0 ? g.ms / total : 0 })),
         { title: `Top genres in ${context.guildName}`, subtitle },
       );
     }

@@ -144,6 +144,25 @@ describe('/whoknows', () => {
     expect(contentAndEmbeds(unknown.final)).toContain('Nobody here has played');
   });
 
+  it('tracks and genres too, no crowns for them', async () => {
+    const genre = await h.autocomplete('/whoknows', { subcommand: 'genre', name: 'jaz' }, 'name', listeners[0]);
+    expect(genre.choices).toEqual([{ name: 'Jazz', value: 'jazz' }]);
+    const genreSeen = await h.invoke('/whoknows', { subcommand: 'genre', name: 'jazz' }, listeners[0]);
+    expect(rows(genreSeen.final)[0]?.title).toBe('Who knows Jazz in Encore test server');
+    expect(description(genreSeen.final)).toContain(`🥇 <@${listeners[0]!.id}> · 20 plays ← you`);
+    expect(description(genreSeen.final)).not.toContain(`<@${listeners[1]!.id}>`); // l01 plays rock
+    expect(description(genreSeen.final)).not.toContain('crown');
+
+    const track = await h.autocomplete('/whoknows', { subcommand: 'track', name: 'band 01 so' }, 'name', listeners[0]);
+    expect(track.choices?.[0]?.name).toBe('Band 01 Song — Band 01');
+    const trackSeen = await h.invoke(
+      '/whoknows',
+      { subcommand: 'track', name: track.choices![0]!.value },
+      listeners[0],
+    );
+    expect(description(trackSeen.final)).toContain(`🥇 <@${listeners[1]!.id}> · 19 plays`);
+  });
+
   it('a crown changing hands shows in /whoknows at once, in /crowns, and in the week’s digest', async () => {
     const [first, second] = [listeners[0]!, listeners[1]!];
     await listen(first, '2030-01-10', 40, 'Crown Artist', 8);

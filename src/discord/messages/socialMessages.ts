@@ -1,7 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import type { LeaderboardMetric, SocialPeriod, WhoKnowsKind } from '../../app/social/ports.js';
 import type { CompatView, CrownsView, LeaderboardView, WhoKnowsView } from '../../app/social/social.js';
-import { genreLabel } from '../../core/history/index.js';
 import { encodeComponentId } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime, plural } from './format.js';
@@ -114,12 +113,9 @@ export const notYourBoardMessage = (ownerId: string) => ({
 const KIND_WORDS: Record<WhoKnowsKind, string> = { artist: 'artist', track: 'track', genre: 'genre' };
 
 export function whoKnowsMessage(view: WhoKnowsView, context: { guildName: string; callerId: string }) {
-  const itemName =
-    view.item.kind === 'genre'
-      ? safeName(genreLabel(view.item.name), 60)
-      : view.item.detail
-        ? `${safeName(view.item.name, 60)} — ${safeName(view.item.detail, 40)}`
-        : safeName(view.item.name, 60);
+  const itemName = view.item.detail
+    ? `${safeName(view.item.name, 60)} — ${safeName(view.item.detail, 40)}`
+    : safeName(view.item.name, 60);
   const title = `Who knows ${itemName} in ${safeName(context.guildName, 40)}`;
   const crownHolder = view.crown?.holderId;
   const lines = view.listeners.map(
