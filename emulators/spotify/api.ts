@@ -39,6 +39,8 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
       return { kind: 'episode', id, addedAt: new Date(now()).toISOString(), addedBy: '' };
     return undefined;
   };
+  /** A release the emulator's clock has not reached yet is nowhere in the catalogue. */
+  const unreleased = (id: string) => (world.releasedAt?.get(id) ?? -Infinity) > now();
   const uriOf = (item: EItem) => (item.kind === 'local' ? `local:${item.name}` : `spotify:${item.kind}:${item.id}`);
   const touched = (p: EPlaylist) => {
     p.snapshot++;
@@ -262,7 +264,7 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     const pg = paging(req, res, 10, 5);
     if (!pg) return;
     const albums = [...world.albums.values()]
-      .filter((al) => al.artistIds.includes(String(req.params.id)))
+      .filter((al) => al.artistIds.includes(String(req.params.id)) && !unreleased(al.id))
       .sort((a, b) => (a.releaseDate < b.releaseDate ? 1 : a.releaseDate > b.releaseDate ? -1 : 0))
       .map(s.album);
     res.json(page(req, apiUrl(), albums, pg.limit, pg.offset));
@@ -302,6 +304,7 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
     }
     if (types.includes('track')) {
       const found = world.trackList.filter((t) => {
+        if (unreleased(t.id)) return false;
         const artists = t.artistIds.map((id) => world.artists.get(id)!);
         return (
           (!genre || artists.some((a) => a.genres.includes(genre))) &&
@@ -319,6 +322,7 @@ export function apiRouter(world: World, apiUrl: () => string, now: () => number,
       const found = [...world.albums.values()].filter(
         (al) =>
           (!text || al.name.toLowerCase().includes(text)) &&
+          !unreleased(al.id) &&
           (!fresh || al.releaseDate >= fresh) &&
           (!artistName || al.artistIds.some((id) => world.artists.get(id)!.name.toLowerCase().includes(artistName))),
       );

@@ -62,7 +62,7 @@ export interface World {
   users: Map<string, EUser>;
   artistList: EArtist[];
   trackList: ETrack[];
-  /** Tracks that exist only from a moment on (suggestWorld.ts's new releases): nobody plays them earlier. */
+  /** Tracks and albums that exist only from a moment on (suggestWorld.ts's new releases): not played or listed earlier. */
   releasedAt?: Map<string, number>;
 }
 

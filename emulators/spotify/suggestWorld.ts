@@ -46,6 +46,7 @@ export function addNewReleases(world: World, seed: number, now: number, count: n
     const released = new Date(releasedMs).toISOString().slice(0, 10);
     const album: EAlbum = { id: r.id(), name: `New ${r.int(1, 999)}`, releaseDate: released, artistIds: [artistId] };
     world.albums.set(album.id, album);
+    (world.releasedAt ??= new Map()).set(album.id, releasedMs);
     added.push(album);
     for (let k = r.int(1, 5); k > 0; k--) {
       const track: ETrack = {

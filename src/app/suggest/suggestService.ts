@@ -114,10 +114,12 @@ export async function suggestTracks(deps: SuggestDeps, request: SuggestRequest):
     ).length;
     const newCached = chosen[0] ? await spotify.cached('newAlbumsOf', chosen[0].name) : true;
     // Cold: the albums lists, the track lists of the albums picked, and one tag:new search.
-    const cost = uncached + (uncached ? SUGGEST_LIMITS.albumFetches : 0) + (newCached ? 0 : 1);
+    // Warm (every albums list cached), one more track list a time: a warm answer stays within its cap.
+    const albumFetches = uncached ? SUGGEST_LIMITS.albumFetches : 1;
+    const cost = uncached + albumFetches + (newCached ? 0 : 1);
     if (chosen.length && afford(cost))
       try {
-        candidates.push(...(await releaseCandidates(deps, spotify, request, chosen, rankOf, today)));
+        candidates.push(...(await releaseCandidates(deps, spotify, request, chosen, rankOf, today, albumFetches)));
       } catch (error) {
         if (!spotifyShort(error)) throw error;
         skipped.add('newRelease').add('deepCut');
@@ -263,6 +265,7 @@ async function releaseCandidates(
   artists: ReadonlyArray<{ id: string; name: string }>,
   rankOf: ReadonlyMap<string, number>,
   today: string,
+  maxFetches: number,
 ): Promise<Candidate[]> {
   const lists = await Promise.all(artists.map((a) => spotify.latestAlbums(a.id)));
   const fresh = artists[0] ? await spotify.newAlbumsOf(artists[0].name) : [];
@@ -300,7 +303,7 @@ async function releaseCandidates(
   let fetches = 0;
   const out: Candidate[] = [];
   for (const pick of ordered) {
-    if (!pick.cached && fetches >= SUGGEST_LIMITS.albumFetches) continue;
+    if (!pick.cached && fetches >= maxFetches) continue;
     if (!pick.cached) fetches++;
     const tracks = await spotify.albumTracks(pick.album);
     const rank = rankOf.get(pick.artist.id) ?? 0;
