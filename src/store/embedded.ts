@@ -123,7 +123,7 @@ async function initialise(
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { maxConnections?: number } = {},
+  options: { maxConnections?: number; port?: number } = {},
 ): Promise<EmbeddedPostgres> {
   const root = path.resolve(dataDir);
   const dir = path.join(root, 'postgres');
@@ -139,7 +139,8 @@ export async function startEmbeddedPostgres(
     await initialise(dir, bins, owner, (await readFile(secretFile, 'utf8')).trim());
   }
   const password = (await readFile(secretFile, 'utf8')).trim();
-  const port = await freePort();
+  // A fixed port lets a restarted server come back where the clients' pool looks for it (fault tests).
+  const port = options.port ?? (await freePort());
 
   const child: ChildProcess = spawn(
     bins.postgres,
