@@ -47,6 +47,8 @@ export const socialFeature: FeatureFactory = ({ store, discord, services, log })
   const crowns: Job<unknown> = {
     name: 'refresh-crowns',
     schedule: CROWNS_SCHEDULE,
+    // Every process refreshes the servers its own shards hold (another process's cache lacks them).
+    once: false,
     async run() {
       const guildIds = [...(discord.client()?.guilds.cache.keys() ?? [])];
       const changes = await refreshServerCrowns(deps, guildIds);
