@@ -15,7 +15,7 @@ export function guildPresence(
   client: () => Client | undefined,
   now: () => number,
   options: { ttlMs?: number; max?: number } = {},
-): GuildPresence & { size(): number } {
+): GuildPresence & { size(): number; forget(guildId: string, memberId: string): void } {
   const ttlMs = options.ttlMs ?? HOUR;
   const max = options.max ?? 10_000;
   const seen = new Map<string, number>();
