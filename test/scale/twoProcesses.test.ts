@@ -13,6 +13,7 @@ import { nextOccurrence } from '../../src/core/digest/index.js';
 import { freePort } from '../../src/net.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { followLinkPage } from '../support/linkPage.js';
+import { sortWorld } from '../support/sortWorld.js';
 import { buttons, contentAndEmbeds, linkUrl, text } from '../support/messages.js';
 import type { FromInstance, ToInstance } from './instance.js';
 
@@ -43,6 +44,7 @@ let alice: EUser; // on shard 0's server
 let bob: EUser; // on shard 1's server
 const interactions: EInteraction[] = [];
 let tickIds = 0;
+let env: Record<string, string>;
 /** The slash command definitions, as an instance loaded them. */
 let commandDefinitions: unknown[] = [];
 
@@ -140,7 +142,7 @@ beforeAll(async () => {
   alice = discord.addMember(guilds[0], 'alice');
   bob = discord.addMember(guilds[1], 'bob');
   publicUrl = `http://127.0.0.1:${await freePort()}`;
-  const env = {
+  env = {
     PATH: process.env.PATH ?? '',
     DISCORD_TOKEN: discord.token,
     DISCORD_APP_ID: discord.applicationId,
@@ -317,4 +319,48 @@ describe('two processes with one shard each', () => {
     expect(total(await tick('relink-nudges', nearEnd + 3_600_000))).toBe(2);
     expect(dms().map((n, i) => n - before[i]!)).toEqual([1, 1]);
   }, 60_000);
+
+  it('a sort cut off by its process stopping is finished once, though both processes tick resume-sorts', async () => {
+    const { createdFrom } = sortWorld(() => spotify, 'bob');
+    const preview = await invoke('sort', { playlist: 'bobmain', min_tracks: 5 }, bob, guilds[1]);
+    const planned = [...text(reply(preview)).matchAll(/\*\*(.+?)\*\* — (\d+) tracks/g)].map((m) => m[1]!);
+    expect(planned.length).toBeGreaterThan(1);
+    const confirm = buttons(reply(preview)!).find((b) => b.custom_id?.startsWith('sort:confirm:'))!;
+
+    // Spotify holds every playlist create; shard 1's process is stopped while they are in flight.
+    let release!: () => void;
+    spotify.addFault({ method: 'POST', path: '/me/playlists', gate: new Promise<void>((r) => (release = r)) });
+    const creates = () => spotify.requests.filter((r) => r.method === 'POST' && r.path === '/me/playlists').length;
+    const createsBefore = creates();
+    discord.component(reply(preview)!, confirm.custom_id!, bob);
+    for (let i = 0; i < 400 && creates() === createsBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(creates()).toBeGreaterThan(createsBefore);
+    const old = instances[1]!;
+    const exited = new Promise((r) => old.child.once('exit', r));
+    old.child.send({ type: 'stop' } satisfies ToInstance);
+    release();
+    await exited;
+    spotify.control.faults.length = 0;
+    expect(createdFrom("Bob Marley Fan's mix").length).toBeLessThan(planned.length);
+
+    // Back up (it resumes unfinished sorts as it starts), and both processes tick.
+    const dmsBefore = discord.dmsOf(bob).length;
+    instances[1] = await startInstance(1, env);
+    const finished = () =>
+      discord
+        .dmsOf(bob)
+        .slice(dmsBefore)
+        .filter((m) => m.content.includes('is finished'));
+    const first = await tick('resume-sorts', Date.now() + 61_000);
+    for (let i = 0; i < 600 && finished().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const second = await tick('resume-sorts', Date.now() + 2 * 61_000);
+    // Both processes ran the later tick too (the count includes the run each does as it starts).
+    expect(second.map((n, i) => n - first[i]!)).toEqual([1, 1]);
+    expect(finished()).toHaveLength(1);
+    expect(finished()[0]!.content).toContain("Your sort of **Bob Marley Fan's mix** is finished");
+    const created = createdFrom("Bob Marley Fan's mix");
+    expect(created.map((p) => p.name).sort()).toEqual([...planned].sort());
+    const tracks = created.flatMap((p) => p.items.map((i) => (i as { id: string }).id));
+    expect(new Set(tracks).size).toBe(tracks.length);
+  }, 90_000);
 });
