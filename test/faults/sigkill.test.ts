@@ -96,8 +96,6 @@ const settledOn = (interaction: EInteraction) =>
   });
 const invoke = (command: string, values: Record<string, unknown>, user: EUser) =>
   settledOn(discord.chatInput(command, values, user, { guild }));
-const click = (message: RecordedMessage, customId: string, user: EUser) =>
-  settledOn(discord.component(message, customId, user));
 const runJob = (name: string, at: number) =>
   new Promise<void>((resolve) => {
     bot!.waiters.set(`ran:${name}`, resolve);
