@@ -1,5 +1,6 @@
 import { BudgetExhaustedError, QuotaExceededError } from '../../core/errors.js';
-import { parentGenreOf } from '../../core/genres/index.js';
+import { EXPLICIT_GENRE_TABLE } from '../../core/genres/explicitTable.js';
+import { parentGenreById, parentGenreOf } from '../../core/genres/index.js';
 import {
   affinities,
   fineGenrePlays,
@@ -129,8 +130,11 @@ export async function suggestTracks(deps: SuggestDeps, request: SuggestRequest):
 
   if (wants(request.from, 'genre')) {
     let genres = genrePlays;
-    if (request.from === 'genre' && request.genre)
+    if (request.from === 'genre' && request.genre) {
       genres = genres.filter((g) => parentGenreOf(g.genre)?.id === request.genre);
+      if (!genres.length)
+        genres = await representativeGenres(deps, request.memberId, request.genre, daysBack(28), today);
+    }
     const chosen = genres.slice(0, SUGGEST_LIMITS.genreSearches);
     const cost = (await Promise.all(chosen.map(async (g) => !(await spotify.cached('searchGenre', g.genre))))).filter(
       Boolean,
@@ -140,7 +144,7 @@ export async function suggestTracks(deps: SuggestDeps, request: SuggestRequest):
         for (const g of chosen) {
           const tracks = await spotify.searchGenre(g.genre);
           const week = weekGenrePlays.get(g.genre) ?? 0;
-          const share = g.plays / Math.max(1, genrePlays[0]!.plays);
+          const share = g.plays / Math.max(1, genrePlays[0]?.plays ?? g.plays);
           for (const t of tracks)
             candidates.push({
               ...t,
@@ -210,6 +214,26 @@ export async function suggestTracks(deps: SuggestDeps, request: SuggestRequest):
     skipped: [...skipped],
     requests: spotify.requests(),
   };
+}
+
+/**
+ * A parent genre the member asked for but none of whose Spotify genres Encore knows from their
+ * artists: search its best-known Spotify names, counting the member's plays of the parent.
+ */
+async function representativeGenres(
+  deps: SuggestDeps,
+  memberId: string,
+  parentId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ genre: string; plays: number }>> {
+  const parent = parentGenreById(parentId);
+  if (!parent) return [];
+  const own = parent.name.toLowerCase();
+  const names = [...(own.includes('/') ? [] : [own]), ...(EXPLICIT_GENRE_TABLE[parent.id] ?? [])];
+  const taste = (await deps.history.tastes([memberId], fromDay, toDay, 1)).get(memberId);
+  const plays = taste?.genres.find((g) => g.genre === parent.id)?.plays ?? 0;
+  return names.slice(0, SUGGEST_LIMITS.genreSearches).map((genre) => ({ genre, plays }));
 }
 
 /** Tracks that opted-in members with taste like the asker's played a lot lately, and the asker never did. */
