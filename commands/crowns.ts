@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { Services } from '../src/app/services.js';
 import { assertShown, crownsOf, MAX_CROWN_THRESHOLD, setCrownThreshold } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
@@ -30,7 +30,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   if (threshold !== null) {
     if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild))
       throw new UserError('social.thresholdAdminsOnly');
-    await interaction.deferReply({ flags: 'Ephemeral' });
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     await interaction.editReply(crownThresholdMessage(await setCrownThreshold(deps, interaction.guildId, threshold)));
     return;
   }
