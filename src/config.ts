@@ -137,6 +137,9 @@ function shardSettingsProblem(config: z.infer<typeof schema>): string | undefine
   const beyond = ids.filter((id) => id >= count);
   if (beyond.length)
     return `DISCORD_SHARDS has ${beyond.join(', ')}, but ids must be below DISCORD_SHARD_COUNT (${count}): 0-${count - 1}`;
+  // The other shards run in other processes, which must see the same links, leases and claims.
+  if (ids.length < count && !config.DATABASE_URL)
+    return `DATABASE_URL must be set when DISCORD_SHARDS runs only some of the ${count} shards: every process shares one Postgres (the embedded store belongs to one process)`;
   return undefined;
 }
 

@@ -16,14 +16,22 @@ const validEnv = (): Record<string, string> => ({
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 });
 
+const DATABASE_URL = 'postgres://encore@db.internal:5432/encore';
 const plan = (env: Record<string, string>) => {
-  const result = parseConfig({ ...validEnv(), ...env });
+  const result = parseConfig({ ...validEnv(), DATABASE_URL, ...env });
   return result.ok ? shardPlan(result.config) : result.problems;
 };
 
 describe('shard settings', () => {
   it('without them, one process runs the one shard, as before', () => {
     expect(plan({})).toEqual({ shards: [0], shardCount: 1 });
+  });
+
+  it('all the shards in one process may use the embedded store', () => {
+    expect(plan({ DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: '0-1', DATABASE_URL: '' })).toEqual({
+      shards: [0, 1],
+      shardCount: 2,
+    });
   });
 
   it.each([
@@ -55,6 +63,10 @@ describe('shard settings', () => {
     [
       { DISCORD_SHARD_COUNT: 'auto', DISCORD_SHARDS: '0' },
       'DISCORD_SHARDS cannot be set with DISCORD_SHARD_COUNT=auto',
+    ],
+    [
+      { DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: '0', DATABASE_URL: '' },
+      'DATABASE_URL must be set when DISCORD_SHARDS',
     ],
   ])('%o is refused, naming the variable', (env, problem) => {
     const problems = plan(env);
