@@ -136,6 +136,14 @@ describe('the visibility mirror', () => {
     expect(await backfillVisibility(privacyEntries(store()), deps.repo)).toBeGreaterThanOrEqual(12);
     expect(await deps.repo.visibleMembers(GUILD)).toContain('m05');
   });
+
+  it('the rebuild also hides a member only the mirror still shows (an /unlink cut short)', async () => {
+    await deps.repo.setVisible('unlinked-half-way', GUILD, true);
+    expect(await deps.repo.visibleMembers(GUILD)).toContain('unlinked-half-way');
+    await backfillVisibility(privacyEntries(store()), deps.repo, [GUILD]);
+    expect(await deps.repo.visibleMembers(GUILD)).not.toContain('unlinked-half-way');
+    expect(await deps.repo.visibleMembers(GUILD)).toContain('m00');
+  });
 });
 
 describe('crowns', () => {

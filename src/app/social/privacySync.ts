@@ -27,15 +27,23 @@ export function mirroredPrivacy(
   };
 }
 
-/** Start-up: the mirror rebuilt from the privacy store (it is the source of truth). How many members. */
+/**
+ * Start-up: the mirror rebuilt from the privacy store (it is the source of truth). In the servers
+ * named, a member the mirror shows but the privacy store does not (an /unlink interrupted between
+ * the two) is hidden too. How many members the privacy store holds.
+ */
 export async function backfillVisibility(
   entries: AsyncIterable<[string, PrivacySettings]>,
-  repo: Pick<SocialRepository, 'syncVisibility'>,
+  repo: Pick<SocialRepository, 'syncVisibility' | 'setVisible' | 'visibleMembers'>,
+  guildIds: readonly string[] = [],
 ): Promise<number> {
-  let n = 0;
+  const visibleIn = new Map<string, ReadonlySet<string>>();
   for await (const [memberId, settings] of entries) {
     await repo.syncVisibility(memberId, settings.visibleIn ?? []);
-    n++;
+    visibleIn.set(memberId, new Set(settings.visibleIn ?? []));
   }
-  return n;
+  for (const guildId of guildIds)
+    for (const memberId of await repo.visibleMembers(guildId))
+      if (!visibleIn.get(memberId)?.has(guildId)) await repo.setVisible(memberId, guildId, false);
+  return visibleIn.size;
 }

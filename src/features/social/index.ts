@@ -68,7 +68,8 @@ export const socialFeature: FeatureFactory = ({ store, discord, services, log })
     jobs: [crowns],
     personalData: [socialData],
     started() {
-      rebuilt = backfillVisibility(privacyEntries(store), raw).then(
+      const guildIds = [...(discord.client()?.guilds.cache.keys() ?? [])];
+      rebuilt = backfillVisibility(privacyEntries(store), raw, guildIds).then(
         (members) => log.info({ members }, 'social: visibility mirror rebuilt from the privacy store'),
         (error: unknown) => log.error({ err: error }, 'social: the visibility mirror could not be rebuilt'),
       );
