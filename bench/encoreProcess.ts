@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pino from 'pino';
 import { parseConfig } from '../src/config.js';
 import { startEncore, type Encore } from '../src/encore.js';
 import { createLogger } from '../src/log.js';
@@ -52,7 +53,10 @@ const guildId = process.env.ENCORE_BENCH_GUILD!;
 
 const encore: Encore = await startEncore({
   config: parsed.config,
-  log: createLogger(process.env.ENCORE_BENCH_LOG_LEVEL ?? 'silent'),
+  // ENCORE_BENCH_LOG=<file> keeps the bot's warnings and errors there (the bench's output stays figures).
+  log: process.env.ENCORE_BENCH_LOG
+    ? createLogger('warn', pino.destination({ dest: process.env.ENCORE_BENCH_LOG, append: true }))
+    : createLogger('silent'),
   host: '127.0.0.1',
   spotifyLimits: limits,
   clock,
