@@ -276,6 +276,8 @@ describe('privacy and membership', () => {
     expect(description(who.final)).toContain(`**New crown:** <@${listeners[0]!.id}> claims Crown Artist`);
     const crowns = await h.invoke('/crowns', { member: member.id }, listeners[0]);
     expect(crowns.ephemeral).toBe(true);
+    const chart = await h.invoke('/chart', { kind: 'top-artists', scope: 'server', period: 'all' }, listeners[0]);
+    expect(chart.final!.files[0]!.description).toContain('Crown Artist 40 plays'); // 90 while l01 was counted
     const compat = await h.invoke('/compat', { member: member.id }, listeners[0]);
     expect(contentAndEmbeds(compat.final)).toContain('doesn’t share their listening in this server');
   });
