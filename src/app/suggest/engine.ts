@@ -17,6 +17,17 @@ export interface SuggestHistory {
     toDay: Day,
     limit: number,
   ): Promise<Array<{ id: string; name: string; plays: number }>>;
+  /**
+   * Of `candidates`, the members who played any of `artistIds` in [fromDay, toDay], most such plays
+   * first, at most `limit`: a big server's "members like you" are looked for among them only.
+   */
+  peersSharingArtists(
+    candidates: readonly string[],
+    artistIds: readonly string[],
+    fromDay: Day,
+    toDay: Day,
+    limit: number,
+  ): Promise<string[]>;
   /** Several members' tastes (artists and parent genres, 'unclassified' left out) over [fromDay, toDay]. */
   tastes(memberIds: readonly string[], fromDay: Day, toDay: Day, limit: number): Promise<Map<string, TasteInput>>;
   /**

@@ -30,6 +30,8 @@ export const SUGGEST_LIMITS = {
   libraryChecks: 40,
   /** "Members like you" looked at, and the window their plays count in. */
   similarPeers: 8,
+  /** Members compared with the asker at most (those sharing most plays of the asker's top artists). */
+  peersCompared: 60,
   radarDays: 30,
   /** The history window the member's taste is read from, and the longer one when it is thin. */
   tasteDays: 28,
@@ -241,12 +243,20 @@ async function serverRadar(deps: SuggestDeps, request: SuggestRequest, today: st
   const visible = (await deps.visibleMembers(request.guildId!)).filter((m) => m !== request.memberId);
   if (!visible.length) return [];
   const from = dayOf(request.now - 1 - 89 * DAY);
-  const tastes = await deps.history.tastes([request.memberId, ...visible], from, today, 50);
-  const mine = tastes.get(request.memberId);
-  if (!mine || !mine.artists.length) return [];
+  const own = (await deps.history.tastes([request.memberId], from, today, 50)).get(request.memberId);
+  if (!own || !own.artists.length) return [];
+  // Only members who share some of the asker's top artists are compared (a server may have thousands).
+  const sharing = await deps.history.peersSharingArtists(
+    visible,
+    own.artists.slice(0, 25).map((a) => a.id),
+    from,
+    today,
+    SUGGEST_LIMITS.peersCompared,
+  );
+  const tastes = await deps.history.tastes(sharing, from, today, 50);
   const peers = similarMembers(
-    mine,
-    visible.flatMap((memberId) => {
+    own,
+    sharing.flatMap((memberId) => {
       const taste = tastes.get(memberId);
       return taste ? [{ memberId, taste }] : [];
     }),

@@ -64,6 +64,17 @@ export function createSuggestHistory(pool: pg.Pool): SuggestHistory {
       );
       return rows;
     },
+    async peersSharingArtists(candidates, artistIds, fromDay, toDay, limit) {
+      if (!candidates.length || !artistIds.length) return [];
+      // The (day, artist_id) index with member_id included answers this without touching other members' rows.
+      const { rows } = await pool.query<{ member_id: string }>(
+        `SELECT member_id FROM member_daily_artists
+         WHERE day BETWEEN $3::date AND $4::date AND artist_id = ANY($2::text[]) AND member_id = ANY($1::text[])
+         GROUP BY member_id ORDER BY sum(plays) DESC, member_id LIMIT $5`,
+        [candidates, artistIds, fromDay, toDay, limit],
+      );
+      return rows.map((r) => r.member_id);
+    },
     async tastes(memberIds, fromDay, toDay, limit) {
       const out = new Map<string, TasteInput & { artists: Array<{ id: string; name: string; plays: number }> }>();
       if (!memberIds.length) return out;
