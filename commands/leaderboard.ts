@@ -82,13 +82,14 @@ export async function handleComponent(
   const [metric = '', period = '', page = '0', ownerId = ''] = id?.fields ?? [];
   if (ownerId !== interaction.user.id)
     return void (await interaction.reply({ ...notYourBoardMessage(ownerId), flags: MessageFlags.Ephemeral }));
+  await interaction.deferUpdate();
+  // A board this version no longer knows stays as it is.
   if (
     !interaction.inGuild() ||
     !METRICS.includes(metric as LeaderboardMetric) ||
     !PERIODS.includes(period as SocialPeriod)
   )
     return;
-  await interaction.deferUpdate();
   const view = await leaderboardPage(social(services), {
     guildId: interaction.guildId,
     callerId: interaction.user.id,
