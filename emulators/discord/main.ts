@@ -1,13 +1,23 @@
 import { startDiscordEmulator } from './index.js';
 
-// npm run emulator:discord -- --port N : a Discord stand-in the real discord.js can log into.
-const portArg = process.argv.indexOf('--port');
-const emulator = await startDiscordEmulator({ port: portArg > 0 ? Number(process.argv[portArg + 1]) : 0 });
-const guild = emulator.addGuild('Encore sandbox', ['general', 'digest']);
-for (const name of ['alice', 'bob', 'carol']) emulator.addMember(guild, name);
+// npm run emulator:discord -- --port N [--shards N] : a Discord stand-in the real discord.js can log into.
+const arg = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const shards = arg('--shards') ?? 1;
+const emulator = await startDiscordEmulator({ port: arg('--port') ?? 0, shards });
+// One server per shard, so that each process of a sharded bot has one (shard 0's is the first).
+for (let shard = 0; shard < shards; shard++) {
+  const guild = emulator.addGuild(shard ? `Encore sandbox ${shard}` : 'Encore sandbox', ['general', 'digest'], {
+    shard,
+  });
+  for (const name of ['alice', 'bob', 'carol']) emulator.addMember(guild, shard ? `${name}${shard}` : name);
+}
 console.log(`DISCORD_API_URL=${emulator.apiUrl}`);
 console.log(`DISCORD_TOKEN=${emulator.token}`);
 console.log(`DISCORD_APP_ID=${emulator.applicationId}`);
+if (shards > 1) console.log(`DISCORD_SHARD_COUNT=${shards}\n# and DISCORD_SHARDS=<ids> in each process`);
 console.log('# Ctrl-C to stop');
 process.on('SIGINT', () => void emulator.close().then(() => process.exit(0)));
 process.on('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
