@@ -41,9 +41,10 @@ export class ArtistGenreCache {
   ) {}
 
   async remember(artists: ReadonlyArray<Pick<Artist, 'id' | 'genres'>>): Promise<void> {
-    const entries = artists
-      .filter((a) => a.id && Array.isArray(a.genres))
-      .map((a) => ({ key: a.id, value: a.genres, ttl: TTL_MS }));
+    // One row per artist: Postgres refuses an upsert that names the same key twice, and a page may
+    // list an artist twice (a track's artists, a search); the last answer wins.
+    const byId = new Map(artists.filter((a) => a.id && Array.isArray(a.genres)).map((a) => [a.id, a.genres]));
+    const entries = [...byId].map(([key, value]) => ({ key, value, ttl: TTL_MS }));
     if (entries.length) await this.store.setMany(entries);
   }
 
