@@ -193,5 +193,7 @@ describe('/compat refusals', () => {
     expect(new Set(answers)).toEqual(new Set(['social.notOptedIn {}']));
     expect(await refusal('m02')).toBe('allowed');
     expect(await refusal('m00')).toBe('social.compatSelf {}');
+    await show('shown-but-silent');
+    expect(await refusal('shown-but-silent')).toBe('social.compatNoHistory {"whose":"theirs"}');
   });
 });

@@ -224,7 +224,7 @@ export interface CompatView extends Compatibility {
 
 const COMPAT_PROFILE_SIZE = 200;
 
-/** /compat's refusals, cheap enough to run before anything is posted in the channel. */
+/** /compat's refusals (one artist of each is enough to know there is something to compare), cheap enough to run before anything is posted in the channel. */
 export async function assertComparable(
   deps: SocialDeps,
   query: { guildId: string; callerId: string; otherId: string },
@@ -233,6 +233,9 @@ export async function assertComparable(
   if (otherId === callerId) throw new UserError('social.compatSelf');
   if (!(await isVisible(deps, callerId, guildId))) throw new UserError('social.youAreHidden');
   await assertShown(deps, { guildId, callerId, memberId: otherId });
+  const [a, b] = await Promise.all([deps.repo.tasteProfile(callerId, 1), deps.repo.tasteProfile(otherId, 1)]);
+  if (a.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'yours' });
+  if (b.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'theirs' });
 }
 
 /**
@@ -249,8 +252,6 @@ export async function compat(
     deps.repo.tasteProfile(callerId, COMPAT_PROFILE_SIZE),
     deps.repo.tasteProfile(otherId, COMPAT_PROFILE_SIZE),
   ]);
-  if (a.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'yours' });
-  if (b.artists.length === 0) throw new UserError('social.compatNoHistory', { whose: 'theirs' });
   return { callerId, otherId, ...compatibility(a, b) };
 }
 
