@@ -275,13 +275,15 @@ async function serverRadar(deps: SuggestDeps, request: SuggestRequest, today: st
     const listeners = row.listeners
       .map((l) => ({ memberId: l.memberId, similarity: similarity.get(l.memberId) ?? 0, plays: l.plays }))
       .sort((a, b) => b.similarity - a.similarity || b.plays - a.plays);
+    // The reason names three at most, and counts only the plays of those it names.
+    const named = listeners.slice(0, 3);
     return {
       ...row.track,
       signal: radarSignal(listeners),
       reason: {
         source: 'server',
-        listeners: listeners.slice(0, 3).map((l) => ({ memberId: l.memberId, similarity: l.similarity })),
-        plays: listeners.reduce((s, l) => s + l.plays, 0),
+        listeners: named.map((l) => ({ memberId: l.memberId, similarity: l.similarity })),
+        plays: named.reduce((s, l) => s + l.plays, 0),
       },
     };
   });
