@@ -7,6 +7,7 @@ import { privacyFeature } from './privacy.js';
 import { settingsFeature } from './settings.js';
 import { socialFeature } from './social/index.js';
 import { sortFeature } from './sort/index.js';
+import { suggestFeature } from './suggest/index.js';
 
 export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './feature.js';
 
@@ -23,4 +24,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   historyFeature,
   digestFeature,
   socialFeature,
+  suggestFeature,
 ];
