@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
+import { ALLOWLISTED, startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 import type { SuggestRequest } from '../../src/app/suggest/ports.js';
 import { createSuggestService } from '../../src/app/suggest/suggestService.js';
 import { createSpotifyGateway } from '../../src/spotify/index.js';
@@ -19,7 +19,14 @@ let clock: ReturnType<typeof recordingClock>;
 
 beforeAll(async () => {
   clock = recordingClock(NOW);
-  emulator = await startSpotifyEmulator({ now: clock.now, listeners: 4, clusters: 2, newReleases: 600 });
+  emulator = await startSpotifyEmulator({
+    now: clock.now,
+    listeners: 5,
+    clusters: 2,
+    newReleases: 600,
+    // listener5 is linked but Encore has none of their history yet.
+    allowlist: [...ALLOWLISTED, 'listener5'],
+  });
   await storeListening(getStore(), emulator, MEMBERS, { from: NOW - 35 * DAY, to: NOW });
   await optIn(getStore(), GUILD, MEMBERS);
 }, 120_000);
@@ -72,6 +79,25 @@ describe('/suggest when the daily Spotify budget is short', () => {
     expect(result.suggestions).toEqual([]);
     expect(result.skipped).toEqual(expect.arrayContaining(['server', 'newRelease', 'deepCut']));
     expect(result.requests).toBe(0);
+  });
+});
+
+describe('/suggest for a member Encore knows little about', () => {
+  it('reads their top artists from Spotify only when their history is too thin', async () => {
+    const service = createSuggestService(depsWith());
+    const topRequests = (from: number) => emulator.requests.slice(from).filter((r) => r.path.startsWith('/me/top/'));
+    const before = emulator.requests.length;
+    const thin = await service.suggest(request('listener5'));
+    expect(topRequests(before)).toHaveLength(1);
+    expect(thin.suggestions.length).toBeGreaterThan(0);
+    const spotifyTop = new Set(emulator.world.users.get('listener5')!.topArtists.short_term);
+    for (const s of thin.suggestions)
+      if (s.reason.source === 'deepCut' || s.reason.source === 'newRelease')
+        expect(s.artists.some((a) => spotifyTop.has(a.id))).toBe(true);
+
+    const after = emulator.requests.length;
+    await service.suggest(request('dave'));
+    expect(topRequests(after)).toHaveLength(0);
   });
 });
 
