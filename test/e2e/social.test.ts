@@ -227,6 +227,12 @@ describe('/compat', () => {
     expect(withStranger.ephemeral).toBe(true);
     expect(contentAndEmbeds(withZed.final)).toBe(contentAndEmbeds(withStranger.final));
     expect(contentAndEmbeds(withZed.final)).toContain('doesn’t share their listening in this server');
+    const silent = h.member('silent');
+    await optIn(silent);
+    const nothingYet = await h.invoke('/compat', { member: silent.id }, listeners[0]);
+    expect(nothingYet.ephemeral).toBe(true);
+    expect(contentAndEmbeds(nothingYet.final)).toContain('no listening of theirs to compare yet');
+    await h.encore.services.privacy!.save(silent.id, { visibleIn: [], weeklyDm: false });
   });
 });
 
