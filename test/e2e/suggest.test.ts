@@ -122,6 +122,23 @@ function anotherInstance(): FeatureContext {
   } as unknown as FeatureContext;
 }
 
+/** Every row of every table that mentions `needle`, as text. */
+async function rowsMentioning(needle: string): Promise<string[]> {
+  const pool = h.encore.store.pool;
+  const tables = await pool.query<{ name: string }>(
+    `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+  );
+  const found: string[] = [];
+  for (const { name } of tables.rows) {
+    const { rows } = await pool.query<{ row: string }>(
+      `SELECT to_jsonb(t)::text AS row FROM ${name} t WHERE strpos(to_jsonb(t)::text, $1) > 0`,
+      [needle],
+    );
+    found.push(...rows.map((r) => `${name}: ${r.row.slice(0, 160)}`));
+  }
+  return found;
+}
+
 async function suggest(as: EUser, options: Record<string, unknown> = {}) {
   const seen = await h.invoke('/suggest', options, as);
   expect(seen.ephemeral).toBe(true);
@@ -349,6 +366,8 @@ describe('Encore Radar', () => {
     await h.invoke('/suggest', { radar: 'on' }, dave);
     const radar = playlistsOf('dave').find((p) => p.name === 'Encore Radar')!;
     const items = itemsOf(radar.id);
+    const before = (await rowsMentioning(dave.id)).map((r) => r.split(':')[0]);
+    expect(before).toEqual(expect.arrayContaining(['suggest_answers', 'radar_playlists']));
     const ask = await h.invoke('/unlink', {}, dave);
     const yes = buttons(ask.final!).find((b) => b.custom_id?.startsWith('unlink:confirm'))!;
     const done = await h.click(ask.final!, yes.custom_id!, dave);
@@ -360,5 +379,7 @@ describe('Encore Radar', () => {
     expect(itemsOf(radar.id)).toEqual(items);
     expect(h.dmsOf(dave).slice(dmsBefore)).toHaveLength(0);
     expect(await h.encore.services.suggestions!.radar.radar.get(dave.id)).toBeUndefined();
+    // Nor any row anywhere that mentions him: answers, 👎 feedback, radar, leases.
+    expect(await rowsMentioning(dave.id)).toEqual([]);
   });
 });

@@ -158,6 +158,8 @@ export const suggestFeature: FeatureFactory = (context: FeatureContext) => {
     name: 'encore-radar',
     async erase(memberId) {
       const n = await radar.radar.deleteForUser(memberId);
+      // A refresh that crashed leaves its lease (named after the member) until it expires.
+      await store.leases.forget('radar', `${memberId}:`);
       return n ? ['your weekly Encore Radar (the playlist stays in your Spotify, no longer refreshed)'] : [];
     },
   };

@@ -67,6 +67,12 @@ export function createSuggestAnswerRepository(pool: pg.Pool): SuggestAnswerRepos
     },
     async deleteForUser(memberId) {
       const { rowCount } = await pool.query(`DELETE FROM suggest_answers WHERE member_id = $1`, [memberId]);
+      // Other members' answers whose reasons name this member ("bob and carol played it") go too.
+      await pool.query(
+        `DELETE FROM suggest_answers WHERE suggestions @> jsonb_build_array(jsonb_build_object('reason',
+           jsonb_build_object('listeners', jsonb_build_array(jsonb_build_object('memberId', $1::text)))))`,
+        [memberId],
+      );
       return rowCount ?? 0;
     },
   };
