@@ -17,6 +17,8 @@ const LISTENERS = 24;
 const CLUSTERS = 4;
 const GUILD = '900000000000000001';
 const TARGET_RATIO = 1.5;
+/** Another world to check the figures are not one seed's luck: SUGGEST_BENCH_SEED=7 npm run bench -- suggest. */
+const SEED = Number(process.env.SUGGEST_BENCH_SEED ?? 42);
 const SUGGEST_NAMESPACES = [
   'suggest-artist-albums',
   'suggest-album-tracks',
@@ -52,6 +54,7 @@ export default async function suggestBench(): Promise<void> {
     const members = [...ALLOWLISTED, ...listeners];
     const r = seededRandom(2026);
     emulator = await startSpotifyEmulator({
+      seed: SEED,
       now: clock.now,
       listeners: LISTENERS,
       clusters: CLUSTERS,
@@ -195,7 +198,7 @@ export default async function suggestBench(): Promise<void> {
       `a warm /suggest takes ${sortedMs[Math.floor(sortedMs.length / 2)]!.toFixed(0)} ms (median; worst ${sortedMs.at(-1)!.toFixed(0)} ms) against the emulator on loopback: the history's SQL and the ranking, with Spotify answered from the caches`,
     );
     console.log(
-      `(${members.length} members in ${CLUSTERS} planted taste clusters, ${stored.toLocaleString('en')} plays over ${HISTORY_WEEKS} weeks + the held-out week seeded in ${seedSeconds.toFixed(0)} s; hit = the suggested track or its main artist played in the held-out week; database: ${store.kind})`,
+      `(seed ${SEED}: ${members.length} members in ${CLUSTERS} planted taste clusters, ${stored.toLocaleString('en')} plays over ${HISTORY_WEEKS} weeks + the held-out week seeded in ${seedSeconds.toFixed(0)} s; hit = the suggested track or its main artist played in the held-out week; database: ${store.kind})`,
     );
   } finally {
     await emulator?.close();
