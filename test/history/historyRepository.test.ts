@@ -139,7 +139,7 @@ describe('the history store', () => {
       member_artist_days: 0,
       member_track_totals: 0,
       member_genre_totals: 0,
-      member_genre_cumulative: 0,
+      member_cumulative: 0,
     });
     expect(await repo().plays(other)).toHaveLength(5);
     expect(await registry.eraseAll(member)).toEqual([]);

@@ -249,15 +249,12 @@ async function addToSocialTotals(
     [memberId, fresh.length, fresh.reduce((sum, p) => sum + (p.msPlayed ?? 0), 0), newArtists],
   );
 
-  const genres = new Map<string, { genre: string; plays: number; ms: number; from: string }>();
+  const genres = new Map<string, { genre: string; plays: number; ms: number }>();
   for (const r of delta.genres) {
-    const row = genres.get(r.genre);
-    if (!row) genres.set(r.genre, { genre: r.genre, plays: r.plays, ms: r.ms, from: r.day });
-    else {
-      row.plays += r.plays;
-      row.ms += r.ms;
-      if (r.day < row.from) row.from = r.day;
-    }
+    const row = genres.get(r.genre) ?? { genre: r.genre, plays: 0, ms: 0 };
+    row.plays += r.plays;
+    row.ms += r.ms;
+    genres.set(r.genre, row);
   }
   const genreRows = byKey([...genres]);
   await db.query(
@@ -265,50 +262,73 @@ async function addToSocialTotals(
      ON CONFLICT (member_id, genre) DO UPDATE SET plays = member_genre_totals.plays + EXCLUDED.plays, ms = member_genre_totals.ms + EXCLUDED.ms`,
     [memberId, genreRows.map((g) => g.genre), genreRows.map((g) => g.plays), genreRows.map((g) => g.ms)],
   );
-  await refreshGenreCumulative(db, memberId, genreRows);
+  // Rollup days come sorted: the first is the earliest a running sum changed from (a discovery
+  // moved by an import moves to a day with a fresh play).
+  await refreshCumulative(db, memberId, delta.daily[0]!.day);
 }
 
 /**
- * Recomputes the running sums of the member's genre rollups from the earliest day that changed:
- * for a poll that is today's rows only; for an import, the days after its oldest play.
+ * Rewrites the member's running sums (member_cumulative) from `fromDay` on: the last row before
+ * it, plus each later day's rollups. A poll touches today's row (or yesterday's); an import, the
+ * days after its oldest play; a genre rebuild, every day.
  */
-async function refreshGenreCumulative(
-  db: Queryable,
-  memberId: string,
-  changed: ReadonlyArray<{ genre: string; from: string }>,
-): Promise<void> {
-  if (!changed.length) return;
-  // Sums before the earliest changed day stand: start from the last one and add the days since.
+async function refreshCumulative(db: Queryable, memberId: string, fromDay = '0001-01-01'): Promise<void> {
+  const base = (
+    await db.query<{ plays: string; ms: string; firsts: number; genre_ms: Record<string, number> }>(
+      `SELECT plays, ms, firsts, genre_ms FROM member_cumulative WHERE member_id = $1 AND day < $2::date ORDER BY day DESC LIMIT 1`,
+      [memberId, fromDay],
+    )
+  ).rows[0];
+  const { rows: days } = await db.query<{
+    day: string;
+    plays: number;
+    ms: string;
+    firsts: number;
+    genres: Record<string, number> | null;
+  }>(
+    `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, d.plays, d.ms, coalesce(a.firsts, 0) AS firsts,
+       (SELECT jsonb_object_agg(g.genre, g.ms) FROM member_daily_genres g WHERE g.member_id = d.member_id AND g.day = d.day) AS genres
+     FROM member_daily d LEFT JOIN member_artist_days a ON a.member_id = d.member_id AND a.day = d.day
+     WHERE d.member_id = $1 AND d.day >= $2::date ORDER BY d.day`,
+    [memberId, fromDay],
+  );
+  if (!days.length) return;
+  let plays = Number(base?.plays ?? 0);
+  let ms = Number(base?.ms ?? 0);
+  let firsts = base?.firsts ?? 0;
+  const genres: Record<string, number> = { ...(base?.genre_ms ?? {}) };
+  const rows = days.map((d) => {
+    plays += d.plays;
+    ms += Number(d.ms);
+    firsts += d.firsts;
+    for (const [genre, add] of Object.entries(d.genres ?? {})) if (add > 0) genres[genre] = (genres[genre] ?? 0) + add;
+    return { day: d.day, plays, ms, firsts, genres: JSON.stringify(genres) };
+  });
   await db.query(
-    `INSERT INTO member_genre_cumulative (member_id, genre, day, plays, ms)
-     SELECT $1, r.genre, r.day, coalesce(base.plays, 0) + sum(r.plays) OVER w, coalesce(base.ms, 0) + sum(r.ms) OVER w
-     FROM unnest($2::text[], $3::date[]) AS c (genre, from_day)
-     JOIN member_daily_genres r ON r.member_id = $1 AND r.genre = c.genre AND r.day >= c.from_day
-     LEFT JOIN LATERAL (
-       SELECT b.plays, b.ms FROM member_genre_cumulative b
-       WHERE b.member_id = $1 AND b.genre = c.genre AND b.day < c.from_day ORDER BY b.day DESC LIMIT 1) base ON true
-     WINDOW w AS (PARTITION BY r.genre ORDER BY r.day)
-     ORDER BY r.genre, r.day
-     ON CONFLICT (member_id, genre, day) DO UPDATE SET plays = EXCLUDED.plays, ms = EXCLUDED.ms`,
-    [memberId, changed.map((g) => g.genre), changed.map((g) => g.from)],
+    `INSERT INTO member_cumulative (member_id, day, plays, ms, firsts, genre_ms)
+     SELECT $1, d, p, m, f, g::jsonb FROM unnest($2::date[], $3::bigint[], $4::bigint[], $5::int[], $6::text[]) AS r (d, p, m, f, g)
+     ON CONFLICT (member_id, day) DO UPDATE SET plays = EXCLUDED.plays, ms = EXCLUDED.ms, firsts = EXCLUDED.firsts, genre_ms = EXCLUDED.genre_ms`,
+    [
+      memberId,
+      rows.map((r) => r.day),
+      rows.map((r) => r.plays),
+      rows.map((r) => r.ms),
+      rows.map((r) => r.firsts),
+      rows.map((r) => r.genres),
+    ],
   );
 }
 
 /** After a genre rebuild every genre's totals may have moved: recount them from the rollups. */
 async function rebuildGenreTotals(db: Queryable, memberId: string): Promise<void> {
   await db.query(`DELETE FROM member_genre_totals WHERE member_id = $1`, [memberId]);
-  await db.query(`DELETE FROM member_genre_cumulative WHERE member_id = $1`, [memberId]);
   await db.query(
     `INSERT INTO member_genre_totals (member_id, genre, plays, ms)
      SELECT member_id, genre, sum(plays), sum(ms) FROM member_daily_genres WHERE member_id = $1 GROUP BY member_id, genre`,
     [memberId],
   );
-  await db.query(
-    `INSERT INTO member_genre_cumulative (member_id, genre, day, plays, ms)
-     SELECT member_id, genre, day, sum(plays) OVER w, sum(ms) OVER w
-     FROM member_daily_genres WHERE member_id = $1 WINDOW w AS (PARTITION BY genre ORDER BY day)`,
-    [memberId],
-  );
+  await db.query(`DELETE FROM member_cumulative WHERE member_id = $1`, [memberId]);
+  await refreshCumulative(db, memberId);
 }
 
 /** The member's social totals (0004_social.sql), erased with their history. */
@@ -318,7 +338,7 @@ const SOCIAL_TOTALS = [
   'member_artist_days',
   'member_track_totals',
   'member_genre_totals',
-  'member_genre_cumulative',
+  'member_cumulative',
 ];
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

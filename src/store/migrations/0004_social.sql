@@ -35,6 +35,8 @@ CREATE TABLE member_artist_totals (
 );
 -- /whoknows artist and crowns: an artist's listeners, most plays first.
 CREATE INDEX member_artist_totals_artist ON member_artist_totals (artist_id, plays DESC) INCLUDE (member_id, ms);
+-- A member's favourites (/compat, taste profiles) without visiting every artist they ever played.
+CREATE INDEX member_artist_totals_member ON member_artist_totals (member_id, plays DESC) INCLUDE (artist_id, ms);
 
 -- How many of a member's artists were first (and last) played on each day: "discoveries in the last
 -- N days" is the sum of firsts over those days and "distinct artists in the last N days" the sum of
@@ -68,16 +70,18 @@ CREATE TABLE member_genre_totals (
 );
 CREATE INDEX member_genre_totals_genre ON member_genre_totals (genre, plays DESC) INCLUDE (member_id, ms);
 
--- Running sums of member_daily_genres (up to and including `day`): a member's listening per genre
--- over any window is two index probes per genre (at the window's end and just before its start),
--- which keeps a year's genre diversity for a whole server as cheap as a week's.
-CREATE TABLE member_genre_cumulative (
+-- Running sums per member up to and including `day` (one row per day with plays): plays, ms,
+-- discoveries and listening time per genre ({"rock": ms, …}). Any window of a member's listening is
+-- the row at its end minus the row just before it: two index probes per member, so a year's
+-- leaderboard costs what a week's does.
+CREATE TABLE member_cumulative (
   member_id TEXT NOT NULL,
-  genre TEXT NOT NULL,
   day DATE NOT NULL,
   plays BIGINT NOT NULL,
   ms BIGINT NOT NULL,
-  PRIMARY KEY (member_id, genre, day)
+  firsts INTEGER NOT NULL,
+  genre_ms JSONB NOT NULL,
+  PRIMARY KEY (member_id, day)
 );
 
 -- The opted-in member with the most plays of an artist in a server (at least the server's
@@ -133,18 +137,34 @@ INSERT INTO member_genre_totals (member_id, genre, plays, ms)
 SELECT member_id, genre, sum(plays), sum(ms)
 FROM member_daily_genres GROUP BY member_id, genre;
 
-INSERT INTO member_genre_cumulative (member_id, genre, day, plays, ms)
-SELECT member_id, genre, day,
-  sum(plays) OVER (PARTITION BY member_id, genre ORDER BY day),
-  sum(ms) OVER (PARTITION BY member_id, genre ORDER BY day)
-FROM member_daily_genres;
+-- Each genre's running sum on every day the member played anything (a genre not played that day
+-- carries its sum forward), gathered into one object per day.
+INSERT INTO member_cumulative (member_id, day, plays, ms, firsts, genre_ms)
+SELECT d.member_id, d.day, d.plays, d.ms, d.firsts, coalesce(g.genre_ms, '{}'::jsonb)
+FROM (
+  SELECT d.member_id, d.day,
+    sum(d.plays) OVER w AS plays, sum(d.ms) OVER w AS ms, sum(coalesce(a.firsts, 0)) OVER w AS firsts
+  FROM member_daily d LEFT JOIN member_artist_days a ON a.member_id = d.member_id AND a.day = d.day
+  WINDOW w AS (PARTITION BY d.member_id ORDER BY d.day)
+) d
+LEFT JOIN (
+  SELECT member_id, day, jsonb_object_agg(genre, ms) FILTER (WHERE ms > 0) AS genre_ms
+  FROM (
+    SELECT d.member_id, d.day, genres.genre,
+      sum(coalesce(r.ms, 0)) OVER (PARTITION BY d.member_id, genres.genre ORDER BY d.day) AS ms
+    FROM member_daily d
+    JOIN (SELECT DISTINCT member_id, genre FROM member_daily_genres) genres ON genres.member_id = d.member_id
+    LEFT JOIN member_daily_genres r ON r.member_id = d.member_id AND r.day = d.day AND r.genre = genres.genre
+  ) running
+  GROUP BY member_id, day
+) g ON g.member_id = d.member_id AND g.day = d.day;
 -- Backfill end
 
 -- Down Migration
 
 DROP TABLE crown_events;
 DROP TABLE crowns;
-DROP TABLE member_genre_cumulative;
+DROP TABLE member_cumulative;
 DROP TABLE member_genre_totals;
 DROP TABLE member_track_totals;
 DROP TABLE member_artist_days;

@@ -35,6 +35,9 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
+/** The dawn of time for a rolling window: the running sums just before it are none. */
+const BEFORE_ALL = '0001-01-01';
+
 /** One value per visible member for a metric over [from, today] (from undefined: all time). */
 async function metricValues(
   db: Queryable,
@@ -43,81 +46,59 @@ async function metricValues(
   from: Day | undefined,
   today: Day,
 ): Promise<Array<{ memberId: string; value: number }>> {
-  const read = async (sql: string, params: unknown[]) =>
-    (await db.query<{ member_id: string; value: string }>(sql, params)).rows.map((r) => ({
-      memberId: r.member_id,
-      value: Number(r.value),
-    }));
-  switch (metric) {
-    case 'minutes':
-    case 'plays': {
-      const value = metric === 'minutes' ? 'floor(sum(d.ms) / 60000)' : 'sum(d.plays)';
-      if (from === undefined)
-        return read(
-          `SELECT t.member_id, ${value.replaceAll('d.', 't.')} AS value FROM member_totals t
-           JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = t.member_id GROUP BY t.member_id`,
-          [guildId],
-        );
-      return read(
-        `SELECT d.member_id, ${value} AS value FROM member_daily d
-         JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = d.member_id
-         WHERE d.day BETWEEN $2::date AND $3::date GROUP BY d.member_id`,
-        [guildId, from, today],
-      );
-    }
-    case 'artists':
-    case 'discoveries': {
-      // All time, every artist a member played was a discovery once.
-      if (from === undefined)
-        return read(
-          `SELECT t.member_id, t.artists AS value FROM member_totals t
-           JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = t.member_id`,
-          [guildId],
-        );
-      // An artist played in a window that ends today has its last play in it (plays are never
-      // dated after today); one first played in it is a discovery.
-      const column = metric === 'artists' ? 'lasts' : 'firsts';
-      return read(
-        `SELECT d.member_id, sum(d.${column}) AS value FROM member_artist_days d
-         JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = d.member_id
-         WHERE d.day BETWEEN $2::date AND $3::date GROUP BY d.member_id`,
-        [guildId, from, today],
-      );
-    }
-    case 'diversity': {
-      const { rows } =
-        from === undefined
-          ? await db.query<{ member_id: string; genre: string; ms: string }>(
-              `SELECT g.member_id, g.genre, g.ms FROM member_genre_totals g
-               JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = g.member_id
-               WHERE g.genre <> $2`,
-              [guildId, UNCLASSIFIED],
-            )
-          : // Listening per genre in the window: the running sum at its end minus the one just before it.
-            await db.query<{ member_id: string; genre: string; ms: string }>(
-              `SELECT g.member_id, g.genre, hi.ms - coalesce(lo.ms, 0) AS ms
-               FROM member_genre_totals g
-               JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = g.member_id
-               CROSS JOIN LATERAL (
-                 SELECT c.ms FROM member_genre_cumulative c
-                 WHERE c.member_id = g.member_id AND c.genre = g.genre AND c.day <= $4::date
-                 ORDER BY c.day DESC LIMIT 1) hi
-               LEFT JOIN LATERAL (
-                 SELECT c.ms FROM member_genre_cumulative c
-                 WHERE c.member_id = g.member_id AND c.genre = g.genre AND c.day < $3::date
-                 ORDER BY c.day DESC LIMIT 1) lo ON true
-               WHERE g.genre <> $2`,
-              [guildId, UNCLASSIFIED, from, today],
-            );
-      const perMember = new Map<string, Array<[string, number]>>();
-      for (const r of rows) {
-        const list = perMember.get(r.member_id) ?? [];
-        list.push([r.genre, Number(r.ms)]);
-        perMember.set(r.member_id, list);
-      }
-      return [...perMember].map(([memberId, genres]) => ({ memberId, value: genreDiversity(genres) }));
-    }
+  if (metric === 'artists') {
+    const { rows } =
+      from === undefined
+        ? await db.query<{ member_id: string; value: number }>(
+            `SELECT t.member_id, t.artists AS value FROM member_totals t
+             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = t.member_id`,
+            [guildId],
+          )
+        : // An artist played in a window that ends today has its last play in it (plays are never
+          // dated after today).
+          await db.query<{ member_id: string; value: number }>(
+            `SELECT d.member_id, sum(d.lasts)::int AS value FROM member_artist_days d
+             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = d.member_id
+             WHERE d.day BETWEEN $2::date AND $3::date GROUP BY d.member_id`,
+            [guildId, from, today],
+          );
+    return rows.map((r) => ({ memberId: r.member_id, value: r.value }));
   }
+  // Everything else is a difference of running sums: the last row up to today minus the last row
+  // before the window.
+  const genres = metric === 'diversity';
+  const { rows } = await db.query<{
+    member_id: string;
+    plays: string;
+    ms: string;
+    firsts: number;
+    hi_genres: Record<string, number> | null;
+    lo_genres: Record<string, number> | null;
+  }>(
+    `SELECT v.member_id, hi.plays - coalesce(lo.plays, 0) AS plays, hi.ms - coalesce(lo.ms, 0) AS ms,
+       hi.firsts - coalesce(lo.firsts, 0) AS firsts
+       ${genres ? ', hi.genre_ms AS hi_genres, lo.genre_ms AS lo_genres' : ''}
+     FROM guild_visibility v
+     CROSS JOIN LATERAL (
+       SELECT c.plays, c.ms, c.firsts, c.genre_ms FROM member_cumulative c
+       WHERE c.member_id = v.member_id AND c.day <= $3::date ORDER BY c.day DESC LIMIT 1) hi
+     LEFT JOIN LATERAL (
+       SELECT c.plays, c.ms, c.firsts, c.genre_ms FROM member_cumulative c
+       WHERE c.member_id = v.member_id AND c.day < $2::date ORDER BY c.day DESC LIMIT 1) lo ON true
+     WHERE v.guild_id = $1`,
+    [guildId, from ?? BEFORE_ALL, today],
+  );
+  return rows.map((r) => {
+    let value: number;
+    if (metric === 'minutes') value = Math.floor(Number(r.ms) / 60_000);
+    else if (metric === 'plays') value = Number(r.plays);
+    else if (metric === 'discoveries') value = r.firsts;
+    else {
+      const lo = r.lo_genres ?? {};
+      value = genreDiversity(Object.entries(r.hi_genres ?? {}).map(([genre, ms]) => [genre, ms - (lo[genre] ?? 0)]));
+    }
+    return { memberId: r.member_id, value };
+  });
 }
 
 const TOTALS: Record<Exclude<WhoKnowsKind, 'genre'>, { table: string; column: string }> = {
