@@ -123,3 +123,19 @@ describe('/suggest as of an instant', () => {
     expect(later.suggestions.map((s) => s.trackId)).not.toEqual(server.suggestions.map((s) => s.trackId));
   });
 });
+
+// Last: the quota breaker it opens is kept in the store for hours, as it must be.
+describe('/suggest when Spotify says the quota is spent', () => {
+  it('answers without failing and says what it skipped', async () => {
+    const deps = depsWith();
+    // Two more requests and Spotify's development-mode quota answers 429 QUOTA_EXCEEDED.
+    emulator.control.quota.limit = emulator.control.quota.used + 2;
+    try {
+      const result = await createSuggestService(deps).suggest(request('erin'));
+      expect(result.skipped).toEqual(expect.arrayContaining(['newRelease', 'deepCut']));
+      for (const s of result.suggestions) expect(['server', 'genre']).toContain(s.reason.source);
+    } finally {
+      emulator.control.quota.limit = Number.MAX_SAFE_INTEGER;
+    }
+  });
+});
