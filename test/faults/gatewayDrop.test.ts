@@ -1,5 +1,5 @@
 import { Events } from 'discord.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EUser } from '../../emulators/discord/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text } from '../support/messages.js';
@@ -12,6 +12,8 @@ import { sortWorld } from '../support/sortWorld.js';
  * over REST, so work under way finishes once and nothing is posted twice.
  */
 const h = useEncoreHarness();
+// A 1,000-track sort across reconnects, on a machine shared with other suites.
+vi.setConfig({ testTimeout: 60_000 });
 let alice: EUser;
 const events: string[] = [];
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text } from '../support/messages.js';
@@ -19,9 +19,13 @@ const h = useEncoreHarness({
     sleep: async (ms: number) => void backoffs.push(ms),
     random: () => 0.5,
     // A held request is "slower than the timeout" without the test waiting 8 or 30 seconds.
-    requestTimeoutMs: { interactive: 400, background: 400, warming: 400 },
+    // Short enough that a test waits for it, long enough that a busy machine's honest answers beat it.
+    requestTimeoutMs: { interactive: 3_000, background: 3_000, warming: 3_000 },
   } as never,
 });
+
+// Sorts of 1,000 tracks with pauses and resumes, on a machine shared with other suites.
+vi.setConfig({ testTimeout: 60_000 });
 
 let alice: EUser;
 beforeAll(async () => {
