@@ -48,7 +48,11 @@ export function createSuggestSpotify(
   store: Store,
   gateway: SpotifyGateway,
   now: () => number = Date.now,
-): { forMember(memberId: string, client: SpotifyUserClient): SuggestSpotify } {
+): {
+  forMember(memberId: string, client: SpotifyUserClient): SuggestSpotify;
+  /** /unlink: drops the member's library answers kept in memory. */
+  forget(memberId: string): void;
+} {
   const caches: Record<CachedCall, Keyv<unknown>> = {
     latestAlbums: store.namespace('suggest-artist-albums'),
     albumTracks: store.namespace('suggest-album-tracks'),
@@ -61,6 +65,9 @@ export function createSuggestSpotify(
     call === 'newAlbumsOf' || call === 'searchGenre' ? key.toLowerCase() : key;
 
   return {
+    forget(memberId) {
+      for (const key of saved.keys()) if (key.startsWith(`${memberId}:`)) saved.delete(key);
+    },
     forMember(memberId, client) {
       let requests = 0;
       const cachedCall = async <T>(
