@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Partials, Routes, Status } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, Routes, Status } from 'discord.js';
 
 export interface DiscordClientOptions {
   /** Base of the REST API; the gateway URL is whatever that server's GET /gateway/bot answers. */
@@ -13,11 +13,27 @@ export interface DiscordClientOptions {
   shardCount?: number;
 }
 
+/**
+ * Users and guild members discord.js keeps in memory. Every member who runs a command is cached,
+ * and nothing leaves these caches by default: a long-lived process would hold everyone it ever
+ * saw. Encore fetches whom it does not find (names, DMs, its own member), so the oldest may go.
+ */
+export const CACHED_USERS = 5_000;
+export const CACHED_MEMBERS_PER_GUILD = 200;
+
 /** A discord.js client that can be pointed at any Discord-compatible server. Only the Guilds intent: no privileged intents. */
 export function createDiscordClient(options: DiscordClientOptions): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     partials: [Partials.Channel],
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      UserManager: { maxSize: CACHED_USERS, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildMemberManager: {
+        maxSize: CACHED_MEMBERS_PER_GUILD,
+        keepOverLimit: (member) => member.id === member.client.user.id,
+      },
+    }),
     rest: { api: options.apiUrl },
     ...(options.shards === undefined ? {} : { shards: options.shards }),
     ...(options.shardCount === undefined ? {} : { shardCount: options.shardCount }),
