@@ -290,6 +290,37 @@ if (tour) {
     show([reply(serverChart)]),
   );
 
+  // Suggestions: alice's artists, her genres and what listeners like her play here, each with why.
+  const suggestion = await invokeTour(m('alice'), 'suggest', { count: 8 });
+  const saveButton = buttonsOf(reply(suggestion)).find((b) => b.custom_id?.startsWith('suggest:save:'));
+  const savedAnswer = saveButton ? await click(m('alice'), reply(suggestion)!, saveButton.custom_id!) : undefined;
+  step(
+    '/suggest: alice gets tracks she never played, each saying why; Save makes them a private playlist',
+    text(reply(suggestion)).includes('↳') &&
+      text(savedAnswer && reply(savedAnswer)).includes('Saved to a private playlist'),
+    show([savedAnswer && reply(savedAnswer)]),
+  );
+  const radarOn = await invoke(m('alice'), 'suggest', { radar: 'on' });
+  const radarDmsBefore = sandbox.discord.dmsOf(m('alice')).length;
+  const nextMonday = nextOccurrence({ weekday: 1, hour: 1, timeZone: 'UTC' }, sandbox.now() + 86_400_000).postAt;
+  await sandbox.encore.jobs.runNow('refresh-radars', new Date(nextMonday));
+  const radarDm = sandbox.discord.dmsOf(m('alice'))[radarDmsBefore];
+  step(
+    '/suggest radar:On — alice’s weekly Encore Radar playlist; next Monday it is refreshed in place and she gets a DM',
+    text(reply(radarOn)).includes('Encore Radar is on') && text(radarDm).includes('Your Encore Radar'),
+    show([reply(radarOn), radarDm]),
+  );
+  const soundsOn = await invoke(m('alice'), 'digest', { subcommand: 'playlist', on: true });
+  const at = new Date(sandbox.now());
+  const firstOfMonth = Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1, 0, 23);
+  await sandbox.encore.jobs.runNow('refresh-server-playlists', new Date(firstOfMonth));
+  const sounds = sandbox.discord.messagesIn(digestChannel).at(-1);
+  step(
+    '/digest playlist: alice turns on "Sounds of <server>" in her Spotify; on the first of the month it is refreshed and announced in the digest channel',
+    text(reply(soundsOn)).includes('Sounds of') && text(sounds).includes('Sounds of'),
+    show([reply(soundsOn), sounds]),
+  );
+
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;
   await sandbox.encore.jobs.runNow('relink-nudges', new Date(Date.now() + 170 * 24 * 3_600_000));
   const nudge = sandbox.discord.dmsOf(m('bob'))[nudgeBefore];

@@ -21,8 +21,8 @@ const NO_PINGS = { allowedMentions: { parse: [] as [] } };
 export const playlistUrl = (playlistId: string) => `https://open.spotify.com/playlist/${playlistId}`;
 const trackUrl = (trackId: string) => `https://open.spotify.com/track/${trackId}`;
 
-/** Member-typed names inside markdown: a name like "*bob*" stays a name. */
-const plain = (text: string) => text.replace(/([\\*_~`|>[\]()])/g, '\\$1');
+/** Names inside markdown: "*bob*" stays a name, and a "]" cannot close the track's link. */
+const plain = (text: string) => text.replace(/([\\*_~`|>[\]])/g, '\\$1');
 
 const andList = (items: readonly string[]) =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
@@ -32,7 +32,7 @@ const shortDate = (date: string) => {
   const ms = Date.parse(date.length === 4 ? `${date}-01-01` : date.length === 7 ? `${date}-01` : date);
   return Number.isNaN(ms)
     ? date
-    : new Date(ms).toLocaleDateString('en', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    : new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 };
 
 /** Why a track is suggested, in the member's words. `names` has the display names of members it cites. */
