@@ -264,7 +264,17 @@ describe('/whoknows and its autocomplete', () => {
     ]);
     // Wildcards are letters like any other.
     expect(await social().findInServer(guild, 'artist', '%', 25)).toEqual([]);
-    expect(JSON.stringify(await social().findInServer(guild, 'artist', '', 25))).not.toContain('Moonlight');
+    // Before anything is typed: what the server played lately.
+    expect(await social().findInServer(guild, 'artist', '', 25)).toEqual([
+      { kind: 'artist', id: `${p}Honeymoon`, name: 'Artist Honeymoon' },
+      { kind: 'artist', id: `${p}Moon`, name: 'Artist Moon' },
+      { kind: 'artist', id: `${p}Mooncake`, name: 'Artist Mooncake' },
+    ]);
+    expect((await social().findInServer(guild, 'track', '', 25)).map((t) => t.name)).toEqual([
+      'Song Sun',
+      'Song Tide',
+      'Song Moon River',
+    ]);
 
     expect(await social().resolve('artist', `${p}Moon`)).toEqual({
       kind: 'artist',

@@ -207,6 +207,34 @@ export function createSocialRepository(pool: pg.Pool): SocialRepository {
           .filter((g) => g.name.toLowerCase().includes(needle) || g.id.includes(needle))
           .slice(0, limit);
       }
+      // Before anything is typed, Discord asks at once: the server's week (up to the latest day
+      // anyone played) answers that quickly, where all time would sum every member's every artist.
+      if (!text && kind === 'artist') {
+        const { rows } = await pool.query<{ id: string; name: string }>(
+          `SELECT a.id, a.name FROM member_daily_artists r
+           JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = r.member_id
+           JOIN artists a ON a.id = r.artist_id
+           WHERE r.day > (SELECT max(day) FROM member_daily) - 7
+           GROUP BY a.id, a.name ORDER BY sum(r.plays) DESC, a.name, a.id LIMIT $2`,
+          [guildId, limit],
+        );
+        return rows.map((r) => ({ kind, id: r.id, name: r.name }));
+      }
+      if (!text) {
+        const { rows } = await pool.query<{ id: string; name: string; artist: string | null }>(
+          `WITH top AS (
+             SELECT p.track_id, count(*) AS plays FROM plays p
+             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = p.member_id
+             WHERE p.played_at >= (SELECT max(day) FROM member_daily) - 6
+             GROUP BY p.track_id ORDER BY plays DESC, p.track_id LIMIT $2)
+           SELECT tr.id, tr.name,
+             (SELECT a.name FROM track_artists ta JOIN artists a ON a.id = ta.artist_id
+              WHERE ta.track_id = top.track_id ORDER BY ta.position LIMIT 1) AS artist
+           FROM top JOIN tracks tr ON tr.id = top.track_id ORDER BY top.plays DESC, tr.name, tr.id`,
+          [guildId, limit],
+        );
+        return rows.map((r) => ({ kind, id: r.id, name: r.name, ...(r.artist === null ? {} : { detail: r.artist }) }));
+      }
       if (kind === 'artist') {
         const { rows } = await pool.query<{ id: string; name: string }>(
           `SELECT a.id, a.name FROM member_artist_totals t
