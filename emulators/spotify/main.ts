@@ -1,9 +1,18 @@
 import { startSpotifyEmulator } from './index.js';
 
-// npm run emulator:spotify -- --port N : a Spotify stand-in anyone can point a bot at.
-const portArg = process.argv.indexOf('--port');
-const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 0;
-const emulator = await startSpotifyEmulator({ port });
+// npm run emulator:spotify -- --port N [--listeners N] [--clusters N] [--new-releases N]: a Spotify
+// stand-in anyone can point a bot at; the optional flags make the crowd the suggestions are evaluated on.
+const numberArg = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const port = numberArg('--port') ?? 0;
+const emulator = await startSpotifyEmulator({
+  port,
+  listeners: numberArg('--listeners'),
+  clusters: numberArg('--clusters'),
+  newReleases: numberArg('--new-releases'),
+});
 console.log(`SPOTIFY_API_URL=${emulator.apiUrl}`);
 console.log(`SPOTIFY_ACCOUNTS_URL=${emulator.accountsUrl}`);
 console.log(
