@@ -10,7 +10,7 @@ import {
   type ServerPlaylistDeps,
   type ServerTrack,
 } from '../../src/app/suggest/serverPlaylist.js';
-import { reasonText } from '../../src/discord/messages/suggestMessage.js';
+import { reasonText, suggestAnswerMessage } from '../../src/discord/messages/suggestMessage.js';
 import { createSuggestAnswerRepository } from '../../src/store/suggestions/answerRepository.js';
 import { createRadarRepository } from '../../src/store/suggestions/radarRepository.js';
 import { createServerPlaylistRepository } from '../../src/store/suggestions/serverPlaylistRepository.js';
@@ -243,5 +243,21 @@ describe('reasons in words', () => {
     const text = reasonText({ source: 'server', listeners: [{ memberId: 'u1', similarity: 0.5 }], plays: 2 }, odd);
     expect(text).toContain('\\*bob\\*');
     expect(text).toContain('twice');
+  });
+  it('says what a short Spotify budget made it skip, and nothing about requests otherwise', () => {
+    const answer = {
+      id: 'a1',
+      memberId: 'm',
+      createdAt: NOW,
+      suggestions: [track(1), track(2)],
+      liked: [],
+      dismissed: [],
+    };
+    const description = (skipped: Array<'newRelease' | 'deepCut'>) =>
+      JSON.stringify(suggestAnswerMessage(answer, { names, skipped }).embeds);
+    expect(description(['newRelease', 'deepCut'])).toContain(
+      'so I skipped new releases of your artists and deeper cuts of your artists this time',
+    );
+    expect(description([])).not.toMatch(/budget|request|skipped/i);
   });
 });
