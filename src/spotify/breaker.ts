@@ -1,13 +1,18 @@
 import type Keyv from 'keyv';
 import { QuotaExceededError } from '../core/errors.js';
 
+/** How often a process reads whether another one tripped the breaker. */
+const READ_MS = 5_000;
+
 /**
  * The quota breaker: once Spotify says the development-mode quota is spent, no request leaves the
- * process until the time it gave. Persisted, so a restart doesn't hammer Spotify again.
+ * process until the time it gave. Persisted, so a restart doesn't hammer Spotify again, and read
+ * again every few seconds, so the other processes stop too (the quota is per app).
  */
 export class QuotaBreaker {
   private openUntil = 0;
   private loaded: Promise<void> | undefined;
+  private lastRead = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Keyv<{ until: number }>,
@@ -15,7 +20,9 @@ export class QuotaBreaker {
   ) {}
 
   private load(): Promise<void> {
-    this.loaded ??= this.store.get('quota').then((saved) => {
+    if (this.loaded && this.now() - this.lastRead < READ_MS) return this.loaded;
+    this.lastRead = this.now();
+    this.loaded = this.store.get('quota').then((saved) => {
       this.openUntil = Math.max(this.openUntil, saved?.until ?? 0);
     });
     return this.loaded;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetExhaustedError } from '../../src/core/errors.js';
+import { BudgetExhaustedError, QuotaExceededError } from '../../src/core/errors.js';
+import { QuotaBreaker } from '../../src/spotify/breaker.js';
 import { RequestBudget } from '../../src/spotify/budget.js';
 import { useTestStore } from '../support/database.js';
 
@@ -46,5 +47,25 @@ describe('the Spotify request budget across processes', () => {
     await namespace.set('buckets', { [Math.floor(now / HOUR)]: 40 });
     const budget = new RequestBudget(100, namespace, () => now, 'new-process');
     expect(await budget.remaining('interactive')).toBe(60);
+  });
+});
+
+describe('the quota breaker across processes', () => {
+  it('when Spotify tells one process the quota is spent, the others stop calling within seconds, until the time it gave', async () => {
+    let now = Date.parse('2027-03-03T10:00:00Z');
+    const clock = () => now;
+    const namespace = store().namespace('spotify-breaker-shared');
+    const a = new QuotaBreaker(namespace, clock);
+    const b = new QuotaBreaker(namespace, clock);
+    await a.check();
+    await b.check();
+    const until = now + 6 * HOUR;
+    await a.trip(until);
+    await expect(a.check()).rejects.toBeInstanceOf(QuotaExceededError);
+    now += 5_000;
+    await expect(b.check()).rejects.toEqual(new QuotaExceededError(until));
+    expect(b.resumesAt).toBe(until);
+    now = until;
+    await b.check();
   });
 });
