@@ -3,6 +3,7 @@ import { genresFeature } from './genres.feature.js';
 import { digestFeature } from './digest/index.js';
 import { historyFeature } from './history/index.js';
 import { linkingFeature } from './linking/index.js';
+import { maintenanceFeature } from './maintenance.js';
 import { privacyFeature } from './privacy.js';
 import { settingsFeature } from './settings.js';
 import { socialFeature } from './social/index.js';
@@ -25,4 +26,5 @@ export const FEATURES: readonly FeatureFactory[] = [
   digestFeature,
   socialFeature,
   suggestFeature,
+  maintenanceFeature,
 ];

@@ -1,0 +1,8 @@
+import { sweepExpiredJob } from '../jobs/sweepExpired.js';
+import type { FeatureFactory } from './feature.js';
+
+/** Upkeep of the store itself: the daily sweep of keyv rows whose TTL passed. */
+export const maintenanceFeature: FeatureFactory = ({ store, log }) => ({
+  name: 'maintenance',
+  jobs: [sweepExpiredJob(store.pool, log.child({ module: 'maintenance' }))],
+});
