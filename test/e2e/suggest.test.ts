@@ -300,6 +300,26 @@ describe('Sounds of <server>', () => {
   });
 });
 
+describe('without Spotify', () => {
+  it('a member who never linked is told to /link (for /suggest, the radar and the server playlist) and nothing is stored', async () => {
+    const carol = peers.get('carol')!;
+    const asked = await h.invoke('/suggest', {}, carol);
+    expect(contentAndEmbeds(asked.final)).toContain('/link');
+    const radar = await h.invoke('/suggest', { radar: 'on' }, carol);
+    expect(contentAndEmbeds(radar.final)).toContain('/link');
+    // The server playlist: alice's is on, so carol is told whose it is; once alice turns it off, to /link.
+    const taken = await h.invoke('/digest', { subcommand: 'playlist', on: true }, carol);
+    expect(contentAndEmbeds(taken.final)).toContain('already on, in the Spotify account of');
+    const off = await h.invoke('/digest', { subcommand: 'playlist', on: false }, alice);
+    expect(text(off.final)).toContain('The server playlist is off');
+    const sounds = await h.invoke('/digest', { subcommand: 'playlist', on: true }, carol);
+    expect(contentAndEmbeds(sounds.final)).toContain('/link');
+    const record = await h.encore.services.suggestions!.serverPlaylist.repo.get(h.guild.id);
+    expect(record).toMatchObject({ ownerId: alice.id, enabled: false });
+    expect(await h.encore.services.suggestions!.radar.radar.get(carol.id)).toBeUndefined();
+  });
+});
+
 describe('Encore Radar', () => {
   const week2 = NOW + 7 * DAY + 17 * 60_000;
   const week3 = NOW + 14 * DAY + 17 * 60_000;

@@ -134,6 +134,8 @@ export async function turnRadarOn(
   guildId: string | undefined,
   now: number,
 ): Promise<{ record: RadarRecord; outcome: RadarOutcome }> {
+  // Linked? Asked before anything is stored, so a member without Spotify is told and nothing is turned on.
+  await deps.playlists(memberId, 'interactive');
   const before = await deps.radar.enable(memberId, guildId, now);
   const outcome = await refreshRadar(deps, memberId, now, { priority: 'interactive', notify: false });
   return { record: (await deps.radar.get(memberId)) ?? before, outcome };
