@@ -137,6 +137,7 @@ describe('the history store', () => {
       member_totals: 0,
       member_artist_totals: 0,
       member_artist_days: 0,
+      member_artist_months: 0,
       member_track_totals: 0,
       member_genre_totals: 0,
       member_cumulative: 0,

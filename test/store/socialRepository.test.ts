@@ -29,9 +29,9 @@ interface Spec {
   ms?: number | null;
 }
 /** Plays from short specs; ids are prefixed per test so tests never share catalogue rows. */
-function playsOf(prefix: string, specs: Spec[], offsetMs = 0): NewPlay[] {
+function playsOf(prefix: string, specs: Spec[], offsetMs = 0, noon = NOON_TODAY): NewPlay[] {
   return specs.map((s, i) => ({
-    playedAt: NOON_TODAY - s.daysAgo * DAY + i * 1000 + offsetMs,
+    playedAt: noon - s.daysAgo * DAY + i * 1000 + offsetMs,
     track: {
       id: `${prefix}${s.track ?? `t-${s.artists.join('+')}`}`,
       name: `Song ${s.track ?? s.artists.join(' & ')}`,
@@ -124,6 +124,8 @@ describe('leaderboards', () => {
   });
 
   it('agrees with a recount from the plays for every metric and period', async () => {
+    // A day whose windows start mid-month (a year back from 20 November opens on 21 November).
+    const TODAY = '2026-11-20';
     const p = `lbx${guildSeq}-`;
     const guild = aGuildId();
     const members = Array.from({ length: 6 }, () => aMemberId());
@@ -142,7 +144,7 @@ describe('leaderboards', () => {
           ms: random() < 0.1 ? null : 30_000 + Math.floor(random() * 200_000),
         };
       });
-      const plays = playsOf(p, specs);
+      const plays = playsOf(p, specs, 0, Date.parse(`${TODAY}T12:00:00Z`));
       all.set(member, plays);
       // In two overlapping batches, the second also carrying plays older than the first (an import).
       await history().insertPlays(member, plays.slice(Math.floor(plays.length / 3)));
@@ -396,6 +398,11 @@ describe('totals kept with the plays', () => {
            SELECT to_char(max(day), 'YYYY-MM-DD'), 0, 1 FROM (SELECT (p.played_at AT TIME ZONE 'UTC')::date AS day, ta.artist_id FROM plays p JOIN track_artists ta ON ta.track_id = p.track_id WHERE p.member_id = $1) y GROUP BY artist_id
          ) m GROUP BY day ORDER BY day`,
       ),
+      months: await q(
+        `SELECT to_char(date_trunc('month', last_day), 'YYYY-MM-DD') AS month, count(*)::int AS lasts FROM (
+           SELECT max((p.played_at AT TIME ZONE 'UTC')::date) AS last_day FROM plays p JOIN track_artists ta ON ta.track_id = p.track_id
+           WHERE p.member_id = $1 GROUP BY ta.artist_id) x GROUP BY 1 ORDER BY 1`,
+      ),
       tracks: await q(
         `SELECT track_id, count(*)::int AS plays, coalesce(sum(ms_played), 0)::text AS ms FROM plays WHERE member_id = $1 GROUP BY track_id ORDER BY track_id`,
       ),
@@ -443,6 +450,9 @@ describe('totals kept with the plays', () => {
       ),
       days: await q(
         `SELECT to_char(day, 'YYYY-MM-DD') AS day, firsts, lasts FROM member_artist_days WHERE member_id = $1 ORDER BY day`,
+      ),
+      months: await q(
+        `SELECT to_char(month, 'YYYY-MM-DD') AS month, lasts FROM member_artist_months WHERE member_id = $1 ORDER BY month`,
       ),
       tracks: await q(
         `SELECT track_id, plays, ms::text FROM member_track_totals WHERE member_id = $1 ORDER BY track_id`,
@@ -521,10 +531,13 @@ describe('totals kept with the plays', () => {
     try {
       await client.query('BEGIN');
       await client.query(
-        `TRUNCATE member_totals, member_artist_totals, member_artist_days, member_track_totals, member_genre_totals, member_cumulative`,
+        `TRUNCATE member_totals, member_artist_totals, member_artist_days, member_artist_months, member_track_totals, member_genre_totals, member_cumulative`,
       );
       await client.query(backfill);
       await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
     } finally {
       client.release();
     }

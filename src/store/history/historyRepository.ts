@@ -230,6 +230,25 @@ async function addToSocialTotals(
         artistRows.map((a) => a.last),
       ],
     );
+  const months = new Map<string, { month: string; lasts: number }>();
+  for (const m of marks.values()) {
+    const month = `${m.day.slice(0, 7)}-01`;
+    const row = months.get(month) ?? { month, lasts: 0 };
+    row.lasts += m.lasts;
+    months.set(month, row);
+  }
+  const monthRows = byKey([...months]).filter((m) => m.lasts !== 0);
+  if (monthRows.length) {
+    await db.query(
+      `INSERT INTO member_artist_months (member_id, month, lasts) SELECT $1, * FROM unnest($2::date[], $3::int[])
+       ON CONFLICT (member_id, month) DO UPDATE SET lasts = member_artist_months.lasts + EXCLUDED.lasts`,
+      [memberId, monthRows.map((m) => m.month), monthRows.map((m) => m.lasts)],
+    );
+    await db.query(`DELETE FROM member_artist_months WHERE member_id = $1 AND month = ANY($2::date[]) AND lasts = 0`, [
+      memberId,
+      monthRows.map((m) => m.month),
+    ]);
+  }
   const markRows = byKey([...marks]).filter((m) => m.firsts !== 0 || m.lasts !== 0);
   if (markRows.length) {
     await db.query(
@@ -336,6 +355,7 @@ const SOCIAL_TOTALS = [
   'member_totals',
   'member_artist_totals',
   'member_artist_days',
+  'member_artist_months',
   'member_track_totals',
   'member_genre_totals',
   'member_cumulative',

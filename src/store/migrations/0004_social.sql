@@ -50,6 +50,15 @@ CREATE TABLE member_artist_days (
   PRIMARY KEY (member_id, day)
 );
 CREATE INDEX member_artist_days_day ON member_artist_days (day, member_id) INCLUDE (firsts, lasts);
+-- The same lasts per calendar month: a year's distinct artists add up about a dozen months and the
+-- days at either end instead of 365 days per member.
+CREATE TABLE member_artist_months (
+  member_id TEXT NOT NULL,
+  month DATE NOT NULL,
+  lasts INTEGER NOT NULL,
+  PRIMARY KEY (member_id, month)
+);
+CREATE INDEX member_artist_months_month ON member_artist_months (month, member_id) INCLUDE (lasts);
 
 CREATE TABLE member_track_totals (
   member_id TEXT NOT NULL,
@@ -129,6 +138,10 @@ FROM (
 ) marks
 GROUP BY member_id, day;
 
+INSERT INTO member_artist_months (member_id, month, lasts)
+SELECT member_id, date_trunc('month', last_day)::date, count(*)
+FROM member_artist_totals GROUP BY 1, 2;
+
 INSERT INTO member_track_totals (member_id, track_id, plays, ms)
 SELECT member_id, track_id, count(*), coalesce(sum(ms_played), 0)
 FROM plays GROUP BY member_id, track_id;
@@ -167,6 +180,7 @@ DROP TABLE crowns;
 DROP TABLE member_cumulative;
 DROP TABLE member_genre_totals;
 DROP TABLE member_track_totals;
+DROP TABLE member_artist_months;
 DROP TABLE member_artist_days;
 DROP TABLE member_artist_totals;
 DROP TABLE member_totals;

@@ -55,11 +55,21 @@ async function metricValues(
             [guildId],
           )
         : // An artist played in a window that ends today has its last play in it (plays are never
-          // dated after today).
+          // dated after today). Whole months inside the window come from the monthly sums, the days
+          // of its first and last month from the daily ones.
           await db.query<{ member_id: string; value: number }>(
-            `SELECT d.member_id, sum(d.lasts)::int AS value FROM member_artist_days d
-             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = d.member_id
-             WHERE d.day BETWEEN $2::date AND $3::date GROUP BY d.member_id`,
+            `WITH w AS (SELECT $2::date AS from_day, $3::date AS to_day,
+                          date_trunc('month', $2::date)::date AS from_month, date_trunc('month', $3::date)::date AS to_month),
+             counted AS (
+               SELECT d.member_id, d.lasts FROM member_artist_days d, w
+               WHERE d.day >= w.from_day AND d.day <= w.to_day
+                 AND (d.day < (w.from_month + interval '1 month') OR d.day >= w.to_month)
+               UNION ALL
+               SELECT m.member_id, m.lasts FROM member_artist_months m, w
+               WHERE m.month > w.from_month AND m.month < w.to_month)
+             SELECT c.member_id, sum(c.lasts)::int AS value FROM counted c
+             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = c.member_id
+             GROUP BY c.member_id`,
             [guildId, from, today],
           );
     return rows.map((r) => ({ memberId: r.member_id, value: r.value }));
