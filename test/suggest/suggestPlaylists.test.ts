@@ -11,6 +11,7 @@ import {
   type ServerTrack,
 } from '../../src/app/suggest/serverPlaylist.js';
 import { reasonText, suggestAnswerMessage } from '../../src/discord/messages/suggestMessage.js';
+import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createSuggestAnswerRepository } from '../../src/store/suggestions/answerRepository.js';
 import { createRadarRepository } from '../../src/store/suggestions/radarRepository.js';
 import { createServerPlaylistRepository } from '../../src/store/suggestions/serverPlaylistRepository.js';
@@ -204,6 +205,60 @@ describe('Sounds of <server>', () => {
     expect(await refreshServerPlaylist(deps, record, Date.UTC(2026, 11, 1, 0, 23))).toBe('quiet');
     expect(await refreshServerPlaylist(deps, record, Date.UTC(2026, 11, 1, 1, 23))).toBe('none');
     expect(announced).toEqual([]);
+  });
+});
+
+describe('Sounds of <server> announcements', () => {
+  it('an announcement Discord refused is posted on a later tick, without refreshing the playlist again', async () => {
+    const history = createHistoryRepository(store().pool);
+    await history.insertPlays(
+      'p1',
+      [1, 2, 3].map((n) => ({
+        playedAt: Date.UTC(2026, 10, 10 + n, 20),
+        track: {
+          id: `sp${n}`,
+          name: `Song ${n}`,
+          durationMs: 200_000,
+          artists: [{ id: `sa${n}`, name: `Singer ${n}` }],
+        },
+        msPlayed: 200_000,
+        msEstimated: false,
+        source: 'collected' as const,
+        genre: 'pop',
+      })),
+    );
+    const { spotify } = fakeSpotify();
+    let replaces = 0;
+    const counting: MemberPlaylists = { ...spotify, replace: (id, uris) => (replaces++, spotify.replace(id, uris)) };
+    const posts: string[] = [];
+    let discordDown = true;
+    const deps: ServerPlaylistDeps = {
+      repo: createServerPlaylistRepository(store().pool),
+      optedIn: async () => ['p1'],
+      playlists: async () => counting,
+      leases: leases(),
+      guildName: () => 'Test',
+      ownsGuild: () => true,
+      async announce(_guildId, _owner, _message, nonce) {
+        if (discordDown) throw new Error('Discord answered 503');
+        posts.push(nonce);
+        return 'channel';
+      },
+      nonce: (g, m) => `${g}${m}`,
+      announcementMessage: () => ({ content: 'announced' }),
+      instanceId: 'test',
+    };
+    await turnServerPlaylistOn(deps, 'g2', 'admin', Date.UTC(2026, 10, 5));
+    const record = (await deps.repo.get('g2'))!;
+    const before = replaces;
+    await expect(refreshServerPlaylist(deps, record, Date.UTC(2026, 11, 1, 0, 23))).rejects.toThrow('503');
+    expect(replaces).toBe(before + 1);
+    discordDown = false;
+    expect(await refreshServerPlaylist(deps, record, Date.UTC(2026, 11, 1, 1, 23))).toBe('refreshed');
+    expect(await refreshServerPlaylist(deps, record, Date.UTC(2026, 11, 1, 2, 23))).toBe('none');
+    expect(posts).toEqual(['g22026-11']);
+    expect(replaces).toBe(before + 1);
+    expect((await deps.repo.month('g2', '2026-11'))?.announced).toBe('channel');
   });
 });
 

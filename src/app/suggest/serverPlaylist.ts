@@ -168,7 +168,8 @@ export async function turnServerPlaylistOff(deps: Pick<ServerPlaylistDeps, 'repo
 
 /**
  * One server's month (the month before `now`), once across instances and restarts: a lease while
- * it works, the month's row as the record, Discord's nonce on the announcement. A server turned on
+ * it works, the month's row as the record, Discord's nonce on the announcement (retried on a later
+ * tick when it failed, without refreshing again). A server turned on
  * during that month is refreshed for it too; one turned on after it is not.
  */
 export async function refreshServerPlaylist(
@@ -182,14 +183,26 @@ export async function refreshServerPlaylist(
   const key = `${record.guildId}:${month}`;
   if (!(await deps.leases.acquire('server-playlist', key, deps.instanceId, LEASE_MS, now))) return 'busy';
   try {
-    if (await deps.repo.month(record.guildId, month)) return 'none';
+    const done = await deps.repo.month(record.guildId, month);
+    if (done && (done.announced !== undefined || done.tracks === 0)) return 'none';
     const current = (await deps.repo.get(record.guildId)) ?? record;
     if (!current.enabled) return 'none';
-    const filled = await fill(deps, current, range, 'background');
-    const row = { month, playlistId: filled.playlistId, tracks: filled.tracks.length, members: filled.members };
-    if (!(await deps.repo.recordMonth(record.guildId, row, now))) return 'none';
-    // A month nobody shared any listening in is recorded (not retried hourly) but not announced.
-    if (!filled.tracks.length) return 'quiet';
+    let filled: { playlistId: string; tracks: ServerTrack[]; members: number };
+    if (done) {
+      // Refreshed, but the announcement never went out (Discord failed, or a crash): announce only,
+      // with the same nonce, so a post that did reach Discord minutes ago is not repeated.
+      const members = await deps.optedIn(record.guildId);
+      const top = members.length
+        ? await deps.repo.topTracks(members, range.from, range.to, SERVER_PLAYLIST_SIZE * 4)
+        : [];
+      filled = { playlistId: done.playlistId, tracks: pickServerTracks(top), members: done.members };
+    } else {
+      filled = await fill(deps, current, range, 'background');
+      const row = { month, playlistId: filled.playlistId, tracks: filled.tracks.length, members: filled.members };
+      if (!(await deps.repo.recordMonth(record.guildId, row, now))) return 'none';
+      // A month nobody shared any listening in is recorded (not retried hourly) but not announced.
+      if (!filled.tracks.length) return 'quiet';
+    }
     const message = deps.announcementMessage({
       guildId: record.guildId,
       guildName: deps.guildName(record.guildId) ?? 'this server',
