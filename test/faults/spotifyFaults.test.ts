@@ -118,6 +118,31 @@ describe('Spotify writes that land but answer 500', () => {
   });
 });
 
+describe('a reorder (replace) whose writes land but answer 500', () => {
+  it.each([
+    ['the rewrite of its first 100 items', 'PUT'],
+    ['an append of the rest', 'POST'],
+  ])('%s: resumed, the playlist holds exactly its tracks, each once, in the new order', async (_what, method) => {
+    // A copy of Road trip of the member's own, so the split tests' source stays as it was.
+    const source = h.spotify.world.playlists.get(SOURCE)!;
+    const id = `orderfaults${method.toLowerCase()}`.padEnd(22, '0');
+    h.spotify.world.playlists.set(id, { ...source, id, name: `Order faults ${method}`, items: [...source.items] });
+    const before = trackUris(id);
+    const seen = (await h.invoke('/sort', { playlist: id, mode: 'order', order_by: 'release-date' }, alice)).final!;
+    const replace = buttons(seen).find((b) => b.custom_id?.includes('order-replace'));
+    expect(replace, text(seen)).toBeDefined();
+    h.spotify.addFault({ method, path: ITEMS, status: 500, lands: true, times: 1 });
+    const clicked = await h.click(seen, replace!.custom_id!, alice);
+    expect(text(clicked.final)).toContain('Not finished yet');
+    expect(responses(method, ITEMS, 500)).toBeGreaterThan(0);
+    await resumeAfter(11);
+    const after = h.spotify.world.playlists.get(id)!.items.map((i) => `spotify:track:${(i as { id: string }).id}`);
+    expect(after.length).toBe(new Set(after).size);
+    expect([...after].sort()).toEqual([...before].sort());
+    expect(after).not.toEqual(before);
+  });
+});
+
 describe('Spotify 5xx bursts on reads', () => {
   it('three 503s on the playlist read are retried with a growing backoff and the member gets the same preview', async () => {
     const clean = await preview();
