@@ -12,3 +12,33 @@ export function periodStart(period: Period, today: string): string | undefined {
   if (Number.isNaN(end)) throw new RangeError(`not a day: ${today}`);
   return new Date(end - (PERIOD_DAYS[period] - 1) * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** A window [from, to] of UTC days cut into the days of its first and last month and the whole months between. */
+export interface WindowPieces {
+  /** Inclusive day ranges, at most two. */
+  days: Array<[string, string]>;
+  /** Inclusive range of month starts ('YYYY-MM-01') wholly inside the window, if any. */
+  months: [string, string] | undefined;
+}
+
+const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
+/** The first day of the month `offset` months after the one `day` is in. */
+function addMonths(day: string, offset: number): string {
+  const d = new Date(`${monthStart(day)}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + offset);
+  return d.toISOString().slice(0, 10);
+}
+const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+
+export function windowPieces(from: string, to: string): WindowPieces {
+  if (monthStart(from) === monthStart(to)) return { days: [[from, to]], months: undefined };
+  const firstFull = addMonths(from, 1);
+  const lastFull = addMonths(to, -1);
+  return {
+    days: [
+      [from, dayBefore(firstFull)],
+      [monthStart(to), to],
+    ],
+    months: firstFull <= lastFull ? [firstFull, lastFull] : undefined,
+  };
+}

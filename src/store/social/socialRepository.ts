@@ -12,7 +12,7 @@ import type {
   WhoKnowsKind,
 } from '../../app/social/ports.js';
 import { UNCLASSIFIED, genreLabel } from '../../core/history/index.js';
-import { genreDiversity, periodStart, rankDescending } from '../../core/social/index.js';
+import { genreDiversity, periodStart, rankDescending, windowPieces } from '../../core/social/index.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -38,6 +38,28 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
 /** The dawn of time for a rolling window: the running sums just before it are none. */
 const BEFORE_ALL = '0001-01-01';
 
+/**
+ * Distinct artists per visible member over [from, today]. An artist played in a window that ends
+ * today has its last play in it (plays are never dated after today): whole months inside the
+ * window add monthly last-play counts, the days of its first and last month the daily ones.
+ */
+async function distinctArtists(db: Queryable, guildId: string, from: Day, today: Day) {
+  const { days, months } = windowPieces(from, today);
+  const [a, b] = days;
+  return db.query<{ member_id: string; value: number }>(
+    `WITH counted AS (
+       SELECT d.member_id, d.lasts FROM member_artist_days d WHERE d.day BETWEEN $2::date AND $3::date
+       UNION ALL
+       SELECT d.member_id, d.lasts FROM member_artist_days d WHERE d.day BETWEEN $4::date AND $5::date
+       UNION ALL
+       SELECT m.member_id, m.lasts FROM member_artist_months m WHERE m.month BETWEEN $6::date AND $7::date)
+     SELECT c.member_id, sum(c.lasts)::int AS value FROM counted c
+     JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = c.member_id
+     GROUP BY c.member_id`,
+    [guildId, a![0], a![1], b?.[0] ?? null, b?.[1] ?? null, months?.[0] ?? null, months?.[1] ?? null],
+  );
+}
+
 /** One value per visible member for a metric over [from, today] (from undefined: all time). */
 async function metricValues(
   db: Queryable,
@@ -54,24 +76,7 @@ async function metricValues(
              JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = t.member_id`,
             [guildId],
           )
-        : // An artist played in a window that ends today has its last play in it (plays are never
-          // dated after today). Whole months inside the window come from the monthly sums, the days
-          // of its first and last month from the daily ones.
-          await db.query<{ member_id: string; value: number }>(
-            `WITH w AS (SELECT $2::date AS from_day, $3::date AS to_day,
-                          date_trunc('month', $2::date)::date AS from_month, date_trunc('month', $3::date)::date AS to_month),
-             counted AS (
-               SELECT d.member_id, d.lasts FROM member_artist_days d, w
-               WHERE d.day >= w.from_day AND d.day <= w.to_day
-                 AND (d.day < (w.from_month + interval '1 month') OR d.day >= w.to_month)
-               UNION ALL
-               SELECT m.member_id, m.lasts FROM member_artist_months m, w
-               WHERE m.month > w.from_month AND m.month < w.to_month)
-             SELECT c.member_id, sum(c.lasts)::int AS value FROM counted c
-             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = c.member_id
-             GROUP BY c.member_id`,
-            [guildId, from, today],
-          );
+        : await distinctArtists(db, guildId, from, today);
     return rows.map((r) => ({ memberId: r.member_id, value: r.value }));
   }
   // Everything else is a difference of running sums: the last row up to today minus the last row
@@ -217,31 +222,36 @@ export function createSocialRepository(pool: pg.Pool): SocialRepository {
           .filter((g) => g.name.toLowerCase().includes(needle) || g.id.includes(needle))
           .slice(0, limit);
       }
-      // Before anything is typed, Discord asks at once: the server's week (up to the latest day
-      // anyone played) answers that quickly, where all time would sum every member's every artist.
-      if (!text && kind === 'artist') {
-        const { rows } = await pool.query<{ id: string; name: string }>(
-          `SELECT a.id, a.name FROM member_daily_artists r
-           JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = r.member_id
-           JOIN artists a ON a.id = r.artist_id
-           WHERE r.day > (SELECT max(day) FROM member_daily) - 7
-           GROUP BY a.id, a.name ORDER BY sum(r.plays) DESC, a.name, a.id LIMIT $2`,
-          [guildId, limit],
-        );
-        return rows.map((r) => ({ kind, id: r.id, name: r.name }));
-      }
+      // Before anything is typed, Discord asks at once: the server's last week (up to the latest
+      // day anyone played) answers that quickly, where all time would sum every member's every item.
       if (!text) {
+        const latest = (
+          await pool.query<{ day: string | null }>(`SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM member_daily`)
+        ).rows[0]?.day;
+        if (!latest) return [];
+        if (kind === 'artist') {
+          const { rows } = await pool.query<{ id: string; name: string }>(
+            `SELECT a.id, a.name FROM member_daily_artists r
+             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = r.member_id
+             JOIN artists a ON a.id = r.artist_id
+             WHERE r.day > $2::date - 7
+             GROUP BY a.id, a.name ORDER BY sum(r.plays) DESC, a.name, a.id LIMIT $3`,
+            [guildId, latest, limit],
+          );
+          return rows.map((r) => ({ kind, id: r.id, name: r.name }));
+        }
         const { rows } = await pool.query<{ id: string; name: string; artist: string | null }>(
           `WITH top AS (
-             SELECT p.track_id, count(*) AS plays FROM plays p
-             JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = p.member_id
-             WHERE p.played_at >= (SELECT max(day) FROM member_daily) - 6
-             GROUP BY p.track_id ORDER BY plays DESC, p.track_id LIMIT $2)
+             SELECT p.track_id, count(*) AS plays FROM guild_visibility v
+             CROSS JOIN LATERAL (
+               SELECT p.track_id FROM plays p WHERE p.member_id = v.member_id AND p.played_at >= ($2::date - 6)::timestamp AT TIME ZONE 'UTC') p
+             WHERE v.guild_id = $1
+             GROUP BY p.track_id ORDER BY plays DESC, p.track_id LIMIT $3)
            SELECT tr.id, tr.name,
              (SELECT a.name FROM track_artists ta JOIN artists a ON a.id = ta.artist_id
               WHERE ta.track_id = top.track_id ORDER BY ta.position LIMIT 1) AS artist
            FROM top JOIN tracks tr ON tr.id = top.track_id ORDER BY top.plays DESC, tr.name, tr.id`,
-          [guildId, limit],
+          [guildId, latest, limit],
         );
         return rows.map((r) => ({ kind, id: r.id, name: r.name, ...(r.artist === null ? {} : { detail: r.artist }) }));
       }
