@@ -239,11 +239,11 @@ describe('/whoknows and its autocomplete', () => {
     );
     await history().insertPlays(
       ben,
-      playsOf(p, times(4, { daysAgo: 2, artists: ['Honeymoon'], track: 'Sun', genre: 'pop' })),
+      playsOf(p, times(4, { daysAgo: 1, artists: ['Honeymoon'], track: 'Sun', genre: 'pop' })),
     );
     await history().insertPlays(
       dan,
-      playsOf(p, times(9, { daysAgo: 2, artists: ['Moonlight'], track: 'Moonshine', genre: 'k-pop' })),
+      playsOf(p, times(9, { daysAgo: 1, artists: ['Moonlight'], track: 'Moonshine', genre: 'k-pop' })),
     );
     await visibleIn(guild, amy, ben);
 

@@ -222,8 +222,9 @@ export function createSocialRepository(pool: pg.Pool): SocialRepository {
           .filter((g) => g.name.toLowerCase().includes(needle) || g.id.includes(needle))
           .slice(0, limit);
       }
-      // Before anything is typed, Discord asks at once: the server's last week (up to the latest
-      // day anyone played) answers that quickly, where all time would sum every member's every item.
+      // Before anything is typed, Discord asks at once: what the server played lately (artists over
+      // the last week, tracks over the last two days, up to the latest day anyone played) answers
+      // that quickly, where all time would sum every member's every item.
       if (!text) {
         const latest = (
           await pool.query<{ day: string | null }>(`SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM member_daily`)
@@ -244,7 +245,7 @@ export function createSocialRepository(pool: pg.Pool): SocialRepository {
           `WITH top AS (
              SELECT p.track_id, count(*) AS plays FROM guild_visibility v
              CROSS JOIN LATERAL (
-               SELECT p.track_id FROM plays p WHERE p.member_id = v.member_id AND p.played_at >= ($2::date - 6)::timestamp AT TIME ZONE 'UTC') p
+               SELECT p.track_id FROM plays p WHERE p.member_id = v.member_id AND p.played_at >= ($2::date - 1)::timestamp AT TIME ZONE 'UTC') p
              WHERE v.guild_id = $1
              GROUP BY p.track_id ORDER BY plays DESC, p.track_id LIMIT $3)
            SELECT tr.id, tr.name,
