@@ -194,9 +194,17 @@ describe('/suggest', () => {
     const answer = await suggest(alice, { count: 6 });
     const save = buttons(answer).find((b) => b.custom_id?.startsWith('suggest:save:'))!;
     const before = playlistsOf('alice').length;
+    const requestsBefore = spotify().requests.length;
     // A double click: both arrive at once, then a third click later.
     await Promise.all([h.click(answer, save.custom_id!, alice), h.click(answer, save.custom_id!, alice)]);
+    const afterSave = spotify().requests.slice(requestsBefore);
     const again = await h.click(answer, save.custom_id!, alice);
+    // Saving costs two Spotify requests (create, fill); the later click costs none.
+    expect(afterSave.map((r) => `${r.method} ${r.path.replace(/\/playlists\/\w+/, '/playlists/{id}')}`)).toEqual([
+      'POST /me/playlists',
+      'PUT /playlists/{id}/items',
+    ]);
+    expect(spotify().requests.length).toBe(requestsBefore + 2);
     const created = playlistsOf('alice').slice(before);
     expect(created).toHaveLength(1);
     expect(created[0]!.public).toBe(false);
@@ -350,7 +358,14 @@ describe('Encore Radar', () => {
     const first = itemsOf(radarId);
     const dmsBefore = h.dmsOf(alice).length;
     setNow(week2);
+    const requestsBefore = spotify().requests.length;
     await h.encore.jobs.runNow('refresh-radars', new Date(week2));
+    // Within /suggest's cold budget (15) plus the one write that replaces the items; no playlist made.
+    const refresh = spotify().requests.slice(requestsBefore);
+    expect(refresh.length).toBeLessThanOrEqual(16);
+    expect(refresh.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PUT /playlists/${radarId}/items`,
+    ]);
     const second = itemsOf(radarId);
     expect(second.length).toBeGreaterThan(0);
     expect(second.filter((uri) => first.includes(uri))).toEqual([]);
@@ -359,12 +374,14 @@ describe('Encore Radar', () => {
     expect(contentAndEmbeds(dms[0])).toContain('Encore Radar');
     expect(buttons(dms[0]!).some((b) => b.url?.includes(radarId))).toBe(true);
 
-    // A restart (a fresh instance) and a second instance tick the same week: nothing changes.
+    // A restart (a fresh instance) and a second instance tick the same week: nothing changes, nothing is asked of Spotify.
+    const requestsAfter = spotify().requests.length;
     const others = secondInstances(2);
     expect(await others.ticks.tick('refresh-radars', new Date(week2 + 60 * 60_000))).toBe(2);
     await h.encore.jobs.runNow('refresh-radars', new Date(week2 + 2 * 60 * 60_000));
     await others.stop();
     expect(itemsOf(radarId)).toEqual(second);
+    expect(spotify().requests.length).toBe(requestsAfter);
     expect(h.dmsOf(alice).slice(dmsBefore)).toHaveLength(1);
     expect(playlistsOf('alice').filter((p) => p.name === 'Encore Radar')).toHaveLength(1);
   });
