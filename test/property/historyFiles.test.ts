@@ -8,6 +8,8 @@ import { importHistory, type ImportRepository } from '../../src/app/history/impo
 import { UserError } from '../../src/core/errors.js';
 import {
   MIN_PLAY_MS,
+  exportFileKind,
+  jsonErrorLocation,
   readAccountRecord,
   readExtendedRecord,
   type ImportedPlay,
@@ -93,6 +95,55 @@ describe('records of Spotify’s export files (property-based)', () => {
         if (r.id) expect(play.trackId).toBe(r.id);
         else expect(play.trackId.startsWith('name:')).toBe(true);
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a file that is not JSON is located for the member: line and column inside the text, never a throw', () => {
+    const broken = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json().chain((j) => fc.nat({ max: j.length }).map((cut) => j.slice(0, cut) + (cut % 3 ? '' : '}'))),
+      fc.array(fc.json(), { maxLength: 5 }).map((parts) => parts.join('\n,\n') + '\n]'),
+    );
+    fc.assert(
+      fc.property(broken, (text) => {
+        let message: string;
+        try {
+          JSON.parse(text);
+          return;
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        const at = jsonErrorLocation(text, message);
+        if (!at) return;
+        const lines = text.split('\n');
+        expect(at.line).toBeGreaterThanOrEqual(1);
+        expect(at.line).toBeLessThanOrEqual(lines.length);
+        expect(at.column).toBeGreaterThanOrEqual(1);
+        expect(at.column).toBeLessThanOrEqual(lines[at.line - 1]!.length + 1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('any file name in an upload is either a history file of one kind or skipped, never a throw', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 120 }),
+          fc
+            .tuple(
+              fc.stringMatching(/^[\w /\\-]{0,30}$/),
+              fc.constantFrom('Streaming_History_Audio_', 'StreamingHistory_music_', 'StreamingHistory'),
+              fc.stringMatching(/^[\w-]{0,10}$/),
+              fc.constantFrom('.json', '.JSON', '.json.bak', ''),
+            )
+            .map(([dir, base, mid, ext]) => `${dir}/${base}${mid}${ext}`),
+        ),
+        (name) => {
+          expect([undefined, 'extended', 'account']).toContain(exportFileKind(name));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
