@@ -21,6 +21,10 @@ export type ToChild =
 export interface LoopFigures {
   eventLoop: { p50: number; p99: number; max: number };
   rss: { start: number; peak: number; end: number };
+  /** CPU time the bot process used while measuring (user + system), in ms. */
+  cpuMs: number;
+  /** Queries waiting for one of the pool's connections, sampled every 250 ms: the most, and how often any waited. */
+  pool: { max: number; maxWaiting: number; busySamples: number; samples: number };
 }
 export interface MemorySample {
   heapUsed: number;
@@ -70,6 +74,8 @@ await encore.discord.client.rest.put(`/applications/${parsed.config.DISCORD_APP_
 const eld = monitorEventLoopDelay({ resolution: 10 });
 let rss = { start: 0, peak: 0, end: 0 };
 let rssTimer: NodeJS.Timeout | undefined;
+let cpuAtStart = process.cpuUsage();
+let pool = { max: 0, maxWaiting: 0, busySamples: 0, samples: 0 };
 const ms = (ns: number) => ns / 1e6;
 
 process.on('message', (message: ToChild) => {
@@ -79,16 +85,30 @@ process.on('message', (message: ToChild) => {
         eld.reset();
         eld.enable();
         rss = { start: process.memoryUsage.rss(), peak: process.memoryUsage.rss(), end: 0 };
-        rssTimer = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage.rss())), 250);
+        cpuAtStart = process.cpuUsage();
+        pool = { max: encore.store.pool.options.max, maxWaiting: 0, busySamples: 0, samples: 0 };
+        rssTimer = setInterval(() => {
+          rss.peak = Math.max(rss.peak, process.memoryUsage.rss());
+          const waiting = encore.store.pool.waitingCount;
+          pool.samples++;
+          pool.maxWaiting = Math.max(pool.maxWaiting, waiting);
+          if (waiting > 0) pool.busySamples++;
+        }, 250);
         return;
       case 'measure-stop':
         eld.disable();
         clearInterval(rssTimer);
         rss.end = process.memoryUsage.rss();
         rss.peak = Math.max(rss.peak, rss.end);
+        const cpu = process.cpuUsage(cpuAtStart);
         return send({
           type: 'measured',
-          figures: { eventLoop: { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) }, rss },
+          figures: {
+            eventLoop: { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) },
+            rss,
+            cpuMs: (cpu.user + cpu.system) / 1000,
+            pool,
+          },
         });
       case 'run-jobs': {
         offsetMs = message.offsetMs;

@@ -1,6 +1,7 @@
 import type { EInteraction, RecordedMessage } from '../emulators/discord/index.js';
 import { seededRandom } from '../emulators/spotify/random.js';
 import { startEncoreBot, type BenchMember, type EncoreBot } from './encoreBot.js';
+import { availableParallelism, loadavg } from 'node:os';
 import { table } from './support.js';
 
 /**
@@ -177,6 +178,7 @@ async function run(bot: EncoreBot): Promise<void> {
   const requestsBefore = bot.spotify.requests.length;
   const rejectedBefore = discord.state.rejected.length;
   bot.measureStart();
+  const benchCpu = process.cpuUsage();
   // The collector's next pass (every member due an hour later) and the genre resolver run alongside.
   const background = bot.runJobs(3_600_000, ['collect-history', 'resolve-genres']);
   const start = Date.now();
@@ -191,6 +193,7 @@ async function run(bot: EncoreBot): Promise<void> {
   const sendingMs = Date.now() - start;
   const settled = await Promise.all(sent.map(({ interaction }) => bot.settled(interaction, DRAIN_MS + WINDOW_MS)));
   const figures = await bot.measureStop();
+  const emulatorCpu = process.cpuUsage(benchCpu);
   await background;
   const totalMs = Date.now() - start;
 
@@ -236,6 +239,19 @@ async function run(bot: EncoreBot): Promise<void> {
   );
   console.log(
     `bot RSS: start ${mb(figures.rss.start)}, peak ${mb(figures.rss.peak)}, end ${mb(figures.rss.end)}; Spotify requests: ${bot.spotify.requests.length - requestsBefore}; everything settled ${(totalMs / 1000).toFixed(0)} s after the first interaction`,
+  );
+  const { pool } = figures;
+  console.log(
+    `Postgres pool (${pool.max} connections): queries waited for a connection in ${((pool.busySamples / Math.max(1, pool.samples)) * 100).toFixed(0)} % of 250 ms samples, at most ${pool.maxWaiting} waiting at once`,
+  );
+  const cores = (cpuMs: number) => `${((cpuMs / totalMs) * 100).toFixed(0)} % of a core`;
+  console.log(
+    `CPU while measuring (${(totalMs / 1000).toFixed(0)} s): the bot ${(figures.cpuMs / 1000).toFixed(1)} s (${cores(figures.cpuMs)}); the bench process with both emulators ${((emulatorCpu.user + emulatorCpu.system) / 1e6).toFixed(1)} s (${cores((emulatorCpu.user + emulatorCpu.system) / 1000)})`,
+  );
+  console.log(
+    `machine: ${availableParallelism()} cores, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min) — figures from a machine shared with other work`,
   );
   const charts = (own: boolean) =>
     sent

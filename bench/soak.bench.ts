@@ -22,7 +22,7 @@ const DAY = 24 * HOUR;
 const START = 150 * DAY;
 const TARGET_GROWTH = 0.1;
 const STEP_JOBS = ['collect-history', 'post-digests', 'weekly-wrapped'];
-const DAILY_JOBS = ['resolve-genres', 'reclassify-history', 'relink-nudges', 'resume-sorts'];
+const DAILY_JOBS = ['resolve-genres', 'reclassify-history', 'relink-nudges', 'resume-sorts', 'sweep-expired'];
 
 const buttons = (m: RecordedMessage | undefined) =>
   ((m?.components ?? []) as Array<{ components?: Array<{ custom_id?: string; label?: string }> }>).flatMap(
