@@ -5,6 +5,7 @@ import type { LeaderboardMetric, SocialPeriod } from '../../src/app/social/ports
 import { utcDay } from '../../src/core/history/index.js';
 import { genreDiversity, periodStart, rankDescending } from '../../src/core/social/index.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
+import { createImportRepository } from '../../src/store/history/importRepository.js';
 import { MIGRATIONS_DIR } from '../../src/store/migrate.js';
 import { createSocialRepository } from '../../src/store/social/socialRepository.js';
 import { aMemberId } from '../linking/factories.js';
@@ -502,6 +503,30 @@ describe('totals kept with the plays', () => {
     const rebuilt = await stored(member);
     expect(rebuilt).toEqual(await recount(member));
     expect(rebuilt.genres).toEqual([{ genre: 'jazz', plays: plays.length + 1, ms: String(10 * 180_000) }]);
+  });
+
+  it('equal a recount after an upload of the Spotify export (written set-based, not play by play)', async () => {
+    const p = `ti${guildSeq}-`;
+    const member = aMemberId();
+    await history().insertPlays(member, mixed(p));
+    const session = await createImportRepository(store().pool).begin(member, NOON_TODAY);
+    await session.add(
+      Array.from({ length: 12 }, (_, i) => ({
+        playedAt: NOON_TODAY - (600 - i * 40) * DAY,
+        trackId: `${p}imported-${i % 3}`,
+        trackName: `Old song ${i % 3}`,
+        artistName: `Old artist ${i % 2}`,
+        albumName: null,
+        msPlayed: 200_000,
+        format: 'extended' as const,
+      })),
+    );
+    expect(
+      (await session.commit({ podcasts: 0, short: 0, unusable: 0, files: 1 }, async () => () => 'folk')).inserted,
+    ).toBe(12);
+    const after = await stored(member);
+    expect(after).toEqual(await recount(member));
+    expect(after.totals).toEqual([{ plays: 11 + 12, ms: String(9 * 180_000 + 12 * 200_000), artists: 4 + 2 }]);
   });
 
   it('are erased with the history, and nobody else’s', async () => {

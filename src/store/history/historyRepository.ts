@@ -350,6 +350,47 @@ async function rebuildGenreTotals(db: Queryable, memberId: string): Promise<void
   await refreshCumulative(db, memberId);
 }
 
+/**
+ * Recounts all of the member's social totals from their rollups and plays: for writers that add
+ * plays set-based (an import) rather than through storePlays. Same sums as the migration's backfill.
+ */
+export async function rebuildSocialTotals(db: Queryable, memberId: string): Promise<void> {
+  for (const table of SOCIAL_TOTALS) await db.query(`DELETE FROM ${table} WHERE member_id = $1`, [memberId]);
+  await db.query(
+    `INSERT INTO member_artist_totals (member_id, artist_id, plays, ms, first_day, last_day)
+     SELECT member_id, artist_id, sum(plays), sum(ms), min(day), max(day)
+     FROM member_daily_artists WHERE member_id = $1 GROUP BY member_id, artist_id ORDER BY artist_id`,
+    [memberId],
+  );
+  await db.query(
+    `INSERT INTO member_totals (member_id, plays, ms, artists)
+     SELECT $1, sum(plays), sum(ms), (SELECT count(*) FROM member_artist_totals WHERE member_id = $1)
+     FROM member_daily WHERE member_id = $1 HAVING count(*) > 0`,
+    [memberId],
+  );
+  await db.query(
+    `INSERT INTO member_artist_days (member_id, day, firsts, lasts)
+     SELECT $1, day, sum(firsts), sum(lasts) FROM (
+       SELECT first_day AS day, 1 AS firsts, 0 AS lasts FROM member_artist_totals WHERE member_id = $1
+       UNION ALL
+       SELECT last_day, 0, 1 FROM member_artist_totals WHERE member_id = $1) marks
+     GROUP BY day ORDER BY day`,
+    [memberId],
+  );
+  await db.query(
+    `INSERT INTO member_artist_months (member_id, month, lasts)
+     SELECT $1, date_trunc('month', last_day)::date AS month, count(*) FROM member_artist_totals WHERE member_id = $1
+     GROUP BY month ORDER BY month`,
+    [memberId],
+  );
+  await db.query(
+    `INSERT INTO member_track_totals (member_id, track_id, plays, ms)
+     SELECT $1, track_id, count(*), coalesce(sum(ms_played), 0) FROM plays WHERE member_id = $1 GROUP BY track_id ORDER BY track_id`,
+    [memberId],
+  );
+  await rebuildGenreTotals(db, memberId);
+}
+
 /** The member's social totals (0004_social.sql), erased with their history. */
 const SOCIAL_TOTALS = [
   'member_totals',

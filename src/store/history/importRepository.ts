@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ImportRepository, ImportSession } from '../../app/history/importHistory.js';
 import type { ImportedPlay } from '../../core/history/exportRecords.js';
+import { rebuildSocialTotals } from './historyRepository.js';
 
 /**
  * Imports in one transaction each, staged in a temporary table: the upload's plays are all
@@ -185,6 +186,9 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
              ON CONFLICT (member_id, day, genre) DO UPDATE SET plays = member_daily_genres.plays + EXCLUDED.plays, ms = member_daily_genres.ms + EXCLUDED.ms`,
             [memberId],
           );
+          // The social totals (leaderboards, /whoknows) are recounted rather than added to: one
+          // member, once per upload.
+          await rebuildSocialTotals(db, memberId);
           const { rows: range } = await db.query<{ first: Date | null; last: Date | null }>(
             `SELECT min(played_at) AS first, max(played_at) AS last FROM import_stage`,
           );
