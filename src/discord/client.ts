@@ -17,6 +17,8 @@ export interface DiscordClientOptions {
  * Users and guild members discord.js keeps in memory. Every member who runs a command is cached,
  * and nothing leaves these caches by default: a long-lived process would hold everyone it ever
  * saw. Encore fetches whom it does not find (names, DMs, its own member), so the oldest may go.
+ * Messages are not kept at all: Encore never reads one from the cache, and discord.js would keep
+ * the last 200 it sent or edited in every channel and DM (the soak's heap grew with them).
  */
 export const CACHED_USERS = 5_000;
 export const CACHED_MEMBERS_PER_GUILD = 200;
@@ -28,6 +30,7 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
     partials: [Partials.Channel],
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
       UserManager: { maxSize: CACHED_USERS, keepOverLimit: (user) => user.id === user.client.user.id },
       GuildMemberManager: {
         maxSize: CACHED_MEMBERS_PER_GUILD,

@@ -17,4 +17,12 @@ describe('what discord.js keeps in memory', () => {
     expect(guild.members.cache.has(members.at(-1)!.id)).toBe(true);
     expect(guild.members.cache.has(members[0]!.id)).toBe(false);
   }, 120_000);
+
+  it('keeps none of the messages the bot sends', async () => {
+    const channel = await h.discord.client.channels.fetch(h.guild.channelIds[0]!);
+    if (!channel?.isSendable()) throw new Error('the emulator’s first channel is a text channel');
+    for (let k = 0; k < 3; k++) await channel.send(`message ${k}`);
+    expect(h.emulator.messagesIn(h.emulator.channel(h.guild, 'general')).length).toBeGreaterThanOrEqual(3);
+    expect('messages' in channel ? channel.messages.cache.size : -1).toBe(0);
+  });
 });
