@@ -32,7 +32,8 @@ const log = createLogger(config.LOG_LEVEL, {
   },
 });
 const ticks = manualTicks();
-// The tick's moment is the instance's "now" from then on, so Spotify budgets and chart periods follow the jobs.
+// The latest tick's moment is the instance's "now" from then on, so Spotify budgets and chart periods
+// follow the jobs. It never goes back, as a wall clock would not (the pacer would wait out the gap).
 let offsetMs = 0;
 
 const encore = await startEncore({
@@ -48,7 +49,7 @@ const encore = await startEncore({
 process.on('message', (message: ToInstance) => {
   void (async () => {
     if (message.type === 'tick') {
-      offsetMs = Math.max(0, message.at - Date.now());
+      offsetMs = Math.max(offsetMs, message.at - Date.now());
       const reached = await ticks.tick(message.job, new Date(message.at));
       return send({ type: 'ticked', id: message.id, reached, runs: finishedRuns.get(message.job) ?? 0 });
     }

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startDiscordEmulator,
@@ -11,6 +12,7 @@ import {
 import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { nextOccurrence } from '../../src/core/digest/index.js';
 import { freePort } from '../../src/net.js';
+import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { followLinkPage } from '../support/linkPage.js';
 import { sortWorld } from '../support/sortWorld.js';
@@ -29,7 +31,6 @@ interface Instance {
   child: ChildProcess;
   port: number;
   output: string;
-  settled: Set<string>;
 }
 
 type EGuild = ReturnType<DiscordEmulator['addGuild']>;
@@ -43,6 +44,8 @@ let guilds: [EGuild, EGuild];
 let alice: EUser; // on shard 0's server
 let bob: EUser; // on shard 1's server
 const interactions: EInteraction[] = [];
+/** The shard of each process that said it handled an interaction, kept across restarts. */
+const settledBy = new Map<string, number[]>();
 let tickIds = 0;
 let env: Record<string, string>;
 /** The slash command definitions, as an instance loaded them. */
@@ -54,11 +57,11 @@ function startInstance(shard: number, env: Record<string, string>): Promise<Inst
     env: { ...env, DISCORD_SHARDS: String(shard) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const instance: Instance = { shard, child, port: 0, output: '', settled: new Set() };
+  const instance: Instance = { shard, child, port: 0, output: '' };
   child.stdout!.on('data', (d) => (instance.output += String(d)));
   child.stderr!.on('data', (d) => (instance.output += String(d)));
   child.on('message', (m: FromInstance) => {
-    if (m.type === 'settled') instance.settled.add(m.interactionId);
+    if (m.type === 'settled') settledBy.set(m.interactionId, [...(settledBy.get(m.interactionId) ?? []), shard]);
   });
   return new Promise((resolve, reject) => {
     child.on('message', (m: FromInstance) => {
@@ -83,7 +86,7 @@ const via = (url: string, instance: Instance) => {
 async function settled(interaction: EInteraction): Promise<EInteraction> {
   interactions.push(interaction);
   for (let i = 0; i < 600; i++) {
-    if (instances.some((p) => p.settled.has(interaction.id))) return interaction;
+    if (settledBy.has(interaction.id)) return interaction;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`interaction ${interaction.id} was not handled within 30 s`);
@@ -253,25 +256,6 @@ describe('two processes with one shard each', () => {
     }
   }, 60_000);
 
-  it('every interaction went to the process of its server’s shard only, and was answered exactly once', () => {
-    expect(interactions.length).toBeGreaterThanOrEqual(10);
-    for (const interaction of interactions) {
-      const shard = discord.shardOf(interaction.guildId ? discord.state.guilds.get(interaction.guildId) : undefined);
-      expect(interaction.deliveredTo, interaction.id).toEqual([shard]);
-      expect(
-        instances.filter((p) => p.settled.has(interaction.id)).map((p) => p.shard),
-        interaction.id,
-      ).toEqual([shard]);
-      // Acknowledged, and never twice: a second acknowledgement would be refused (40060) and listed below.
-      expect(interaction.acknowledged).toBe(true);
-      expect(interaction.history.filter((m) => m.via === 'reply' || m.via === 'deferred').length).toBeLessThanOrEqual(
-        1,
-      );
-    }
-    const rejected = discord.state.rejected.filter((r) => interactions.some((i) => i.id === r.interactionId));
-    expect(rejected).toEqual([]);
-  });
-
   it('the collector polls each member once per tick, though both processes run it', async () => {
     const polls = (user: string) =>
       spotify.requests.filter((r) => r.path === '/me/player/recently-played' && r.userId === user).length;
@@ -293,6 +277,52 @@ describe('two processes with one shard each', () => {
     expect(posted()).toEqual([1, 1]);
     for (const g of guilds)
       expect(contentAndEmbeds(discord.messagesIn(discord.channel(g, 'digest'))[0])).toContain(g.name);
+  }, 60_000);
+
+  it('the personal weekly wrapped DM goes out once a week per member, though both processes tick', async () => {
+    for (const [guild, member] of [
+      [guilds[0], alice],
+      [guilds[1], bob],
+    ] as const) {
+      const privacy = await invoke('privacy', {}, member, guild);
+      const yes = buttons(reply(privacy)!).find((b) => b.label === 'Send me a weekly DM')!;
+      await click(reply(privacy)!, yes.custom_id!, member);
+    }
+    const first = nextOccurrence({ weekday: 1, hour: 9, timeZone: 'UTC' }, Date.now()).postAt;
+    const second = first + 7 * DAY;
+    // A week of listening before the second Monday, stored as the collector would have.
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      const history = createHistoryRepository(pool);
+      for (const member of [alice, bob])
+        await history.insertPlays(
+          member.id,
+          Array.from({ length: 6 }, (_, i) => ({
+            playedAt: first + DAY + i * 5 * 60_000,
+            track: {
+              id: 'tr-scale',
+              name: 'Scale Song',
+              durationMs: 240_000,
+              artists: [{ id: 'ar-scale', name: 'Scale Band' }],
+            },
+            msPlayed: 240_000,
+            msEstimated: false,
+            source: 'collected' as const,
+            genre: 'jazz',
+          })),
+        );
+    } finally {
+      await pool.end();
+    }
+    const wrappedDms = () =>
+      [alice, bob].map((m) => discord.dmsOf(m).filter((d) => text(d).includes('Your week in music')).length);
+    expect(await tick('weekly-wrapped', first + 60_000)).toEqual([1, 1]);
+    const afterFirst = wrappedDms();
+    await tick('weekly-wrapped', first + 2 * 60_000);
+    expect(wrappedDms()).toEqual(afterFirst);
+    await tick('weekly-wrapped', second + 60_000);
+    await tick('weekly-wrapped', second + 2 * 60_000);
+    expect(wrappedDms()).toEqual(afterFirst.map((n) => n + 1));
   }, 60_000);
 
   it('jobs claimed per tick run on one process only', async () => {
@@ -351,11 +381,13 @@ describe('two processes with one shard each', () => {
         .dmsOf(bob)
         .slice(dmsBefore)
         .filter((m) => m.content.includes('is finished'));
-    const first = await tick('resume-sorts', Date.now() + 61_000);
+    // After every tick so far (a process's clock never goes back), and past the job's lease.
+    const resumeAt = Date.now() + 200 * DAY;
+    const first = await tick('resume-sorts', resumeAt);
     for (let i = 0; i < 600 && finished().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    const second = await tick('resume-sorts', Date.now() + 2 * 61_000);
-    // Both processes ran the later tick too (the count includes the run each does as it starts).
-    expect(second.map((n, i) => n - first[i]!)).toEqual([1, 1]);
+    const second = await tick('resume-sorts', resumeAt + 60_000);
+    // Both processes ran again (the counts also include the run a process does as it starts, which may end meanwhile).
+    expect(second.every((n, i) => n > first[i]!)).toBe(true);
     expect(finished()).toHaveLength(1);
     expect(finished()[0]!.content).toContain("Your sort of **Bob Marley Fan's mix** is finished");
     const created = createdFrom("Bob Marley Fan's mix");
@@ -363,4 +395,20 @@ describe('two processes with one shard each', () => {
     const tracks = created.flatMap((p) => p.items.map((i) => (i as { id: string }).id));
     expect(new Set(tracks).size).toBe(tracks.length);
   }, 90_000);
+
+  it('every interaction went to the process of its server’s shard only, and was answered exactly once', () => {
+    expect(interactions.length).toBeGreaterThanOrEqual(10);
+    for (const interaction of interactions) {
+      const shard = discord.shardOf(interaction.guildId ? discord.state.guilds.get(interaction.guildId) : undefined);
+      expect(interaction.deliveredTo, interaction.id).toEqual([shard]);
+      expect(settledBy.get(interaction.id), interaction.id).toEqual([shard]);
+      // Acknowledged, and never twice: a second acknowledgement would be refused (40060) and listed below.
+      expect(interaction.acknowledged).toBe(true);
+      expect(interaction.history.filter((m) => m.via === 'reply' || m.via === 'deferred').length).toBeLessThanOrEqual(
+        1,
+      );
+    }
+    const rejected = discord.state.rejected.filter((r) => interactions.some((i) => i.id === r.interactionId));
+    expect(rejected).toEqual([]);
+  });
 });
