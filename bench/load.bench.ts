@@ -176,6 +176,7 @@ async function run(bot: EncoreBot): Promise<void> {
   const sent: Array<{ label: string; interaction: EInteraction }> = [];
   const memberOf = new Map(bot.members.map((m) => [m.discord.id, m]));
   const requestsBefore = bot.spotify.requests.length;
+  const channelMessagesBefore = discord.state.channelMessages.length;
   const rejectedBefore = discord.state.rejected.length;
   bot.measureStart();
   const benchCpu = process.cpuUsage();
@@ -239,6 +240,13 @@ async function run(bot: EncoreBot): Promise<void> {
   );
   console.log(
     `bot RSS: start ${mb(figures.rss.start)}, peak ${mb(figures.rss.peak)}, end ${mb(figures.rss.end)}; Spotify requests: ${bot.spotify.requests.length - requestsBefore}; everything settled ${(totalMs / 1000).toFixed(0)} s after the first interaction`,
+  );
+  // What the bot wrote to Discord: interaction callbacks and edits, follow-ups, DMs and channel posts.
+  const discordWrites =
+    sent.reduce((n, { interaction: i }) => n + i.history.length + i.followUps.length, 0) +
+    discord.state.channelMessages.slice(channelMessagesBefore).filter((m) => !m.interactionId).length;
+  console.log(
+    `Discord REST writes: ${discordWrites} (${(discordWrites / sent.length).toFixed(1)} per interaction: responses, edits, follow-ups, DMs, posts)`,
   );
   const { pool } = figures;
   console.log(

@@ -8,9 +8,10 @@ import { table } from './support.js';
  * (bench/encoreProcess.ts) against both emulators in this one; its clock and the Spotify
  * emulator's move together (runJobs). Each simulated day: the collector every two hours (the
  * members go on listening), the digest and weekly-wrapped jobs at each step, once a day the genre
- * resolver, the genre recount, relink nudges and sort resumes, and a few commands (charts,
- * /wrapped, /profile, every third day a /sort preview and its Confirm). The month starts 150 days
- * into the links' life, so the relink nudges (two weeks before Spotify ends a link) come during it.
+ * resolver, the genre recount, relink nudges, sort resumes and the keyv sweep, and a few commands
+ * (charts, /wrapped, /profile, /digest preview, the social and suggestion commands, every third
+ * day from the first a /sort preview and its Confirm). The month starts 150 days into the links'
+ * life, so the relink nudges (two weeks before Spotify ends a link) come during it.
  * The bot's heap and RSS are sampled after two full garbage collections at the end of each day.
  * Target: no growth beyond 10 % after the first day.
  */
@@ -98,10 +99,12 @@ async function run(bot: EncoreBot): Promise<void> {
     await invoke('chart', { kind: 'listening-clock', period: 'week' }, member(1).discord);
     await invoke('wrapped', { period: 'week' }, member(2).discord);
     await invoke('profile', {}, member(3).discord);
-    commands += 4;
+    await invoke('digest', { subcommand: 'preview' }, admin);
+    commands += 5;
     for (const [k, name] of optional.entries()) await invoke(name, {}, member(5 + k).discord);
     commands += optional.length;
-    if (day % 3 === 0) {
+    // From day 1, so that the first day (the baseline) has drawn every kind of chart once.
+    if (day % 3 === 1) {
       const sorter = member(4);
       const preview = await invoke('sort', { playlist: `${sorter.spotifyId}mid`, min_tracks: 5 }, sorter.discord);
       await click(preview, /^sort:confirm:/, sorter.discord);
