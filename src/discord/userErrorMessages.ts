@@ -70,8 +70,7 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     `Nobody here has played a ${String(c.kind ?? 'thing')} called **${String(c.name ?? '?')}** that I know of. Pick one from the list as you type.`,
   'social.youAreHidden': () =>
     'You don’t share your listening in this server yet, so there is nothing of yours to show. Turn it on with **/privacy** (only this server).',
-  'social.notOptedIn': () =>
-    'That member doesn’t share their listening in this server, so there is nothing to show.',
+  'social.notOptedIn': () => 'That member doesn’t share their listening in this server, so there is nothing to show.',
   'social.thresholdAdminsOnly': () => 'Only members with **Manage Server** can change the crown threshold.',
   'social.serverChartKind': () =>
     'A server chart is top genres, top artists or the listening clock: pick one of those with **scope: server**.',
