@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import type { NewPlay } from '../src/app/history/ports.js';
 import type { LeaderboardMetric, SocialPeriod, WhoKnowsKind } from '../src/app/social/ports.js';
 import { PARENT_GENRES } from '../src/core/genres/index.js';
 import { compatibility } from '../src/core/taste/index.js';
 import { MIGRATIONS_DIR } from '../src/store/migrate.js';
 import { createLogger } from '../src/log.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { createHistoryRepository } from '../src/store/history/historyRepository.js';
 import { createSocialRepository } from '../src/store/social/socialRepository.js';
 import { benchStore, table } from './support.js';
 
@@ -295,6 +297,27 @@ export default async function socialBench(): Promise<void> {
         async () => `${(await repo.refreshCrowns(GUILD, threshold, Date.now())).length} changed`,
         5,
       ),
+    );
+    // What keeping the totals costs the collector: one poll's 50 fresh plays for a member with a
+    // year of history, stored with their rollups and totals in one transaction.
+    const history = createHistoryRepository(store.pool);
+    let poll = 0;
+    timings.push(
+      await timeIt('storing a 50-play poll (rollups + totals)', async () => {
+        const at = Date.parse(`${TODAY}T23:00:00Z`) + poll++ * 60_000;
+        const plays: NewPlay[] = Array.from({ length: 50 }, (_, i) => {
+          const artist = (poll * 50 + i) % 500;
+          return {
+            playedAt: at + i,
+            track: { id: `bt${artist}-${i % 10}`, name: '', artists: [{ id: `ba${artist}`, name: '' }] },
+            msPlayed: 180_000,
+            msEstimated: true,
+            source: 'collected',
+            genre: 'pop',
+          };
+        });
+        return `${await history.insertPlays(a, plays)} stored`;
+      }),
     );
     t = performance.now();
     await repo.crownsOf(GUILD, a);
