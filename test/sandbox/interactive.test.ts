@@ -83,7 +83,8 @@ describe('npm run sandbox (interactive)', () => {
       sandbox.type('advance 6h'),
     );
     const [, polls, stored] = /: (\d+) polls, (\d+) plays stored/.exec(advanced)!;
-    expect(Number(polls)).toBeGreaterThanOrEqual(6);
+    // At least one poll per idle interval (2 h): how many more depends on how much she listened.
+    expect(Number(polls)).toBeGreaterThanOrEqual(3);
     expect(Number(stored)).toBeGreaterThan(0);
     expect(await sandbox.waitFor(/Try: advance 7d[\s\S]*encore> /, sandbox.type('advance soon'))).toBeTruthy();
 
