@@ -24,8 +24,9 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     callerId: interaction.user.id,
     otherId: interaction.options.getUser('member', true).id,
   };
-  // Refusals first, to the asker alone: nothing is posted about someone who hasn't opted in.
-  await assertComparable(deps, query);
+  // Acknowledged first (a slow database must not miss Discord's 3 s); a refusal then withdraws the
+  // public "thinking…" and tells the asker alone (the router's error boundary).
   await interaction.deferReply();
+  await assertComparable(deps, query);
   await interaction.editReply(compatMessage(await compat(deps, query)));
 }

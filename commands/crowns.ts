@@ -39,8 +39,10 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     callerId: interaction.user.id,
     memberId: interaction.options.getUser('member')?.id ?? interaction.user.id,
   };
-  await assertShown(deps, query);
+  // Acknowledged first (a slow database must not miss Discord's 3 s); a refusal then withdraws the
+  // public "thinking…" and tells the asker alone (the router's error boundary).
   await interaction.deferReply();
+  await assertShown(deps, query);
   await interaction.editReply(
     crownsMessage(await crownsOf(deps, query), {
       guildName: interaction.guild?.name ?? 'this server',

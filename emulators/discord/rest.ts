@@ -259,6 +259,20 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     res.json(messageJson(edited, state));
   });
 
+  router.delete('/webhooks/:app/:token/messages/:messageId', (req, res) => {
+    const interaction = interactionFor(req, res, true);
+    if (!interaction || !tokenAlive(req, res, interaction)) return;
+    const target =
+      req.params.messageId === '@original' ? interaction.original : state.messages.get(String(req.params.messageId));
+    if (!target) return reject(req, res, 404, 10008, 'Unknown Message', interaction.id);
+    state.messages.delete(target.id);
+    if (target === interaction.original) {
+      interaction.original = undefined;
+      interaction.originalDeleted = true;
+    }
+    res.status(204).end();
+  });
+
   router.get('/webhooks/:app/:token/messages/:messageId', (req, res) => {
     const interaction = interactionFor(req, res, true);
     if (!interaction) return;

@@ -71,6 +71,8 @@ export interface EInteraction {
   ephemeral: boolean;
   /** The message the interaction's response created or edited (the "original"). */
   original?: RecordedMessage;
+  /** The original was deleted (e.g. a public "thinking…" withdrawn before a private refusal). */
+  originalDeleted?: boolean;
   followUps: RecordedMessage[];
   /** Every state the member saw, in order: reply, defer, edits, updates. */
   history: RecordedMessage[];

@@ -33,7 +33,16 @@ export async function renderError(interaction: RepliableInteraction, error: unkn
   }
   const message = errorMessage(text);
   try {
-    if (interaction.deferred && !interaction.replied)
+    // A refusal never goes to the channel: a public "thinking…" is withdrawn and the words go to the member alone.
+    if (
+      error instanceof UserError &&
+      interaction.isChatInputCommand() &&
+      interaction.deferred &&
+      !interaction.ephemeral
+    ) {
+      await interaction.deleteReply().catch(() => undefined);
+      await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+    } else if (interaction.deferred && !interaction.replied)
       await interaction.editReply({ content: '', ...message, components: [], files: [] });
     else if (interaction.replied || interaction.deferred)
       await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });

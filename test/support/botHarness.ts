@@ -97,11 +97,13 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       );
       const finish = () => {
         clearTimeout(timer);
+        // A withdrawn public reply leaves the member only the private follow-up: that is the answer they see.
+        const replacement = interaction.originalDeleted ? interaction.followUps.at(-1) : undefined;
         resolve({
           interaction,
-          ephemeral: interaction.ephemeral,
+          ephemeral: replacement ? (replacement.flags & 64) !== 0 : interaction.ephemeral,
           deferred: interaction.deferred,
-          final: interaction.original && emulator.state.messages.get(interaction.original.id),
+          final: replacement ?? (interaction.original && emulator.state.messages.get(interaction.original.id)),
           history: interaction.history,
           followUps: interaction.followUps,
           rejected: emulator.state.rejected
