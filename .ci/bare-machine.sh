@@ -75,8 +75,10 @@ fi
 grep -q 'charts drawn with @napi-rs/canvas' "$work/out/tour.log" || fail "the tour did not draw with @napi-rs/canvas"
 grep -q '^Tour passed' "$work/out/tour.log" || fail "the tour did not pass"
 # Every chart the tour asked for (each /chart kind it ran, and the /sort preview's chart).
-kinds=$(grep -oP '^(ok  |FAIL) /chart \K\S+' "$work/out/tour.log" || true)
+kinds=$(grep -oP '^(ok  |FAIL) /chart \K[a-z-]+(?=\s)' "$work/out/tour.log" || true)
 [ -n "$kinds" ] || fail "the tour ran no /chart"
+# The server's chart (/chart scope:server) is saved as server-<kind>.
+if grep -qE '^(ok  |FAIL) /chart scope:server' "$work/out/tour.log"; then kinds="$kinds server-top-genres"; fi
 for kind in $kinds sort-preview; do
   file=$(ls sandbox-out/*-"$kind".png 2>/dev/null | head -n 1 || true)
   if [ -n "$file" ] && [ "$(head -c 4 "$file" | tail -c 3)" = "PNG" ]; then echo "rendered: $kind ($(stat -c %s "$file") bytes)"; else fail "no $kind chart"; fi
