@@ -23,3 +23,19 @@ export function createPool(connectionString: string, log: Logger, max = 10): pg.
   });
   return pool;
 }
+
+/** Runs `work` on one client inside BEGIN … COMMIT, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { CollectorState, HistoryRepository, NewPlay, PollRecord, StoredPlay } from '../../app/history/ports.js';
 import type { HistoryReader } from '../../app/charts/ports.js';
 import { UNCLASSIFIED, rollupDelta } from '../../core/history/index.js';
+import { inTransaction } from '../pool.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -401,21 +402,6 @@ const SOCIAL_TOTALS = [
   'member_genre_totals',
   'member_cumulative',
 ];
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 interface StateRow {
   member_id: string;

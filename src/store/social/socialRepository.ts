@@ -13,27 +13,13 @@ import type {
 } from '../../app/social/ports.js';
 import { UNCLASSIFIED, genreLabel } from '../../core/history/index.js';
 import { genreDiversity, periodStart, rankDescending, windowPieces } from '../../core/social/index.js';
+import { inTransaction } from '../pool.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** A LIKE pattern matching `text` anywhere, its own % and _ taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** The dawn of time for a rolling window: the running sums just before it are none. */
 const BEFORE_ALL = '0001-01-01';
