@@ -15,6 +15,9 @@ export interface ChartRenderer {
   close(): Promise<void>;
 }
 
+/** How long close() lets renders under way finish before the workers are terminated. */
+const CLOSE_DRAIN_MS = 10_000;
+
 interface Pending {
   resolve(png: Buffer): void;
   reject(error: Error): void;
@@ -36,6 +39,7 @@ export function createChartRenderer(options: { workers?: number; backend?: Chart
   const workerUrl = new URL('./renderWorker.bootstrap.mjs', import.meta.url);
   let nextId = 0;
   let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
 
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(workerUrl, { workerData: { backend } }), pending: new Map() };
@@ -61,13 +65,21 @@ export function createChartRenderer(options: { workers?: number; backend?: Chart
   };
   const slots: Slot[] = Array.from({ length: size }, spawn);
 
-  const post = (slot: Slot, job: RenderJob) =>
-    new Promise<Buffer>((resolve, reject) => {
+  const post = (slot: Slot, job: RenderJob) => {
+    const rendering = new Promise<Buffer>((resolve, reject) => {
       const id = nextId++;
       slot.pending.set(id, { resolve, reject });
       slot.worker.ref();
       slot.worker.postMessage({ id, job });
     });
+    const settled = rendering.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return rendering;
+  };
 
   return {
     backend,
@@ -83,6 +95,15 @@ export function createChartRenderer(options: { workers?: number; backend?: Chart
     },
     async close() {
       closed = true;
+      // Renders under way finish first (bounded): node-canvas treats an exception thrown while its
+      // worker is being terminated as fatal and aborts the whole process.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_DRAIN_MS);
+        timer.unref();
+      });
+      await Promise.race([Promise.all(inFlight), bound]);
+      clearTimeout(timer);
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
