@@ -14,6 +14,7 @@ import { seededRandom } from '../core/random.js';
 import { captureLogger } from '../support/logger.js';
 import { manualTicks } from '../support/manualTicks.js';
 import { startHoldingProxy, type HoldingProxy } from './support/holdingProxy.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 /**
  * The weekly digest post under faults: Postgres restarted between the post landing in Discord and
@@ -44,10 +45,7 @@ const captured = captureLogger('warn');
 const POSTS = (channelId: string) => new RegExp(`^/v10/channels/${channelId}/messages$`);
 const postsOfWeek = (tick: number) =>
   discord.messagesIn(channel).filter((m) => m.at >= tick - MINUTE && m.at < tick + DAY);
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition(), what).toBe(true);
-}
+const until = waitUntil;
 /** The post-digests job at `at`, with Discord's clock at the same moment. */
 const tickInProcess = (at: number) => {
   discordNow = at;

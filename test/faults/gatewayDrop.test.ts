@@ -4,6 +4,7 @@ import type { EUser } from '../../emulators/discord/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text } from '../support/messages.js';
 import { sortWorld } from '../support/sortWorld.js';
+import { waitUntil as waitFor } from '../support/waitUntil.js';
 
 /**
  * The Discord gateway drops (a network blip). discord.js must RESUME the session, not IDENTIFY
@@ -26,10 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 
 const { trackUris, createdFrom, deleteCreated } = sortWorld(() => h.spotify, 'alice');
-const waitUntil = async (condition: () => boolean, what: string) => {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition(), what).toBe(true);
-};
+const waitUntil = (condition: () => boolean, what: string) => waitFor(condition, what, 10_000);
 /** Drops the connection and waits until discord.js is back on the gateway. */
 async function blip() {
   const resumes = events.filter((e) => e === 'resume').length;

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/store/em
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text, linkUrl } from '../support/messages.js';
 import { sortWorld } from '../support/sortWorld.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 /**
  * Postgres restarted in the middle of a sort, a collector poll and an import. The bot runs on a
@@ -40,10 +41,6 @@ const h = useEncoreHarness(() => ({ config: { DATABASE_URL: postgres.url }, spot
 const stopPostgres = () => postgres.stop();
 const startPostgres = async () => {
   postgres = await startEmbeddedPostgres(dir, { port });
-};
-const waitUntil = async (condition: () => boolean, what: string) => {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition(), what).toBe(true);
 };
 const gate = () => {
   let release!: () => void;

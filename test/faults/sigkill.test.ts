@@ -17,6 +17,7 @@ import { followLinkPage } from '../support/linkPage.js';
 import { buttons, contentAndEmbeds as text, linkUrl } from '../support/messages.js';
 import { sortWorld } from '../support/sortWorld.js';
 import pg from 'pg';
+import { waitUntil } from '../support/waitUntil.js';
 
 /**
  * SIGKILL at seeded points during a sort, a collector poll and an import, then a restart: the end
@@ -81,10 +82,7 @@ async function kill9(): Promise<void> {
   await until(() => discord.connectedSessions() === 0, 'the killed bot left the gateway');
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition(), what).toBe(true);
-}
+const until = waitUntil;
 
 const settledOn = (interaction: EInteraction) =>
   new Promise<RecordedMessage | undefined>((resolve, reject) => {
