@@ -66,7 +66,12 @@ interface Session {
   identified: boolean;
   /** [shard id, shard count] from IDENTIFY; [0, 1] when the client did not shard. */
   shard: [number, number];
+  /** The intents from IDENTIFY. */
+  intents: number;
 }
+
+/** GUILD_MEMBERS (1 << 1): privileged; GUILD_MEMBER_ADD/UPDATE/REMOVE go only to sessions that have it. */
+export const GUILD_MEMBERS_INTENT = 1 << 1;
 
 /** Discord's rule: a server's events go to shard (guild_id >> 22) % count; DMs to shard 0. */
 export const shardOf = (guildId: string | undefined, count: number): number =>
@@ -90,6 +95,7 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
       seq: 0,
       identified: false,
       shard: [0, 1],
+      intents: 0,
     };
     sessions.add(session);
     send(session, { op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null });
@@ -108,7 +114,11 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
           return socket.close(4010, 'Invalid shard.');
         // Discord refuses too few shards for the bot's servers; here, fewer than the emulator serves.
         if (shard[1] < state.shardCount) return socket.close(4011, 'Sharding required.');
+        const intents = Number((d as { intents?: unknown }).intents ?? 0);
+        // A privileged intent the application was not granted in the developer portal.
+        if (intents & GUILD_MEMBERS_INTENT && !state.membersIntent) return socket.close(4014, 'Disallowed intent(s).');
         session.shard = [shard[0], shard[1]];
+        session.intents = intents;
         session.identified = true;
         resumable.set(session.id, session);
         dispatchTo(session, 'READY', {
@@ -136,6 +146,7 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
         session.id = id;
         session.seq = seq;
         session.shard = old.shard;
+        session.intents = old.intents;
         session.identified = true;
         resumable.set(id, session);
         return dispatchTo(session, 'RESUMED', {});
@@ -149,8 +160,10 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
      * Sends a dispatch to every identified session of the shard that owns `guildId` (shard 0 for
      * DMs); returns those shards' ids, one entry per session that got it.
      */
-    dispatch(t: string, d: unknown, guildId?: string): number[] {
-      const to = [...sessions].filter((s) => s.identified && owns(s, guildId));
+    dispatch(t: string, d: unknown, guildId?: string, intent?: number): number[] {
+      const to = [...sessions].filter(
+        (s) => s.identified && owns(s, guildId) && (intent === undefined || (s.intents & intent) !== 0),
+      );
       for (const s of to) dispatchTo(s, t, d);
       return to.map((s) => s.shard[0]);
     },

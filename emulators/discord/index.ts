@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { shardOf, startGateway } from './gateway.js';
+import { GUILD_MEMBERS_INTENT, shardOf, startGateway } from './gateway.js';
 import { restRouter } from './rest.js';
 import {
   PERMISSION_BITS,
@@ -35,9 +35,15 @@ export interface DiscordEmulator {
   addGuild(name: string, channelNames?: string[], options?: { shard?: number }): EGuild;
   /** The shard that receives a server's events (DMs: shard 0). */
   shardOf(guild?: EGuild): number;
+  /** A new member joins (GUILD_MEMBER_ADD to sessions with the members intent). */
   addMember(guild: EGuild, username: string, options?: { dmsClosed?: boolean }): EUser;
-  /** The member leaves the server; REST then answers 10007 Unknown Member. Nothing on the gateway: Encore has no members intent. */
+  /**
+   * The member leaves the server: REST then answers 10007 Unknown Member, and GUILD_MEMBER_REMOVE
+   * goes to the sessions that asked for the privileged members intent (none without it).
+   */
   removeMember(guild: EGuild, user: EUser): void;
+  /** Someone who left joins again (GUILD_MEMBER_ADD to sessions with the members intent). */
+  rejoin(guild: EGuild, user: EUser): void;
   channel(guild: EGuild, name: string): EChannel;
   /** Denies the bot permissions in a channel by a member overwrite (as a server admin would), and tells the gateway. */
   denyBot(channel: EChannel, permissions: EmulatedPermission[]): void;
@@ -76,9 +82,11 @@ export async function startDiscordEmulator(
     now?: () => number;
     /** Shards the bot must run (GET /gateway/bot). */
     shards?: number;
+    /** The privileged Server Members intent is switched on for the bot (off, as on a new application). */
+    membersIntent?: boolean;
   } = {},
 ): Promise<DiscordEmulator> {
-  const state = createState(options.now, options.shards ?? 1);
+  const state = createState(options.now, options.shards ?? 1, options.membersIntent ?? false);
   let wsUrl = '';
   const app = express();
   app.disable('x-powered-by');
@@ -202,6 +210,28 @@ export async function startDiscordEmulator(
     return interaction;
   };
 
+  const joined = (guild: EGuild, user: EUser) => {
+    if (guild.memberIds.includes(user.id)) return;
+    guild.memberIds.push(user.id);
+    gateway.dispatch(
+      'GUILD_MEMBER_ADD',
+      {
+        guild_id: guild.id,
+        user: userJson(user),
+        roles: [],
+        joined_at: new Date(state.now()).toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        nick: null,
+        avatar: null,
+        pending: false,
+      },
+      guild.id,
+      GUILD_MEMBERS_INTENT,
+    );
+  };
+
   return {
     apiUrl: `http://127.0.0.1:${port}/api`,
     port,
@@ -229,12 +259,20 @@ export async function startDiscordEmulator(
     addMember(guild, username, memberOptions = {}) {
       const user: EUser = { id: snowflake(), username, global_name: username, dmsClosed: memberOptions.dmsClosed };
       state.users.set(user.id, user);
-      guild.memberIds.push(user.id);
+      joined(guild, user);
       return user;
     },
     removeMember(guild, user) {
+      if (!guild.memberIds.includes(user.id)) return;
       guild.memberIds = guild.memberIds.filter((id) => id !== user.id);
+      gateway.dispatch(
+        'GUILD_MEMBER_REMOVE',
+        { guild_id: guild.id, user: userJson(user) },
+        guild.id,
+        GUILD_MEMBERS_INTENT,
+      );
     },
+    rejoin: (guild, user) => joined(guild, user),
     denyBot(channel, permissions) {
       const deny = permissions.reduce((bits, p) => bits | PERMISSION_BITS[p], 0n);
       const others = (channel.overwrites ?? []).filter((o) => !(o.type === 1 && o.id === state.bot.id));

@@ -106,10 +106,12 @@ export interface EmulatorState {
   rateLimit: { count: number; retryAfterSec: number };
   /** The shard count /gateway/bot recommends; IDENTIFY with fewer is refused (4011). */
   shardCount: number;
+  /** The privileged Server Members intent is switched on for the application; IDENTIFY asking for it otherwise is refused (4014). */
+  membersIntent: boolean;
   now: () => number;
 }
 
-export function createState(now: () => number = Date.now, shardCount = 1): EmulatorState {
+export function createState(now: () => number = Date.now, shardCount = 1, membersIntent = false): EmulatorState {
   const bot: EUser = { id: snowflake(), username: 'Encore', global_name: 'Encore', bot: true };
   return {
     bot,
@@ -126,6 +128,7 @@ export function createState(now: () => number = Date.now, shardCount = 1): Emula
     nonces: new Map(),
     rateLimit: { count: 0, retryAfterSec: 0.2 },
     shardCount,
+    membersIntent,
     now,
   };
 }

@@ -11,6 +11,12 @@ export interface DiscordClientOptions {
    */
   shards?: number[] | 'auto';
   shardCount?: number;
+  /**
+   * Ask for the privileged Server Members intent (GUILD_MEMBER_ADD/REMOVE): a member who leaves is
+   * taken off the server's boards at once. Off by default: Discord refuses the login (4014) unless
+   * the intent is switched on in the developer portal; without it the membership sweep finds them.
+   */
+  memberEvents?: boolean;
 }
 
 /**
@@ -23,11 +29,16 @@ export interface DiscordClientOptions {
 export const CACHED_USERS = 5_000;
 export const CACHED_MEMBERS_PER_GUILD = 200;
 
-/** A discord.js client that can be pointed at any Discord-compatible server. Only the Guilds intent: no privileged intents. */
+/**
+ * A discord.js client that can be pointed at any Discord-compatible server. The Guilds intent, and
+ * the privileged members intent only when asked for. Members may be partial: a member who leaves
+ * is rarely in the (bounded) cache, and without the partial discord.js drops their
+ * guildMemberRemove.
+ */
 export function createDiscordClient(options: DiscordClientOptions): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds],
-    partials: [Partials.Channel],
+    intents: [GatewayIntentBits.Guilds, ...(options.memberEvents ? [GatewayIntentBits.GuildMembers] : [])],
+    partials: [Partials.Channel, Partials.GuildMember],
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,

@@ -15,6 +15,8 @@ export interface DiscordOptions {
   /** The shards this process runs and the total across processes (DISCORD_SHARDS, DISCORD_SHARD_COUNT). */
   shards?: number[] | 'auto';
   shardCount?: number;
+  /** The privileged members intent (see DiscordClientOptions.memberEvents). */
+  memberEvents?: boolean;
 }
 
 export interface RunningDiscord {
@@ -35,6 +37,7 @@ export async function startDiscord(options: DiscordOptions): Promise<RunningDisc
     apiUrl: options.apiUrl,
     shards: options.shards,
     shardCount: options.shardCount,
+    memberEvents: options.memberEvents,
   });
   const route = createInteractionRouter({ services: options.services, log, commands }, options.hooks);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

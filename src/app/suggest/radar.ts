@@ -55,6 +55,11 @@ export interface RadarDeps {
   sendDm(memberId: string, message: MessageModel, nonce: string): Promise<'sent' | 'closed'>;
   nonce(memberId: string, week: string): string;
   refreshedMessage(refreshed: RadarRefreshed): MessageModel;
+  /**
+   * Whether the member is still in the server their radar was turned on in: false only when Discord
+   * says they are not. A server they left is not drawn on (its members, its plays).
+   */
+  stillIn?(guildId: string, memberId: string): Promise<boolean>;
   instanceId: string;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
@@ -93,9 +98,11 @@ export async function refreshRadar(
     const record = await deps.radar.get(memberId);
     if (!record?.enabled || (record.lastRefreshedWeek && record.lastRefreshedWeek >= week)) return { kind: 'none' };
     const previous = new Set(record.trackUris);
+    const guildId =
+      record.guildId && (!deps.stillIn || (await deps.stillIn(record.guildId, memberId))) ? record.guildId : undefined;
     const result = await deps.suggest.suggest({
       memberId,
-      ...(record.guildId ? { guildId: record.guildId } : {}),
+      ...(guildId ? { guildId } : {}),
       // Last week's tracks may still be unplayed: ask for enough to leave them out.
       count: Math.min(50, RADAR_SIZE + previous.size),
       from: 'everything',

@@ -80,6 +80,13 @@ export interface ServerPlaylistDeps {
   ): Promise<'channel' | 'dm' | 'nowhere'>;
   nonce(guildId: string, month: string): string;
   announcementMessage(announcement: ServerPlaylistAnnouncement): MessageModel;
+  /**
+   * Whether the admin whose Spotify holds the playlist is still a member of the server: false only
+   * when Discord says they are not (an outage keeps it going). Without it, membership is not checked.
+   */
+  ownerPresent?(guildId: string, ownerId: string): Promise<boolean>;
+  /** What the server (else the owner) is told when the playlist stops because its owner left. */
+  stoppedMessage?(): MessageModel;
   instanceId: string;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
@@ -176,7 +183,7 @@ export async function refreshServerPlaylist(
   deps: ServerPlaylistDeps,
   record: ServerPlaylistRecord,
   now: number,
-): Promise<'refreshed' | 'none' | 'busy' | 'quiet'> {
+): Promise<'refreshed' | 'none' | 'busy' | 'quiet' | 'owner-left'> {
   const month = monthKey(now, -1);
   const range = monthRange(month);
   if (!record.enabled || record.enabledAt >= range.to) return 'none';
@@ -187,6 +194,19 @@ export async function refreshServerPlaylist(
     if (done && (done.announced !== undefined || done.tracks === 0)) return 'none';
     const current = (await deps.repo.get(record.guildId)) ?? record;
     if (!current.enabled) return 'none';
+    // An admin who left the server no longer gets its members' top tracks: the playlist stops.
+    if (deps.ownerPresent && !(await deps.ownerPresent(record.guildId, current.ownerId))) {
+      if (deps.stoppedMessage)
+        await deps.announce(
+          record.guildId,
+          current.ownerId,
+          deps.stoppedMessage(),
+          deps.nonce(record.guildId, `${month}:owner-left`),
+        );
+      await deps.repo.disable(record.guildId);
+      deps.log?.info({ guildId: record.guildId }, 'server playlist stopped: its owner left the server');
+      return 'owner-left';
+    }
     let filled: { playlistId: string; tracks: ServerTrack[]; members: number };
     if (done) {
       // Refreshed, but the announcement never went out (Discord failed, or a crash): announce only,

@@ -37,9 +37,14 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     () => discord.client(),
     (guildId) => discord.ownsGuild(guildId),
   );
+  const reader = createDigestReader(store);
   const deps: DigestDeps = {
     settings,
-    reader: createDigestReader(store),
+    reader: {
+      ...reader,
+      // Through server social when it is on: its mirror is rebuilt at start-up before anyone reads it.
+      optedIn: (guildId) => (services?.social ? services.social.repo.visibleMembers(guildId) : reader.optedIn(guildId)),
+    },
     ledger: createDigestLedger(store),
     discord: channels,
     messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage, wrapped: weeklyWrappedMessage },

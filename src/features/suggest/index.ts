@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PersonalDataKind } from '../../app/accounts/personalData.js';
+import { memberLeft } from '../../app/social/membership.js';
 import type { AnswerDeps, MemberPlaylists, PlaylistsFor } from '../../app/suggest/answers.js';
 import type { SuggestService } from '../../app/suggest/ports.js';
 import { refreshDueRadars, type RadarDeps } from '../../app/suggest/radar.js';
@@ -7,7 +8,11 @@ import { refreshDueServerPlaylists, type ServerPlaylistDeps } from '../../app/su
 import type { SuggestionsDeps } from '../../app/suggest/suggestions.js';
 import { digestNonce } from '../../core/digest/index.js';
 import { digestDiscord } from '../../discord/digestChannels.js';
-import { radarRefreshedMessage, serverPlaylistAnnouncementMessage } from '../../discord/messages/suggestMessage.js';
+import {
+  radarRefreshedMessage,
+  serverPlaylistAnnouncementMessage,
+  serverPlaylistOffMessage,
+} from '../../discord/messages/suggestMessage.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { SpotifyApiError, type SpotifyUserClient } from '../../spotify/index.js';
 import { createDigestSettingsRepository } from '../../store/digest/digestStore.js';
@@ -64,6 +69,17 @@ export const suggestFeature: FeatureFactory = (context: FeatureContext) => {
   const newId = () => randomBytes(8).toString('base64url');
   const moduleLog = log.child({ module: 'suggest' });
 
+  /**
+   * Whether a member is still in a server (server social's membership check, looked up when asked:
+   * that feature is built after this one). One Discord says left is withdrawn there at once.
+   */
+  const stillIn = async (guildId: string, memberId: string) => {
+    const social = services.social;
+    if (!social || (await social.presence.isMember(guildId, memberId))) return true;
+    await memberLeft(social, guildId, memberId);
+    return false;
+  };
+
   const answers: AnswerDeps = {
     service: engine,
     answers: createSuggestAnswerRepository(store.pool),
@@ -80,6 +96,7 @@ export const suggestFeature: FeatureFactory = (context: FeatureContext) => {
     sendDm: (memberId, message, nonce) => channels.sendDmOnce(memberId, message, nonce),
     nonce: (memberId, week) => digestNonce(`radar:${memberId}`, week),
     refreshedMessage: radarRefreshedMessage,
+    stillIn,
     instanceId,
     log: moduleLog,
   };
@@ -99,6 +116,8 @@ export const suggestFeature: FeatureFactory = (context: FeatureContext) => {
     },
     nonce: (guildId, month) => digestNonce(`sounds:${guildId}`, month),
     announcementMessage: serverPlaylistAnnouncementMessage,
+    ownerPresent: stillIn,
+    stoppedMessage: () => serverPlaylistOffMessage(true),
     instanceId,
     log: moduleLog,
   };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { DigestLedger, DigestReader, DigestSettings, DigestSettingsRepository } from '../../app/digest/ports.js';
-import { isVisibleIn, type PrivacySettings } from '../../app/privacy/privacy.js';
+import type { PrivacySettings } from '../../app/privacy/privacy.js';
 import type { Store } from '../index.js';
 import { CLAIMS_TABLE } from '../schema.js';
 
@@ -63,18 +63,21 @@ export function createDigestLedger(store: Store): DigestLedger {
 
 /**
  * The digest's reads: SQL over the rollups through their (day, …) indexes, restricted to the
- * opted-in members the caller passes (never anyone else, not even in a total).
+ * opted-in members the caller passes (never anyone else, not even in a total). Who is opted in is
+ * read from the SQL visibility mirror every server aggregate reads (guild_visibility, kept in step
+ * with the privacy store and with membership: a member who left is not in it), not by scanning
+ * every member's privacy record.
  */
 export function createDigestReader(store: Store): DigestReader {
   const pool: pg.Pool = store.pool;
-  const privacy = store.namespace<PrivacySettings>('privacy');
   const ids = (memberIds: readonly string[]) => [...memberIds];
   return {
     async optedIn(guildId) {
-      const out: string[] = [];
-      for await (const [key, value] of privacy.iterator!(undefined))
-        if (value && isVisibleIn(value as PrivacySettings, guildId)) out.push(String(key));
-      return out.sort();
+      const { rows } = await pool.query<{ member_id: string }>(
+        `SELECT member_id FROM guild_visibility WHERE guild_id = $1 ORDER BY member_id`,
+        [guildId],
+      );
+      return rows.map((r) => r.member_id);
     },
     async memberWeeks(memberIds, fromDay, toDay) {
       const { rows } = await pool.query<{ member_id: string; plays: number; ms: string }>(
