@@ -1,9 +1,14 @@
-import { SlashCommandBuilder, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
+import {
+  MessageFlags,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+} from 'discord.js';
 import { privacyOf, setVisibleIn, setWeeklyDm } from '../src/app/privacy/privacy.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { decodeComponentId } from '../src/discord/customId.js';
-import { isPrivacyPanel, privacyMessage } from '../src/discord/messages/privacyMessage.js';
+import { isPrivacyPanel, notInServerMessage, privacyMessage } from '../src/discord/messages/privacyMessage.js';
 import type { Services } from '../src/app/services.js';
 
 export const data = new SlashCommandBuilder()
@@ -24,9 +29,23 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
 }
 
 /**
+ * Whether the member who pressed a button is in the server it is about. The server comes from the
+ * component id, which a client can forge: only the interaction's own server is vouched for by
+ * Discord; any other (the "Linked as" DM's buttons) is asked of Discord now, and anything but "a
+ * member" counts as no. (The cached isMember answers yes when Discord fails, so an outage takes no
+ * one off the boards; here a yes gives consent, which must not be given on a guess.)
+ */
+async function isIn(interaction: MessageComponentInteraction, services: Services, guildId: string): Promise<boolean> {
+  if (interaction.guildId === guildId) return true;
+  const check = services.social?.presence.check;
+  return check ? (await check.call(services.social!.presence, guildId, interaction.user.id)) === 'member' : false;
+}
+
+/**
  * A privacy button, on /privacy's reply or on the "Linked as …" DM: acknowledged first, then the
  * choice is saved and the panel redrawn in place. Whatever else the message says (the DM's
- * "Linked as" line and renew-by date) is kept.
+ * "Linked as" line and renew-by date) is kept. Showing oneself in a server takes being in it;
+ * hiding oneself is always possible (a member who left withdraws what they gave there).
  */
 export async function handleComponent(
   interaction: MessageComponentInteraction,
@@ -34,15 +53,20 @@ export async function handleComponent(
 ): Promise<void> {
   const id = decodeComponentId(interaction.customId);
   const what = id?.action;
-  const [a, b] = id?.fields ?? [];
+  const [a = '', b = ''] = id?.fields ?? [];
+  if ((what !== 'visible' && what !== 'dm') || (what === 'visible' && !a)) return;
   const store = repo(services);
   await interaction.deferUpdate();
   const guildId = what === 'visible' ? a : b;
+  const member = guildId ? await isIn(interaction, services, guildId) : false;
+  if (what === 'visible' && b === 'on' && !member)
+    return void (await interaction.followUp({ ...notInServerMessage(), flags: MessageFlags.Ephemeral }));
   const settings =
     what === 'visible'
-      ? await setVisibleIn(store, interaction.user.id, a!, b === 'on')
+      ? await setVisibleIn(store, interaction.user.id, a, b === 'on')
       : await setWeeklyDm(store, interaction.user.id, a === 'on');
-  const guild = guildId
+  // The panel names only a server the member is in (a forged id must not learn a server's name).
+  const guild = member
     ? { id: guildId, name: interaction.client.guilds.cache.get(guildId)?.name ?? 'this server' }
     : undefined;
   const panel = privacyMessage(settings, guild);

@@ -6,11 +6,16 @@ import {
   type InteractionEditReplyOptions,
   type MessageComponentInteraction,
 } from 'discord.js';
+import { isVisibleIn, privacyOf } from '../src/app/privacy/privacy.js';
+import { memberLeft } from '../src/app/social/membership.js';
 import {
   dismissSuggestions,
   likeSuggestions,
+  ownAnswer,
   saveAnswer,
   suggestForMember,
+  visibleNow,
+  type StillVisible,
   type SuggestAnswer,
 } from '../src/app/suggest/answers.js';
 import type { SuggestFrom, SuggestionSource } from '../src/app/suggest/ports.js';
@@ -132,10 +137,28 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   }
   const { result, answer } = answered;
   if (!answer) return void (await edit(interaction, noSuggestionsMessage(result.skipped)));
-  await edit(interaction, await render(d, answer, result.skipped));
+  await edit(interaction, await render(services, answer, result.skipped));
 }
 
-async function render(d: SuggestionsDeps, answer: SuggestAnswer, skipped: readonly SuggestionSource[], note?: string) {
+/**
+ * Who may be named in a server now: opted in there, and still a member (server social's membership
+ * check, when that feature runs; one Discord says left is withdrawn there at once, as social does
+ * before naming anyone). Without privacy choices nobody is named.
+ */
+const stillVisible =
+  (services: Services): StillVisible =>
+  async (guildId, memberId) => {
+    if (!services.privacy || !isVisibleIn(await privacyOf(services.privacy, memberId), guildId)) return false;
+    const social = services.social;
+    if (!social || (await social.presence.isMember(guildId, memberId))) return true;
+    await memberLeft(social, guildId, memberId);
+    return false;
+  };
+
+/** Draws an answer; its reasons are checked again first (an answer is redrawn for a day after it was made). */
+async function render(services: Services, stored: SuggestAnswer, skipped: readonly SuggestionSource[], note?: string) {
+  const d = deps(services);
+  const answer = await visibleNow(stored, stillVisible(services));
   const cited = answer.suggestions.flatMap((s) =>
     s.reason.source === 'server' ? s.reason.listeners.map((l) => l.memberId) : [],
   );
@@ -159,11 +182,11 @@ export async function handleComponent(
 
   if (id?.action === 'like') {
     const answer = await likeSuggestions(d.answers, answerId, memberId, positions);
-    return void (await edit(interaction, await render(d, answer, [])));
+    return void (await edit(interaction, await render(services, answer, [])));
   }
   if (id?.action === 'dismiss') {
     const answer = await dismissSuggestions(d.answers, answerId, memberId, positions);
-    return void (await edit(interaction, await render(d, answer, [])));
+    return void (await edit(interaction, await render(services, answer, [])));
   }
   if (id?.action !== 'save') return;
   const now = clock(services);
@@ -172,7 +195,6 @@ export async function handleComponent(
     name: `Encore suggestions · ${day}`,
     description: 'Suggested by Encore from your listening, each with why, in Discord',
   });
-  const answer = await d.answers.answers.get(answerId);
-  if (!answer) throw new UserError('suggest.answerGone');
-  await edit(interaction, await render(d, answer, [], saveAnswerNote(outcome)));
+  const answer = await ownAnswer(d.answers, answerId, memberId);
+  await edit(interaction, await render(services, answer, [], saveAnswerNote(outcome)));
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EUser } from '../../emulators/discord/index.js';
+import { encodeComponentId } from '../../src/discord/customId.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
-import { buttons, text } from '../support/messages.js';
+import { buttons, contentAndEmbeds, text } from '../support/messages.js';
 
 /** How far Discord's clock runs ahead of the real one: a slow database moves it (see slowDatabaseFor). */
 let discordAhead = 0;
@@ -64,6 +65,35 @@ describe('the "linked" DM', () => {
     );
     for (const kept of ['Linked as Carol', renewBy!, '✅ you appear', 'Personal weekly wrapped by DM: ✅ on'])
       expect(text(weekly.final)).toContain(kept);
+  });
+});
+
+describe('a forged privacy button', () => {
+  it('cannot make a member appear in a server they are not in, pressed in a server or in a DM', async () => {
+    const member = h.member('private-erin');
+    expect((await h.link(member, 'erin')).status).toBe(200);
+    // A server with Encore in it that the member never joined.
+    const elsewhere = h.emulator.addGuild('Somewhere else', ['general']);
+    const forged = encodeComponentId('privacy', 'visible', elsewhere.id, 'on');
+    const visibleIn = async () => (await h.encore.services.privacy!.get(member.id))?.visibleIn ?? [];
+
+    const panel = await h.invoke('/privacy', {}, member);
+    const inServer = await h.click(panel.final!, forged, member);
+    expect(await visibleIn()).toEqual([]);
+    const linkedDm = h.dmsOf(member).at(-1)!;
+    const inDm = await h.click(linkedDm, forged, member);
+    expect(await visibleIn()).toEqual([]);
+    for (const seen of [inServer, inDm]) {
+      const told = seen.followUps.map(contentAndEmbeds).join();
+      expect(told).toContain('only choose to appear in a server you are a member of');
+      expect(seen.rejected).toEqual([]);
+      expect(contentAndEmbeds(seen.final)).not.toContain('Somewhere else');
+    }
+
+    // The same button for the server they are in still works from the DM.
+    const show = buttons(linkedDm).find((b) => b.label === 'Show me in this server')!;
+    expect(text((await h.click(linkedDm, show.custom_id!, member)).final)).toContain('✅ you appear');
+    expect(await visibleIn()).toEqual([h.guild.id]);
   });
 });
 

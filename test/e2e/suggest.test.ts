@@ -3,12 +3,16 @@ import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
 import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 import type { NewPlay } from '../../src/app/history/ports.js';
 import { rollupGenre } from '../../src/core/history/rollup.js';
+import { MIN_SIMILARITY } from '../../src/core/suggest/taste.js';
+import { compatibility } from '../../src/core/taste/compat.js';
+import { decodeComponentId, encodeComponentId } from '../../src/discord/customId.js';
 import type { FeatureContext } from '../../src/features/index.js';
 import { createAccounts } from '../../src/features/linking/accounts.js';
 import { suggestFeature } from '../../src/features/suggest/index.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 import { ARTIST_GENRES_NAMESPACE } from '../../src/spotify/genreCache.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
+import { createSuggestHistory } from '../../src/store/suggest/suggestRepository.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { manualTicks } from '../support/manualTicks.js';
 import { buttons, contentAndEmbeds, text } from '../support/messages.js';
@@ -249,6 +253,101 @@ describe('/suggest', () => {
     const changed = (Object.keys(after) as Array<keyof typeof after>).filter((k) => after[k] !== before[k]);
     expect(changed).toHaveLength(1);
     expect(after[changed[0]!]).toBeGreaterThan(before[changed[0]!]);
+  });
+});
+
+/** The server reasons of an answer: who it names (display names), the taste percentage it shows. */
+const serverReasons = (m?: RecordedMessage) =>
+  suggestionLines(m)
+    .filter((l) => l.startsWith('↳ ') && l.includes('played it'))
+    .map((line) => {
+      const named = /^↳ (.+) \(taste (\d+) % like yours\)/.exec(line);
+      return { line, names: named ? named[1]!.split(/, | and /) : [], percent: named ? Number(named[2]) : undefined };
+    });
+
+describe('/suggest, what a reason says about others', () => {
+  it('shows how alike a named listener’s taste is as the scorer computes it: a percentage out of 100', async () => {
+    const asked = now();
+    const answer = await suggest(alice);
+    const reasons = serverReasons(answer).filter((r) => r.percent !== undefined);
+    expect(reasons.length).toBeGreaterThan(0);
+    // The engine's window for "listeners like you" (90 days up to the request), read as it reads it.
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const history = createSuggestHistory(h.encore.store.pool);
+    const ids = new Map([...peers].map(([name, member]) => [name, member.id]));
+    const tastes = await history.tastes([alice.id, ...ids.values()], day(asked - 1 - 89 * DAY), day(asked - 1), 50);
+    for (const { names, percent } of reasons) {
+      // The first name is the closest listener, whose compatibility the reason shows.
+      const closest = ids.get(names[0]!)!;
+      const score = compatibility(tastes.get(alice.id)!, tastes.get(closest)!).score;
+      expect(percent).toBe(score);
+      expect(percent).toBeGreaterThanOrEqual(MIN_SIMILARITY);
+      expect(percent).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('an answer redrawn later no longer names a member who has since opted out, or left the server', async () => {
+    const answer = await suggest(alice);
+    const named = [...new Set(serverReasons(answer).flatMap((r) => r.names))];
+    expect(named.length).toBeGreaterThanOrEqual(2);
+    const [optedOut, leaving] = named.map((name) => peers.get(name)!);
+
+    // The first hides themself in this server, with /privacy's button.
+    const panel = await h.invoke('/privacy', {}, optedOut);
+    const hide = buttons(panel.final!).find((b) => b.label === 'Hide me in this server')!;
+    expect(text((await h.click(panel.final!, hide.custom_id!, optedOut)).final)).toContain('🚫 you don’t appear');
+    const like = (m: RecordedMessage) => componentIds(m).find((c) => c.custom_id?.startsWith('suggest:like:'))!;
+    const liked = await h.click(answer, like(answer).custom_id!, alice, [like(answer).options![0]!.value]);
+    const afterOptOut = serverReasons(liked.final);
+    expect(afterOptOut.length).toBe(serverReasons(answer).length);
+    expect(afterOptOut.flatMap((r) => r.names)).not.toContain(optedOut!.username);
+    expect(afterOptOut.flatMap((r) => r.names)).toContain(leaving!.username);
+    // A reason that named only them says who in general words, without their plays.
+    const onlyThem = serverReasons(answer).findIndex((r) => r.names.join() === optedOut!.username);
+    if (onlyThem >= 0)
+      expect(afterOptOut[onlyThem]!.line).toBe('↳ listeners with taste like yours here played it this month');
+
+    // The second leaves the server; an hour later (past what Encore remembers of who is a member) alice clicks again.
+    h.emulator.removeMember(h.guild, leaving!);
+    setNow(NOW + 65 * 60_000);
+    const again = await h.click(liked.final!, like(liked.final!).custom_id!, alice, [
+      like(liked.final!).options![0]!.value,
+    ]);
+    const afterLeaving = serverReasons(again.final).flatMap((r) => r.names);
+    expect(afterLeaving).not.toContain(optedOut!.username);
+    expect(afterLeaving).not.toContain(leaving!.username);
+    expect(contentAndEmbeds(again.final)).not.toMatch(new RegExp(`\\b(${optedOut!.username}|${leaving!.username})\\b`));
+
+    // The one who opted out may come back; the one who left stays out of the later scenarios.
+    await h.encore.services.privacy!.save(optedOut!.id, { visibleIn: [h.guild.id], weeklyDm: false });
+  });
+});
+
+describe('/suggest buttons pressed by someone else', () => {
+  it('a forged Save on another member’s answer shows nothing of it, even while that answer is being saved', async () => {
+    const alices = await suggest(alice, { count: 3 });
+    const save = buttons(alices).find((b) => b.custom_id?.startsWith('suggest:save:'))!;
+    const answerId = decodeComponentId(save.custom_id!)!.fields[0]!;
+    const titles = suggestionLines(alices)
+      .filter((l) => /^\*\*\d+\. /.test(l))
+      .map((t) => /open\.spotify\.com\/track\/(\w+)/.exec(t)![1]!);
+    expect(titles.length).toBeGreaterThan(0);
+    const daves = await suggest(dave, { count: 3 });
+    const before = playlistsOf('alice').length;
+    // Alice's own click is saving it: it holds the answer's save lease.
+    const leases = h.encore.store.leases;
+    expect(await leases.acquire('suggest-save', answerId, 'alices-click', 120_000, now())).toBe(true);
+    try {
+      // Dave's client sends alice's answer id with his own id as the owner.
+      const forged = await h.click(daves, encodeComponentId('suggest', 'save', answerId, dave.id), dave);
+      const seen = [forged.final, ...forged.followUps].map(contentAndEmbeds).join();
+      expect(seen).toContain('expired');
+      for (const id of titles) expect(seen).not.toContain(id);
+      expect(seen).not.toContain('saving this list already');
+    } finally {
+      await leases.release('suggest-save', answerId, 'alices-click');
+    }
+    expect(playlistsOf('alice')).toHaveLength(before);
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { saveAnswer, suggestForMember, type MemberPlaylists } from '../../src/app/suggest/answers.js';
+import {
+  saveAnswer,
+  suggestForMember,
+  visibleNow,
+  type MemberPlaylists,
+  type SuggestAnswer,
+} from '../../src/app/suggest/answers.js';
 import type { SuggestService, Suggestion, SuggestionFeedbackRepository } from '../../src/app/suggest/ports.js';
 import { refreshRadar, turnRadarOn, type RadarDeps } from '../../src/app/suggest/radar.js';
 import {
@@ -10,6 +16,8 @@ import {
   type ServerPlaylistDeps,
   type ServerTrack,
 } from '../../src/app/suggest/serverPlaylist.js';
+import { MIN_SIMILARITY, similarMembers } from '../../src/core/suggest/taste.js';
+import { compatibility, type TasteInput } from '../../src/core/taste/compat.js';
 import { reasonText, suggestAnswerMessage } from '../../src/discord/messages/suggestMessage.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createSuggestAnswerRepository } from '../../src/store/suggestions/answerRepository.js';
@@ -111,6 +119,77 @@ describe('Save as playlist', () => {
       id: 'suggest.answerGone',
     });
     expect(playlists.size).toBe(0);
+  });
+
+  it('someone else’s answer is refused before its save lease is looked at: "busy" tells a forger nothing', async () => {
+    const { spotify, playlists } = fakeSpotify();
+    const d = deps(spotify);
+    const { answer } = await suggestForMember(d, { memberId: 'm4', count: 3, from: 'everything', now: NOW });
+    // The owner's own click is saving it.
+    expect(await store().leases.acquire('suggest-save', answer!.id, 'owners-click', 120_000, NOW)).toBe(true);
+    await expect(saveAnswer(d, answer!.id, 'intruder', NOW, naming)).rejects.toMatchObject({
+      id: 'suggest.answerGone',
+    });
+    expect(await saveAnswer(d, answer!.id, 'm4', NOW, naming)).toEqual({ kind: 'busy' });
+    expect(playlists.size).toBe(0);
+  });
+});
+
+describe('an answer drawn again', () => {
+  const similarity: Record<string, number> = { bob: 80, carol: 64 };
+  const serverTrack = (n: number, listeners: string[], plays: number): Suggestion => ({
+    ...track(n),
+    reason: {
+      source: 'server',
+      listeners: listeners.map((memberId) => ({ memberId, similarity: similarity[memberId]! })),
+      plays,
+    },
+  });
+  const answer: SuggestAnswer = {
+    id: 'a-redrawn',
+    memberId: 'asker',
+    guildId: 'g1',
+    createdAt: NOW,
+    suggestions: [
+      serverTrack(1, ['bob', 'carol'], 9),
+      serverTrack(2, ['bob'], 4),
+      serverTrack(3, ['carol'], 2),
+      track(4),
+    ],
+    liked: [],
+    dismissed: [],
+  };
+  const names = new Map([
+    ['bob', 'Bob'],
+    ['carol', 'Carol'],
+  ]);
+  const reasons = (a: SuggestAnswer) => a.suggestions.map((s) => reasonText(s.reason, names));
+
+  it('names only members still visible in that server, without counting the plays of those who are not', async () => {
+    const asked: string[] = [];
+    const redrawn = await visibleNow(answer, async (guildId, memberId) => {
+      asked.push(`${guildId}:${memberId}`);
+      return memberId !== 'bob';
+    });
+    expect(asked.sort()).toEqual(['g1:bob', 'g1:carol']);
+    expect(reasons(redrawn)).toEqual([
+      'Carol (taste 64 % like yours) played it this month',
+      'listeners with taste like yours here played it this month',
+      'Carol (taste 64 % like yours) played it twice this month',
+      reasonText(track(4).reason, names),
+    ]);
+  });
+
+  it('is unchanged while everyone it names is still visible', async () => {
+    expect(await visibleNow(answer, async () => true)).toBe(answer);
+  });
+
+  it('names no one when it was asked outside a server', async () => {
+    const { guildId: _, ...inDm } = answer;
+    const redrawn = await visibleNow(inDm, async () => true);
+    expect(reasons(redrawn).slice(0, 3)).toEqual(
+      Array(3).fill('listeners with taste like yours here played it this month'),
+    );
   });
 });
 
@@ -267,20 +346,38 @@ describe('reasons in words', () => {
     ['u1', 'bob'],
     ['u2', 'carol'],
   ]);
-  it('says who played it, how alike their taste is, and how often', () => {
-    expect(
-      reasonText(
-        {
-          source: 'server',
-          listeners: [
-            { memberId: 'u1', similarity: 0.72 },
-            { memberId: 'u2', similarity: 0.6 },
-          ],
-          plays: 14,
-        },
-        names,
-      ),
-    ).toBe('bob and carol (taste 72 % like yours) played it 14 times this month');
+  it('says who played it, how alike their taste is (the scorer’s score, out of 100), and how often', () => {
+    const artist = (n: number, plays: number) => ({ id: `ar${n}`, name: `Artist ${n}`, plays });
+    const asker: TasteInput = {
+      artists: [artist(1, 40), artist(2, 30), artist(3, 20), artist(4, 10)],
+      genres: [
+        { genre: 'electronic', plays: 70 },
+        { genre: 'rock', plays: 30 },
+      ],
+    };
+    const bob: TasteInput = {
+      artists: [artist(1, 50), artist(2, 20), artist(5, 30)],
+      genres: [{ genre: 'electronic', plays: 100 }],
+    };
+    const carol: TasteInput = {
+      artists: [artist(3, 10), artist(6, 60)],
+      genres: [
+        { genre: 'rock', plays: 50 },
+        { genre: 'electronic', plays: 20 },
+      ],
+    };
+    // The listeners as the engine ranks them: the real scorer's similarity, most similar first.
+    const listeners = similarMembers(asker, [
+      { memberId: 'u2', taste: carol },
+      { memberId: 'u1', taste: bob },
+    ]);
+    expect(listeners.map((l) => l.memberId)).toEqual(['u1', 'u2']);
+    const score = compatibility(asker, bob).score;
+    expect(score).toBeGreaterThanOrEqual(MIN_SIMILARITY);
+    expect(score).toBeLessThan(100);
+    expect(reasonText({ source: 'server', listeners, plays: 14 }, names)).toBe(
+      `bob and carol (taste ${score} % like yours) played it 14 times this month`,
+    );
   });
   it('names the artist and their rank for releases and deeper cuts, and the genre with its plays', () => {
     expect(
@@ -295,7 +392,7 @@ describe('reasons in words', () => {
   });
   it('never lets a member’s name turn into markdown or a mention', () => {
     const odd = new Map([['u1', '*bob* <@123>']]);
-    const text = reasonText({ source: 'server', listeners: [{ memberId: 'u1', similarity: 0.5 }], plays: 2 }, odd);
+    const text = reasonText({ source: 'server', listeners: [{ memberId: 'u1', similarity: 50 }], plays: 2 }, odd);
     expect(text).toContain('\\*bob\\*');
     expect(text).toContain('twice');
   });

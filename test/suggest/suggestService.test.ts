@@ -4,6 +4,7 @@ import type { SuggestDeps } from '../../src/app/suggest/engine.js';
 import type { SuggestRequest, SuggestResult } from '../../src/app/suggest/ports.js';
 import { COLD_REQUEST_CAP, WARM_REQUEST_CAP, createSuggestService } from '../../src/app/suggest/suggestService.js';
 import { parentGenreOf } from '../../src/core/genres/index.js';
+import { reasonText } from '../../src/discord/messages/suggestMessage.js';
 import { createSpotifyGateway, type SpotifyGateway } from '../../src/spotify/index.js';
 import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
@@ -92,6 +93,11 @@ describe('/suggest on the emulator world (real Postgres, Spotify emulator over H
         expect(l.memberId).not.toBe('alice');
         expect(l.similarity).toBeGreaterThanOrEqual(25);
       }
+      // What the member reads: the closest listener's score from the real scorer, out of 100.
+      const shown = reasonText(s.reason, new Map(s.reason.listeners.map((l) => [l.memberId, l.memberId])));
+      const percent = Number(/taste (\d+) % like yours/.exec(shown)?.[1]);
+      expect(percent).toBe(s.reason.listeners[0]!.similarity);
+      expect(percent).toBeLessThanOrEqual(100);
       // The plays counted are exactly those of the members it names, in the last 30 days.
       const plays = s.reason.listeners
         .map(

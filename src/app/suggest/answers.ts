@@ -84,10 +84,53 @@ export async function suggestForMember(
   return { result, answer };
 }
 
-async function ownAnswer(deps: Pick<AnswerDeps, 'answers'>, answerId: string, memberId: string) {
+/**
+ * The answer if it is this member's. A component id can be forged with any answer id, so every
+ * click goes through here before anything else happens or anything of the answer is shown; someone
+ * else's answer reads as gone (whether it exists is not told either).
+ */
+export async function ownAnswer(
+  deps: Pick<AnswerDeps, 'answers'>,
+  answerId: string,
+  memberId: string,
+): Promise<SuggestAnswer> {
   const answer = await deps.answers.get(answerId);
   if (!answer || answer.memberId !== memberId) throw new UserError('suggest.answerGone');
   return answer;
+}
+
+/** Whether a member may be named in a server now (opted in there, and still a member). */
+export type StillVisible = (guildId: string, memberId: string) => Promise<boolean>;
+
+/**
+ * The answer as it may be drawn now. Reasons were stored when it was made and the buttons work for
+ * a day: a member named in a reason who has since opted out here or left is dropped from it, and
+ * the play count (which included their plays) is withheld (`plays: 0`; the engine never gives a
+ * server reason with no plays). A reason left with no one to name is worded without names.
+ */
+export async function visibleNow(answer: SuggestAnswer, stillVisible: StillVisible): Promise<SuggestAnswer> {
+  const cited = [
+    ...new Set(
+      answer.suggestions.flatMap((s) =>
+        s.reason.source === 'server' ? s.reason.listeners.map((l) => l.memberId) : [],
+      ),
+    ),
+  ];
+  if (!cited.length) return answer;
+  const { guildId } = answer;
+  const checked = guildId ? await Promise.all(cited.map((id) => stillVisible(guildId, id))) : [];
+  const visible = new Set(cited.filter((_, i) => checked[i] === true));
+  if (visible.size === cited.length) return answer;
+  return {
+    ...answer,
+    suggestions: answer.suggestions.map((s) => {
+      if (s.reason.source !== 'server') return s;
+      const listeners = s.reason.listeners.filter((l) => visible.has(l.memberId));
+      return listeners.length === s.reason.listeners.length
+        ? s
+        : { ...s, reason: { ...s.reason, listeners, plays: 0 } };
+    }),
+  };
 }
 
 /** The artist a 👎 is about: the suggestion's main (first credited) artist. */
@@ -146,9 +189,12 @@ export async function saveAnswer(
   now: number,
   naming: { name: string; description: string },
 ): Promise<SaveOutcome> {
+  // Ownership first: a forged click must not learn, even from "busy", anything about another's answer.
+  await ownAnswer(deps, answerId, memberId);
   const attempt = deps.newId();
   if (!(await deps.leases.acquire('suggest-save', answerId, attempt, SAVE_LEASE_MS, now))) return { kind: 'busy' };
   try {
+    // Read again under the lease: another click may have saved it meanwhile.
     const answer = await ownAnswer(deps, answerId, memberId);
     if (answer.savedAt && answer.playlistId) return { kind: 'already', playlistId: answer.playlistId };
     const hidden = dismissedPositions(answer);

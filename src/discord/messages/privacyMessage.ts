@@ -46,3 +46,9 @@ export function privacyMessage(settings: PrivacySettings, guild?: { id: string; 
     components: [row],
   };
 }
+
+/** A "Show me" press for a server the member is not in (a forged button, or a server they left). */
+export const notInServerMessage = () => ({
+  content:
+    'You can only choose to appear in a server you are a member of. Run **/privacy** in that server to choose there.',
+});

@@ -39,9 +39,13 @@ const shortDate = (date: string) => {
 export function reasonText(reason: SuggestionReason, names: ReadonlyMap<string, string>): string {
   switch (reason.source) {
     case 'server': {
+      // No count when it is withheld (0: it included plays of someone who can no longer be named).
+      const often = reason.plays > 0 ? `${times(reason.plays)} ` : '';
+      if (!reason.listeners.length) return `listeners with taste like yours here played it ${often}this month`;
       const who = reason.listeners.slice(0, 3).map((l) => plain(names.get(l.memberId) ?? 'a member'));
-      const closest = Math.round((reason.listeners[0]?.similarity ?? 0) * 100);
-      return `${andList(who)} (taste ${closest} % like yours) played it ${times(reason.plays)} this month`;
+      // Similarity is the taste scorer's 0–100 compatibility score, already a percentage.
+      const closest = Math.round(reason.listeners[0]!.similarity);
+      return `${andList(who)} (taste ${closest} % like yours) played it ${often}this month`;
     }
     case 'newRelease':
       return `new from ${plain(reason.artistName)} (out ${shortDate(reason.releaseDate)}), ${ordinalRank(reason.artistRank)}`;
