@@ -9,7 +9,7 @@ import type { WhoKnowsKind } from '../src/app/social/ports.js';
 import { resolveItem, whoKnows, whoKnowsChoices } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { whoKnowsMessage } from '../src/discord/messages/socialMessages.js';
+import { whoKnowsChoiceName, whoKnowsMessage } from '../src/discord/messages/socialMessages.js';
 
 const KINDS: WhoKnowsKind[] = ['artist', 'track', 'genre'];
 
@@ -48,17 +48,34 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   if (!interaction.inGuild()) throw new UserError('social.serverOnly');
   const deps = social(services);
   const kind = kindOf(interaction);
-  // Resolved before anything is posted: a name nobody here played is told to the asker alone.
-  const item = await resolveItem(deps, kind, interaction.options.getString('name', true));
+  const typed = interaction.options.getString('name', true);
+  // Resolved before anything is posted, among what this server's visible members played only: a
+  // name nobody visible here played is told to the asker alone, in the same words as one nobody played.
+  const item = await resolveItem(deps, interaction.guildId, kind, typed);
   await interaction.deferReply();
-  const view = await whoKnows(deps, { guildId: interaction.guildId, callerId: interaction.user.id, kind, item });
+  const view = await whoKnows(deps, {
+    guildId: interaction.guildId,
+    callerId: interaction.user.id,
+    kind,
+    item,
+    typed,
+  });
   await interaction.editReply(
     whoKnowsMessage(view, { guildName: interaction.guild?.name ?? 'this server', callerId: interaction.user.id }),
   );
 }
 
-/** From the server's own history, most played first; the router answers within Discord's 3 s. */
+/**
+ * From the server's own history, most played first; the router answers within Discord's 3 s. Each
+ * choice submits a short key of its item (values are cut at 100 characters), resolved on submit.
+ */
 export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
   if (!interaction.inGuild() || !services.social) return [];
-  return whoKnowsChoices(services.social, interaction.guildId, kindOf(interaction), interaction.options.getFocused());
+  const choices = await whoKnowsChoices(
+    services.social,
+    interaction.guildId,
+    kindOf(interaction),
+    interaction.options.getFocused(),
+  );
+  return choices.map(({ item, value }) => ({ name: whoKnowsChoiceName(item), value }));
 }

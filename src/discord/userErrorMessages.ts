@@ -67,7 +67,10 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     `This server’s playlist is already on, in the Spotify account of <@${String(c.ownerId)}>. They can turn it off with **/digest playlist**, then you can turn it on in yours.`,
   'social.serverOnly': () => 'That belongs to a server: use it in the server, not in DMs.',
   'social.unknownItem': (c) =>
-    `Nobody here has played a ${String(c.kind ?? 'thing')} called **${String(c.name ?? '?')}** that I know of. Pick one from the list as you type.`,
+    `Nobody here has played ${/^[aeiou]/i.test(String(c.kind ?? 'thing')) ? 'an' : 'a'} ${String(c.kind ?? 'thing')} called **${String(c.name ?? '?')}** that I know of. Pick one from the list as you type.`,
+  // A pick that finds nothing here: its value is an internal key, so it is not echoed back.
+  'social.unknownPick': (c) =>
+    `Nobody here has played that ${String(c.kind ?? 'thing')} that I know of. Pick one from the list as you type.`,
   'social.youAreHidden': () =>
     'You don’t share your listening in this server yet, so there is nothing of yours to show. Turn it on with **/privacy** (only this server).',
   'social.notOptedIn': () => 'That member doesn’t share their listening in this server, so there is nothing to show.',

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
+import { nameArtistId, nameTrackId } from '../../src/core/history/exportRecords.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds, text } from '../support/messages.js';
@@ -18,7 +19,15 @@ const gone: EUser[] = [];
 const social = () => h.encore.services.social!;
 
 /** `count` plays of one track by `artist` on `day`, starting at `hour` (UTC), 4 minutes each. */
-async function listen(member: EUser, day: string, count: number, artist: string, hour = 10, genre = 'rock') {
+async function listen(
+  member: EUser,
+  day: string,
+  count: number,
+  artist: string,
+  hour = 10,
+  genre = 'rock',
+  track = `${artist} Song`,
+) {
   const artistId = `ar-${artist.replace(/\W/g, '').toLowerCase()}`;
   await createHistoryRepository(h.encore.store.pool).insertPlays(
     member.id,
@@ -26,7 +35,7 @@ async function listen(member: EUser, day: string, count: number, artist: string,
       playedAt: Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`) + i * 4 * 60_000,
       track: {
         id: `tr-${artistId}`,
-        name: `${artist} Song`,
+        name: track,
         durationMs: 240_000,
         artists: [{ id: artistId, name: artist }],
       },
@@ -146,7 +155,7 @@ describe('/whoknows', () => {
 
   it('tracks and genres too, no crowns for them', async () => {
     const genre = await h.autocomplete('/whoknows', { subcommand: 'genre', name: 'jaz' }, 'name', listeners[0]);
-    expect(genre.choices).toEqual([{ name: 'Jazz', value: 'jazz' }]);
+    expect(genre.choices).toEqual([{ name: 'Jazz', value: '~jazz' }]);
     const genreSeen = await h.invoke('/whoknows', { subcommand: 'genre', name: 'jazz' }, listeners[0]);
     expect(rows(genreSeen.final)[0]?.title).toBe('Who knows Jazz in Encore test server');
     expect(description(genreSeen.final)).toContain(`🥇 <@${listeners[0]!.id}> · 20 plays ← you`);
@@ -161,6 +170,88 @@ describe('/whoknows', () => {
       listeners[0],
     );
     expect(description(trackSeen.final)).toContain(`🥇 <@${listeners[1]!.id}> · 19 plays`);
+  });
+
+  it('what only a hidden member or a member of another server played is answered like a name nobody played', async () => {
+    const hidden = h.member('quiet one');
+    await h.encore.services.privacy!.save(hidden.id, { visibleIn: [], weeklyDm: false });
+    await listen(hidden, '2030-02-01', 40, 'Hushed Band', 8, 'metal', 'Murmur Title');
+    await listen(zed, '2030-02-01', 40, 'Faraway Band', 8, 'reggae', 'Distant Title');
+    /** The answer with the name asked about taken out, so answers to different names compare. */
+    const ask = async (subcommand: string, name: string) => {
+      const seen = await h.invoke('/whoknows', { subcommand, name }, listeners[5]);
+      return { ephemeral: seen.ephemeral, words: contentAndEmbeds(seen.final).split(name).join('<name>') };
+    };
+
+    const nobody = await ask('artist', 'Nobody Band');
+    expect(nobody).toEqual({ ephemeral: true, words: expect.stringContaining('Nobody here has played') });
+    for (const name of ['Hushed Band', 'HUSHED BAND', 'ar-hushedband', 'Faraway Band', 'ar-farawayband'])
+      expect(await ask('artist', name)).toEqual(nobody);
+    // A forged pick of what only they played reads like a pick of nothing.
+    expect(await ask('artist', '~ar-hushedband')).toEqual(await ask('artist', '~ar-nobodyband'));
+    // Typed by title, a track only they played does not give its artist away.
+    const noTrack = await ask('track', 'Unheard Title');
+    for (const name of ['Murmur Title', 'Distant Title', 'tr-ar-hushedband'])
+      expect(await ask('track', name)).toEqual(noTrack);
+    const noGenre = await ask('genre', 'Polka');
+    for (const name of ['Metal', 'metal', 'Reggae / Dancehall']) expect(await ask('genre', name)).toEqual(noGenre);
+    const offered = await h.autocomplete('/whoknows', { subcommand: 'artist', name: 'a' }, 'name', listeners[5]);
+    expect(JSON.stringify(offered.choices)).not.toMatch(/Hushed|Faraway/);
+
+    // What a visible member played still gets the public answer.
+    const shared = await h.invoke('/whoknows', { subcommand: 'artist', name: 'band 02' }, listeners[5]);
+    expect(shared.ephemeral).toBe(false);
+    expect(rows(shared.final)[0]?.title).toBe('Who knows Band 02 in Encore test server');
+    expect(description(shared.final)).toContain(`🥇 <@${listeners[2]!.id}> · 18 plays`);
+    expect(description(shared.final)).not.toContain(zed.id);
+  });
+
+  it('a classical title of 150+ characters is picked through autocomplete; a pick gone stale is told privately, without its key', async () => {
+    const fan = h.member('classical fan');
+    await optIn(fan);
+    const composer = 'Ludwig van Beethoven; Wiener Philharmoniker; Christian Thielemann';
+    const title =
+      'Symphony No. 9 in D minor, Op. 125 "Choral": IV. Presto – Allegro assai – Presto ("O Freunde, nicht diese Töne!") – Allegro assai vivace (alla marcia) – Andante maestoso';
+    expect(title.length).toBeGreaterThan(150);
+    // As /import stores a play its file names but does not identify: the id holds artist and title.
+    await createHistoryRepository(h.encore.store.pool).insertPlays(
+      fan.id,
+      Array.from({ length: 3 }, (_, i) => ({
+        playedAt: Date.parse('2029-06-01T20:00:00Z') + i * 30 * 60_000,
+        track: {
+          id: nameTrackId(composer, title),
+          name: title,
+          durationMs: 1_500_000,
+          artists: [{ id: nameArtistId(composer), name: composer }],
+        },
+        msPlayed: 1_500_000,
+        msEstimated: false,
+        source: 'imported' as const,
+        genre: 'classical',
+      })),
+    );
+
+    const offered = await h.autocomplete('/whoknows', { subcommand: 'track', name: 'symphony no. 9' }, 'name', fan);
+    expect(offered.choices).toHaveLength(1);
+    const { name, value } = offered.choices![0]!;
+    const seen = await h.invoke('/whoknows', { subcommand: 'track', name: String(value) }, fan);
+    expect(seen.ephemeral).toBe(false);
+    expect(rows(seen.final)[0]?.title).toMatch(/^Who knows Symphony No\. 9 in D minor/);
+    expect(description(seen.final)).toBe(`🥇 <@${fan.id}> · 3 plays ← you`);
+    expect(String(value).length).toBeLessThanOrEqual(100);
+    // Listed whole where it fits: the title cut, its artist kept.
+    expect(name).toMatch(/^Symphony No\. 9 in D minor, Op\. 125 .*… — Ludwig van Beethoven; /);
+    expect(name.length).toBeLessThanOrEqual(100);
+
+    // Hidden since: the same pick is answered privately, in words, without any internal id.
+    await h.encore.services.privacy!.save(fan.id, { visibleIn: [], weeklyDm: false });
+    const stale = await h.invoke('/whoknows', { subcommand: 'track', name: String(value) }, fan);
+    expect(stale.ephemeral).toBe(true);
+    expect(contentAndEmbeds(stale.final)).toContain(
+      'Nobody here has played that track that I know of. Pick one from the list as you type.',
+    );
+    expect(contentAndEmbeds(stale.final)).not.toContain(String(value));
+    expect(contentAndEmbeds(stale.final)).not.toContain('name:');
   });
 
   it('a crown changing hands shows in /whoknows at once, in /crowns, and in the week’s digest', async () => {

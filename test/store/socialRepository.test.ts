@@ -279,24 +279,31 @@ describe('/whoknows and its autocomplete', () => {
       'Song Moon River',
     ]);
 
-    expect(await social().resolve('artist', `${p}Moon`)).toEqual({
+    expect(await social().resolveInServer(guild, 'artist', { id: `${p}Moon` })).toEqual({
       kind: 'artist',
       id: `${p}Moon`,
       name: 'Artist Moon',
     });
-    expect(await social().resolve('artist', 'artist mooncake')).toEqual({
+    expect(await social().resolveInServer(guild, 'artist', { name: 'artist mooncake' })).toEqual({
       kind: 'artist',
       id: `${p}Mooncake`,
       name: 'Artist Mooncake',
     });
-    expect(await social().resolve('track', `${p}Tide`)).toEqual({
+    expect(await social().resolveInServer(guild, 'track', { id: `${p}Tide` })).toEqual({
       kind: 'track',
       id: `${p}Tide`,
       name: 'Song Tide',
       detail: 'Artist Moon',
     });
-    expect(await social().resolve('genre', 'Jazz')).toEqual({ kind: 'genre', id: 'jazz', name: 'Jazz' });
-    expect(await social().resolve('artist', 'nobody at all')).toBeUndefined();
+    expect(await social().resolveInServer(guild, 'genre', { name: 'Jazz' })).toEqual({
+      kind: 'genre',
+      id: 'jazz',
+      name: 'Jazz',
+    });
+    expect(await social().resolveInServer(guild, 'artist', { name: 'nobody at all' })).toBeUndefined();
+    // Only what visible members here played: Dan's artist is unknown here, by name or by id.
+    expect(await social().resolveInServer(guild, 'artist', { name: 'Artist Moonlight' })).toBeUndefined();
+    expect(await social().resolveInServer(guild, 'artist', { id: `${p}Moonlight` })).toBeUndefined();
   });
 });
 

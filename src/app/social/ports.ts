@@ -30,6 +30,12 @@ export interface CatalogueItem {
   detail?: string;
 }
 
+/**
+ * How a member named an item: its id, the MD5 (hex, of the UTF-8 bytes) of its id (an autocomplete
+ * key for an id too long for Discord's 100-character values), or its exact name, case-insensitive.
+ */
+export type ItemLookup = { id: string } | { idMd5: string } | { name: string };
+
 /** One member's all-time listening of an item; ranked like RankedMember. */
 export interface Listener {
   memberId: string;
@@ -81,8 +87,12 @@ export interface SocialRepository {
   whoKnows(guildId: string, kind: WhoKnowsKind, id: string, limit: number): Promise<Listener[]>;
   /** Autocomplete: items the server's visible members played whose name contains `query`, most played first. */
   findInServer(guildId: string, kind: WhoKnowsKind, query: string, limit: number): Promise<CatalogueItem[]>;
-  /** An item by id (or by exact name, case-insensitive, when the member typed instead of picking). */
-  resolve(kind: WhoKnowsKind, idOrName: string): Promise<CatalogueItem | undefined>;
+  /**
+   * An item the server's visible members played (more than no plays), looked up among those only:
+   * what nobody visible here played is not found, whoever else in the instance played it. Of
+   * several items with that name, the one most played here.
+   */
+  resolveInServer(guildId: string, kind: WhoKnowsKind, lookup: ItemLookup): Promise<CatalogueItem | undefined>;
 
   /**
    * Recomputes the server's crowns (all artists, or only `artistId`): the visible member with the

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compatibility, type Compatibility } from '../../core/taste/compat.js';
 import { UserError } from '../../core/errors.js';
 import { isVisibleIn, privacyOf } from '../privacy/privacy.js';
@@ -7,6 +8,7 @@ import type {
   Crown,
   CrownChange,
   Day,
+  ItemLookup,
   LeaderboardMetric,
   Listener,
   RankedMember,
@@ -95,25 +97,77 @@ export interface WhoKnowsView {
   threshold?: number;
 }
 
-/** The item a member picked from autocomplete (its id) or typed (its exact name). */
-export async function resolveItem(deps: Pick<SocialDeps, 'repo'>, kind: WhoKnowsKind, typed: string) {
-  const item = await deps.repo.resolve(kind, typed.trim());
-  if (!item) throw new UserError('social.unknownItem', { kind, name: typed });
-  return item;
+/**
+ * Autocomplete values are at most 100 characters, so a choice carries a short key of its item, not
+ * its name: '~' and the id when that fits and is plain printable ASCII (Spotify ids, genre keys),
+ * else '#' and the MD5 of the id (e.g. a long classical title imported by name). A key is resolved
+ * on submit like a typed name: among what this server's visible members played only.
+ */
+const ID_KEY = '~';
+const HASH_KEY = /^#([0-9a-f]{32})$/;
+const PLAIN_ID = /^[\x21-\x7e]{1,99}$/;
+
+export function pickKey(id: string): string {
+  return PLAIN_ID.test(id) ? `${ID_KEY}${id}` : `#${createHash('md5').update(id, 'utf8').digest('hex')}`;
+}
+
+function parsePickKey(value: string): ItemLookup | undefined {
+  const hash = HASH_KEY.exec(value);
+  if (hash) return { idMd5: hash[1]! };
+  return value.startsWith(ID_KEY) && value.length > 1 ? { id: value.slice(1) } : undefined;
+}
+
+/**
+ * What a member hears when their pick or name finds nothing here, whatever the reason (nobody played
+ * it, only a hidden member or a member of another server did): a picked key is never echoed back.
+ */
+export function unknownItemError(kind: WhoKnowsKind, typed: string): UserError {
+  return parsePickKey(typed.trim())
+    ? new UserError('social.unknownPick', { kind })
+    : new UserError('social.unknownItem', { kind, name: typed.trim() });
+}
+
+/**
+ * The item a member picked from autocomplete (its key) or typed (its id or exact name), found only
+ * among what this server's visible members played, so that the answer tells nothing of anyone else.
+ */
+export async function resolveItem(
+  deps: Pick<SocialDeps, 'repo'>,
+  guildId: string,
+  kind: WhoKnowsKind,
+  typed: string,
+): Promise<CatalogueItem> {
+  const text = typed.trim();
+  const picked = parsePickKey(text);
+  // A name can start like an id key ('~Tilde'), so such a key that finds nothing is tried as a name
+  // too; nothing is named like a hashed key.
+  const lookups: ItemLookup[] = !text
+    ? []
+    : picked && 'idMd5' in picked
+      ? [picked]
+      : [picked ?? { id: text }, { name: text }];
+  for (const lookup of lookups) {
+    const item = await deps.repo.resolveInServer(guildId, kind, lookup);
+    if (item) return item;
+  }
+  throw unknownItemError(kind, typed);
 }
 
 export async function whoKnows(
   deps: SocialDeps,
-  query: { guildId: string; callerId: string; kind: WhoKnowsKind; item: string | CatalogueItem },
+  query: { guildId: string; callerId: string; kind: WhoKnowsKind; item: string | CatalogueItem; typed?: string },
 ): Promise<WhoKnowsView> {
   const { guildId, kind } = query;
-  const item = typeof query.item === 'string' ? await resolveItem(deps, kind, query.item) : query.item;
+  const item = typeof query.item === 'string' ? await resolveItem(deps, guildId, kind, query.item) : query.item;
   const listeners = await withoutGoneMembers(
     deps,
     guildId,
     () => deps.repo.whoKnows(guildId, kind, item.id, WHOKNOWS_SIZE),
     (rows) => rows.map((r) => r.memberId).filter((id) => id !== query.callerId),
   );
+  // Its only listeners just turned out to have left: as unknown as a name nobody here played.
+  if (listeners.length === 0)
+    throw unknownItemError(kind, query.typed ?? (typeof query.item === 'string' ? query.item : item.name));
   if (kind !== 'artist') return { item, listeners };
   const threshold = await deps.settings.crownThreshold(guildId);
   const [changed] = await deps.repo.refreshCrowns(guildId, threshold, deps.now(), item.id);
@@ -129,17 +183,15 @@ async function shownChange(deps: SocialDeps, guildId: string, change: CrownChang
   return visible ? change : { ...change, fromId: null };
 }
 
+/** Autocomplete: the server's own items, each with the short key its choice submits. */
 export async function whoKnowsChoices(
   deps: Pick<SocialDeps, 'repo'>,
   guildId: string,
   kind: WhoKnowsKind,
   typed: string,
-): Promise<Array<{ name: string; value: string }>> {
+): Promise<Array<{ item: CatalogueItem; value: string }>> {
   const items = await deps.repo.findInServer(guildId, kind, typed.trim(), AUTOCOMPLETE_SIZE);
-  return items.slice(0, AUTOCOMPLETE_SIZE).map((item) => ({
-    name: item.detail ? `${item.name} — ${item.detail}` : item.name,
-    value: item.id,
-  }));
+  return items.slice(0, AUTOCOMPLETE_SIZE).map((item) => ({ item, value: pickKey(item.id) }));
 }
 
 // ---- crowns ----

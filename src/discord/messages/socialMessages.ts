@@ -1,10 +1,10 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-import type { LeaderboardMetric, SocialPeriod, WhoKnowsKind } from '../../app/social/ports.js';
+import type { CatalogueItem, LeaderboardMetric, SocialPeriod, WhoKnowsKind } from '../../app/social/ports.js';
 import type { CompatView, CrownsView, LeaderboardView, WhoKnowsView } from '../../app/social/social.js';
 import { encodeComponentId } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime, plural } from './format.js';
-import { listeningTime, safeName } from './digestMessages.js';
+import { fitAltText, listeningTime, safeName } from './digestMessages.js';
 
 /** Mentions show who is meant without pinging anyone. */
 const NO_PINGS = { allowedMentions: { parse: [] as [] } };
@@ -111,6 +111,21 @@ export const notYourBoardMessage = (ownerId: string) => ({
 });
 
 const KIND_WORDS: Record<WhoKnowsKind, string> = { artist: 'artist', track: 'track', genre: 'genre' };
+
+/** Discord shows an autocomplete choice's name in at most 100 characters. */
+const CHOICE_NAME_MAX = 100;
+const CHOICE_DETAIL_MAX = 40;
+
+/**
+ * A /whoknows autocomplete choice as listed (a track with its artist), cut between graphemes to
+ * fit: the choice submits a short key, so however long the name, the pick still finds its item.
+ */
+export function whoKnowsChoiceName(item: CatalogueItem): string {
+  const name = item.name.replace(/\s+/g, ' ').trim() || '?';
+  if (!item.detail) return fitAltText(name, CHOICE_NAME_MAX);
+  const detail = fitAltText(item.detail.replace(/\s+/g, ' ').trim(), CHOICE_DETAIL_MAX);
+  return `${fitAltText(name, CHOICE_NAME_MAX - detail.length - 3)} — ${detail}`;
+}
 
 export function whoKnowsMessage(view: WhoKnowsView, context: { guildName: string; callerId: string }) {
   const itemName = view.item.detail

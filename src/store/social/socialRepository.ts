@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type {
   CatalogueItem,
@@ -102,9 +103,9 @@ async function metricValues(
   });
 }
 
-const TOTALS: Record<Exclude<WhoKnowsKind, 'genre'>, { table: string; column: string }> = {
-  artist: { table: 'member_artist_totals', column: 'artist_id' },
-  track: { table: 'member_track_totals', column: 'track_id' },
+const TOTALS: Record<Exclude<WhoKnowsKind, 'genre'>, { table: string; column: string; catalogue: string }> = {
+  artist: { table: 'member_artist_totals', column: 'artist_id', catalogue: 'artists' },
+  track: { table: 'member_track_totals', column: 'track_id', catalogue: 'tracks' },
 };
 
 interface CrownRow {
@@ -209,11 +210,18 @@ export function createSocialRepository(pool: pg.Pool): SocialRepository {
           .slice(0, limit);
       }
       // Before anything is typed, Discord asks at once: what the server played lately (artists over
-      // the last week, tracks over the last two days, up to the latest day anyone played) answers
-      // that quickly, where all time would sum every member's every item.
+      // the last week, tracks over the last two days, up to the latest day a visible member here
+      // played: nobody elsewhere moves that window) answers that quickly, where all time would sum
+      // every member's every item.
       if (!text) {
         const latest = (
-          await pool.query<{ day: string | null }>(`SELECT to_char(max(day), 'YYYY-MM-DD') AS day FROM member_daily`)
+          await pool.query<{ day: string | null }>(
+            `SELECT to_char(max(l.day), 'YYYY-MM-DD') AS day FROM guild_visibility v
+             CROSS JOIN LATERAL (
+               SELECT d.day FROM member_daily d WHERE d.member_id = v.member_id ORDER BY d.day DESC LIMIT 1) l
+             WHERE v.guild_id = $1`,
+            [guildId],
+          )
         ).rows[0]?.day;
         if (!latest) return [];
         if (kind === 'artist') {
@@ -267,39 +275,50 @@ export function createSocialRepository(pool: pg.Pool): SocialRepository {
       return rows.map((r) => ({ kind, id: r.id, name: r.name, ...(r.artist === null ? {} : { detail: r.artist }) }));
     },
 
-    async resolve(kind, idOrName) {
+    async resolveInServer(guildId, kind, lookup) {
       if (kind === 'genre') {
-        const needle = idOrName.trim().toLowerCase();
+        // A server's genres are a handful: matched here, as autocomplete offers them.
         const { rows } = await pool.query<{ genre: string }>(
-          `SELECT DISTINCT genre FROM member_genre_totals WHERE genre <> $1`,
-          [UNCLASSIFIED],
+          `SELECT DISTINCT g.genre FROM member_genre_totals g
+           JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = g.member_id
+           WHERE g.genre <> $2 AND g.plays > 0`,
+          [guildId, UNCLASSIFIED],
         );
-        const found = rows.find((r) => r.genre === idOrName || genreLabel(r.genre).toLowerCase() === needle);
+        const found = rows.find(({ genre }) =>
+          'id' in lookup
+            ? genre === lookup.id
+            : 'idMd5' in lookup
+              ? createHash('md5').update(genre, 'utf8').digest('hex') === lookup.idMd5
+              : genre === lookup.name || genreLabel(genre).toLowerCase() === lookup.name.trim().toLowerCase(),
+        );
         return found && { kind, id: found.genre, name: genreLabel(found.genre) };
       }
-      if (kind === 'artist') {
-        // By id, else by name; of several artists with that name, the most played.
-        const { rows } = await pool.query<{ id: string; name: string }>(
-          `SELECT a.id, a.name FROM artists a WHERE a.id = $1
-           UNION ALL
-           (SELECT a.id, a.name FROM artists a WHERE lower(a.name) = lower($1)
-            ORDER BY (SELECT coalesce(sum(plays), 0) FROM member_artist_totals t WHERE t.artist_id = a.id) DESC, a.id LIMIT 1)
-           LIMIT 1`,
-          [idOrName.trim()],
-        );
-        return rows[0] && { kind, id: rows[0].id, name: rows[0].name };
-      }
+      const { table, column, catalogue } = TOTALS[kind];
+      const played = `${table} t JOIN guild_visibility v ON v.guild_id = $1 AND v.member_id = t.member_id`;
+      const hit =
+        'id' in lookup
+          ? `SELECT $2::text AS id WHERE EXISTS (SELECT 1 FROM ${played} WHERE t.${column} = $2 AND t.plays > 0)`
+          : 'idMd5' in lookup
+            ? // Only an id that is not plain printable ASCII within 99 characters has a hashed key
+              // (pickKey in src/app/social/social.ts); migration 0008 indexes exactly those ids.
+              `SELECT c.id FROM ${catalogue} c
+               WHERE (octet_length(c.id) > 99 OR c.id ~ '[^!-~]') AND md5(c.id) = $2
+                 AND EXISTS (SELECT 1 FROM ${played} WHERE t.${column} = c.id AND t.plays > 0)
+               LIMIT 1`
+            : `SELECT c.id FROM ${played} JOIN ${catalogue} c ON c.id = t.${column}
+               WHERE lower(c.name) = lower($2) AND t.plays > 0
+               GROUP BY c.id ORDER BY sum(t.plays) DESC, c.id LIMIT 1`;
+      const key = 'id' in lookup ? lookup.id : 'idMd5' in lookup ? lookup.idMd5 : lookup.name;
       const { rows } = await pool.query<{ id: string; name: string; artist: string | null }>(
-        `WITH hit AS (
-           SELECT tr.id, tr.name, 0 AS pass FROM tracks tr WHERE tr.id = $1
-           UNION ALL
-           (SELECT tr.id, tr.name, 1 FROM tracks tr WHERE lower(tr.name) = lower($1)
-            ORDER BY (SELECT coalesce(sum(plays), 0) FROM member_track_totals t WHERE t.track_id = tr.id) DESC, tr.id LIMIT 1))
-         SELECT hit.id, hit.name,
-           (SELECT a.name FROM track_artists ta JOIN artists a ON a.id = ta.artist_id
-            WHERE ta.track_id = hit.id ORDER BY ta.position LIMIT 1) AS artist
-         FROM hit ORDER BY hit.pass LIMIT 1`,
-        [idOrName.trim()],
+        `WITH hit AS (${hit})
+         SELECT c.id, c.name, ${
+           kind === 'track'
+             ? `(SELECT a.name FROM track_artists ta JOIN artists a ON a.id = ta.artist_id
+                 WHERE ta.track_id = c.id ORDER BY ta.position LIMIT 1)`
+             : 'NULL'
+         } AS artist
+         FROM hit JOIN ${catalogue} c ON c.id = hit.id`,
+        [guildId, key],
       );
       const r = rows[0];
       return r && { kind, id: r.id, name: r.name, ...(r.artist === null ? {} : { detail: r.artist }) };
