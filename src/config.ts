@@ -80,6 +80,20 @@ const schema = z.object({
   SPOTIFY_API_URL: httpUrl('https://api.spotify.com/v1').default('https://api.spotify.com/v1'),
   SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').default('https://accounts.spotify.com'),
   MUSICBRAINZ_URL: httpUrl('https://musicbrainz.org/ws/2').optional(),
+  // Unset: 2. Each upload may spool up to 1 GiB and read for minutes; one per member whatever this says.
+  IMPORT_MAX_CONCURRENT_UPLOADS: z.coerce
+    .number({ message: 'must be a whole number from 1 to 64, e.g. 2' })
+    .int('must be a whole number from 1 to 64, e.g. 2')
+    .min(1, 'must be a whole number from 1 to 64, e.g. 2')
+    .max(64, 'must be a whole number from 1 to 64, e.g. 2')
+    .optional(),
+  // Unset: off. The Guild Members intent is privileged: Discord refuses the login (4014) unless it is
+  // enabled in the developer portal. With it, a member who leaves is taken off the boards at once;
+  // without it, the membership sweep finds them within minutes.
+  DISCORD_MEMBERS_INTENT: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
   // Unset: one shard, as discord.js does by default. Discord requires sharding from 2,500 servers.
   DISCORD_SHARD_COUNT: z
     .string()

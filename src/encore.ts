@@ -168,6 +168,7 @@ export async function startEncore({
       log,
       commandsDir,
       hooks: discordHooks,
+      memberEvents: config.DISCORD_MEMBERS_INTENT ?? false,
       ...shardPlan(config),
     });
     discord = running;

@@ -73,6 +73,17 @@ describe('parseConfig', () => {
     expect(result.problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres:\/\//);
   });
 
+  it('DISCORD_MEMBERS_INTENT is true or false, and a typo names the variable', () => {
+    const on = parseConfig({ ...validEnv(), DISCORD_MEMBERS_INTENT: 'true' });
+    expect(on.ok && on.config.DISCORD_MEMBERS_INTENT).toBe(true);
+    const off = parseConfig({ ...validEnv(), DISCORD_MEMBERS_INTENT: 'false' });
+    expect(off.ok && off.config.DISCORD_MEMBERS_INTENT).toBe(false);
+    const typo = parseConfig({ ...validEnv(), DISCORD_MEMBERS_INTENT: 'yes' });
+    expect(typo.ok).toBe(false);
+    if (!typo.ok)
+      expect(typo.problems).toEqual([expect.stringMatching(/^DISCORD_MEMBERS_INTENT must be true or false/)]);
+  });
+
   it('treats an empty variable as unset', () => {
     const result = parseConfig({ ...validEnv(), DATABASE_URL: '', PORT: ' ' });
     expect(result.ok).toBe(true);
