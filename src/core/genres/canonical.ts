@@ -23,6 +23,11 @@ const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/ & /g, ' and '],
 ];
 
+// Most names need none of the spellings above: one test of them all saves a dozen replacements.
+const ANY_SPELLING = new RegExp(SPELLINGS.map(([pattern]) => pattern.source).join('|'));
+// Printable ASCII has no accents or exotic dashes, quotes and spaces to fold.
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 function stripDiacritics(text: string): string {
   // Only Latin combining marks: NFKD also splits Hangul syllables and kana, which NFC rebuilds.
   return text
@@ -31,20 +36,35 @@ function stripDiacritics(text: string): string {
     .normalize('NFC');
 }
 
-/** The canonical fine genre string; '' when the input holds no letters or digits. */
-export function normaliseGenre(genre: unknown): string {
-  if (typeof genre !== 'string' || genre.length === 0) return '';
-  let text = stripDiacritics(genre.slice(0, 4 * MAX_GENRE_LENGTH)).toLowerCase();
-  text = text
+// Plain lower-case names ("uk drill") are the common case: they need none of the folding below,
+// and the checks that prove it cost a fraction of the regular expressions they skip.
+const PLAIN_NAME = /^[a-z0-9](?:[a-z0-9&' ]*[a-z0-9])?$/;
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}&]+|[^\p{L}\p{N}&]+$/gu;
+
+function foldSeparators(text: string): string {
+  return text
     .replace(/[\u2010-\u2015\u2212_]/g, '-')
     .replace(/[\u2018\u2019\u02bc`´]/g, "'")
     .replace(/[\s\u200b-\u200d\ufeff]+/g, ' ')
     .replace(/ ?- ?/g, (m) => (m === '-' ? '-' : ' '))
     .trim();
-  for (const [pattern, replacement] of SPELLINGS) text = text.replace(pattern, replacement);
+}
+
+/** The canonical fine genre string; '' when the input holds no letters or digits. */
+export function normaliseGenre(genre: unknown): string {
+  if (typeof genre !== 'string' || genre.length === 0) return '';
+  const head = genre.slice(0, 4 * MAX_GENRE_LENGTH);
+  let text = (PLAIN_ASCII.test(head) ? head : stripDiacritics(head)).toLowerCase();
+  const plain = PLAIN_NAME.test(text) && !text.includes('  ');
+  if (!plain) text = foldSeparators(text);
+  if (ANY_SPELLING.test(text))
+    for (const [pattern, replacement] of SPELLINGS) text = text.replace(pattern, replacement);
   // Drop punctuation at the edges ("rock!", "(indie)") but keep inner marks such as "pov: indie".
-  text = text.replace(/^[^\p{L}\p{N}&]+|[^\p{L}\p{N}&]+$/gu, '');
-  if (!/[\p{L}\p{N}]/u.test(text)) return '';
+  if (!plain) {
+    text = text.replace(EDGE_PUNCTUATION, '');
+    if (!/[\p{L}\p{N}]/u.test(text)) return '';
+  }
+  if (text.length <= MAX_GENRE_LENGTH) return text;
   const codePoints = Array.from(text);
   return codePoints.length > MAX_GENRE_LENGTH ? codePoints.slice(0, MAX_GENRE_LENGTH).join('').trim() : text;
 }

@@ -10,6 +10,7 @@ const TABLE: Readonly<Partial<Record<ParentGenreId, readonly string[]>>> = {
     'art pop',
     'pop rock',
     'dance pop',
+    'disco polo',
     'post-teen pop',
     'neo mellow',
     'metropopolis',
@@ -326,6 +327,7 @@ const TABLE: Readonly<Partial<Record<ParentGenreId, readonly string[]>>> = {
     'afro r&b',
     'k-r&b',
     'dark r&b',
+    'swamp pop',
   ],
   indie: [
     'pov: indie',

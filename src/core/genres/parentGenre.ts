@@ -1,30 +1,18 @@
 import { normaliseGenre } from './canonical.js';
 import { EXPLICIT_GENRES } from './explicitTable.js';
 import { parentGenreById, type ParentGenre, type ParentGenreId } from './familyTree.js';
+import { isNonGenreTag } from './nonGenreTags.js';
+import { buildRuleIndex, firstRuleParent } from './ruleIndex.js';
 import { WORD_RULES } from './wordRules.js';
 
-// Letters and digits only: '-', '&', "'" and spaces are word boundaries, so "nu-metal" has the word "metal".
-const WORD_CHAR = '[\\p{L}\\p{N}]';
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const COMPILED_RULES: ReadonlyArray<{ parent: ParentGenreId; pattern: RegExp }> = WORD_RULES.map((rule) => {
-  const alternatives = rule.words.map(escape);
-  // A suffix needs at least one letter before it: "wave" alone is not "vaporwave"'s family.
-  const suffixes = (rule.suffixes ?? []).map((s) => `${WORD_CHAR}+${escape(s)}`);
-  const body = [...alternatives, ...suffixes].join('|');
-  return { parent: rule.parent, pattern: new RegExp(`(?<!${WORD_CHAR})(?:${body})(?!${WORD_CHAR})`, 'u') };
-});
+const RULE_INDEX = buildRuleIndex(WORD_RULES);
 
 /** Which rule decides a canonical genre; exported for tests that explain a mapping. */
 export function parentIdOfCanonical(canonical: string): ParentGenreId | undefined {
-  if (canonical === '') return undefined;
+  if (canonical === '' || isNonGenreTag(canonical)) return undefined;
   const explicit = EXPLICIT_GENRES.get(canonical);
   if (explicit) return explicit;
-  for (const rule of COMPILED_RULES) if (rule.pattern.test(canonical)) return rule.parent;
-  return undefined;
+  return firstRuleParent(RULE_INDEX, canonical);
 }
 
 // Playlists repeat the same few hundred genres thousands of times; remember answers, boundedly.

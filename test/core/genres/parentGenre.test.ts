@@ -55,7 +55,7 @@ describe('parentGenreOf', () => {
     ['belgian krautrock', 'Rock'],
     ['dutch vaporwave', 'Electronic'],
     ['icelandic jazz', 'Jazz'],
-    ['icelandic', 'World / Traditional'],
+    ['icelandic traditional', 'World / Traditional'],
   ])('falls back by words for the unlisted name "%s" → %s', (genre, expected) => {
     expect(parentName(genre)).toBe(expected);
   });
@@ -82,6 +82,131 @@ describe('parentGenreOf', () => {
     expect(parentName('dub')).toBe('Reggae / Dancehall');
     expect(parentName('rapture')).toBeUndefined();
     expect(parentName('new wave')).toBe('Rock');
+  });
+});
+
+describe('names in other languages and from other traditions (issue 27)', () => {
+  it.each([
+    // children's songs and stories
+    ['kinderlieder', "Children's"],
+    ['musique pour enfants', "Children's"],
+    ['canciones infantiles', "Children's"],
+    ['musica para criancas', "Children's"],
+    ['canzoni per bambini', "Children's"],
+    ['kodomo no ongaku', "Children's"],
+    ['detskie pesni', "Children's"],
+    // church music
+    ['musica cristiana', 'Gospel / Christian'],
+    ['louvor e adoracao', 'Gospel / Christian'],
+    ['christliche lieder', 'Gospel / Christian'],
+    ['chant religieux', 'Gospel / Christian'],
+    ['muzica crestina', 'Gospel / Christian'],
+    // spoken word
+    ['horbuch', 'Comedy / Spoken word'],
+    ['kabarett', 'Comedy / Spoken word'],
+    ['rakugo', 'Comedy / Spoken word'],
+    ['humour', 'Comedy / Spoken word'],
+    // classical and early music
+    ['musica sinfonica', 'Classical'],
+    ['musique ancienne', 'Classical'],
+    ['italian tenor', 'Classical'],
+    ['ars subtilior', 'Classical'],
+    // devotional music of other faiths stays with its tradition, not with Gospel
+    ['bhajan', 'World / Traditional'],
+    ['nasheed', 'World / Traditional'],
+    ['shabad', 'World / Traditional'],
+    ['jewish cantorial', 'World / Traditional'],
+    // regional styles, instruments and scenes
+    ['musica capixaba', 'Brazilian'],
+    ['rock catarinense', 'Brazilian'],
+    ['candombe', 'Latin'],
+    ['cumbia paraguaya', 'Latin'],
+    ['musica sarda', 'World / Traditional'],
+    ['lagu sunda', 'World / Traditional'],
+    ['sevdah', 'World / Traditional'],
+    ['cimbalom', 'World / Traditional'],
+    ['benga', 'Afrobeats / African'],
+    ['musica angolana', 'Afrobeats / African'],
+    ["min'yo", 'J-pop / Anime'],
+  ])('places "%s" in %s', (genre, expected) => {
+    expect(parentName(genre)).toBe(expected);
+  });
+
+  it.each([
+    // a style word beats a city, a country or an instrument that also names a family
+    ['memphis americana', 'Country'],
+    ['spanish folk rock', 'Folk / Singer-songwriter'],
+    ['spanish post-punk', 'Punk / Emo'],
+    ['jazz orchestra', 'Jazz'],
+    ['celtic harp', 'Folk / Singer-songwriter'],
+    ['bagpipe marching band', 'World / Traditional'],
+    ['drone rock', 'Rock'],
+    ['western mass indie', 'Indie / Alternative'],
+    ['italian occult psychedelia', 'Rock'],
+    ['swedish melodeath', 'Metal'],
+    ['sufi chant', 'World / Traditional'],
+    ['cantonese opera', 'World / Traditional'],
+    ['disney espanol', 'Soundtrack / Score'],
+    ['cyberpunk', 'Electronic'],
+    ['kindie rock', "Children's"],
+  ])('lets the word that names the style decide "%s" → %s', (genre, expected) => {
+    expect(parentName(genre)).toBe(expected);
+  });
+
+  it('matches word beginnings and endings only with more letters around them', () => {
+    expect(parentName('austindie')).toBe('Indie / Alternative');
+    expect(parentName('indiecoustica')).toBe('Indie / Alternative');
+    expect(parentName('cybergrind')).toBe('Metal');
+    expect(parentName('grind')).toBeUndefined();
+    expect(parentName('tarantella')).toBe('World / Traditional');
+    expect(parentName('star')).toBeUndefined();
+  });
+});
+
+describe('free-text tags that are not genres (MusicBrainz, Last.fm)', () => {
+  it.each([
+    'seen live',
+    'Seen Live',
+    'female vocalists',
+    'male vocalists',
+    'favorites',
+    'favourite',
+    'my favorite',
+    'albums i own',
+    '00s',
+    '80s',
+    "90's",
+    '1980s',
+    '1994',
+    'under 2000 listeners',
+    'british',
+    'american',
+    'german',
+    'French',
+    'swedish',
+    'icelandic',
+    'instrumental',
+    'remix',
+    'covers',
+    'love',
+    'beautiful',
+    'awesome',
+  ])('maps "%s" to no family', (tag) => {
+    expect(parentGenreOf(tag)).toBeUndefined();
+  });
+
+  it('still lets a style word beside such a word decide', () => {
+    expect(parentName('british folk')).toBe('Folk / Singer-songwriter');
+    expect(parentName('80s pop')).toBe('Pop');
+    expect(parentName('german hip hop')).toBe('Hip hop');
+    expect(parentName('instrumental hip hop')).toBe('Hip hop');
+    expect(parentName('female vocalists jazz')).toBe('Jazz');
+  });
+
+  it('keeps a region on its own where the region is the family', () => {
+    expect(parentName('korean')).toBe('K-pop');
+    expect(parentName('brazilian')).toBe('Brazilian');
+    expect(parentName('latin')).toBe('Latin');
   });
 });
 
