@@ -3,9 +3,10 @@ import express, { type ErrorRequestHandler, type Express, type Router } from 'ex
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { errorPage } from './linking/pages.js';
+import { securityHeaders } from './securityHeaders.js';
 
 export interface HealthSource {
-  health(): Promise<{ ok: boolean }>;
+  health(): Promise<{ ok: boolean; error?: string }>;
 }
 
 export interface HttpAppOptions {
@@ -55,9 +56,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
     }),
   );
+  app.use(securityHeaders);
+  const healthLog = options.log.child({ module: 'http' });
   app.get('/healthz', async (_req, res) => {
-    const store = await options.store.health();
-    res.status(store.ok ? 200 : 503).json({ ok: store.ok, store, ...(options.info?.() ?? {}) });
+    const { error, ...store } = await options.store.health();
+    // The answer is public: the database's own words (host names, users, paths) go to the log only.
+    if (!store.ok) healthLog.error({ cause: error }, 'health check: database unavailable');
+    res.status(store.ok ? 200 : 503).json({
+      ok: store.ok,
+      store: store.ok ? store : { ...store, error: 'database unavailable' },
+      ...(options.info?.() ?? {}),
+    });
   });
   for (const router of options.routers ?? []) app.use(router);
   app.use((req, res) => {

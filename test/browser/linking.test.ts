@@ -36,6 +36,8 @@ describe('linking in a real browser', () => {
       'You are linking Spotify to Discord user @browser-alice',
     );
     expect(await page.locator('body').textContent()).toContain('Not you? Close this page');
+    // The Content-Security-Policy lets the page's own style apply (by hash), and Continue still reaches Spotify.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(49, 51, 56)');
     await page.getByRole('button', { name: 'Continue to Spotify' }).click();
     await page.waitForURL(/\/authorize\?/);
     expect(await page.title()).toContain('Authorize');
@@ -43,6 +45,9 @@ describe('linking in a real browser', () => {
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(/\/callback\?/);
     expect(await page.locator('h1').textContent()).toBe('Linked as Dave');
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).borderTopColor)).toBe(
+      'rgb(87, 242, 135)',
+    );
     expect(await page.locator('body').textContent()).toContain('You can close this tab and go back to Discord');
     expect(await page.locator('body').textContent()).toContain('Discord user @browser-alice');
     expect(JSON.stringify(h.dmsOf(member).at(-1)!.embeds)).toContain('Linked as Dave');

@@ -1,25 +1,34 @@
+import { createHash } from 'node:crypto';
 import type { CallbackResult, LinkPreview } from '../../app/accounts/linking.js';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/**
- * A small self-contained page in Discord's colours: no external assets, every value escaped.
- * `button` adds a form that POSTs to the page's own address (its URL is never written into the page).
- */
-export function page(title: string, message: string, tone: 'ok' | 'problem' | 'ask', button?: string): string {
-  const accent = tone === 'ok' ? '#57F287' : tone === 'ask' ? '#5865F2' : '#ED4245';
-  const form = button ? `<form method="post"><button type="submit">${escape(button)}</button></form>` : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Encore – ${escape(title)}</title><style>
+const ACCENTS = { ok: '#57F287', problem: '#ED4245', ask: '#5865F2' } as const;
+const pageStyle = (accent: string) => `
 body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#313338;color:#F2F3F5;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 main{max-width:440px;margin:24px;padding:32px;background:#2B2D31;border-radius:12px;border-top:4px solid ${accent}}
 h1{font-size:22px;margin:0 0 12px}p{color:#DBDEE1;margin:0}.brand{color:#B5BAC1;font-size:13px;margin-top:24px}
 button{margin-top:20px;font:inherit;font-weight:600;color:#fff;background:#5865F2;border:0;border-radius:6px;padding:10px 20px;cursor:pointer}
-</style></head><body><main><h1>${escape(title)}</h1><p>${escape(message)}</p>${form}<p class="brand">Encore · Spotify in Discord</p></main></body></html>`;
+`;
+
+/** A CSP source for an inline `<style>` or `<script>` of exactly this text. */
+export const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+/** The page style in each tone, as the Content-Security-Policy allows them (no other inline style runs). */
+export const PAGE_STYLE_HASHES = Object.values(ACCENTS).map((accent) => cspHash(pageStyle(accent)));
+
+/**
+ * A small self-contained page in Discord's colours: no external assets, no script, every value
+ * escaped. `button` adds a form that POSTs to the page's own address (its URL is never written
+ * into the page).
+ */
+export function page(title: string, message: string, tone: 'ok' | 'problem' | 'ask', button?: string): string {
+  const form = button ? `<form method="post"><button type="submit">${escapeHtml(button)}</button></form>` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Encore – ${escapeHtml(title)}</title><style>${pageStyle(ACCENTS[tone])}</style></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${form}<p class="brand">Encore · Spotify in Discord</p></main></body></html>`;
 }
 
 /** How the page names the member: the name Discord showed when they ran /link, else their id. */
-const discordAccount = (who: { discordUserId: string; discordName?: string }) =>
+export const discordAccount = (who: { discordUserId: string; discordName?: string }) =>
   `Discord user ${who.discordName ?? who.discordUserId}`;
 
 /**
