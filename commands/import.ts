@@ -1,5 +1,5 @@
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { startImport } from '../src/app/history/importHistory.js';
+import { SlashCommandBuilder, type ChatInputCommandInteraction, type User } from 'discord.js';
+import { startImport } from '../src/app/history/importLinks.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { importLinkMessage, importLinkSentMessage } from '../src/discord/messages/importMessages.js';
@@ -9,10 +9,18 @@ export const data = new SlashCommandBuilder()
   .setDescription('Import your whole Spotify history from Spotify’s data export (I’ll DM you a private upload link)');
 export const defer = 'ephemeral';
 
+/** How the upload page names the member (as /link's page does), so someone opening a forwarded link sees it isn't theirs. */
+const discordNameOf = (user: User) =>
+  user.globalName && user.globalName !== user.username ? `${user.globalName} (@${user.username})` : `@${user.username}`;
+
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   if (!services.historyImport || !services.sendDm)
     throw new UserError('command.notConfigured', { what: 'history import' });
-  const { url, expiresAt } = await startImport(services.historyImport, interaction.user.id);
+  const { url, expiresAt } = await startImport(
+    services.historyImport,
+    interaction.user.id,
+    discordNameOf(interaction.user),
+  );
   const dm = await services.sendDm(interaction.user.id, importLinkMessage(url, expiresAt));
   // DMs closed: the ephemeral reply is private too, so it can carry the link itself.
   await interaction.editReply(dm === 'sent' ? importLinkSentMessage() : importLinkMessage(url, expiresAt, true));

@@ -33,10 +33,14 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'link.dmOnlyInServer': () => 'Please use this command in a server.',
   'import.linkExpired': () =>
     'This upload link has expired or was already used. Links from /import last ten minutes and work once: run **/import** in Discord to get a fresh one.',
+  'import.rateLimited': (c) => `You’ve asked for several upload links already. Try again ${at(c.retryAt)}.`,
+  'import.alreadyUploading': () =>
+    'You already have an upload under way. Wait for it to finish (its page shows the result), then try again.',
+  'import.busy': () => 'Encore is busy with other members’ uploads right now. Try again in a few minutes.',
   'import.tooLarge': (c) =>
     `That upload is too large (the limit is ${String(c.limitMb ?? '?')} MB). Nothing was imported. Upload only the streaming history files of your export.`,
   'import.uploadInterrupted': () =>
-    'The upload was interrupted, so nothing was imported. Run **/import** for a fresh link and try again.',
+    'The upload was interrupted, so nothing was imported. Try again from the same page: the link still works for ten minutes.',
   'import.notAnExport': () =>
     'That isn’t a Spotify data export: upload the zip Spotify emailed you, or the Streaming_History_Audio_*.json / StreamingHistory_music_*.json files inside it. Nothing was imported.',
   'import.noHistory': () =>
@@ -49,6 +53,10 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     'That zip unpacks to far more than a Spotify export ever does (too many files, or too many bytes), so I didn’t open it. Nothing was imported.',
   'import.fileTooLarge': (c) =>
     `${String(c.file)} is larger than any Spotify streaming history file (over ${String(c.limitMb ?? '?')} MB), so I didn’t read it. Nothing was imported.`,
+  'import.tooManyFiles': (c) =>
+    `That upload holds more files than a Spotify export ever does (over ${String(c.limit ?? 'the limit')}), so I didn’t read it. Nothing was imported.`,
+  'import.tooManyPlays': (c) =>
+    `That upload holds more plays than anyone could have listened to (over ${typeof c.limit === 'number' ? c.limit.toLocaleString('en-US') : 'the limit'}), so I stopped reading it. Nothing was imported.`,
   'digest.missingPermissions': (c) =>
     `I can’t post the digest there: I’m missing ${(c.missing as string[] | undefined)?.map((p) => `**${p}**`).join(', ') ?? 'permissions'} in that channel. Give Encore those permissions (channel settings → Permissions) or pick another channel.`,
   'digest.unknownChannel': () => 'I can’t see that channel. Pick a text channel of this server that Encore can view.',

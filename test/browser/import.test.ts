@@ -42,8 +42,13 @@ describe('the upload page in a real browser', () => {
     const now = Date.now();
     const zip = await h.spotify.exportExtendedHistory('alice', { from: now - 30 * DAY, to: now }, { perFile: 300 });
     const page = await browser.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && blocked.push(m.text()));
     await page.goto(url);
     expect(await page.locator('h1').textContent()).toBe('Import your Spotify history');
+    expect(await page.locator('#who').textContent()).toContain('Your history goes to Discord user @browser-importer');
+    // The Content-Security-Policy lets the page's own style and script run, and nothing else.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(49, 51, 56)');
     await page.setInputFiles('#files', { name: 'my_spotify_data.zip', mimeType: 'application/zip', buffer: zip });
     await page.locator('main.ok').waitFor();
     const result = (await page.locator('#status').textContent())!;
@@ -54,10 +59,11 @@ describe('the upload page in a real browser', () => {
       new RegExp(`^Imported ${stored.toLocaleString('en-US')} plays (from|in) [A-Z][a-z]+ \\d{4}`),
     );
     expect(contentAndEmbeds(h.dmsOf(member).at(-1))).toContain(result);
+    expect(blocked.filter((m) => /Content Security Policy/i.test(m))).toEqual([]);
     await page.close();
   });
 
-  it('takes several loose JSON files together, and says which one is damaged (nothing stored)', async () => {
+  it('takes several loose JSON files together, says which one is damaged (nothing stored), and the same link then takes the good one', async () => {
     const { member, url } = await uploadLinkFor('browser-loose', 'bob');
     const good = JSON.stringify([
       { endTime: '2022-12-05 16:52', artistName: 'Somebody', trackName: 'Something', msPlayed: 200_000 },
@@ -70,21 +76,31 @@ describe('the upload page in a real browser', () => {
     ]);
     await page.locator('main.problem').waitFor();
     expect(await page.locator('#status').textContent()).toMatch(
-      /^StreamingHistory_music_1\.json is damaged: it isn’t valid JSON \(line 1, column \d+\)\. Nothing was imported\./,
+      /^StreamingHistory_music_1\.json is damaged: it isn’t valid JSON \(line 1, column \d+\)\. Nothing was imported\..* This link still works: drop your files to try again\.$/,
     );
     expect(await plays(member.id)).toBe(0);
-    await page.close();
 
-    // A fresh link, and the good file alone.
-    await h.invoke('/import', {}, member);
-    const again = await browser.newPage();
-    await again.goto(linkUrl(h.dmsOf(member).at(-1)!));
-    await again.setInputFiles('#files', [
+    // The same page, the same link, the good file alone.
+    await page.setInputFiles('#files', [
       { name: 'StreamingHistory_music_0.json', mimeType: 'application/json', buffer: Buffer.from(good) },
     ]);
-    await again.locator('main.ok').waitFor();
-    expect(await again.locator('#status').textContent()).toBe('Imported 1 play in December 2022.');
+    await page.locator('main.ok').waitFor();
+    expect(await page.locator('#status').textContent()).toBe('Imported 1 play in December 2022.');
     expect(await plays(member.id)).toBe(1);
-    await again.close();
+    // Imported once: the link is spent.
+    expect((await page.goto(url))?.status()).toBe(410);
+    await page.close();
+  });
+
+  it('cannot be framed by another page', async () => {
+    const { url } = await uploadLinkFor('browser-framed', 'carol');
+    const page = await browser.newPage();
+    await page.goto(`${h.config.PUBLIC_URL}/nothing-here`);
+    await page.setContent(`<iframe id="f" src="${url}"></iframe>`, { waitUntil: 'load' });
+    const frame = page.frames().find((f) => f !== page.mainFrame())!;
+    // Chromium refuses to render it (frame-ancestors 'none', X-Frame-Options) and shows its error page instead.
+    await expect.poll(() => frame.url()).toMatch(/^chrome-error:/);
+    expect(await frame.locator('#files').count()).toBe(0);
+    await page.close();
   });
 });

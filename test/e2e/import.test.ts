@@ -31,7 +31,9 @@ describe('/import through the bot', () => {
 
     const page = await fetch(url);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Drop your files here');
+    const html = await page.text();
+    expect(html).toContain('Drop your files here');
+    expect(html).toContain('Your history goes to Discord user @importer.');
 
     const now = Date.now();
     const zip = await h.spotify.exportExtendedHistory('dave', { from: now - 60 * DAY, to: now }, { perFile: 400 });
@@ -68,6 +70,17 @@ describe('/import through the bot', () => {
     expect(paths.length).toBeGreaterThanOrEqual(3);
     expect(new Set(paths)).toEqual(new Set(['/import/:token']));
     expect(h.log.text()).not.toContain(token);
+  });
+
+  it('hands out three upload links per ten minutes, as /link does', async () => {
+    const member = h.member('link-hoarder');
+    expect((await h.link(member, 'bob')).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(text((await h.invoke('/import', {}, member)).final)).toContain('I’ve sent you a DM');
+    const dms = h.dmsOf(member).length;
+    const refused = await h.invoke('/import', {}, member);
+    expect(contentAndEmbeds(refused.final)).toContain('You’ve asked for several upload links already. Try again <t:');
+    expect(h.dmsOf(member)).toHaveLength(dms);
   });
 
   it('needs a linked member, and puts the link in the private reply when DMs are closed', async () => {

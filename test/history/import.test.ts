@@ -12,12 +12,8 @@ import {
   type EmulatedPlay,
 } from '../../emulators/spotify/index.js';
 import { seedWorld } from '../../emulators/spotify/seed.js';
-import {
-  importHistory,
-  startImport,
-  type HistoryImportDeps,
-  type ImportSummary,
-} from '../../src/app/history/importHistory.js';
+import { importHistory, type HistoryImportDeps, type ImportSummary } from '../../src/app/history/importHistory.js';
+import { startImport } from '../../src/app/history/importLinks.js';
 import { UserError } from '../../src/core/errors.js';
 import { importSummaryText } from '../../src/discord/messages/importMessages.js';
 import { userErrorMessage } from '../../src/discord/userErrorMessages.js';
@@ -28,7 +24,7 @@ import {
   type UploadLimits,
 } from '../../src/http/history/exportUpload.js';
 import { importRouter } from '../../src/http/history/importRoutes.js';
-import { singleUseRecords } from '../../src/store/accounts/singleUse.js';
+import { importTokensIn } from '../../src/features/history/importFeature.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createImportRepository } from '../../src/store/history/importRepository.js';
 import { aMemberId } from '../linking/factories.js';
@@ -42,15 +38,9 @@ let dir: string;
 let clock = Date.UTC(2026, 10, 30, 12);
 
 function deps(): HistoryImportDeps {
-  const records = singleUseRecords<{ discordUserId: string }>(store(), 'import-tokens');
   return {
     repo: createImportRepository(store().pool),
-    tokens: {
-      issue: (t, r, e) => records.put(t, r, e),
-      peek: (t, n) => records.peek(t, n),
-      take: (t, n) => records.take(t, n),
-      deleteFor: (id) => records.deleteFor(id),
-    },
+    tokens: importTokensIn(store()),
     isLinked: async () => true,
     cachedGenres: async () => new Map(),
     publicUrl: 'http://127.0.0.1:1',
@@ -424,8 +414,10 @@ describe('the upload over HTTP', () => {
       method: 'POST',
       body: new Uint8Array(framed([['StreamingHistory_music_0.json', '[{"endTime": 12']])),
     });
-    expect(lines(await res.text()).at(-1)).toEqual({
-      error: expect.stringMatching(/StreamingHistory_music_0.json is damaged: it isn’t valid JSON \(line 1, column/),
+    expect(lines(await res.text()).at(-1)).toMatchObject({
+      error: expect.stringMatching(
+        /StreamingHistory_music_0.json is damaged: it isn’t valid JSON \(line 1, column 16\)/,
+      ),
     });
     expect((await counts(member)).plays).toBe(0);
   });

@@ -1,21 +1,22 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open as openFile, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import type { ExportEntry } from '../../app/history/importHistory.js';
+import type { ExportEntry, ExportUpload } from '../../app/history/importHistory.js';
 import { UserError } from '../../core/errors.js';
 import { exportFileKind } from '../../core/history/exportRecords.js';
+import { playStagingFile } from './playStagingFile.js';
 
 /** What an upload may be, at most. Spotify's export of a 10-year account is a few hundred MB. */
 export interface UploadLimits {
   /** The upload itself (the zip, or the JSON files together). */
   maxUploadBytes: number;
-  /** Files inside a zip. */
+  /** Files inside a zip, or sent together by the upload page (every file, read or skipped). */
   maxEntries: number;
   /** Everything inside a zip, unpacked (the sizes its directory declares, which yauzl checks as it unpacks). */
   maxUnpackedBytes: number;
-  /** One streaming-history JSON file (Spotify's are about 12 MB): read whole, then parsed. */
+  /** One streaming-history JSON file (Spotify's are about 12 MB): read as a stream, record by record. */
   maxFileBytes: number;
 }
 
@@ -30,16 +31,30 @@ const MB = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 /**
  * Writes the request body to `path` as it arrives, never holding it in memory; past
- * `maxUploadBytes` the upload is refused (the file is removed).
+ * `maxUploadBytes` the upload is refused (the file is removed). With `idle`, an upload that sends
+ * no byte for `idle.ms` is dropped (its socket closed): a deadline on silence, not on the whole
+ * upload, so a slow but steady one is never cut.
  */
-export async function spoolUpload(body: Readable, path: string, limits: UploadLimits): Promise<number> {
+export async function spoolUpload(
+  body: Readable,
+  path: string,
+  limits: UploadLimits,
+  idle?: { ms: number; schedule: (fire: () => void, ms: number) => () => void },
+): Promise<number> {
   let bytes = 0;
   const tooLarge = new UserError('import.tooLarge', { limitMb: MB(limits.maxUploadBytes) });
+  let cancelIdle = () => {};
+  const watch = () => {
+    cancelIdle();
+    if (idle) cancelIdle = idle.schedule(() => body.destroy(new Error('the upload went silent')), idle.ms);
+  };
+  watch();
   try {
     await pipeline(
       body,
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
+          watch();
           bytes += chunk.length;
           if (bytes > limits.maxUploadBytes) throw tooLarge;
           yield chunk;
@@ -50,24 +65,24 @@ export async function spoolUpload(body: Readable, path: string, limits: UploadLi
   } catch (error) {
     await rm(path, { force: true });
     throw error instanceof UserError ? error : new UserError('import.uploadInterrupted');
+  } finally {
+    cancelIdle();
   }
   return bytes;
 }
 
-async function readAll(stream: Readable, cap: number, name: string): Promise<string> {
-  const chunks: Buffer[] = [];
+/** A file's bytes as they are read, refused past `cap` (the bytes are never held together). */
+async function* capped(stream: Readable, cap: number, name: string): AsyncGenerator<Uint8Array> {
   let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > cap) {
-      stream.destroy();
-      throw new UserError('import.fileTooLarge', { file: name, limitMb: MB(cap) });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > cap) throw new UserError('import.fileTooLarge', { file: name, limitMb: MB(cap) });
+      yield chunk;
     }
-    chunks.push(chunk);
+  } finally {
+    stream.destroy();
   }
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
 }
 
 /** The streaming-history files of a zip, one at a time; every other file is skipped unread. */
@@ -106,7 +121,7 @@ async function* zipEntries(path: string, limits: UploadLimits): AsyncGenerator<E
       const name = entry.fileName;
       yield {
         name,
-        async text() {
+        async *bytes() {
           let stream: Readable;
           try {
             stream = await zip.openReadStreamPromise(entry);
@@ -114,7 +129,7 @@ async function* zipEntries(path: string, limits: UploadLimits): AsyncGenerator<E
             throw new UserError('import.notAnExport');
           }
           try {
-            return await readAll(stream, limits.maxFileBytes, name);
+            yield* capped(stream, limits.maxFileBytes, name);
           } catch (error) {
             // yauzl checks the bytes against the sizes the directory declared: a lying entry is refused.
             throw error instanceof UserError ? error : new UserError('import.zipBomb', {});
@@ -138,7 +153,10 @@ async function* framedEntries(path: string, limits: UploadLimits): AsyncGenerato
   try {
     const { size } = await file.stat();
     let at = Buffer.byteLength(FILES_MAGIC);
+    let entries = 0;
     while (at < size) {
+      // Every file counts, skipped or not: a million empty ones would otherwise cost a read each.
+      if (++entries > limits.maxEntries) throw new UserError('import.tooManyFiles', { limit: limits.maxEntries });
       const head = Buffer.alloc(Math.min(1024, size - at));
       await file.read(head, 0, head.length, at);
       const nl = head.indexOf(10);
@@ -159,11 +177,14 @@ async function* framedEntries(path: string, limits: UploadLimits): AsyncGenerato
         throw new UserError('import.fileTooLarge', { file: name, limitMb: MB(limits.maxFileBytes) });
       yield {
         name,
-        async text() {
-          const buffer = Buffer.alloc(bytes);
-          await file.read(buffer, 0, bytes, start);
-          return buffer.toString('utf8').replace(/^\uFEFF/, '');
-        },
+        bytes: () =>
+          bytes === 0
+            ? (async function* () {})()
+            : capped(
+                createReadStream(path, { start, end: start + bytes - 1, highWaterMark: 64 * 1024 }),
+                limits.maxFileBytes,
+                name,
+              ),
       };
     }
   } finally {
@@ -173,9 +194,14 @@ async function* framedEntries(path: string, limits: UploadLimits): AsyncGenerato
 
 /**
  * The files of a spooled upload: Spotify's zip (or any zip holding its JSON files), or the JSON
- * files the page sent together. Anything else is not a Spotify export.
+ * files the page sent together. Anything else is not a Spotify export. The plays read from them
+ * wait in a file next to the spool (`<spool>.plays`) until they are stored.
  */
-export async function* uploadEntries(path: string, limits: UploadLimits): AsyncGenerator<ExportEntry> {
+export function uploadEntries(path: string, limits: UploadLimits): ExportUpload {
+  return Object.assign(spooledEntries(path, limits), { staging: () => playStagingFile(`${path}.plays`) });
+}
+
+async function* spooledEntries(path: string, limits: UploadLimits): AsyncGenerator<ExportEntry> {
   const file = await openFile(path, 'r');
   const head = Buffer.alloc(FILES_MAGIC.length);
   try {
