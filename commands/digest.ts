@@ -5,10 +5,11 @@ import {
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
 } from 'discord.js';
-import { changeDigest, previewDigest, settingsOf, type DigestChange } from '../src/app/digest/digest.js';
+import { changeDigest, nextDigestAt, previewDigest, settingsOf, type DigestChange } from '../src/app/digest/digest.js';
 import type { Services } from '../src/app/services.js';
 import { timeZoneChoices, WEEKDAY_NAMES, type Weekday } from '../src/core/digest/index.js';
 import { UserError } from '../src/core/errors.js';
+import { timeZoneLabel } from '../src/core/time/timeZoneLabel.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
 import { serverPlaylistOffMessage, serverPlaylistOnMessage } from '../src/discord/messages/suggestMessage.js';
@@ -99,7 +100,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   // The server playlist lives beside the digest: the same admins, announced in the same channel.
   if (sub === 'playlist') return void (await serverPlaylist(interaction, services, guildId, now));
   if (sub === 'show') {
-    await interaction.editReply(digestSettingsMessage(await settingsOf(d, guildId, now)));
+    const settings = await settingsOf(d, guildId, now);
+    await interaction.editReply(digestSettingsMessage(settings, undefined, await nextDigestAt(d, settings, now)));
     return;
   }
   const change: DigestChange =
@@ -113,7 +115,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
             ? { what: 'timezone', timeZone: interaction.options.getString('zone', true) }
             : { what: 'enabled', enabled: interaction.options.getBoolean('on', true) };
   const settings = await changeDigest(d, guildId, interaction.user.id, change, now);
-  await interaction.editReply(digestSettingsMessage(settings, 'Saved.'));
+  await interaction.editReply(digestSettingsMessage(settings, 'Saved.', await nextDigestAt(d, settings, now)));
 }
 
 async function serverPlaylist(
@@ -133,5 +135,8 @@ async function serverPlaylist(
 }
 
 export async function autocomplete(interaction: import('discord.js').AutocompleteInteraction) {
-  return timeZoneChoices(String(interaction.options.getFocused())).map((zone) => ({ name: zone, value: zone }));
+  return timeZoneChoices(String(interaction.options.getFocused())).map((zone) => ({
+    name: timeZoneLabel(zone),
+    value: zone,
+  }));
 }

@@ -1,6 +1,7 @@
 import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { DEFAULT_TIME_ZONE } from '../src/app/charts/historyChart.js';
 import { setMemberTimeZone, timeZoneChoices } from '../src/app/settings/timeZone.js';
+import { timeZoneLabel } from '../src/core/time/timeZoneLabel.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { timeZoneSavedMessage, timeZoneShownMessage } from '../src/discord/messages/settingsMessages.js';
@@ -29,7 +30,7 @@ const repo = (services: Services) => {
 };
 
 export async function autocomplete(interaction: AutocompleteInteraction) {
-  return timeZoneChoices(interaction.options.getFocused());
+  return timeZoneChoices(interaction.options.getFocused()).map(({ value }) => ({ name: timeZoneLabel(value), value }));
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {

@@ -31,7 +31,11 @@ const deps = (services: Services) => {
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const period = (interaction.options.getString('period') ?? 'week') as WrappedPeriod;
   const now = services.now?.() ?? Date.now();
-  const message = await showWrapped(deps(services), interaction.user.id, period, now);
+  const history = services.historyReader;
+  const today = new Date(now).toISOString().slice(0, 10);
+  const firstPlayAt =
+    history && (async (memberId: string) => (await history.summary(memberId, today, today)).firstPlayAt);
+  const message = await showWrapped(deps(services), interaction.user.id, period, now, firstPlayAt);
   // Message models come from the builders in src/discord/messages, which make discord.js objects.
   await interaction.editReply(message as InteractionEditReplyOptions);
 }

@@ -1,5 +1,6 @@
 import type { ChartKind, ClockCell, MixPoint, RankedRow } from './specs.js';
 import type { RenderJob } from './renderCore.js';
+import { NOT_YET_CLASSIFIED, isUnclassified, unclassifiedLast } from '../core/taste/index.js';
 import { formatShare, truncateLabel } from './text.js';
 
 /** A chart ready to render, with the alt text Discord shows for the attachment. */
@@ -25,6 +26,17 @@ const ALT_MAX = 1000; // Discord allows 1024 characters of attachment descriptio
 interface Titles {
   title: string;
   subtitle?: string;
+}
+
+/**
+ * A title as the middle of a sentence ("Bar chart of top genres in Encore Fans"): only its first
+ * letter is lowered, so server, artist and genre names keep their own capitals.
+ */
+function sentenceCase(title: string): string {
+  const [first = '', second = ''] = title;
+  return second && second === second.toUpperCase() && /\p{L}/u.test(second)
+    ? title
+    : first.toLowerCase() + title.slice(first.length);
 }
 
 function empty(kind: ChartKind, title: string, message: string): EmptyChart {
@@ -71,9 +83,12 @@ export function topGenresChart(
   genres: ReadonlyArray<{ genre: string; share: number; valueLabel?: string }>,
   titles: Titles,
 ): ChartResult {
-  const sorted = [...genres]
-    .filter((g) => g.share > 0)
-    .sort((a, b) => b.share - a.share || a.genre.localeCompare(b.genre));
+  // Largest first; what is not classified yet comes last under its one name (src/core/taste).
+  const sorted = unclassifiedLast(
+    genres.filter((g) => g.share > 0).map((g) => (isUnclassified(g.genre) ? { ...g, genre: NOT_YET_CLASSIFIED } : g)),
+    (g) => g.genre,
+    (a, b) => b.share - a.share || a.genre.localeCompare(b.genre),
+  );
   const rows = sorted.map((g, i) => ({
     rank: i + 1,
     label: truncateLabel(g.genre, LABEL_CHARS),
@@ -84,7 +99,7 @@ export function topGenresChart(
     'top-genres',
     rows,
     titles,
-    `Bar chart of ${titles.title.toLowerCase()}`,
+    `Bar chart of ${sentenceCase(titles.title)}`,
     2,
     sorted.map((g) => g.genre),
   );
@@ -103,7 +118,7 @@ export function topArtistsChart(
     'top-artists',
     rankedRows(artists.map((a, i) => ({ label: labels[i]!, value: a.value, valueLabel: a.valueLabel }))),
     titles,
-    `Ranked bar chart of ${titles.title.toLowerCase()}`,
+    `Ranked bar chart of ${sentenceCase(titles.title)}`,
     2,
     labels,
   );
@@ -118,7 +133,7 @@ export function topTracksChart(
     'top-tracks',
     rankedRows(tracks.map((t, i) => ({ label: labels[i]!, value: t.value, valueLabel: t.valueLabel }))),
     titles,
-    `Ranked bar chart of ${titles.title.toLowerCase()}`,
+    `Ranked bar chart of ${sentenceCase(titles.title)}`,
     2,
     labels,
   );

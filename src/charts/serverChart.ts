@@ -1,5 +1,6 @@
 import type { ServerChartData } from '../app/social/social.js';
-import { UNCLASSIFIED, genreLabel, PERIOD_LABELS, type HistoryPeriod } from '../core/history/index.js';
+import { PERIOD_LABELS, type HistoryPeriod } from '../core/history/index.js';
+import { genreDisplayName } from '../core/taste/index.js';
 import { listeningClockChart, topArtistsChart, topGenresChart, type ChartResult } from './builders.js';
 
 const plays = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'play' : 'plays'}`;
@@ -15,11 +16,11 @@ export function buildServerChart(
   const subtitle = `${PERIOD_LABELS[context.period]} · members who share their listening here`;
   switch (data.kind) {
     case 'top-genres': {
-      // Shares of the classified listening, as a member's own genre chart counts them.
-      const classified = data.genres.filter((g) => g.genre !== UNCLASSIFIED);
-      const total = classified.reduce((sum, g) => sum + g.ms, 0);
+      // Shares of all the listening, as a member's own genre chart and the digest count them; what is
+      // not classified yet is drawn last (the rule in src/core/taste/unclassified.ts).
+      const total = data.genres.reduce((sum, g) => sum + g.ms, 0);
       return topGenresChart(
-        classified.map((g) => ({ genre: genreLabel(g.genre), share: total > 0 ? g.ms / total : 0 })),
+        data.genres.map((g) => ({ genre: genreDisplayName(g.genre), share: total > 0 ? g.ms / total : 0 })),
         { title: `Top genres in ${context.guildName}`, subtitle },
       );
     }

@@ -91,7 +91,7 @@ describe('historyChartData', () => {
     // The past 30 days are whole UTC days: 1 November 00:00 to now, as the rollups count them.
     expect(d.asked).toEqual([`playTimes 2026-11-01T00:00:00.000Z ${new Date(NOW).toISOString()}`]);
     if (paris.data.kind !== 'listening-clock') throw new Error('wrong kind');
-    expect(paris.data.subtitle).toBe('Past 30 days · 20 plays · 1 h 00 min · Europe/Paris time');
+    expect(paris.data.subtitle).toBe('Past 30 days · 20 plays · 1 h 0 min · Europe/Paris time');
     expect(paris.data.cells).toEqual([{ weekday: 0, hour: 9, minutes: 60 }]);
 
     const utc = await historyChartData('listening-clock', 'month', 'm', NOW, deps());

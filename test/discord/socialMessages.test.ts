@@ -42,7 +42,7 @@ describe('leaderboard messages', () => {
   });
 
   it('values read as a person would say them', () => {
-    expect(metricValue('minutes', 125)).toBe('2 h 5 min');
+    expect(metricValue('minutes', 125 * 60_000)).toBe('2 h 5 min');
     expect(metricValue('plays', 1)).toBe('1 play');
     expect(metricValue('artists', 1200)).toBe('1,200 artists');
     expect(metricValue('diversity', 2)).toBe('2.00 bits (≈4 genres evenly)');

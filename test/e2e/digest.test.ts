@@ -28,6 +28,7 @@ async function listen(
   day: string,
   count: number,
   music: { artist: string; track: string; genre: string },
+  msPlayed = 240_000,
 ) {
   const repo = createHistoryRepository(h.encore.store.pool);
   const artistId = `ar-${music.artist.replace(/\W/g, '')}`;
@@ -38,10 +39,10 @@ async function listen(
       track: {
         id: `tr-${music.track.replace(/\W/g, '')}`,
         name: music.track,
-        durationMs: 240_000,
+        durationMs: msPlayed,
         artists: [{ id: artistId, name: music.artist }],
       },
-      msPlayed: 240_000,
+      msPlayed,
       msEstimated: false,
       source: 'collected' as const,
       genre: music.genre,
@@ -116,10 +117,29 @@ describe('/digest (admins)', () => {
     expect(seen.choices?.map((c) => c.value)).toContain('Europe/Berlin');
     const bad = await h.invoke('/digest', { subcommand: 'timezone', zone: 'Mars/Olympus' }, admin);
     expect(contentAndEmbeds(bad.final)).toContain('isn’t a time zone I know');
+    // Zones read as /settings shows them: "La Rioja", never the IANA "La_Rioja", the value unchanged.
+    const rioja = await h.autocomplete('/digest', { subcommand: 'timezone', zone: 'la rioja' }, 'zone', admin);
+    expect(rioja.choices).toContainEqual({ name: 'America/Argentina/La Rioja', value: 'America/Argentina/La_Rioja' });
+    const riojaSaved = await h.invoke('/digest', { subcommand: 'timezone', zone: 'America/Argentina/La_Rioja' }, admin);
+    expect(contentAndEmbeds(riojaSaved.final)).toContain('(America/Argentina/La Rioja)');
+    expect(contentAndEmbeds(riojaSaved.final)).not.toContain('La_Rioja');
     const good = await h.invoke('/digest', { subcommand: 'timezone', zone: 'europe/berlin' }, admin);
     expect(contentAndEmbeds(good.final)).toContain('Europe/Berlin');
+    const asked = Date.now();
     const on = await h.invoke('/digest', { subcommand: 'enabled', on: true }, admin);
     expect(contentAndEmbeds(on.final)).toContain('**On**');
+    // The admin learns when the first digest posts: the next Monday 09:00 in Berlin, within a week.
+    const next = Number(/Next digest: <t:(\d+):f> \(<t:\d+:R>\)/.exec(contentAndEmbeds(on.final))?.[1]) * 1000;
+    expect(next).toBeGreaterThan(asked);
+    expect(next).toBeLessThanOrEqual(asked + 7 * 24 * HOUR + 60_000);
+    expect(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        weekday: 'long',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(next),
+    ).toBe('Monday 09:00');
   });
 });
 
@@ -291,10 +311,36 @@ describe('/wrapped', () => {
     expect(year.ephemeral).toBe(true);
     expect(payload(year.final!)).toContain('Your year in music');
     expect(payload(year.final!)).toContain('1 h 40 min'); // 25 plays of 4 minutes
-    expect(payload(year.final!)).toMatch(/1\. \u2068Spring Band\u2069 · 20 plays/);
-    expect(year.final!.files.map((f) => f.filename)).toEqual(['wrapped-week.png']);
+    expect(payload(year.final!)).toMatch(/1\. \u2068Spring Band\u2069 · 1 h 20 min · 20 plays/);
+    // Each card is named by its period (the weekly DM's is wrapped-week.png, above).
+    expect(year.final!.files.map((f) => f.filename)).toEqual(['wrapped-year.png']);
+    // All time is counted from the member's first play, and says that date (not 2006).
+    const all = await h.invoke('/wrapped', { period: 'all' }, me);
+    expect(payload(all.final!)).toContain(`since your first play on ${day(100)}`);
+    expect(payload(all.final!)).not.toContain('2006');
+    expect(all.final!.files.map((f) => f.filename)).toEqual(['wrapped-all.png']);
     const nobody = await h.invoke('/wrapped', { period: 'month' }, h.member('wrapped-nobody'));
     expect(payload(nobody.final!)).toContain('Encore has no plays of yours for the past 30 days');
+  });
+});
+
+describe('/wrapped year: the ranking and the bars agree', () => {
+  it('ranks top artists by listening time, the measure its card draws, so no bar outgrows the one above it', async () => {
+    const me = h.member('wrapped-bars');
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    // Many short plays against a few long ones: by plays Skits leads, by time Long Mixes does.
+    await listen(me, day(10), 30, { artist: 'Skits', track: 'Interlude', genre: 'pop' }, 30_000); // 15 min
+    await listen(me, day(11), 4, { artist: 'Long Mixes', track: 'Hour Mix', genre: 'house' }, 3_600_000); // 4 h
+    await listen(me, day(12), 10, { artist: 'Middle', track: 'Song', genre: 'rock' }, 240_000); // 40 min
+    const year = await h.invoke('/wrapped', { period: 'year' }, me);
+    const text = payload(year.final!);
+    expect(text).toMatch(/1\. \u2068Long Mixes\u2069 · 4 h 0 min · 4 plays/);
+    expect(text).toMatch(/2\. \u2068Middle\u2069 · 40 min · 10 plays/);
+    expect(text).toMatch(/3\. \u2068Skits\u2069 · 15 min · 30 plays/);
+    // The card's alt text lists its bars top to bottom with what each bar measures.
+    const alt = year.final!.files[0]!.description ?? '';
+    expect(alt.indexOf('Long Mixes')).toBeLessThan(alt.indexOf('Middle'));
+    expect(alt.indexOf('Middle')).toBeLessThan(alt.indexOf('Skits'));
   });
 });
 

@@ -334,7 +334,7 @@ describe('/chart scope:server', () => {
     const seen = await h.invoke('/chart', { kind: 'top-artists', scope: 'server', period: 'all' }, listeners[4]);
     const file = seen.final!.files[0]!;
     expect(file.bytes.subarray(1, 4).toString()).toBe('PNG');
-    expect(file.description).toContain('top artists in encore test server');
+    expect(file.description).toContain('top artists in Encore test server');
     expect(file.description).toContain('Crown Artist 90 plays');
     expect(file.description).not.toContain('Zed Only Band');
     const clock = await h.invoke('/chart', { kind: 'listening-clock', scope: 'server', period: 'all' }, listeners[4]);

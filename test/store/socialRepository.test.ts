@@ -79,8 +79,8 @@ describe('leaderboards', () => {
       { memberId: ben, value: 5, rank: 1 },
     ]);
     expect(await social().leaderboard(guild, 'minutes', 'month', TODAY)).toEqual([
-      { memberId: amy, value: 15, rank: 1 },
-      { memberId: ben, value: 15, rank: 1 },
+      { memberId: amy, value: 15 * 60_000, rank: 1 },
+      { memberId: ben, value: 15 * 60_000, rank: 1 },
     ]);
     expect(await social().leaderboard(guild, 'plays', 'all', TODAY)).toEqual([
       { memberId: amy, value: 5, rank: 1 },
@@ -166,7 +166,7 @@ describe('leaderboards', () => {
         const byGenre = new Map<string, number>();
         for (const play of inWindow) byGenre.set(play.genre, (byGenre.get(play.genre) ?? 0) + (play.msPlayed ?? 0));
         const value = {
-          minutes: Math.floor(ms / 60_000),
+          minutes: ms,
           plays: inWindow.length,
           artists: new Set(inWindow.flatMap((play) => play.track.artists.map((a) => a.id))).size,
           diversity: genreDiversity(byGenre),

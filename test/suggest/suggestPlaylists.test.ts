@@ -387,7 +387,7 @@ describe('reasons in words', () => {
       'a deeper cut from Bicep’s *Isles*, your #3 artist',
     );
     expect(reasonText({ source: 'genre', genre: 'uk garage', genrePlays: 40, period: 'week' }, names)).toBe(
-      'top in uk garage, a genre you played 40 times this week',
+      'top in UK garage, a genre you played 40 times this week',
     );
   });
   it('never lets a member’s name turn into markdown or a mention', () => {

@@ -3,10 +3,8 @@ import {
   PERIOD_LABELS,
   daysEndingAt,
   gapsWithin,
-  genreLabel,
   listeningClock,
   periodRange,
-  playsAndMinutes,
   utcDaysOf,
   weeklyGenreMix,
   type Gap,
@@ -20,6 +18,8 @@ import {
   type TopItemsSource,
 } from './memberChart.js';
 import type { HistoryReader } from './ports.js';
+import { genreDisplayName } from '../../core/taste/index.js';
+import { playsAndListeningTime } from '../../core/time/listeningTime.js';
 
 export { HISTORY_PERIODS, type HistoryPeriod };
 
@@ -97,7 +97,7 @@ export async function historyChartData(
   if (summary.firstPlayAt !== undefined && summary.firstPlayAt > range.from + DAY)
     notes.push({ kind: 'since', firstPlayAt: summary.firstPlayAt });
   const thin = summary.plays < THIN_HISTORY_PLAYS;
-  const counted = `${label} · ${playsAndMinutes(summary.plays, summary.ms)}`;
+  const counted = `${label} · ${playsAndListeningTime(summary.plays, summary.ms)}`;
 
   switch (kind) {
     case 'top-artists':
@@ -120,7 +120,11 @@ export async function historyChartData(
             kind,
             title: 'Your top artists',
             subtitle: counted,
-            artists: artists.map((a) => ({ name: a.name, value: a.plays, valueLabel: playsAndMinutes(a.plays, a.ms) })),
+            artists: artists.map((a) => ({
+              name: a.name,
+              value: a.plays,
+              valueLabel: playsAndListeningTime(a.plays, a.ms),
+            })),
           },
           notes,
           fromHistory: true,
@@ -137,7 +141,7 @@ export async function historyChartData(
               name: t.name,
               artist: t.artists.join(', ') || 'Unknown artist',
               value: t.plays,
-              valueLabel: playsAndMinutes(t.plays, t.ms),
+              valueLabel: playsAndListeningTime(t.plays, t.ms),
             })),
           },
           notes,
@@ -158,9 +162,9 @@ export async function historyChartData(
           title: 'Your top genres',
           subtitle: counted,
           genres: [...byGenre.entries()].map(([genre, g]) => ({
-            genre: genreLabel(genre),
+            genre: genreDisplayName(genre),
             share: g.ms / totalMs,
-            valueLabel: `${percent(g.ms / totalMs)} · ${playsAndMinutes(g.plays, g.ms)}`,
+            valueLabel: `${percent(g.ms / totalMs)} · ${playsAndListeningTime(g.plays, g.ms)}`,
           })),
         },
         notes,

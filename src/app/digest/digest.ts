@@ -7,6 +7,7 @@ import {
   digestPeriod,
   dueDecision,
   latestOccurrence,
+  nextOccurrence,
   shiftOccurrence,
   type QuietWeek,
   type ServerDigest,
@@ -281,4 +282,22 @@ export async function changeDigest(
   }
   await deps.settings.save(next);
   return next;
+}
+
+/**
+ * When the server's next digest posts: the week just due when it is still to be posted (it came
+ * after the digest was turned on, is within the catch-up day and was not handled), else the next
+ * post time. Undefined when the digest is off or has no channel. A schedule whose hour has already
+ * passed this week therefore answers next week's time, which /digest tells the admin at once.
+ */
+export async function nextDigestAt(
+  deps: Pick<DigestDeps, 'ledger'>,
+  settings: DigestSettings,
+  now: number,
+): Promise<number | undefined> {
+  if (!settings.enabled || !settings.channelId) return undefined;
+  const decision = dueDecision(settings, now, () => false, settings.enabledAt);
+  if (decision.kind === 'post' && !(await deps.ledger.outcome(settings.guildId, decision.occurrence.week)))
+    return Math.max(now, decision.occurrence.postAt);
+  return nextOccurrence(settings, now).postAt;
 }

@@ -1,6 +1,7 @@
 import {
   ALL_TIME_FROM,
   CATCH_UP_MS,
+  WRAPPED_ARTIST_POOL,
   WRAPPED_PERIOD_DAYS,
   type WrappedPeriod,
   DAY_MS,
@@ -48,7 +49,7 @@ export async function memberWrapped(
   const [[now], [before], topArtists, topTracks, genres, discoveries] = await Promise.all([
     reader.memberWeeks(ids, p.fromDay, p.toDay),
     reader.memberWeeks(ids, last.fromDay, last.toDay),
-    reader.topArtists(ids, p.fromDay, p.toDay, 5),
+    reader.topArtists(ids, p.fromDay, p.toDay, WRAPPED_ARTIST_POOL),
     reader.topTracks(ids, p.from, p.to, 3),
     reader.genres(ids, p.fromDay, p.toDay),
     reader.discoveries(ids, p.fromDay, p.toDay, 100),
@@ -68,12 +69,14 @@ export async function memberWrapped(
 /**
  * /wrapped: the member's own week, month (30 days), year (365 days) or all time up to today (UTC
  * days), compared with the period of the same length before it. Undefined when there is nothing.
+ * All time starts on the member's first play (`firstPlayAt`), so that is the date it names.
  */
 export async function wrappedFor(
   reader: DigestReader,
   memberId: string,
   period: WrappedPeriod,
   now: number,
+  firstPlayAt?: number,
 ): Promise<MemberWrapped | undefined> {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const toDay = day(now);
@@ -87,7 +90,7 @@ export async function wrappedFor(
     length
       ? reader.memberWeeks(ids, day(from - length * DAY_MS), day(from - DAY_MS))
       : Promise.resolve([] as Array<{ ms: number }>),
-    reader.topArtists(ids, fromDay, toDay, 5),
+    reader.topArtists(ids, fromDay, toDay, WRAPPED_ARTIST_POOL),
     reader.topTracks(ids, from, to, 3),
     reader.genres(ids, fromDay, toDay),
     reader.discoveries(ids, fromDay, toDay, 10_000),
@@ -102,7 +105,10 @@ export async function wrappedFor(
     genres,
     discoveries: length ? discoveries.length : 0,
   });
-  return wrapped && { ...wrapped, period, fromDay, toDay };
+  if (!wrapped) return undefined;
+  // "All time" is counted from before Spotify existed; it is named by the first play, when known.
+  const shownFrom = length ? fromDay : firstPlayAt !== undefined ? day(firstPlayAt) : undefined;
+  return { ...wrapped, period, ...(shownFrom ? { fromDay: shownFrom } : {}), toDay };
 }
 
 /** /wrapped's answer: the card and embed, or a UserError when the period holds no plays. */
@@ -111,8 +117,10 @@ export async function showWrapped(
   memberId: string,
   period: WrappedPeriod,
   now: number,
+  firstPlayAt?: (memberId: string) => Promise<number | undefined>,
 ): Promise<MessageModel> {
-  const wrapped = await wrappedFor(deps.reader, memberId, period, now);
+  const first = period === 'all' && firstPlayAt ? await firstPlayAt(memberId) : undefined;
+  const wrapped = await wrappedFor(deps.reader, memberId, period, now, first);
   if (!wrapped) throw new UserError('wrapped.nothing', { period });
   return deps.messages.wrapped(wrapped, await deps.wrappedCard(wrapped));
 }

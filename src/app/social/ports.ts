@@ -14,7 +14,7 @@ export type SocialPeriod = 'week' | 'month' | 'year' | 'all';
 /** Competition ranking: equal values share a rank and the next rank skips (1, 1, 3). */
 export interface RankedMember {
   memberId: string;
-  /** minutes (rounded down), plays, distinct artists, diversity in bits (Shannon entropy over parent genres), discoveries (artists first played in the period). */
+  /** listening time in ms (for 'minutes'; rounded once, where it is shown), plays, distinct artists, diversity in bits (Shannon entropy over parent genres), discoveries (artists first played in the period). */
   value: number;
   rank: number;
 }

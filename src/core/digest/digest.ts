@@ -2,6 +2,7 @@
  * A server's weekly digest as plain data, from the opted-in members' week (the caller has already
  * left everyone else out). Pure: the numbers in, the digest out.
  */
+import { isUnclassified, unclassifiedLast } from '../taste/unclassified.js';
 
 export interface MemberWeek {
   memberId: string;
@@ -69,7 +70,7 @@ export type Highlight =
 
 /** Shannon entropy (bits) of a member's listening time over genres; "unclassified" left out. */
 export function genreEntropy(msByGenre: ReadonlyMap<string, number>): number {
-  const values = [...msByGenre].filter(([g, ms]) => g !== 'unclassified' && ms > 0).map(([, ms]) => ms);
+  const values = [...msByGenre].filter(([g, ms]) => !isUnclassified(g) && ms > 0).map(([, ms]) => ms);
   const total = values.reduce((s, v) => s + v, 0);
   return total > 0 ? Math.abs(values.reduce((s, v) => s + (v / total) * Math.log2(v / total), 0)) : 0;
 }
@@ -137,10 +138,11 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
   }));
 
   const shares = genreShares(input.genres);
-  const topGenres = [...input.genres]
-    .filter((g) => g.ms > 0)
-    .sort((a, b) => b.ms - a.ms || cmp(a.genre, b.genre))
-    .map((g) => ({ genre: g.genre, ms: g.ms, share: shares.get(g.genre) ?? 0 }));
+  const topGenres = unclassifiedLast(
+    input.genres.filter((g) => g.ms > 0),
+    (g) => g.genre,
+    (a, b) => b.ms - a.ms || cmp(a.genre, b.genre),
+  ).map((g) => ({ genre: g.genre, ms: g.ms, share: shares.get(g.genre) ?? 0 }));
 
   const highlights: Highlight[] = [];
   const discovery = input.discoveries[0];
@@ -153,7 +155,7 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
   else {
     const last = genreShares(input.lastWeekGenres);
     const shift = [...new Set([...shares.keys(), ...last.keys()])]
-      .filter((genre) => genre !== 'unclassified' && last.size > 0)
+      .filter((genre) => !isUnclassified(genre) && last.size > 0)
       .map((genre) => ({ genre, change: (shares.get(genre) ?? 0) - (last.get(genre) ?? 0) }))
       .filter((s) => Math.abs(s.change) >= 0.05)
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || cmp(a.genre, b.genre))[0];
@@ -169,7 +171,11 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
       perMember.set(row.memberId, genres);
     }
     const diverse = [...perMember]
-      .map(([memberId, genres]) => ({ memberId, entropy: genreEntropy(genres), genres: genres.size }))
+      .map(([memberId, genres]) => ({
+        memberId,
+        entropy: genreEntropy(genres),
+        genres: [...genres.keys()].filter((g) => !isUnclassified(g)).length,
+      }))
       .filter((d) => d.entropy >= 1.5)
       .sort((a, b) => b.entropy - a.entropy || cmp(a.memberId, b.memberId))[0];
     if (diverse) highlights.push({ kind: 'diverse', memberId: diverse.memberId, genres: diverse.genres });

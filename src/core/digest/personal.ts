@@ -1,3 +1,4 @@
+import { topClassifiedGenre } from '../taste/unclassified.js';
 import type { ArtistWeek, GenreWeek, TrackWeek } from './digest.js';
 
 /** A member's own week, for the personal weekly wrapped DM. */
@@ -25,6 +26,25 @@ export const WRAPPED_PERIOD_DAYS: Record<Exclude<WrappedPeriod, 'all'>, number> 
 /** Where "all time" starts: before Spotify existed. */
 export const ALL_TIME_FROM = '2006-01-01';
 
+/**
+ * How many top artists a wrapped shows, and how many of the most played it picks them from (the
+ * reader ranks by plays; an artist outside the 50 most played cannot realistically be in the top 5
+ * by time).
+ */
+export const WRAPPED_TOP_ARTISTS = 5;
+export const WRAPPED_ARTIST_POOL = 50;
+
+/**
+ * A wrapped ranks artists by listening time, as its headline and its card count: the card's bars
+ * are minutes, and a ranking by plays drew #5 longer than #4 (one long mix outweighs ten skipped
+ * intros). Ties go to plays, then the name.
+ */
+export function topArtistsByTime(artists: readonly ArtistWeek[]): ArtistWeek[] {
+  return [...artists]
+    .sort((a, b) => b.ms - a.ms || b.plays - a.plays || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, WRAPPED_TOP_ARTISTS);
+}
+
 /** The weekly DM's content; undefined when the member played nothing (no DM about an empty week). */
 export function buildMemberWrapped(input: {
   week: string;
@@ -37,15 +57,13 @@ export function buildMemberWrapped(input: {
   discoveries: number;
 }): MemberWrapped | undefined {
   if (input.plays === 0) return undefined;
-  const topGenre = [...input.genres]
-    .filter((g) => g.genre !== 'unclassified' && g.ms > 0)
-    .sort((a, b) => b.ms - a.ms || (a.genre < b.genre ? -1 : 1))[0]?.genre;
+  const topGenre = topClassifiedGenre(input.genres);
   return {
     kind: 'wrapped',
     week: input.week,
     ms: input.ms,
     plays: input.plays,
-    topArtists: input.topArtists.slice(0, 5),
+    topArtists: topArtistsByTime(input.topArtists),
     topTracks: input.topTracks.slice(0, 3),
     topGenre,
     discoveries: input.discoveries,

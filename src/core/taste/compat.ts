@@ -15,7 +15,7 @@ export interface SharedArtist {
 export interface Compatibility {
   /** 0 (nothing in common) to 100 (the same taste), an integer. */
   score: number;
-  /** The artists both love, the one they love most evenly first. */
+  /** The artists both love (each played them at least LOVED_PLAYS times), the one they love most evenly first. */
   sharedArtists: SharedArtist[];
   /** b's most played artist that a never played (as far as a's profile tells), or undefined. */
   tryForA: { id: string; name: string } | undefined;
@@ -28,6 +28,13 @@ export interface Compatibility {
  */
 export const ARTIST_WEIGHT = 0.6;
 export const GENRE_WEIGHT = 0.4;
+
+/**
+ * "Artists you both love" lists an artist only when each of the two played it at least this often:
+ * two plays is a track heard once on someone else's playlist, five means each came back to the
+ * artist on their own. Only the list: the score still counts every shared play.
+ */
+export const LOVED_PLAYS = 5;
 
 type Weights = Map<string, number>;
 
@@ -105,7 +112,7 @@ export function compatibility(a: TasteInput, b: TasteInput): Compatibility {
   // "Both love": ranked by the smaller of the two shares, so an artist one of them barely played
   // does not top the list because the other plays it all day.
   const shared = [...playsA]
-    .filter(([id]) => playsB.has(id))
+    .filter(([id, x]) => x.plays >= LOVED_PLAYS && (playsB.get(id)?.plays ?? 0) >= LOVED_PLAYS)
     .map(([id, x]) => {
       const bPlays = playsB.get(id)!.plays;
       const shareA = x.plays / totalA;

@@ -1,3 +1,4 @@
+import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
 import type { HistoryNote } from '../../app/charts/historyChart.js';
 import { RANGE_LABELS } from '../../app/charts/memberChart.js';
 import { PERIOD_LABELS } from '../../core/history/index.js';
@@ -34,8 +35,8 @@ export function historyNoteLines(notes: readonly HistoryNote[]): string[] {
       case 'timeZone':
         lines.push(
           note.isDefault
-            ? `Hours are in ${note.timeZone}. Set yours with **/settings timezone**.`
-            : `Hours are in your time zone, ${note.timeZone}.`,
+            ? `Hours are in ${timeZoneLabel(note.timeZone)}. Set yours with **/settings timezone**.`
+            : `Hours are in your time zone, ${timeZoneLabel(note.timeZone)}.`,
         );
         break;
     }

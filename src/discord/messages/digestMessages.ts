@@ -1,4 +1,3 @@
-import { genreLabel } from '../../core/history/index.js';
 import { escapeMarkdown } from 'discord.js';
 import type { DigestChartImage, DigestNotes, DigestSettings } from '../../app/digest/ports.js';
 import {
@@ -9,7 +8,10 @@ import {
   type ServerDigest,
 } from '../../core/digest/index.js';
 import { brandEmbed, pngAttachment } from '../replies.js';
-import { plural } from './format.js';
+import { genreDisplayName, isUnclassified } from '../../core/taste/index.js';
+import { listeningTime } from '../../core/time/listeningTime.js';
+import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
+import { discordTime, plural } from './format.js';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const NAME_MAX = 32;
@@ -48,12 +50,8 @@ export function fitAltText(text: string, max = 1024): string {
   return `${out}…`;
 }
 
-/** "12 h 5 min", "45 min". */
-export function listeningTime(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  const h = Math.floor(minutes / 60);
-  return h ? `${h.toLocaleString('en')} h ${minutes % 60} min` : `${minutes} min`;
-}
+// The one listening-time wording, re-exported for the builders that import it from here.
+export { listeningTime };
 
 export function movementMark(movement: Movement): string {
   switch (movement.kind) {
@@ -113,9 +111,12 @@ export function digestMessage(
   const tracks = digest.topTracks
     .map((t, i) => `${i + 1}. ${safeName(t.name)} — ${safeName(t.artists.join(', '), 24)} · ${plural(t.plays, 'play')}`)
     .join('\n');
-  const genres = digest.topGenres
-    .slice(0, 5)
-    .map((g) => `${safeName(genreLabel(g.genre), 24)} ${Math.round(g.share * 100)}%`)
+  // The five largest genres, and then (always last, whatever its share) what is not classified yet.
+  const genres = [
+    ...digest.topGenres.filter((g) => !isUnclassified(g.genre)).slice(0, 5),
+    ...digest.topGenres.filter((g) => isUnclassified(g.genre)),
+  ]
+    .map((g) => `${safeName(genreDisplayName(g.genre), 24)} ${Math.round(g.share * 100)}%`)
     .join(' · ');
   const highlights = digest.highlights.map((h) => {
     switch (h.kind) {
@@ -130,7 +131,7 @@ export function digestMessage(
           ? `👑 ${name(h.toId)} took the crown for ${safeName(h.artist)} from ${name(h.fromId)} (${plural(h.plays, 'play')})`
           : `👑 ${name(h.toId)} claimed the crown for ${safeName(h.artist)} (${plural(h.plays, 'play')})`;
       case 'genreShift':
-        return `${h.change > 0 ? '📈' : '📉'} ${safeName(genreLabel(h.genre), 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
+        return `${h.change > 0 ? '📈' : '📉'} ${safeName(genreDisplayName(h.genre), 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
     }
   });
   const [first, ...more] = context.charts;
@@ -183,9 +184,17 @@ export function digestPermissionLostMessage(
   };
 }
 
-/** /digest's answer: the settings as they now are. */
-export function digestSettingsMessage(settings: DigestSettings, note?: string) {
+/**
+ * /digest's answer: the settings as they now are, and when the next digest posts (`nextPostAt`,
+ * when it is on in a channel): a schedule whose hour already passed this week starts next week,
+ * and the admin should not have to wait a week to find that out.
+ */
+export function digestSettingsMessage(settings: DigestSettings, note?: string, nextPostAt?: number) {
   const hour = `${String(settings.hour).padStart(2, '0')}:00`;
+  const next =
+    settings.enabled && settings.channelId && nextPostAt !== undefined
+      ? `Next digest: ${discordTime(nextPostAt, 'f')} (${discordTime(nextPostAt, 'R')})`
+      : undefined;
   return {
     embeds: [
       brandEmbed({
@@ -193,7 +202,8 @@ export function digestSettingsMessage(settings: DigestSettings, note?: string) {
         description: [
           note,
           `**${settings.enabled ? 'On' : 'Off'}** · ${settings.channelId ? `<#${settings.channelId}>` : 'no channel yet (**/digest channel**)'}`,
-          `Every ${WEEKDAY_NAMES[settings.weekday]} at ${hour} (${settings.timeZone})`,
+          `Every ${WEEKDAY_NAMES[settings.weekday]} at ${hour} (${timeZoneLabel(settings.timeZone)})`,
+          next,
         ]
           .filter(Boolean)
           .join('\n'),
@@ -214,30 +224,33 @@ export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffe
   }[period];
   const change =
     period === 'all'
-      ? `since ${wrapped.fromDay ?? ''}`.trim()
+      ? wrapped.fromDay
+        ? `since your first play on ${wrapped.fromDay}`
+        : 'since your first play'
       : wrapped.lastWeekMs
         ? (() => {
             const pct = Math.round(((wrapped.ms - wrapped.lastWeekMs) / wrapped.lastWeekMs) * 100);
             return pct === 0 ? `the same as ${before}` : `${pct > 0 ? '▲' : '▼'}${Math.abs(pct)}% on ${before}`;
           })()
         : `nothing counted for ${before}`;
-  const image = card ? 'wrapped-week.png' : undefined;
+  // Named by its period, so a saved card says which one it is.
+  const image = card ? `wrapped-${period}.png` : undefined;
   return {
     embeds: [
       brandEmbed({
         title,
         description: [
           `**${listeningTime(wrapped.ms)}** · ${plural(wrapped.plays, 'play')} · ${change}`,
-          wrapped.topGenre && `Top genre: **${safeName(genreLabel(wrapped.topGenre), 24)}**`,
+          wrapped.topGenre && `Top genre: **${safeName(genreDisplayName(wrapped.topGenre), 24)}**`,
           wrapped.discoveries ? `New to you: ${plural(wrapped.discoveries, 'artist')}` : undefined,
         ]
           .filter(Boolean)
           .join('\n'),
         fields: [
           {
-            name: 'Top artists',
+            name: 'Top artists (by listening time)',
             value: wrapped.topArtists
-              .map((a, i) => `${i + 1}. ${safeName(a.name)} · ${plural(a.plays, 'play')}`)
+              .map((a, i) => `${i + 1}. ${safeName(a.name)} · ${listeningTime(a.ms)} · ${plural(a.plays, 'play')}`)
               .join('\n'),
           },
           {

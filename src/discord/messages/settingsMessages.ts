@@ -1,3 +1,4 @@
+import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
 import { brandEmbed } from '../replies.js';
 
 /** /settings timezone: what was saved and where it shows. */
@@ -12,7 +13,7 @@ export function timeZoneSavedMessage(timeZone: string, now: number) {
     embeds: [
       brandEmbed({
         title: 'Time zone saved',
-        description: `Your time zone is now **${timeZone}** (it is ${localTime} there). Your listening clock (**/chart kind:listening-clock**) counts hours in it.`,
+        description: `Your time zone is now **${timeZoneLabel(timeZone)}** (it is ${localTime} there). Your listening clock (**/chart kind:listening-clock**) counts hours in it.`,
       }),
     ],
   };
@@ -25,8 +26,8 @@ export function timeZoneShownMessage(timeZone: string | undefined, defaultZone: 
       brandEmbed({
         title: 'Your time zone',
         description: timeZone
-          ? `Your time zone is **${timeZone}**. Change it with **/settings timezone zone:<name>**.`
-          : `You haven’t set a time zone, so charts use **${defaultZone}**. Set yours with **/settings timezone zone:<name>** (start typing a city).`,
+          ? `Your time zone is **${timeZoneLabel(timeZone)}**. Change it with **/settings timezone zone:<name>**.`
+          : `You haven’t set a time zone, so charts use **${timeZoneLabel(defaultZone)}**. Set yours with **/settings timezone zone:<name>** (start typing a city).`,
       }),
     ],
   };

@@ -4,7 +4,8 @@ import type { CompatView, CrownsView, LeaderboardView, WhoKnowsView } from '../.
 import { encodeComponentId } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime, plural } from './format.js';
-import { fitAltText, listeningTime, safeName } from './digestMessages.js';
+import { listeningTime } from '../../core/time/listeningTime.js';
+import { fitAltText, safeName } from './digestMessages.js';
 
 /** Mentions show who is meant without pinging anyone. */
 const NO_PINGS = { allowedMentions: { parse: [] as [] } };
@@ -28,7 +29,7 @@ export const SOCIAL_PERIOD_LABELS: Record<SocialPeriod, string> = {
 export function metricValue(metric: LeaderboardMetric, value: number): string {
   switch (metric) {
     case 'minutes':
-      return listeningTime(value * 60_000);
+      return listeningTime(value);
     case 'plays':
       return plural(value, 'play');
     case 'artists':
@@ -40,6 +41,20 @@ export function metricValue(metric: LeaderboardMetric, value: number): string {
       return plural(value, 'new artist');
   }
 }
+
+/**
+ * Why a member who shares their listening is not on a board. Diversity is a spread over classified
+ * genres: plays all in one genre, or not classified yet, count for nothing there although they were
+ * counted everywhere else.
+ */
+const UNRANKED_WHY: Record<LeaderboardMetric, string> = {
+  minutes: 'not ranked yet — nothing counted for this period.',
+  plays: 'not ranked yet — nothing counted for this period.',
+  artists: 'not ranked yet — nothing counted for this period.',
+  discoveries: 'not ranked yet — no artist new to you in this period.',
+  diversity:
+    'not ranked yet — diversity needs plays in at least two genres Encore has classified, and yours this period are all in one genre or not classified yet.',
+};
 
 const rankMark = (rank: number) => (rank === 1 ? '🥇' : rank === 2 ? '🥈' : rank === 3 ? '🥉' : `**${rank}.**`);
 
@@ -77,7 +92,7 @@ export function leaderboardMessage(view: LeaderboardView, context: { guildName: 
         ? undefined
         : `You: **#${view.you.row.rank}** of ${view.total} · ${metricValue(view.metric, view.you.row.value)}`
       : view.you.kind === 'unranked'
-        ? 'You: not ranked yet — nothing counted for this period.'
+        ? `You: ${UNRANKED_WHY[view.metric]}`
         : 'You are not on this board: share your listening here with **/privacy** to join.';
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
@@ -132,10 +147,16 @@ export function whoKnowsMessage(view: WhoKnowsView, context: { guildName: string
     ? `${safeName(view.item.name, 60)} — ${safeName(view.item.detail, 40)}`
     : safeName(view.item.name, 60);
   const title = `Who knows ${itemName} in ${safeName(context.guildName, 40)}`;
+  // The crown is said once: on its holder's row when they are listed (with since when), else in a line below.
   const crownHolder = view.crown?.holderId;
+  const holderListed = view.listeners.some((l) => l.memberId === crownHolder);
   const lines = view.listeners.map(
     (l) =>
-      `${l.memberId === crownHolder ? '👑' : rankMark(l.rank)} ${mention(l.memberId)} · ${plural(l.plays, 'play')}${l.memberId === context.callerId ? ' ← you' : ''}`,
+      `${l.memberId === crownHolder ? '👑' : rankMark(l.rank)} ${mention(l.memberId)} · ${plural(l.plays, 'play')}${
+        l.memberId === crownHolder && !view.change && view.crown
+          ? ` · crown since ${discordTime(view.crown.since, 'D')}`
+          : ''
+      }${l.memberId === context.callerId ? ' ← you' : ''}`,
   );
   const crownLines: string[] = [];
   if (view.change)
@@ -144,7 +165,7 @@ export function whoKnowsMessage(view: WhoKnowsView, context: { guildName: string
         ? `👑 **The crown changed hands:** ${mention(view.change.toId)} took it from ${mention(view.change.fromId)} with ${plural(view.change.plays, 'play')}!`
         : `👑 **New crown:** ${mention(view.change.toId)} claims ${safeName(view.item.name, 60)} with ${plural(view.change.plays, 'play')}!`,
     );
-  else if (view.crown)
+  else if (view.crown && !holderListed)
     crownLines.push(
       `👑 Crown: ${mention(view.crown.holderId)} · ${plural(view.crown.plays, 'play')} · since ${discordTime(view.crown.since, 'D')}`,
     );

@@ -8,9 +8,9 @@ import {
 } from 'discord.js';
 import { dismissedPositions, type SaveOutcome, type SuggestAnswer } from '../../app/suggest/answers.js';
 import type { SuggestionReason, SuggestionSource, Suggestion } from '../../app/suggest/ports.js';
-import type { RadarOutcome, RadarRefreshed } from '../../app/suggest/radar.js';
+import { RADAR_SIZE, type RadarOutcome, type RadarRefreshed } from '../../app/suggest/radar.js';
 import type { ServerPlaylistAnnouncement, ServerTrack } from '../../app/suggest/serverPlaylist.js';
-import { genreLabel } from '../../core/history/index.js';
+import { displayFineGenre, parentGenreById } from '../../core/genres/index.js';
 import { encodeComponentId } from '../customId.js';
 import { brandEmbed, clip } from '../replies.js';
 import { plural } from './format.js';
@@ -35,6 +35,19 @@ const shortDate = (date: string) => {
     : new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 };
 
+/** A genre as the rest of Encore names it: a parent genre's name, else the fine genre's display label ("Trap", "UK garage"). */
+const genreName = (genre: string) => parentGenreById(genre)?.name ?? displayFineGenre(genre);
+
+/**
+ * "20 fresh tracks", or, when fewer than RADAR_SIZE were new to the member, how many of the 20 it
+ * aims for: the README promises 20, and a bare "12 fresh tracks" read like a broken promise.
+ */
+export function radarCount(found: number): string {
+  return found >= RADAR_SIZE
+    ? plural(found, 'fresh track')
+    : `${plural(found, 'fresh track')} (of the ${RADAR_SIZE} it aims for: only these were new to you this week)`;
+}
+
 /** Why a track is suggested, in the member's words. `names` has the display names of members it cites. */
 export function reasonText(reason: SuggestionReason, names: ReadonlyMap<string, string>): string {
   switch (reason.source) {
@@ -53,7 +66,7 @@ export function reasonText(reason: SuggestionReason, names: ReadonlyMap<string, 
       return `a deeper cut from ${plain(reason.artistName)}’s *${plain(reason.albumName)}*, ${ordinalRank(reason.artistRank)}`;
     case 'genre': {
       const when = reason.period === 'month' ? 'this month' : 'this week';
-      return `top in ${plain(genreLabel(reason.genre))}, a genre you played ${times(reason.genrePlays)} ${when}`;
+      return `top in ${plain(genreName(reason.genre))}, a genre you played ${times(reason.genrePlays)} ${when}`;
     }
   }
 }
@@ -200,7 +213,7 @@ export const notYourSuggestionsMessage = () => ({
 export function radarOnMessage(playlistId: string | undefined, outcome: RadarOutcome) {
   const filled =
     outcome.kind === 'refreshed'
-      ? `It’s ready with ${plural(outcome.suggestions.length, 'fresh track')}.`
+      ? `It’s ready with ${radarCount(outcome.suggestions.length)}.`
       : outcome.kind === 'empty'
         ? 'I found nothing new for you yet; it fills up as you listen.'
         : 'It is already filled for this week.';
@@ -246,7 +259,7 @@ export function radarRefreshedMessage(refreshed: RadarRefreshed) {
     embeds: [
       brandEmbed({
         title: `📡 Your Encore Radar for the week of ${shortDate(refreshed.week)}`,
-        description: `${plural(refreshed.suggestions.length, 'fresh track')} in your Encore Radar playlist, among them:\n${top}`,
+        description: `${radarCount(refreshed.suggestions.length)} in your Encore Radar playlist, among them:\n${top}`,
         footer: 'Turn it off with /suggest radar: Off in any server with Encore.',
       }).toJSON(),
     ],

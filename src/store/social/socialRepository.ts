@@ -92,7 +92,7 @@ async function metricValues(
   );
   return rows.map((r) => {
     let value: number;
-    if (metric === 'minutes') value = Math.floor(Number(r.ms) / 60_000);
+    if (metric === 'minutes') value = Number(r.ms);
     else if (metric === 'plays') value = Number(r.plays);
     else if (metric === 'discoveries') value = r.firsts;
     else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compatibility, type TasteInput } from '../../../src/core/taste/index.js';
+import { LOVED_PLAYS, compatibility, type TasteInput } from '../../../src/core/taste/index.js';
 
 /** A taste from "artist id: plays" pairs and "genre: plays" pairs; names are derived from ids. */
 function taste(artists: Record<string, number>, genres: Record<string, number> = {}): TasteInput {
@@ -57,13 +57,22 @@ describe('compatibility', () => {
   });
 
   it('lists the artists both love, the most evenly loved first, with each side’s plays', () => {
-    const a = taste({ one: 100, two: 50, three: 1, mine: 10 });
-    const b = taste({ one: 2, two: 40, three: 60, theirs: 10 });
+    const a = taste({ one: 100, two: 50, three: 5, mine: 10 });
+    const b = taste({ one: 5, two: 40, three: 60, theirs: 10 });
     expect(compatibility(a, b).sharedArtists).toEqual([
       { id: 'two', name: 'Name of two', aPlays: 50, bPlays: 40 },
-      { id: 'one', name: 'Name of one', aPlays: 100, bPlays: 2 },
-      { id: 'three', name: 'Name of three', aPlays: 1, bPlays: 60 },
+      { id: 'one', name: 'Name of one', aPlays: 100, bPlays: 5 },
+      { id: 'three', name: 'Name of three', aPlays: 5, bPlays: 60 },
     ]);
+  });
+
+  it(`does not call an artist loved by both until each played it ${LOVED_PLAYS} times`, () => {
+    const a = taste({ twice: 2, almost: 4, loved: 5, mine: 30 }, { rock: 10 });
+    const b = taste({ twice: 2, almost: 40, loved: 5, theirs: 30 }, { rock: 10 });
+    const result = compatibility(a, b);
+    expect(result.sharedArtists.map((x) => x.id)).toEqual(['loved']);
+    // The score still counts every artist they share.
+    expect(result.score).toBeGreaterThan(compatibility(taste({ mine: 30 }, { rock: 10 }), b).score);
   });
 
   it("suggests to each the other's most played artist they never played", () => {
