@@ -1,3 +1,4 @@
+import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
 import type { PersonalDataKind } from '../accounts/personalData.js';
 import type { MemberSettingsRepository } from '../charts/ports.js';
 import { UserError } from '../../core/errors.js';
@@ -20,7 +21,7 @@ export async function setMemberTimeZone(
 
 /** Autocomplete for /settings timezone: at most 25 zones matching what was typed. */
 export function timeZoneChoices(typed: string): Array<{ name: string; value: string }> {
-  return matchTimeZones(typed, 25).map((zone) => ({ name: zone.replace(/_/g, ' '), value: zone }));
+  return matchTimeZones(typed, 25).map((zone) => ({ name: timeZoneLabel(zone), value: zone }));
 }
 
 /** The member's settings (their time zone), for /unlink. */

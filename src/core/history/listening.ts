@@ -162,16 +162,3 @@ export function gapsWithin<G extends { from: number; to: number }>(
 ): G[] {
   return gaps.filter((g) => g.to >= range.from && g.from <= range.to);
 }
-
-/** "1 h 05 min", "42 min", "< 1 min". */
-export function formatMinutes(ms: number): string {
-  const minutes = Math.round(ms / MINUTE);
-  if (minutes < 1) return '< 1 min';
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60).toLocaleString('en')} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-
-/** "12 plays · 41 min". */
-export function playsAndMinutes(plays: number, ms: number): string {
-  return `${plays.toLocaleString('en')} play${plays === 1 ? '' : 's'} · ${formatMinutes(ms)}`;
-}
