@@ -15,4 +15,12 @@ describe('closing the chart renderer', () => {
     await closing;
     await expect(renderer.render(chart)).rejects.toThrow('chart renderer is closed');
   });
+
+  it('lets a warm-up under way finish, and refuses one asked for after', async () => {
+    const renderer = createChartRenderer({ workers: 1 });
+    const warming = renderer.warm();
+    await renderer.close();
+    await expect(warming).resolves.toBeUndefined();
+    await expect(renderer.warm()).rejects.toThrow('chart renderer is closed');
+  });
 });
