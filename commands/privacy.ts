@@ -7,8 +7,12 @@ import {
 import { privacyOf, setVisibleIn, setWeeklyDm } from '../src/app/privacy/privacy.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { decodeComponentId } from '../src/discord/customId.js';
-import { isPrivacyPanel, notInServerMessage, privacyMessage } from '../src/discord/messages/privacyMessage.js';
+import {
+  isPrivacyPanel,
+  notInServerMessage,
+  privacyComponentIds,
+  privacyMessage,
+} from '../src/discord/messages/privacyMessage.js';
 import type { Services } from '../src/app/services.js';
 
 export const data = new SlashCommandBuilder()
@@ -37,8 +41,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
  */
 async function isIn(interaction: MessageComponentInteraction, services: Services, guildId: string): Promise<boolean> {
   if (interaction.guildId === guildId) return true;
-  const check = services.social?.presence.check;
-  return check ? (await check.call(services.social!.presence, guildId, interaction.user.id)) === 'member' : false;
+  const presence = services.social?.presence;
+  return presence?.check ? (await presence.check(guildId, interaction.user.id)) === 'member' : false;
 }
 
 /**
@@ -51,20 +55,19 @@ export async function handleComponent(
   interaction: MessageComponentInteraction,
   { services }: CommandContext,
 ): Promise<void> {
-  const id = decodeComponentId(interaction.customId);
-  const what = id?.action;
-  const [a = '', b = ''] = id?.fields ?? [];
-  if ((what !== 'visible' && what !== 'dm') || (what === 'visible' && !a)) return;
+  const id = privacyComponentIds.decode(interaction.customId);
+  if (!id) return;
+  const { guildId } = id;
+  const on = id.to === 'on';
   const store = repo(services);
   await interaction.deferUpdate();
-  const guildId = what === 'visible' ? a : b;
   const member = guildId ? await isIn(interaction, services, guildId) : false;
-  if (what === 'visible' && b === 'on' && !member)
+  if (id.action === 'visible' && on && !member)
     return void (await interaction.followUp({ ...notInServerMessage(), flags: MessageFlags.Ephemeral }));
   const settings =
-    what === 'visible'
-      ? await setVisibleIn(store, interaction.user.id, a, b === 'on')
-      : await setWeeklyDm(store, interaction.user.id, a === 'on');
+    id.action === 'visible'
+      ? await setVisibleIn(store, interaction.user.id, guildId, on)
+      : await setWeeklyDm(store, interaction.user.id, on);
   // The panel names only a server the member is in (a forged id must not learn a server's name).
   const guild = member
     ? { id: guildId, name: interaction.client.guilds.cache.get(guildId)?.name ?? 'this server' }

@@ -26,6 +26,7 @@ import { UserError } from '../src/core/errors.js';
 import { FAMILY_TREE } from '../src/core/genres/index.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { decodeComponentId } from '../src/discord/customId.js';
+import { progressEdits } from '../src/discord/progress.js';
 import {
   noSuggestionsMessage,
   notYourSuggestionsMessage,
@@ -118,10 +119,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   const typedGenre = interaction.options.getString('genre');
   const from = (interaction.options.getString('from') ?? (typedGenre ? 'genre' : 'everything')) as SuggestFrom;
   if (from === 'genre' && !typedGenre) throw new UserError('suggest.genreMissing');
-  const progress = setTimeout(
-    () => void edit(interaction, suggestProgressMessage()).catch(() => {}),
-    PROGRESS_AFTER_MS,
-  );
+  const progress = progressEdits((message: object) => edit(interaction, message));
+  progress.showAfter(PROGRESS_AFTER_MS, suggestProgressMessage());
   let answered: Awaited<ReturnType<typeof suggestForMember>>;
   try {
     answered = await suggestForMember(d.answers, {
@@ -133,7 +132,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
       now,
     });
   } finally {
-    clearTimeout(progress);
+    await progress.flush();
   }
   const { result, answer } = answered;
   if (!answer) return void (await edit(interaction, noSuggestionsMessage(result.skipped)));

@@ -7,9 +7,9 @@ import {
 import { unlinkMember } from '../src/app/accounts/personalData.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { decodeComponentId } from '../src/discord/customId.js';
 import {
   notYourButton,
+  unlinkComponentIds,
   unlinkedMessage,
   unlinkKeptMessage,
   unlinkQuestionMessage,
@@ -27,9 +27,8 @@ export async function handleComponent(
   interaction: MessageComponentInteraction,
   { services }: CommandContext,
 ): Promise<void> {
-  const id = decodeComponentId(interaction.customId);
-  const [owner] = id?.fields ?? [];
-  if (owner !== interaction.user.id)
+  const id = unlinkComponentIds.decode(interaction.customId);
+  if (id?.ownerId !== interaction.user.id)
     return void (await interaction.reply({ ...notYourButton(), flags: MessageFlags.Ephemeral }));
   if (id?.action === 'cancel') return void (await interaction.update(unlinkKeptMessage()));
   // Erasing touches every kind of personal data: acknowledge first, Discord allows 3 seconds.

@@ -8,6 +8,7 @@ import {
   type MessageComponentInteraction,
 } from 'discord.js';
 import { encodeComponentId } from './customId.js';
+import { progressEdits } from './progress.js';
 
 export const BRAND_COLOUR = 0x5865f2;
 export const ERROR_COLOUR = 0xed4245;
@@ -55,42 +56,23 @@ export function progressBar(done: number, total: number, width = 12): string {
   return `${'▰'.repeat(filled)}${'▱'.repeat(width - filled)} ${Math.round(ratio * 100)}%`;
 }
 
-/**
- * Edits a deferred reply with progress at most every `intervalMs`, so long work shows it is alive
- * without tripping Discord's rate limits; the last update always goes out.
- */
+/** A deferred reply's "title / detail / bar" progress, through the one throttle (progressEdits). */
 export function progressReporter(
   interaction: ChatInputCommandInteraction | MessageComponentInteraction,
   title: string,
   intervalMs = 1_500,
 ) {
-  let last = 0;
-  let pending: Promise<unknown> = Promise.resolve();
+  const edits = progressEdits(
+    (description: string) => interaction.editReply({ embeds: [brandEmbed({ title, description })], components: [] }),
+    { intervalMs },
+  );
   let latest = '';
-  let finished = false;
-  const send = (text: string) => {
-    last = Date.now();
-    pending = pending.then(() =>
-      interaction
-        .editReply({ embeds: [brandEmbed({ title, description: text })], components: [] })
-        .catch(() => undefined),
-    );
-    return pending;
-  };
   return {
     update(done: number, total: number, detail: string): void {
       latest = `${detail}\n${progressBar(done, total)}`;
-      if (!finished && Date.now() - last >= intervalMs) void send(latest);
+      edits.update(latest);
     },
-    /**
-     * Waits for the edits in flight and sends no more, so the final reply (or the error boundary's)
-     * never lands before, or under, a progress edit: work still running beside a failed part (the
-     * other pages of a read) keeps reporting after the command threw.
-     */
-    async flush(): Promise<void> {
-      finished = true;
-      await pending;
-    },
+    flush: edits.flush,
     get lastText() {
       return latest;
     },

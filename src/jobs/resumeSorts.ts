@@ -1,4 +1,5 @@
-import { isResumable, type RunOutcome } from '../app/sort/index.js';
+import { isResumable, type RunOutcome, type SortRunner } from '../app/sort/index.js';
+import { progressEdits } from '../discord/progress.js';
 import {
   orderOutcomeMessage,
   splitFinishedDm,
@@ -17,7 +18,7 @@ const PROGRESS_EDIT_MS = 5_000;
  * and the result arrives by DM.
  */
 export function resumeSortsJob(
-  services: Required<Pick<Services, 'sort' | 'log' | 'sendDm' | 'editOriginalReply'>>,
+  services: { sort: SortRunner } & Required<Pick<Services, 'log' | 'sendDm' | 'editOriginalReply'>>,
 ): Job<unknown> {
   return {
     name: 'resume-sorts',
@@ -30,18 +31,16 @@ export function resumeSortsJob(
       const offset = now - Date.now();
       for (const job of (await sort.jobs.listUnfinished()).filter(isResumable(now))) {
         try {
-          let lastEdit = 0;
           const edit = (message: MessageModel) =>
             job.reply ? services.editOriginalReply(job.reply, message).catch(() => false) : Promise.resolve(false);
-          const outcome: RunOutcome = await sort.run(job, isResumable(now), {
-            priority: 'background',
-            now: () => Date.now() + offset,
-            onProgress(progress) {
-              if (Date.now() - lastEdit < PROGRESS_EDIT_MS) return;
-              lastEdit = Date.now();
-              void edit(splitProgressMessage(progress, job.id, job.discordUserId));
-            },
-          });
+          const progress = progressEdits(edit, { intervalMs: PROGRESS_EDIT_MS });
+          const outcome: RunOutcome = await sort
+            .run(job, isResumable(now), {
+              priority: 'background',
+              now: () => Date.now() + offset,
+              onProgress: (p) => progress.update(splitProgressMessage(p, job.id, job.discordUserId)),
+            })
+            .finally(() => progress.flush());
           if (outcome.kind === 'busy' || outcome.kind === 'not-runnable' || outcome.kind === 'missing') continue;
           if (outcome.kind === 'interrupted' || outcome.kind === 'waiting') {
             await edit(splitOutcomeMessage(outcome));

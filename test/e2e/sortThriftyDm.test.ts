@@ -4,6 +4,7 @@ import { startMusicBrainzEmulator, type MusicBrainzEmulator } from '../../emulat
 import { createRequestSpacer } from '../../src/musicbrainz/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, text } from '../support/messages.js';
+import { createGenreChoiceRepository } from '../../src/store/genreChoices.js';
 
 /** MusicBrainz's clock: the spacer's one-second waits move it instead of being sat out. */
 let mbTime = Date.parse('2026-11-30T12:00:00Z');
@@ -54,7 +55,7 @@ describe('a thrifty /sort whose message can no longer be edited', () => {
     const asked = await h.invoke('/sort', { playlist: 'roadtrip1000', min_tracks: 5 }, alice);
     const thrifty = buttons(asked.final!).find((b) => b.custom_id!.startsWith('sort:genres-thrifty:'))!;
     const choiceId = thrifty.custom_id!.split(':')[2]!;
-    const choices = h.encore.services.sort!.genreChoices!;
+    const choices = createGenreChoiceRepository(h.encore.store);
     // As a process that died right after the member chose thrifty leaves it: chosen, no preview yet.
     await choices.save({ ...(await choices.get(choiceId))!, status: 'thrifty' });
     const dmsBefore = h.dmsOf(alice).length;

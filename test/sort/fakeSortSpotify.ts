@@ -1,5 +1,5 @@
 import type { SortPlaylistInfo, SortSpotify } from '../../src/app/sort/ports.js';
-import type { PlaylistItemInput } from '../../src/core/sort/index.js';
+import { applyReorder, type PlaylistItemInput } from '../../src/core/sort/index.js';
 
 interface Playlist {
   id: string;
@@ -83,8 +83,14 @@ export function fakeSortSpotify(
       calls.push('count');
       return playlists.get(id)!.uris.length;
     },
-    async reorder() {
-      throw new Error('not used here');
+    async reorder(id, operation) {
+      calls.push('reorder');
+      const p = playlists.get(id)!;
+      p.uris = applyReorder(p.uris, operation);
+      if (p.items) p.items = applyReorder(p.items, operation);
+      p.snapshot++;
+      wrote();
+      return `s${p.snapshot}`;
     },
     async replaceItems(id, uris) {
       calls.push('replace');

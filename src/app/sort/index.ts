@@ -29,3 +29,9 @@ export {
 export { cancelSort, type CancelAnswer } from './cancelSort.js';
 export { orderPlaylist, type OrderInput, type OrderResult } from './orderPlaylist.js';
 export { runOrderJob, type OrderRunOutcome } from './runOrder.js';
+export { confirmSplit, type ConfirmSplitOutcome, type SplitWatch } from './confirmSplit.js';
+export { chooseOrder, type ChooseOrderOutcome, type OrderChoice, type OrderChoiceProgress } from './chooseOrder.js';
+export { chooseGenreSource, type ChooseGenreSourceOutcome, type GenreSource } from './chooseGenreSource.js';
+export { isNotStartable, type NotStartable } from './startable.js';
+export { sortServiceFrom } from './sortService.js';
+export { playlistIdFrom } from './playlistReference.js';

@@ -1,4 +1,13 @@
 import type { GenreMode } from '../../core/genres/index.js';
+import type { chooseGenreSource } from './chooseGenreSource.js';
+import type { chooseOrder } from './chooseOrder.js';
+import type { cancelSort } from './cancelSort.js';
+import type { confirmSplit } from './confirmSplit.js';
+import type { GenreChoiceRepository, previewSplitOrAsk, SplitGenreChoice } from './genreChoice.js';
+import type { OrderInput, OrderResult } from './orderPlaylist.js';
+import type { PreviewProgress, SplitPreviewInput } from './previewSplit.js';
+import type { OrderRunOutcome } from './runOrder.js';
+import type { RunOutcome, SplitProgress } from './runSplit.js';
 import type {
   ArtistGenreLookup,
   EarlierPlaylist,
@@ -124,36 +133,59 @@ export interface JobRepository<R extends JobRecordBase> {
   deleteForUser(discordUserId: string): Promise<number>;
 }
 
-/** Sorting for one member, plus the job stores shared by the runners and the resume job. */
-export interface SortService {
+/**
+ * The sort feature's machinery, which the use cases drive: the job stores shared by every runner,
+ * each member's Spotify, and the runners (one per job, stopped resumably at shutdown).
+ */
+export interface SortRunner {
   jobs: SortJobRepository;
+  /** Reorder jobs that replace a playlist's items (the member chose to reset "date added"). */
+  orderJobs: OrderJobRepository;
+  /** Large splits' "now or thrifty" choices; absent when MusicBrainz is off (there is no thrifty way then). */
+  choices?: GenreChoiceRepository;
   forMember(discordUserId: string, priority?: 'interactive' | 'background'): Promise<SortSpotify>;
   /** The member's own and collaborative playlists (cached for a few minutes). */
   playlistsFor(discordUserId: string): Promise<Array<{ id: string; name: string; total: number }>>;
   /** Runs a split job as its only runner (see runSplitJob); a shutdown stops it resumably. */
-  run(
-    job: SortJobRecord,
-    accept: (job: SortJobRecord) => boolean,
-    options: SortRunOptions,
-  ): Promise<import('./runSplit.js').RunOutcome>;
-  /** Reorder jobs that replace a playlist's items (the member chose to reset "date added"). */
-  orderJobs: OrderJobRepository;
+  run(job: SortJobRecord, accept: (job: SortJobRecord) => boolean, options: SortRunOptions): Promise<RunOutcome>;
   runOrder(
     job: OrderJobRecord,
     accept: (job: OrderJobRecord) => boolean,
     options: SortRunOptions,
-  ): Promise<import('./runOrder.js').OrderRunOutcome>;
+  ): Promise<OrderRunOutcome>;
+  /** Finds a chosen-thrifty split's genres on MusicBrainz in the background, then shows or DMs its preview. */
+  startThrifty?(choice: SplitGenreChoice): void;
   /** Stops every run at its next step and waits for them (shutdown). */
   stop(): Promise<void>;
-  /** Large splits' "now or thrifty" choices; absent when MusicBrainz is off (there is no thrifty way then). */
-  genreChoices?: import('./genreChoice.js').GenreChoiceRepository;
-  /** Finds a chosen-thrifty split's genres on MusicBrainz in the background, then shows or DMs its preview. */
-  startThrifty?(choice: import('./genreChoice.js').SplitGenreChoice): void;
+}
+
+/** A use case with its runner already given. */
+type Bound<F> = F extends (runner: never, ...rest: infer P) => infer R ? (...rest: P) => R : never;
+
+/** /sort's use cases for one member: every state change of a sort happens behind these. */
+export interface SortService {
+  /** The member's own and collaborative playlists (cached for a few minutes). */
+  playlistsFor(discordUserId: string): Promise<Array<{ id: string; name: string; total: number }>>;
+  /** A split's preview, or the "now or thrifty" question for a large one (see previewSplitOrAsk). */
+  previewSplit(
+    input: SplitPreviewInput,
+    onProgress?: (progress: PreviewProgress) => void,
+  ): ReturnType<typeof previewSplitOrAsk>;
+  /** Reorders in place, or stores the job and asks whether "date added" may be reset (see orderPlaylist). */
+  order(
+    input: OrderInput,
+    discordUserId: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<OrderResult>;
+  confirmSplit: Bound<typeof confirmSplit>;
+  chooseOrder: Bound<typeof chooseOrder>;
+  chooseGenreSource: Bound<typeof chooseGenreSource>;
+  cancel(jobId: string, discordUserId: string): ReturnType<typeof cancelSort>;
 }
 
 export interface SortRunOptions {
   priority: 'interactive' | 'background';
-  onProgress?: (progress: import('./runSplit.js').SplitProgress) => void;
+  onProgress?: (progress: SplitProgress) => void;
   onOrderProgress?: (progress: { written: number; total: number }) => void;
   reply?: InteractionReplyRef;
   now?: () => number;

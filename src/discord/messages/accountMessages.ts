@@ -1,6 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import type { PrivacySettings } from '../../app/privacy/privacy.js';
-import { encodeComponentId } from '../customId.js';
+import { componentIdCodec } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime } from './format.js';
 import { privacyMessage } from './privacyMessage.js';
@@ -81,15 +81,18 @@ export function profileMessage(link: {
   };
 }
 
+/** /unlink's buttons: the id carries who may press them. */
+export const unlinkComponentIds = componentIdCodec('unlink', ['confirm', 'cancel'], ['ownerId']);
+
 /** /unlink's question, with buttons only the member may press. */
 export function unlinkQuestionMessage(ownerId: string) {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
-      .setCustomId(encodeComponentId('unlink', 'confirm', ownerId))
+      .setCustomId(unlinkComponentIds.encode({ action: 'confirm', ownerId }))
       .setLabel('Delete my data')
       .setStyle(ButtonStyle.Danger),
     new ButtonBuilder()
-      .setCustomId(encodeComponentId('unlink', 'cancel', ownerId))
+      .setCustomId(unlinkComponentIds.encode({ action: 'cancel', ownerId }))
       .setLabel('Keep it')
       .setStyle(ButtonStyle.Secondary),
   );

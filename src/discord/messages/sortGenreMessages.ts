@@ -1,15 +1,14 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import type { SplitGenreChoice } from '../../app/sort/index.js';
-import { encodeComponentId } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { plural } from './format.js';
-import type { SortMessage } from './sortMessages.js';
+import { sortComponentIds, type SortMessage } from './sortMessages.js';
 
-export type GenreChoiceAction = 'genres-now' | 'genres-thrifty' | 'genres-cancel';
+type GenreChoiceAction = 'genres-now' | 'genres-thrifty' | 'genres-cancel';
 
-/** The buttons of a "now or thrifty" choice, for its owner only. */
-export const genreChoiceButtonId = (action: GenreChoiceAction, choiceId: string, ownerId: string) =>
-  encodeComponentId('sort', action, choiceId, ownerId);
+/** The buttons of a "now or thrifty" choice, for its owner only (the choice's id in the job's place). */
+const genreChoiceButtonId = (action: GenreChoiceAction, choiceId: string, ownerId: string) =>
+  sortComponentIds.encode({ action, jobId: choiceId, ownerId });
 
 /** A large split: find the genres now with Spotify's quota, or thriftily on MusicBrainz. */
 export function genreChoiceMessage(choice: SplitGenreChoice, ownerId: string): SortMessage {

@@ -1,6 +1,16 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type EmbedBuilder } from 'discord.js';
-import type { RunOutcome, SplitPreview, SplitProgress, WrittenPlaylist } from '../../app/sort/index.js';
-import { encodeComponentId } from '../customId.js';
+import type {
+  ChooseOrderOutcome,
+  GenreSource,
+  NotStartable,
+  OrderChoice,
+  PreviewProgress,
+  RunOutcome,
+  SplitPreview,
+  SplitProgress,
+  WrittenPlaylist,
+} from '../../app/sort/index.js';
+import { componentIdCodec } from '../customId.js';
 import { brandEmbed, ERROR_COLOUR, pngAttachment, progressBar } from '../replies.js';
 import { sortPreviewChart } from '../../charts/index.js';
 import { discordTime, plural } from './format.js';
@@ -11,12 +21,54 @@ export interface SortMessage {
   components: ActionRowBuilder<ButtonBuilder>[];
 }
 
-/** The buttons of a sort, for its owner only: the id carries who may press them. */
-export const sortButtonId = (action: 'confirm' | 'cancel' | 'stop', jobId: string, ownerId: string) =>
-  encodeComponentId('sort', action, jobId, ownerId);
+/**
+ * Every /sort button, for its owner only: the id carries who may press it and which job (or genre
+ * choice) it acts on.
+ */
+export const sortComponentIds = componentIdCodec(
+  'sort',
+  [
+    'confirm',
+    'cancel',
+    'stop',
+    'order-replace',
+    'order-keep',
+    'order-cancel',
+    'genres-now',
+    'genres-thrifty',
+    'genres-cancel',
+  ],
+  ['jobId', 'ownerId'],
+);
+export type SortAction = NonNullable<ReturnType<typeof sortComponentIds.decode>>['action'];
+/** The answer a "reorder now or keep the dates?" button gives. */
+export const orderChoiceOf: Partial<Record<SortAction, OrderChoice>> = {
+  'order-replace': 'replace',
+  'order-keep': 'keep',
+  'order-cancel': 'cancel',
+};
+/** The answer a "now or thrifty?" button gives. */
+export const genreSourceOf: Partial<Record<SortAction, GenreSource>> = {
+  'genres-now': 'now',
+  'genres-thrifty': 'thrifty',
+  'genres-cancel': 'cancel',
+};
+
+const sortButtonId = (action: SortAction, jobId: string, ownerId: string) =>
+  sortComponentIds.encode({ action, jobId, ownerId });
 
 const writtenList = (written: readonly WrittenPlaylist[]) =>
   written.length ? written.map((p) => `• **${p.name}** — ${plural(p.tracks, 'track')}`).join('\n') : 'Nothing yet.';
+
+/** The member's playlists that match what they typed, as autocomplete choices. */
+export const playlistChoices = (playlists: ReadonlyArray<{ id: string; name: string; total: number }>, typed: string) =>
+  playlists
+    .filter((p) => p.name.toLowerCase().includes(typed.toLowerCase()))
+    .map((p) => ({ name: `${p.name} (${p.total} tracks)`, value: p.id }));
+
+/** The line under a preview's progress bar: reading the playlist, then finding its artists' genres. */
+export const previewProgressLine = (p: PreviewProgress) =>
+  p.phase === 'reading' ? `Reading tracks: ${p.done} / ${p.total}` : `Finding genres: ${p.done} / ${p.total} artists`;
 
 /** Progress of a running split, with a Stop button. */
 export function splitProgressMessage(progress: SplitProgress, jobId: string, ownerId: string): SortMessage {
@@ -148,13 +200,6 @@ export function notStartableMessage(status: string): { content: string } {
   };
 }
 
-/** The buttons of a reorder that would reset "date added". */
-export const orderButtonId = (
-  action: 'order-replace' | 'order-keep' | 'order-cancel',
-  jobId: string,
-  ownerId: string,
-) => encodeComponentId('sort', action, jobId, ownerId);
-
 /** Replacing is cheapest but resets every "date added": the member chooses before anything is written. */
 export function orderChoiceMessage(
   choice: { name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number },
@@ -162,15 +207,15 @@ export function orderChoiceMessage(
 ): SortMessage {
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
-      .setCustomId(orderButtonId('order-replace', choice.jobId, ownerId))
+      .setCustomId(sortButtonId('order-replace', choice.jobId, ownerId))
       .setLabel(`Reorder now (${plural(choice.replaceCalls, 'write')})`)
       .setStyle(ButtonStyle.Danger),
     new ButtonBuilder()
-      .setCustomId(orderButtonId('order-keep', choice.jobId, ownerId))
+      .setCustomId(sortButtonId('order-keep', choice.jobId, ownerId))
       .setLabel(`Keep dates (${plural(choice.moveCalls, 'move')})`)
       .setStyle(ButtonStyle.Primary),
     new ButtonBuilder()
-      .setCustomId(orderButtonId('order-cancel', choice.jobId, ownerId))
+      .setCustomId(sortButtonId('order-cancel', choice.jobId, ownerId))
       .setLabel('Cancel')
       .setStyle(ButtonStyle.Secondary),
   );
@@ -216,11 +261,9 @@ export function orderOutcomeMessage(outcome: {
   };
 }
 
-export function orderProgressMessage(
-  progress: { written: number; total: number },
-  options: { keptDates?: boolean } = {},
-): SortMessage {
-  const description = options.keptDates
+/** A chosen reorder under way; `keptDates` while moves (which report no count) keep every "date added". */
+export function orderProgressMessage(progress: { written: number; total: number; keptDates?: boolean }): SortMessage {
+  const description = progress.keptDates
     ? 'Moving tracks into place; every “date added” stays.'
     : `${progress.written} / ${progress.total} in place\n${progressBar(progress.written, progress.total)}`;
   return { embeds: [brandEmbed({ title: 'Reordering…', description })], components: [] };
@@ -290,6 +333,13 @@ export function splitPreviewMessage(preview: SplitPreview, ownerId: string, char
       .setStyle(ButtonStyle.Secondary),
   );
   return { embeds: [embed], files, components: [row] };
+}
+
+/** Where the member's answer to "reorder now or keep the dates?" ended. */
+export function orderChoiceOutcomeMessage(outcome: Exclude<ChooseOrderOutcome, NotStartable>): SortMessage {
+  if (outcome.kind === 'cancelled') return cancelAnswerMessage('cancelled-preview');
+  if (outcome.kind === 'kept') return reorderedMessage(outcome.result, { keptDates: true });
+  return orderOutcomeMessage(outcome);
 }
 
 /** A reorder that needed no choice (or kept the dates): done, or already in that order. */

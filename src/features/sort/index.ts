@@ -1,7 +1,9 @@
+import { sortServiceFrom } from '../../app/sort/index.js';
 import { resumeSortsJob } from '../../jobs/resumeSorts.js';
 import { accountsOf, type FeatureFactory } from '../feature.js';
 import { createGenreChoiceRepository } from '../../store/genreChoices.js';
-import { createSortService } from './sortService.js';
+import { createOrderJobRepository, createSortJobRepository } from '../../store/sortJobs.js';
+import { createSortRunner } from './sortService.js';
 import { createThriftySorts } from './thriftySort.js';
 
 /**
@@ -10,21 +12,26 @@ import { createThriftySorts } from './thriftySort.js';
  */
 export const sortFeature: FeatureFactory = (context) => {
   const { store, gateway, musicbrainz, discord, log, charts } = context;
-  const sort = createSortService({ store, gateway, accounts: accountsOf(context), musicbrainz });
+  const jobs = createSortJobRepository(store);
+  const orderJobs = createOrderJobRepository(store);
   // Large splits may find their genres thriftily on MusicBrainz instead of Spotify's quota: only when it is configured.
   const choices = createGenreChoiceRepository(store);
   const thrifty = musicbrainz.isConfigured
-    ? createThriftySorts({ store, gateway, musicbrainz, charts, discord, log, jobs: sort.jobs, choices })
+    ? createThriftySorts({ store, gateway, musicbrainz, charts, discord, log, jobs, choices })
     : undefined;
-  if (thrifty) {
-    sort.genreChoices = choices;
-    sort.startThrifty = (choice) => void thrifty.start(choice);
-  }
+  const runner = createSortRunner({
+    gateway,
+    accounts: accountsOf(context),
+    musicbrainz,
+    jobs,
+    orderJobs,
+    thrifty: thrifty && { choices, start: (choice) => void thrifty.start(choice) },
+  });
   return {
     name: 'sort',
-    services: { sort },
+    services: { sort: sortServiceFrom(runner) },
     jobs: [
-      resumeSortsJob({ sort, log, sendDm: discord.sendDm, editOriginalReply: discord.editOriginalReply }),
+      resumeSortsJob({ sort: runner, log, sendDm: discord.sendDm, editOriginalReply: discord.editOriginalReply }),
       ...(thrifty ? [thrifty.resumeJob] : []),
     ],
     personalData: [
@@ -32,9 +39,7 @@ export const sortFeature: FeatureFactory = (context) => {
         name: 'sort-jobs',
         async erase(id) {
           const n =
-            (await sort.jobs.deleteForUser(id)) +
-            (await sort.orderJobs.deleteForUser(id)) +
-            (await choices.deleteForUser(id));
+            (await jobs.deleteForUser(id)) + (await orderJobs.deleteForUser(id)) + (await choices.deleteForUser(id));
           return n ? [`${n} sort job${n === 1 ? '' : 's'}`] : [];
         },
       },
@@ -42,7 +47,7 @@ export const sortFeature: FeatureFactory = (context) => {
     // Pick up sorts a restart interrupted, without waiting for the next minute.
     started: (jobs) => void jobs.runNow('resume-sorts').catch(() => {}),
     stop: async () => {
-      await Promise.all([sort.stop(), thrifty?.stop()]);
+      await Promise.all([runner.stop(), thrifty?.stop()]);
     },
   };
 };

@@ -1,9 +1,13 @@
 import { runOrderJob, runSplitJob, type OrderRunOutcome, type RunOutcome } from '../../app/sort/index.js';
-import type { SortService } from '../../app/sort/index.js';
+import type {
+  GenreChoiceRepository,
+  OrderJobRepository,
+  SortJobRepository,
+  SortRunner,
+  SplitGenreChoice,
+} from '../../app/sort/index.js';
 import type { MusicBrainzClient } from '../../musicbrainz/index.js';
 import type { SpotifyGateway } from '../../spotify/index.js';
-import { createOrderJobRepository, createSortJobRepository } from '../../store/sortJobs.js';
-import type { Store } from '../../store/index.js';
 import type { Accounts } from '../linking/accounts.js';
 import { sortSpotifyFor } from './sortSpotify.js';
 
@@ -20,13 +24,16 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   while (cache.size > CACHED_MEMBERS) cache.delete(cache.keys().next().value!);
 }
 
-/** Sorting wired to the gateway, the linked accounts and the job store. */
-export function createSortService(options: {
-  store: Store;
+/** Sorting wired to the gateway, the linked accounts and the job stores, complete when built. */
+export function createSortRunner(options: {
   gateway: SpotifyGateway;
   accounts: Accounts;
   musicbrainz?: MusicBrainzClient;
-}): SortService {
+  jobs: SortJobRepository;
+  orderJobs: OrderJobRepository;
+  /** With MusicBrainz: the "now or thrifty" choices and the thrifty runs. */
+  thrifty?: { choices: GenreChoiceRepository; start(choice: SplitGenreChoice): void };
+}): SortRunner {
   const spotifyIds = new Map<string, { at: number; id: string }>();
   const playlistCache = new Map<
     string,
@@ -46,15 +53,16 @@ export function createSortService(options: {
     remember(spotifyIds, discordUserId, { at: Date.now(), id });
     return id;
   };
-  const jobs = createSortJobRepository(options.store);
-  const orderJobs = createOrderJobRepository(options.store);
-  const forMember: SortService['forMember'] = async (discordUserId, priority = 'interactive') => {
+  const { jobs, orderJobs } = options;
+  const forMember: SortRunner['forMember'] = async (discordUserId, priority = 'interactive') => {
     const client = await options.accounts.spotifyFor(discordUserId, priority);
     return sortSpotifyFor(client, options.gateway, meId(discordUserId, client), options.musicbrainz);
   };
   return {
     jobs,
     orderJobs,
+    choices: options.thrifty?.choices,
+    startThrifty: options.thrifty?.start,
     forMember,
     async run(job, accept, run) {
       if (shutdown.signal.aborted) return { kind: 'busy', job };

@@ -7,9 +7,9 @@ import {
   type SortJobRepository,
   type SplitGenreChoice,
 } from '../../app/sort/index.js';
-import { isEmptyChart, type ChartRenderer } from '../../charts/index.js';
+import type { ChartRenderer } from '../../charts/index.js';
 import { thriftyPreviewDmContent } from '../../discord/messages/sortGenreMessages.js';
-import { splitPreviewChart, splitPreviewMessage } from '../../discord/messages/sortMessages.js';
+import { drawnSplitPreview } from '../../discord/sortPreview.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { Logger } from '../../log.js';
 import type { MusicBrainzClient } from '../../musicbrainz/index.js';
@@ -80,9 +80,7 @@ export function createThriftySorts(options: {
         choices,
       });
       if (!preview) return;
-      const chart = splitPreviewChart(preview);
-      const png = isEmptyChart(chart) ? undefined : await options.charts.render(chart).catch(() => undefined);
-      await deliver(choice, splitPreviewMessage(preview, choice.discordUserId, png && { png, altText: chart.altText }));
+      await deliver(choice, await drawnSplitPreview(preview, choice.discordUserId, options.charts, () => undefined));
     } catch (error) {
       if (error instanceof Stopping) return;
       log.warn({ err: error, choice: choice.id }, 'thrifty sort preview failed');

@@ -1,0 +1,53 @@
+import { orderPlaylist, type OrderResult } from './orderPlaylist.js';
+import type { InteractionReplyRef, SortRunner } from './ports.js';
+import type { OrderRunOutcome } from './runOrder.js';
+import { isPreview } from './runSplit.js';
+import { isRefusal, ownJob, refused, type NotStartable } from './startable.js';
+
+/** Replace the items (resets "date added"), keep the dates (moves), or leave the playlist alone. */
+export type OrderChoice = 'replace' | 'keep' | 'cancel';
+
+export type ChooseOrderOutcome =
+  | NotStartable
+  | { kind: 'cancelled' }
+  /** The dates were kept: the playlist was reordered by moves, at once. */
+  | { kind: 'kept'; result: OrderResult }
+  | Exclude<OrderRunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>;
+
+/** Progress of a chosen reorder; `keptDates` while moves (which report no count) are under way. */
+export type OrderChoiceProgress = { written: number; total: number; keptDates?: boolean };
+
+/**
+ * The member answered "reorder now or keep the dates?". Replacing runs the stored job (resumable);
+ * keeping the dates retires that job and reorders by moves instead; cancel retires it untouched.
+ */
+export async function chooseOrder(
+  runner: Pick<SortRunner, 'orderJobs' | 'runOrder' | 'forMember'>,
+  jobId: string,
+  discordUserId: string,
+  choice: OrderChoice,
+  watch: { reply?: InteractionReplyRef; onProgress?: (progress: OrderChoiceProgress) => void } = {},
+): Promise<ChooseOrderOutcome> {
+  const job = await ownJob(runner.orderJobs, jobId, discordUserId);
+  if (!isPreview(job)) return { kind: 'not-startable', status: job.status };
+  if (choice === 'cancel') {
+    await runner.orderJobs.save({ ...job, status: 'cancelled' });
+    return { kind: 'cancelled' };
+  }
+  if (choice === 'keep') {
+    await runner.orderJobs.save({ ...job, status: 'cancelled' });
+    watch.onProgress?.({ written: 0, total: 0, keptDates: true });
+    const spotify = await runner.forMember(discordUserId);
+    const result = await orderPlaylist(
+      { ...job.request, keepDates: true },
+      { spotify, jobs: runner.orderJobs, discordUserId },
+    );
+    return { kind: 'kept', result };
+  }
+  const outcome = await runner.runOrder(job, isPreview, {
+    priority: 'interactive',
+    reply: watch.reply,
+    onOrderProgress: watch.onProgress,
+  });
+  return isRefusal(outcome) ? refused(outcome) : outcome;
+}
