@@ -9,9 +9,9 @@ import type { LeaderboardMetric, SocialPeriod } from '../src/app/social/ports.js
 import { leaderboardPage } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { decodeComponentId } from '../src/discord/customId.js';
 import {
   METRIC_LABELS,
+  leaderboardComponentIds,
   leaderboardMessage,
   notYourBoardMessage,
   optInHintMessage,
@@ -78,8 +78,9 @@ export async function handleComponent(
   interaction: MessageComponentInteraction,
   { services }: CommandContext,
 ): Promise<void> {
-  const id = decodeComponentId(interaction.customId);
-  const [metric = '', period = '', page = '0', ownerId = ''] = id?.fields ?? [];
+  const id = leaderboardComponentIds.decode(interaction.customId);
+  if (!id) return void (await interaction.deferUpdate());
+  const { metric, period, page, ownerId } = id;
   if (ownerId !== interaction.user.id)
     return void (await interaction.reply({ ...notYourBoardMessage(ownerId), flags: MessageFlags.Ephemeral }));
   await interaction.deferUpdate();

@@ -25,7 +25,6 @@ import type { Services } from '../src/app/services.js';
 import { UserError } from '../src/core/errors.js';
 import { FAMILY_TREE } from '../src/core/genres/index.js';
 import type { CommandContext } from '../src/discord/command.js';
-import { decodeComponentId } from '../src/discord/customId.js';
 import { progressEdits } from '../src/discord/progress.js';
 import {
   noSuggestionsMessage,
@@ -34,6 +33,7 @@ import {
   radarOnMessage,
   saveAnswerNote,
   suggestAnswerMessage,
+  suggestComponentIds,
   suggestProgressMessage,
 } from '../src/discord/messages/suggestMessage.js';
 
@@ -169,25 +169,24 @@ export async function handleComponent(
   interaction: MessageComponentInteraction,
   { services }: CommandContext,
 ): Promise<void> {
-  const id = decodeComponentId(interaction.customId);
-  const [answerId = '', ownerId = ''] = id?.fields ?? [];
+  const id = suggestComponentIds.decode(interaction.customId);
   // The answer is ephemeral, but a component id can be replayed: only its owner acts on it.
-  if (ownerId !== interaction.user.id)
+  if (!id || id.ownerId !== interaction.user.id)
     return void (await interaction.reply({ ...notYourSuggestionsMessage(), flags: MessageFlags.Ephemeral }));
   const d = deps(services);
   await interaction.deferUpdate(); // Discord's 3 s: Spotify and the database come after
   const memberId = interaction.user.id;
   const positions = interaction.isStringSelectMenu() ? interaction.values.map(Number) : [];
 
-  if (id?.action === 'like') {
+  const { answerId } = id;
+  if (id.action === 'like') {
     const answer = await likeSuggestions(d.answers, answerId, memberId, positions);
     return void (await edit(interaction, await render(services, answer, [])));
   }
-  if (id?.action === 'dismiss') {
+  if (id.action === 'dismiss') {
     const answer = await dismissSuggestions(d.answers, answerId, memberId, positions);
     return void (await edit(interaction, await render(services, answer, [])));
   }
-  if (id?.action !== 'save') return;
   const now = clock(services);
   const day = new Date(now).toLocaleDateString('en', { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const outcome = await saveAnswer(d.answers, answerId, memberId, now, {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PrivacySettings } from '../../src/app/privacy/privacy.js';
 import { unlinkComponentIds, unlinkQuestionMessage } from '../../src/discord/messages/accountMessages.js';
 import { privacyComponentIds, privacyMessage } from '../../src/discord/messages/privacyMessage.js';
+import { leaderboardComponentIds, leaderboardPageId } from '../../src/discord/messages/socialMessages.js';
+import { suggestComponentIds } from '../../src/discord/messages/suggestMessage.js';
 
 const customIds = (message: { components: Array<{ toJSON(): unknown }> }) =>
   message.components.flatMap((row) =>
@@ -59,5 +61,27 @@ describe('/privacy component ids', () => {
       'unlink:dm:on:77',
     ])
       expect(privacyComponentIds.decode(forged), forged).toBeUndefined();
+  });
+});
+
+describe('/leaderboard and /suggest component ids', () => {
+  it('keep the format of buttons already posted and decode forged or malformed ids to nothing', () => {
+    expect(leaderboardPageId('plays', 'all', 1, 'caller', 'prev')).toBe('leaderboard:prev:plays:all:1:caller');
+    expect(leaderboardComponentIds.decode('leaderboard:next:minutes:week:2:caller')).toEqual({
+      action: 'next',
+      metric: 'minutes',
+      period: 'week',
+      page: '2',
+      ownerId: 'caller',
+    });
+    expect(suggestComponentIds.decode('suggest:save:ans1:4242')).toEqual({
+      action: 'save',
+      answerId: 'ans1',
+      ownerId: '4242',
+    });
+    for (const forged of ['leaderboard:jump:plays:all:1:caller', 'leaderboard:next:plays:all:1', 'suggest:save:ans1'])
+      expect(leaderboardComponentIds.decode(forged) ?? suggestComponentIds.decode(forged), forged).toBeUndefined();
+    expect(suggestComponentIds.decode('suggest:delete:ans1:4242')).toBeUndefined();
+    expect(suggestComponentIds.decode('suggest:save::4242')).toBeUndefined();
   });
 });

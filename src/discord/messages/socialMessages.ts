@@ -1,7 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 import type { CatalogueItem, LeaderboardMetric, SocialPeriod, WhoKnowsKind } from '../../app/social/ports.js';
 import type { CompatView, CrownsView, LeaderboardView, WhoKnowsView } from '../../app/social/social.js';
-import { encodeComponentId } from '../customId.js';
+import { componentIdCodec } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime, plural } from './format.js';
 import { listeningTime } from '../../core/time/listeningTime.js';
@@ -58,14 +58,21 @@ const UNRANKED_WHY: Record<LeaderboardMetric, string> = {
 
 const rankMark = (rank: number) => (rank === 1 ? '🥇' : rank === 2 ? '🥈' : rank === 3 ? '🥉' : `**${rank}.**`);
 
-/** The component id of a leaderboard page button: the board, the page, and who may turn it. */
+/** A leaderboard page button's id: the board, the page, and who may turn it. */
+export const leaderboardComponentIds = componentIdCodec(
+  'leaderboard',
+  ['prev', 'next'],
+  ['metric', 'period', 'page', 'ownerId'],
+);
+
+/** The component id of a leaderboard page button. */
 export const leaderboardPageId = (
   metric: LeaderboardMetric,
   period: SocialPeriod,
   page: number,
   ownerId: string,
   which: 'prev' | 'next',
-) => encodeComponentId('leaderboard', which, metric, period, String(page), ownerId);
+) => leaderboardComponentIds.encode({ action: which, metric, period, page: String(page), ownerId });
 
 /** /leaderboard: ten members a page, the caller's own rank always, Previous/Next for the caller. */
 export function leaderboardMessage(view: LeaderboardView, context: { guildName: string; callerId: string }) {

@@ -11,9 +11,12 @@ import type { SuggestionReason, SuggestionSource, Suggestion } from '../../app/s
 import { RADAR_SIZE, type RadarOutcome, type RadarRefreshed } from '../../app/suggest/radar.js';
 import type { ServerPlaylistAnnouncement, ServerTrack } from '../../app/suggest/serverPlaylist.js';
 import { displayFineGenre, parentGenreById } from '../../core/genres/index.js';
-import { encodeComponentId } from '../customId.js';
+import { componentIdCodec } from '../customId.js';
 import { brandEmbed, clip } from '../replies.js';
 import { plural } from './format.js';
+
+/** A /suggest answer's button or menu id: which answer, and the member it belongs to. */
+export const suggestComponentIds = componentIdCodec('suggest', ['like', 'dismiss', 'save'], ['answerId', 'ownerId']);
 
 /** Names are shown, never pinged: a suggestion naming bob must not notify bob. */
 const NO_PINGS = { allowedMentions: { parse: [] as [] } };
@@ -92,7 +95,7 @@ function answerRows(answer: SuggestAnswer, ownerId: string): APIActionRowCompone
       new ActionRowBuilder<StringSelectMenuBuilder>()
         .addComponents(
           new StringSelectMenuBuilder()
-            .setCustomId(encodeComponentId('suggest', 'like', answer.id, ownerId))
+            .setCustomId(suggestComponentIds.encode({ action: 'like', answerId: answer.id, ownerId }))
             .setPlaceholder('👍 More like these…')
             .setMinValues(1)
             .setMaxValues(likeable.length)
@@ -105,7 +108,7 @@ function answerRows(answer: SuggestAnswer, ownerId: string): APIActionRowCompone
       new ActionRowBuilder<StringSelectMenuBuilder>()
         .addComponents(
           new StringSelectMenuBuilder()
-            .setCustomId(encodeComponentId('suggest', 'dismiss', answer.id, ownerId))
+            .setCustomId(suggestComponentIds.encode({ action: 'dismiss', answerId: answer.id, ownerId }))
             .setPlaceholder('👎 Never suggest this artist again…')
             .setMinValues(1)
             .setMaxValues(open.length)
@@ -130,7 +133,7 @@ function answerRows(answer: SuggestAnswer, ownerId: string): APIActionRowCompone
   else if (open.length)
     saveRow.addComponents(
       new ButtonBuilder()
-        .setCustomId(encodeComponentId('suggest', 'save', answer.id, ownerId))
+        .setCustomId(suggestComponentIds.encode({ action: 'save', answerId: answer.id, ownerId }))
         .setLabel('Save as playlist')
         .setEmoji('💾')
         .setStyle(ButtonStyle.Success),
