@@ -88,6 +88,26 @@ export function importRouter(deps: ImportRouterDeps): Router {
   });
 
   router.post('/import/:token', async (req, res) => {
+    try {
+      await upload(req, res);
+    } catch (error) {
+      // Before the import started (the database unreachable while the link was checked or spent):
+      // nothing was stored and the link was not spent, so the same page can try again.
+      if (res.headersSent) throw error;
+      const reference = String(req.id);
+      deps.log.error({ err: error, reference }, 'import could not start');
+      res
+        .status(503)
+        .set('Connection', 'close')
+        .json({
+          error: `Something went wrong on our side and nothing was imported. Try again in a minute with the same link. Reference: ${reference}`,
+          linkStillWorks: true,
+        });
+      req.resume();
+    }
+  });
+
+  async function upload(req: express.Request<{ token: string }>, res: express.Response): Promise<void> {
     const startedAt = now();
     const token = req.params.token;
     /** `linkStillWorks`: the page lets the member try again with the same link. */
@@ -172,6 +192,6 @@ export function importRouter(deps: ImportRouterDeps): Router {
       }
       res.end();
     }
-  });
+  }
   return router;
 }
