@@ -1,4 +1,4 @@
-import { createHistoryRepository } from '../../store/history/historyRepository.js';
+import { createHistoryReads } from '../../store/history/historyReads.js';
 import { createHistoryFeature } from './historyFeature.js';
 import { createHistoryImport } from './importFeature.js';
 import { accountsOf, type FeatureFactory } from '../feature.js';
@@ -17,7 +17,7 @@ export const historyFeature: FeatureFactory = (context) => {
     services: {
       history: history.service,
       historyImport: historyImport.deps,
-      historyReader: createHistoryRepository(context.store.pool),
+      historyReader: createHistoryReads(context.store.pool),
     },
     jobs: history.jobs,
     routers: [historyImport.router],

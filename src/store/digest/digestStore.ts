@@ -2,7 +2,9 @@ import type pg from 'pg';
 import type { DigestLedger, DigestReader, DigestSettings, DigestSettingsRepository } from '../../app/digest/ports.js';
 import type { PrivacySettings } from '../../app/privacy/privacy.js';
 import type { Store } from '../index.js';
+import { createRollupReader } from '../history/rollupReader.js';
 import { CLAIMS_TABLE } from '../schema.js';
+import { createVisibilityRepository } from '../social/visibility.js';
 
 /** Guild digest settings in the keyv namespace `digest-guilds` (one small JSON value per server). */
 export function createDigestSettingsRepository(store: Store): DigestSettingsRepository {
@@ -66,39 +68,18 @@ export function createDigestLedger(store: Store): DigestLedger {
  * opted-in members the caller passes (never anyone else, not even in a total). Who is opted in is
  * read from the SQL visibility mirror every server aggregate reads (guild_visibility, kept in step
  * with the privacy store and with membership: a member who left is not in it), not by scanning
- * every member's privacy record.
+ * every member's privacy record. The week's totals, artists and genres come from the one rollup
+ * reader /chart and the server charts read too.
  */
 export function createDigestReader(store: Store): DigestReader {
   const pool: pg.Pool = store.pool;
   const ids = (memberIds: readonly string[]) => [...memberIds];
+  const rollups = createRollupReader(pool);
+  const visibility = createVisibilityRepository(pool);
   return {
-    async optedIn(guildId) {
-      const { rows } = await pool.query<{ member_id: string }>(
-        `SELECT member_id FROM guild_visibility WHERE guild_id = $1 ORDER BY member_id`,
-        [guildId],
-      );
-      return rows.map((r) => r.member_id);
-    },
-    async memberWeeks(memberIds, fromDay, toDay) {
-      const { rows } = await pool.query<{ member_id: string; plays: number; ms: string }>(
-        `SELECT member_id, sum(plays)::int AS plays, sum(ms)::text AS ms FROM member_daily
-         WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[]) GROUP BY member_id`,
-        [ids(memberIds), fromDay, toDay],
-      );
-      return rows.map((r) => ({ memberId: r.member_id, plays: r.plays, ms: Number(r.ms) }));
-    },
-    async topArtists(memberIds, fromDay, toDay, limit) {
-      const { rows } = await pool.query<{ artist_id: string; name: string; plays: number; ms: string }>(
-        `WITH top AS (
-           SELECT artist_id, sum(plays)::int AS plays, sum(ms) AS ms FROM member_daily_artists
-           WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[])
-           GROUP BY artist_id ORDER BY sum(plays) DESC, sum(ms) DESC, artist_id LIMIT $4)
-         SELECT top.artist_id, a.name, top.plays, top.ms::text AS ms FROM top JOIN artists a ON a.id = top.artist_id
-         ORDER BY top.plays DESC, top.ms DESC, top.artist_id`,
-        [ids(memberIds), fromDay, toDay, limit],
-      );
-      return rows.map((r) => ({ artistId: r.artist_id, name: r.name, plays: r.plays, ms: Number(r.ms) }));
-    },
+    optedIn: (guildId) => visibility.visibleMembers(guildId),
+    memberWeeks: (memberIds, fromDay, toDay) => rollups.memberTotals({ memberIds }, fromDay, toDay),
+    topArtists: (memberIds, fromDay, toDay, limit) => rollups.topArtists({ memberIds }, fromDay, toDay, limit),
     async topTracks(memberIds, from, to, limit) {
       const { rows } = await pool.query<{ track_id: string; name: string; plays: number; artists: string[] | null }>(
         `WITH top AS (
@@ -113,14 +94,7 @@ export function createDigestReader(store: Store): DigestReader {
       );
       return rows.map((r) => ({ trackId: r.track_id, name: r.name, plays: r.plays, artists: r.artists ?? [] }));
     },
-    async genres(memberIds, fromDay, toDay) {
-      const { rows } = await pool.query<{ genre: string; plays: number; ms: string }>(
-        `SELECT genre, sum(plays)::int AS plays, sum(ms)::text AS ms FROM member_daily_genres
-         WHERE day BETWEEN $2::date AND $3::date AND member_id = ANY($1::text[]) GROUP BY genre`,
-        [ids(memberIds), fromDay, toDay],
-      );
-      return rows.map((r) => ({ genre: r.genre, plays: r.plays, ms: Number(r.ms) }));
-    },
+    genres: (memberIds, fromDay, toDay) => rollups.topGenres({ memberIds }, fromDay, toDay),
     async memberGenres(memberIds, fromDay, toDay) {
       const { rows } = await pool.query<{ member_id: string; genre: string; ms: string }>(
         `SELECT member_id, genre, sum(ms)::text AS ms FROM member_daily_genres

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { ImportRepository, ImportSession } from '../../app/history/importHistory.js';
 import type { ImportedPlay } from '../../core/history/exportRecords.js';
-import { rebuildSocialTotals } from './historyRepository.js';
+import { rebuildSocialTotals } from '../social/socialTotalsWriter.js';
+import { lockMember } from './memberLock.js';
 
 /**
  * Imports in one transaction each, staged in a temporary table: the upload's plays are all
@@ -24,10 +25,6 @@ const MINUTE_LATE_S = 70;
 const secs = (n: number) => `make_interval(secs => ${n})`;
 /** matchKey's normalisation (src/core/history/exportRecords.ts), in SQL. */
 const sqlNorm = (column: string) => `lower(regexp_replace(btrim(normalize(${column}, NFKC)), '\\s+', ' ', 'g'))`;
-
-/** The lock every writer of a member's rollups takes (the history repository's, same keys). */
-const lockMember = (db: pg.PoolClient, memberId: string) =>
-  db.query(`SELECT pg_advisory_xact_lock(hashtext('encore:history'), hashtext($1))`, [memberId]);
 
 export function createImportRepository(pool: pg.Pool): ImportRepository {
   return {
