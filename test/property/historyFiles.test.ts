@@ -256,7 +256,9 @@ describe('uploaded history files (property-based)', () => {
           expect(summary.files).toBe(files.length);
           // What a human can have played: no time before Spotify opened or in the future, and no
           // two plays at once (those dropped from the timeline are counted unusable).
-          const music = files.flat().filter((e) => readExtendedRecord(e, humanWindow(Date.now())).kind === 'music').length;
+          const music = files
+            .flat()
+            .filter((e) => readExtendedRecord(e, humanWindow(Date.now())).kind === 'music').length;
           expect(memory.staged.length).toBeLessThanOrEqual(music);
         },
       ),
