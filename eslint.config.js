@@ -1,4 +1,5 @@
 // ESLint: TypeScript rules, no import cycles, and the direction of imports (see ARCHITECTURE.md).
+import { readdirSync } from 'node:fs';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
@@ -14,6 +15,14 @@ const adapters = [
   'commands',
 ];
 const composition = ['src/encore.ts', 'src/main.ts', 'src/config.ts'];
+/**
+ * The kit every feature may use (the context, the shared genre sources) and the list of features
+ * (index.ts). Every other entry of src/features is one feature, whether a folder or a file.
+ */
+const featureKit = ['feature.ts', 'genres.ts'];
+const features = readdirSync(new URL('./src/features', import.meta.url)).filter(
+  (entry) => entry !== 'index.ts' && !featureKit.includes(entry),
+);
 /** Packages that do I/O or belong to one adapter: the pure core and the use cases never import them. */
 const adapterPackages = [
   'discord.js',
@@ -81,6 +90,48 @@ export default tseslint.config(
               from: `./${from}`,
               message: 'Use cases (src/app) depend on src/core and their own ports, never on adapters.',
             })),
+            {
+              target: ['./src/spotify', './src/musicbrainz', './src/listenbrainz', './src/lastfm'],
+              from: './src/store',
+              message: 'API clients keep their state in what they are handed (keyv namespaces), not in src/store.',
+            },
+            {
+              target: './src/jobs',
+              from: './src/store',
+              message: 'A job is handed its repositories (and claims) by the feature that schedules it.',
+            },
+            {
+              target: './src/discord/messages',
+              from: './src/charts',
+              message: 'Message builders word things; the caller draws the chart and hands over the PNG.',
+            },
+            ...features.map((feature) => ({
+              target: `./src/features/${feature}`,
+              from: './src/features',
+              except: [`./${feature}`, ...featureKit.map((file) => `./${file}`)],
+              message:
+                'A feature never imports another feature: share through src/app, the Services or the feature context.',
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: ['./bench', './scripts'],
+              from: './test',
+              // The genre yardstick is a data set the genre test and the genres bench both measure against.
+              except: ['./genres/evaluation'],
+              message:
+                'Benches and the sandbox share code with the tests through scripts/support, never by importing test/.',
+            },
           ],
         },
       ],

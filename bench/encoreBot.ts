@@ -12,7 +12,7 @@ import {
 } from '../emulators/discord/index.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../emulators/spotify/index.js';
 import type { EPlaylist } from '../emulators/spotify/seed.js';
-import { followLinkPage } from '../test/support/linkPage.js';
+import { followLinkPage } from '../scripts/support/linkPage.js';
 import type { FromChild, LoopFigures, MemorySample, ToChild } from './encoreProcess.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -5,8 +5,8 @@ import { startEncore } from '../src/encore.js';
 import { freePort } from '../src/net.js';
 import type { EInteraction, EUser } from '../emulators/discord/index.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../emulators/spotify/index.js';
-import { startBotHarness, type BotHarness } from '../test/support/botHarness.js';
-import { followLinkPage } from '../test/support/linkPage.js';
+import { startBotHarness, type BotHarness } from '../scripts/support/botHarness.js';
+import { followLinkPage } from '../scripts/support/linkPage.js';
 import { createLogger } from '../src/log.js';
 import { table } from './support.js';
 

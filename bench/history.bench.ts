@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger } from '../src/log.js';
 import { CADENCE } from '../src/core/history/index.js';
 import { startSpotifyEmulator } from '../emulators/spotify/index.js';
-import { linkMembers, simulatedClock, startCollectorInstance } from '../test/history/collectorWorld.js';
+import { linkMembers, simulatedClock, startCollectorInstance } from '../scripts/support/collectorWorld.js';
 import { benchStore, table } from './support.js';
 
 const MIN = 60_000;

@@ -5,8 +5,8 @@ import { COLD_REQUEST_CAP, WARM_REQUEST_CAP } from '../src/app/suggest/suggestSe
 import { createLogger } from '../src/log.js';
 import { createSpotifyGateway } from '../src/spotify/index.js';
 import type { Store } from '../src/store/index.js';
-import { optIn, storeListening, suggestDeps } from '../test/support/suggestWorld.js';
-import { recordingClock } from '../test/spotify/setup.js';
+import { optIn, storeListening, suggestDeps } from '../scripts/support/suggestWorld.js';
+import { recordingClock } from '../scripts/support/recordingClock.js';
 import { benchStore, table } from './support.js';
 
 const DAY = 86_400_000;

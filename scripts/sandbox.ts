@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EInteraction, EUser, RecordedMessage } from '../emulators/discord/index.js';
-import { followLinkPage } from '../test/support/linkPage.js';
+import { followLinkPage } from './support/linkPage.js';
 import { nextOccurrence } from '../src/core/digest/index.js';
 import { messageMarkdown } from './sandbox/transcript.js';
 import { startSandbox, type Sandbox } from './sandbox/world.js';

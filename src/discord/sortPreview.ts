@@ -1,7 +1,7 @@
 import type { ChartImages } from '../app/services.js';
 import type { SplitPreview } from '../app/sort/index.js';
-import { isEmptyChart } from '../charts/index.js';
-import { splitPreviewChart, splitPreviewMessage } from './messages/sortMessages.js';
+import { isEmptyChart, sortPreviewChart } from '../charts/index.js';
+import { splitPreviewChartTitles, splitPreviewMessage } from './messages/sortMessages.js';
 
 /**
  * A split preview as its owner sees it, with its chart drawn (none when there is nothing to draw or
@@ -16,7 +16,10 @@ export async function drawnSplitPreview(
     throw error;
   },
 ) {
-  const chart = splitPreviewChart(preview);
+  const chart = sortPreviewChart(
+    preview.analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
+    splitPreviewChartTitles(preview),
+  );
   const png = !isEmptyChart(chart) && charts ? await charts.render(chart).catch(undrawable) : undefined;
   return splitPreviewMessage(preview, ownerId, png && { png, altText: chart.altText });
 }

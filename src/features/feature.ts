@@ -1,6 +1,8 @@
 import type { Client } from 'discord.js';
 import type { Router } from 'express';
+import type { LinkingDeps } from '../app/accounts/linking.js';
 import type { PersonalDataKind } from '../app/accounts/personalData.js';
+import type { AccountsRepository, LinkRecord } from '../app/accounts/ports.js';
 import type { InteractionReplyRef } from '../app/sort/ports.js';
 import type { MessageModel, Services } from '../app/services.js';
 import type { ChartRenderer } from '../charts/index.js';
@@ -8,9 +10,8 @@ import type { Config } from '../config.js';
 import type { Job, Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
-import type { SpotifyGateway } from '../spotify/index.js';
+import type { Priority, SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
-import type { Accounts } from './linking/accounts.js';
 
 /** Discord as features use it. Bound once the gateway is up; before that a DM reports 'closed'. */
 export interface DiscordPort {
@@ -23,6 +24,18 @@ export interface DiscordPort {
   client(): Client | undefined;
   /** True when one of this process's shards owns the server: work for a server runs where its events arrive. */
   ownsGuild(guildId: string): boolean;
+}
+
+/**
+ * Linked accounts with their full Spotify clients: built by the linking feature, used by the
+ * features after it (they meet here, in the context, never by importing each other).
+ */
+export interface Accounts {
+  repo: AccountsRepository;
+  linking: LinkingDeps;
+  /** A Spotify client for a linked member; NotLinkedError / RelinkNeededError otherwise. */
+  spotifyFor(discordUserId: string, priority?: Priority): Promise<SpotifyUserClient>;
+  profile(discordUserId: string): Promise<(LinkRecord & { renewBy: number }) | undefined>;
 }
 
 /** What every feature is built from: the platform, and what the features before it provide. */

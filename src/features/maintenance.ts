@@ -1,8 +1,9 @@
 import { sweepExpiredJob } from '../jobs/sweepExpired.js';
+import { sweepExpiredKeyv } from '../store/keyvSweep.js';
 import type { FeatureFactory } from './feature.js';
 
 /** Upkeep of the store itself: the daily sweep of keyv rows whose TTL passed. */
 export const maintenanceFeature: FeatureFactory = ({ store, log }) => ({
   name: 'maintenance',
-  jobs: [sweepExpiredJob(store.pool, log.child({ module: 'maintenance' }))],
+  jobs: [sweepExpiredJob((now) => sweepExpiredKeyv(store.pool, now), log.child({ module: 'maintenance' }))],
 });

@@ -1,6 +1,5 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
-import type { Claims } from '../store/claims.js';
 
 /** A scheduled unit of work: small, named, and handed its dependencies explicitly. */
 export interface Job<Deps> {
@@ -43,13 +42,19 @@ export const cronTicks: TickSource = {
   },
 };
 
+/** Claims on ticks, so a job marked `once` runs on one instance per tick (the store's claims table, in production). */
+export interface TickClaims {
+  /** True when this caller won the claim on (kind, id). */
+  claim(kind: string, id: string, owner: string): Promise<boolean>;
+}
+
 export interface SchedulerOptions {
   log: Logger;
   /** Where scheduled ticks come from; node-cron by default. */
   ticks?: TickSource;
   /** Jobs wait for this (the gateway being ready) before their first run. */
   ready?: Promise<unknown>;
-  claims?: Claims;
+  claims?: TickClaims;
   instanceId?: string;
 }
 

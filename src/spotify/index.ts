@@ -1,13 +1,12 @@
 import type { Logger } from '../log.js';
-import type { Store } from '../store/index.js';
 import { QuotaBreaker } from './breaker.js';
 import { RequestBudget } from './budget.js';
-import { ArtistGenreCache } from './genreCache.js';
+import { ARTIST_GENRES_NAMESPACE, ArtistGenreCache } from './genreCache.js';
 import { GatewayMetrics } from './metrics.js';
 import { createOAuthClient, type OAuthClient } from './oauth.js';
 import { Pacer, type SetTimer } from './pacer.js';
 import { SpotifyUserClient } from './userClient.js';
-import type { Priority, UserTokens } from './types.js';
+import type { KeyvNamespaces, Priority, UserTokens } from './types.js';
 
 export { SCOPES, createPkce, type OAuthClient } from './oauth.js';
 export { SpotifyApiError } from './errors.js';
@@ -20,7 +19,8 @@ export interface GatewayOptions {
   accountsUrl: string;
   clientId: string;
   clientSecret: string;
-  store: Store;
+  /** The shared state's keyv namespaces (the store, in production). */
+  store: KeyvNamespaces;
   log: Logger;
   fetch?: typeof fetch;
   now?: () => number;
@@ -68,7 +68,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
   const metrics = new GatewayMetrics();
   const breaker = new QuotaBreaker(options.store.namespace('spotify-breaker'), now);
   const budget = new RequestBudget(options.dailyBudget ?? 2_000, options.store.namespace('spotify-budget'), now);
-  const genres = new ArtistGenreCache(options.store.namespace('artist-genres'), metrics);
+  const genres = new ArtistGenreCache(options.store.namespace(ARTIST_GENRES_NAMESPACE), metrics);
   const oauth = createOAuthClient({
     accountsUrl: options.accountsUrl,
     clientId: options.clientId,

@@ -17,7 +17,11 @@ export const retryPolicy = {
 
 export type RetryPolicy = typeof retryPolicy;
 
-/** Capped exponential backoff with full jitter. */
+/**
+ * Capped exponential backoff with equal jitter: half the cap plus a random part of the other half.
+ * The jitter spreads the processes' retries apart; the fixed half keeps any retry from coming back
+ * at once to a Spotify that just failed.
+ */
 export function backoffMs(attempt: number, policy: RetryPolicy = retryPolicy, random = Math.random): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(cap / 2 + random() * (cap / 2));

@@ -1,10 +1,9 @@
 import type Keyv from 'keyv';
 import type { SuggestAlbum, SuggestSpotify } from '../app/suggest/engine.js';
 import type { CandidateTrack } from '../core/suggest/index.js';
-import type { Store } from '../store/index.js';
 import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from './genreCache.js';
 import type { SpotifyGateway } from './index.js';
-import type { Track } from './types.js';
+import type { KeyvNamespaces, Track } from './types.js';
 import type { SpotifyUserClient } from './userClient.js';
 
 const HOUR = 3_600_000;
@@ -45,7 +44,7 @@ const candidatesOf = (tracks: readonly RawTrack[], albumName?: string): Candidat
  * per /suggest, which counts the requests that answer sent.
  */
 export function createSuggestSpotify(
-  store: Store,
+  store: KeyvNamespaces,
   gateway: SpotifyGateway,
   now: () => number = Date.now,
 ): {

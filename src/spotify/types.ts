@@ -1,3 +1,4 @@
+import type Keyv from 'keyv';
 import type { TokenSet } from '../core/tokens.js';
 
 export type { TokenSet } from '../core/tokens.js';
@@ -8,6 +9,15 @@ export interface UserTokens {
   save(next: TokenSet): Promise<void>;
   /** Spotify answered invalid_grant: the refresh token is dead and the member must link again. */
   onRelinkNeeded?(): Promise<void>;
+}
+
+/**
+ * Where the Spotify adapter keeps what it shares between processes (the quota breaker, the daily
+ * budget, the artist-genre and catalogue caches): keyv namespaces by name. The store provides
+ * them; src/spotify is handed them and never imports src/store.
+ */
+export interface KeyvNamespaces {
+  namespace<T>(name: string): Keyv<T>;
 }
 
 /** Who a request is for: interactive commands first, background collection and warming last. */

@@ -1,5 +1,5 @@
 import type { PrivacyRepository } from '../privacy/privacy.js';
-import type { PersonalDataKind, PersonalDataRegistry } from './personalData.js';
+import type { PersonalDataKind } from './personalData.js';
 import type { AccountsRepository } from './ports.js';
 
 /** The Spotify link, its account index and the encrypted tokens. */
@@ -19,22 +19,3 @@ export const privacyData = (repo: PrivacyRepository): PersonalDataKind => ({
   name: 'privacy',
   erase: async (id) => ((await repo.delete(id)) ? ['your privacy choices'] : []),
 });
-
-/**
- * Registers what linking and privacy keep, in the order the member reads it back. Features wired
- * later (history, aggregates, sort jobs) register theirs between `privacy` and `pending-links`
- * by calling this first and then `registry.register(...)`; order only affects the wording.
- */
-export function registerAccountData(
-  registry: PersonalDataRegistry,
-  accounts: AccountsRepository,
-  privacy?: PrivacyRepository,
-): void {
-  registry.register(spotifyLinkData(accounts));
-  if (privacy) registry.register(privacyData(privacy));
-}
-
-/** Registered last: housekeeping records of linking itself. */
-export function registerPendingLinkData(registry: PersonalDataRegistry, accounts: AccountsRepository): void {
-  registry.register(pendingLinkData(accounts));
-}

@@ -40,9 +40,9 @@ export const RANGE_LABELS: Record<TimeRange, string> = {
 };
 
 /**
- * The data behind a member's /chart, from their Spotify top items (one or two requests). History
- * charts (clock, genre mix) need collected listening history; until a collector exists they come
- * back empty and the chart says so instead of guessing.
+ * The data behind a member's /chart, from their Spotify top items (one or two requests). The clock
+ * and the genre mix exist only in collected history (historyChart.ts draws them); when this process
+ * has no history, they come back empty and the chart says so instead of guessing.
  */
 export async function memberChartData(
   kind: MemberChartKind,

@@ -12,7 +12,6 @@ import type {
 } from '../../app/sort/index.js';
 import { componentIdCodec } from '../customId.js';
 import { brandEmbed, ERROR_COLOUR, pngAttachment, progressBar } from '../replies.js';
-import { sortPreviewChart } from '../../charts/index.js';
 import { discordTime, plural } from './format.js';
 
 /** A message as the sort feature shows it: the caller picks where it goes (reply, edit, DM). */
@@ -269,16 +268,13 @@ export function orderProgressMessage(progress: { written: number; total: number;
   return { embeds: [brandEmbed({ title: 'Reordering…', description })], components: [] };
 }
 
-/** The chart of a split preview: tracks per planned playlist (the builder draws it, the command renders it). */
-export function splitPreviewChart(preview: SplitPreview) {
+/** The words on a split preview's chart of tracks per planned playlist (src/discord/sortPreview.ts draws it). */
+export function splitPreviewChartTitles(preview: SplitPreview): { title: string; subtitle: string } {
   const { analysis, playlist } = preview;
-  return sortPreviewChart(
-    analysis.playlists.map((p) => ({ genre: p.genreName, count: p.trackUris.length })),
-    {
-      title: `${playlist.name} → ${analysis.playlists.length} playlists`,
-      subtitle: `${analysis.counts.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}`,
-    },
-  );
+  return {
+    title: `${playlist.name} → ${analysis.playlists.length} playlists`,
+    subtitle: `${analysis.counts.tracks} tracks${analysis.playlists.length > 12 ? ' · the 12 largest shown' : ''}`,
+  };
 }
 
 /** A split preview: the planned playlists, what is skipped, the Spotify cost, and Confirm / Cancel. */

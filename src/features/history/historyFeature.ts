@@ -9,7 +9,7 @@ import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genre
 import type { SpotifyGateway } from '../../spotify/index.js';
 import { createHistoryRepository } from '../../store/history/historyRepository.js';
 import type { Store } from '../../store/index.js';
-import type { Accounts } from '../linking/accounts.js';
+import type { Accounts } from '../feature.js';
 
 /** The lease kind of a member's history poll. */
 export const COLLECTOR_LEASE = 'history-collector';

@@ -11,8 +11,7 @@ import { singleUseRecords } from '../../store/accounts/singleUse.js';
 import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
 import type { Store } from '../../store/index.js';
 import { createImportRepository } from '../../store/history/importRepository.js';
-import type { FeatureContext } from '../feature.js';
-import type { Accounts } from '../linking/accounts.js';
+import type { Accounts, FeatureContext } from '../feature.js';
 import type { Router } from 'express';
 
 const REQUESTS = 'import-requests';

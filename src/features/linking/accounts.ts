@@ -2,25 +2,13 @@ import { NotLinkedError, RelinkNeededError } from '../../core/errors.js';
 import type { TokenSet } from '../../core/tokens.js';
 import type { LinkingDeps } from '../../app/accounts/linking.js';
 import { REFRESH_LIFETIME_MS } from '../../app/accounts/linking.js';
-import type { AccountsRepository, LinkRecord } from '../../app/accounts/ports.js';
-import {
-  createPkce,
-  type Priority,
-  type SpotifyGateway,
-  type SpotifyUserClient,
-  type UserTokens,
-} from '../../spotify/index.js';
+import { createPkce, type SpotifyGateway, type UserTokens } from '../../spotify/index.js';
 import { createAccountsRepository } from '../../store/accounts/accountsRepository.js';
 import { createTokenCipher } from '../../store/accounts/tokenCipher.js';
 import type { Store } from '../../store/index.js';
+import type { Accounts } from '../feature.js';
 
-export interface Accounts {
-  repo: AccountsRepository;
-  linking: LinkingDeps;
-  /** A Spotify client for a linked member; NotLinkedError / RelinkNeededError otherwise. */
-  spotifyFor(discordUserId: string, priority?: Priority): Promise<SpotifyUserClient>;
-  profile(discordUserId: string): Promise<(LinkRecord & { renewBy: number }) | undefined>;
-}
+export type { Accounts } from '../feature.js';
 
 /** Linking wired to the encrypted store and the Spotify gateway. */
 export function createAccounts(options: {

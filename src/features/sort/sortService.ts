@@ -8,7 +8,7 @@ import type {
 } from '../../app/sort/index.js';
 import type { MusicBrainzClient } from '../../musicbrainz/index.js';
 import type { SpotifyGateway } from '../../spotify/index.js';
-import type { Accounts } from '../linking/accounts.js';
+import type { Accounts } from '../feature.js';
 import { sortSpotifyFor } from './sortSpotify.js';
 
 const PLAYLIST_CACHE_MS = 5 * 60_000;

@@ -1,0 +1,137 @@
+import {
+  startDiscordEmulator,
+  type DiscordEmulator,
+  type EInteraction,
+  type EUser,
+  type RecordedMessage,
+} from '../../emulators/discord/index.js';
+import { startDiscord, type RunningDiscord } from '../../src/discord/start.js';
+import type { Services } from '../../src/app/services.js';
+import { createPersonalDataRegistry } from '../../src/app/accounts/personalData.js';
+import type { RouterHooks } from '../../src/discord/router.js';
+import type { Logger } from '../../src/log.js';
+import { captureLogger } from './logger.js';
+
+/** What a member sees after an interaction settled. */
+export interface Seen {
+  interaction: EInteraction;
+  ephemeral: boolean;
+  deferred: boolean;
+  /** The reply as it stands at the end (after all edits). */
+  final?: RecordedMessage;
+  /** Every state of the reply, in order (defer, progress edits, final). */
+  history: RecordedMessage[];
+  followUps: RecordedMessage[];
+  rejected: Array<{ status: number; code: number }>;
+  choices?: Array<{ name: string; value: string | number }>;
+}
+
+export interface BotHarness {
+  emulator: DiscordEmulator;
+  discord: RunningDiscord;
+  guild: ReturnType<DiscordEmulator['addGuild']>;
+  member(name: string, options?: { dmsClosed?: boolean }): EUser;
+  invoke(command: string, options?: Record<string, unknown>, as?: EUser, where?: { dm?: boolean }): Promise<Seen>;
+  autocomplete(command: string, options: Record<string, unknown>, focused: string, as?: EUser): Promise<Seen>;
+  click(message: RecordedMessage, customId: string, as?: EUser, values?: string[]): Promise<Seen>;
+  dmsOf(user: EUser): RecordedMessage[];
+  log: ReturnType<typeof captureLogger>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real bot (discord.js and the router) logged into the in-repo Discord emulator, in-process,
+ * with the commands registered as `npm run deploy-commands` would. Waits for each interaction to
+ * be fully handled before returning what the member saw.
+ */
+export interface HarnessOptions {
+  services?: (log: Logger) => Services;
+  commandsDir?: string;
+  /** Starts the bot some other way (the whole of Encore); gets the emulator and the settle hooks. */
+  startBot?: (
+    emulator: DiscordEmulator,
+    hooks: RouterHooks,
+    log: Logger,
+  ) => Promise<{ discord: RunningDiscord; close(): Promise<void> }>;
+  /** Discord's clock (the 3-second deadline, token lifetimes); a test moves it to play slowness. */
+  discordNow?: () => number;
+}
+
+export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
+  const emulator = await startDiscordEmulator({ now: options.discordNow });
+  const guild = emulator.addGuild('Encore test server', ['general', 'digest']);
+  const defaultMember = emulator.addMember(guild, 'alice');
+  const log = captureLogger('debug');
+  const settled = new Map<string, () => void>();
+  const done = new Set<string>();
+  const hooks: RouterHooks = {
+    onSettled(id) {
+      done.add(id);
+      settled.get(id)?.();
+    },
+  };
+  const started = options.startBot
+    ? await options.startBot(emulator, hooks, log.log)
+    : await startDiscord({
+        token: emulator.token,
+        apiUrl: emulator.apiUrl,
+        services: options.services?.(log.log) ?? {
+          log: log.log,
+          publicUrl: 'http://127.0.0.1:3000',
+          personalData: createPersonalDataRegistry(),
+        },
+        log: log.log,
+        commandsDir: options.commandsDir,
+        hooks,
+      }).then((discord) => ({ discord, close: () => discord.stop() }));
+  const { discord } = started;
+  await discord.client.rest.put(`/applications/${emulator.applicationId}/guilds/${guild.id}/commands`, {
+    body: [...discord.commands.values()].map((c) => c.data.toJSON()),
+  });
+
+  const waitFor = (interaction: EInteraction) =>
+    new Promise<Seen>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`interaction ${interaction.id} was not handled within 30 s`)),
+        30_000,
+      );
+      const finish = () => {
+        clearTimeout(timer);
+        // A withdrawn public reply leaves the member only the private follow-up: that is the answer they see.
+        const replacement = interaction.originalDeleted ? interaction.followUps.at(-1) : undefined;
+        resolve({
+          interaction,
+          ephemeral: replacement ? (replacement.flags & 64) !== 0 : interaction.ephemeral,
+          deferred: interaction.deferred,
+          final: replacement ?? (interaction.original && emulator.state.messages.get(interaction.original.id)),
+          history: interaction.history,
+          followUps: interaction.followUps,
+          rejected: emulator.state.rejected
+            .filter((r) => r.interactionId === interaction.id)
+            .map(({ status, code }) => ({ status, code })),
+          choices: interaction.autocompleteChoices,
+        });
+      };
+      if (done.has(interaction.id)) finish();
+      else settled.set(interaction.id, finish);
+    });
+
+  return {
+    emulator,
+    discord,
+    guild,
+    log,
+    member: (name, memberOptions) => emulator.addMember(guild, name, memberOptions),
+    invoke: (command, values = {}, as = defaultMember, where = {}) =>
+      waitFor(emulator.chatInput(command.replace(/^\//, ''), values, as, where.dm ? {} : { guild })),
+    autocomplete: (command, values, focused, as = defaultMember) =>
+      waitFor(emulator.autocomplete(command.replace(/^\//, ''), values, focused, as, { guild })),
+    click: (message, customId, as = defaultMember, values) =>
+      waitFor(emulator.component(message, customId, as, values)),
+    dmsOf: (user) => emulator.dmsOf(user),
+    async close() {
+      await started.close();
+      await emulator.close();
+    },
+  };
+}
