@@ -63,7 +63,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': [
         'error',
-        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: true },
       ],
     },
   },

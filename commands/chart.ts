@@ -1,12 +1,17 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { historyChartData, type HistoryNote, type HistoryPeriod } from '../src/app/charts/historyChart.js';
 import { memberChartData, type MemberChartKind, type TimeRange } from '../src/app/charts/memberChart.js';
-import type { Services } from '../src/app/services.js';
 import { serverChartData, type ServerChartKind } from '../src/app/social/social.js';
 import { buildMemberChart, isEmptyChart, renderEmptyChart } from '../src/charts/index.js';
 import { buildServerChart } from '../src/charts/serverChart.js';
 import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import {
+  requireServices,
+  serviceNeeds,
+  type CommandContext,
+  type CommandInteraction,
+  type ServicesWith,
+} from '../src/discord/command.js';
 import { chartMessage } from '../src/discord/messages/chartMessages.js';
 
 export const data = new SlashCommandBuilder()
@@ -58,9 +63,17 @@ export const data = new SlashCommandBuilder()
 
 const HISTORY_KINDS = new Set<MemberChartKind>(['listening-clock', 'genre-mix']);
 
+const memberChartNeeds = serviceNeeds('charts', 'accounts', 'charts');
+const serverChartNeeds = serviceNeeds('server charts', 'social', 'charts');
+const isServerScope = (interaction: CommandInteraction) =>
+  interaction.isChatInputCommand() && interaction.options.getString('scope') === 'server';
+/** A member's chart reads their Spotify; scope:server reads what the server's members share. */
+export const needs = (interaction: CommandInteraction) => [
+  isServerScope(interaction) ? serverChartNeeds : memberChartNeeds,
+];
+
 /** Spotify's top items for the member (one or two requests), with the genre resolver for empty genre lists. */
-async function topItems(services: Services, memberId: string) {
-  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'charts' });
+async function topItems(services: ServicesWith<'accounts'>, memberId: string) {
   const spotify = await services.accounts.spotifyFor(memberId);
   const genres = services.genres;
   return {
@@ -77,9 +90,9 @@ async function topItems(services: Services, memberId: string) {
  */
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const visible = interaction.options.getBoolean('public') ?? false;
-  if (interaction.options.getString('scope') === 'server') return serverChart(interaction, services, visible);
+  if (isServerScope(interaction)) return serverChart(interaction, requireServices(services, serverChartNeeds), visible);
   await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
-  if (!services.accounts || !services.charts) throw new UserError('command.notConfigured', { what: 'charts' });
+  const ready = requireServices(services, memberChartNeeds);
   const memberId = interaction.user.id;
   const kind = interaction.options.getString('kind', true) as MemberChartKind;
   const range = interaction.options.getString('range') as TimeRange | null;
@@ -90,20 +103,20 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   let notes: HistoryNote[] = [];
   let chartData;
   if (useHistory) {
-    if (!(await services.accounts.repo.getLink(memberId))) throw new UserError('account.notLinked');
+    if (!(await ready.accounts.repo.getLink(memberId))) throw new UserError('account.notLinked');
     const settings = services.settings;
     const result = await historyChartData(kind, askedPeriod ?? 'month', memberId, services.now?.() ?? Date.now(), {
       history,
       timeZoneOf: (id) => settings?.timeZoneOf(id) ?? Promise.resolve(undefined),
-      spotify: () => topItems(services, memberId),
+      spotify: () => topItems(ready, memberId),
     });
     chartData = result.data;
     notes = result.notes;
-  } else chartData = await memberChartData(kind, range ?? 'short_term', await topItems(services, memberId));
+  } else chartData = await memberChartData(kind, range ?? 'short_term', await topItems(ready, memberId));
   const chart = buildMemberChart(chartData);
   const png = isEmptyChart(chart)
     ? await renderEmptyChart(chart.title, chart.message)
-    : await services.charts.render(chart);
+    : await ready.charts.render(chart);
   await interaction.editReply(
     chartMessage(
       { title: chart.title, altText: chart.altText, message: isEmptyChart(chart) ? chart.message : undefined },
@@ -118,11 +131,14 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
 const SERVER_KINDS = new Set<string>(['top-genres', 'top-artists', 'listening-clock']);
 
 /** scope:server: the server's chart over the members who share their listening here. */
-async function serverChart(interaction: ChatInputCommandInteraction, services: Services, visible: boolean) {
+async function serverChart(
+  interaction: ChatInputCommandInteraction,
+  services: ServicesWith<'social' | 'charts'>,
+  visible: boolean,
+) {
   if (!interaction.inGuild()) throw new UserError('social.serverOnly');
   const kind = interaction.options.getString('kind', true);
   if (!SERVER_KINDS.has(kind)) throw new UserError('social.serverChartKind');
-  if (!services.social || !services.charts) throw new UserError('command.notConfigured', { what: 'server charts' });
   const period = (interaction.options.getString('period') ?? 'month') as HistoryPeriod;
   await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
   const guildName = interaction.guild?.name ?? 'this server';

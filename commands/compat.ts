@@ -1,8 +1,7 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { Services } from '../src/app/services.js';
 import { assertComparable, compat } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { compatMessage } from '../src/discord/messages/socialMessages.js';
 
 export const data = new SlashCommandBuilder()
@@ -11,14 +10,14 @@ export const data = new SlashCommandBuilder()
   .setDMPermission(false)
   .addUserOption((o) => o.setName('member').setDescription('Who to compare with').setRequired(true));
 
-const social = (services: Services) => {
-  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
-  return services.social;
-};
+export const needs = serviceNeeds('server social', 'social');
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'social'>,
+): Promise<void> {
   if (!interaction.inGuild()) throw new UserError('social.serverOnly');
-  const deps = social(services);
+  const deps = services.social;
   const query = {
     guildId: interaction.guildId,
     callerId: interaction.user.id,

@@ -1,8 +1,7 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { Services } from '../src/app/services.js';
 import { assertShown, crownsOf, MAX_CROWN_THRESHOLD, setCrownThreshold } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { crownThresholdMessage, crownsMessage } from '../src/discord/messages/socialMessages.js';
 
 export const data = new SlashCommandBuilder()
@@ -18,14 +17,14 @@ export const data = new SlashCommandBuilder()
       .setMaxValue(MAX_CROWN_THRESHOLD),
   );
 
-const social = (services: Services) => {
-  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
-  return services.social;
-};
+export const needs = serviceNeeds('server social', 'social');
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'social'>,
+): Promise<void> {
   if (!interaction.inGuild()) throw new UserError('social.serverOnly');
-  const deps = social(services);
+  const deps = services.social;
   const threshold = interaction.options.getInteger('set_threshold');
   if (threshold !== null) {
     if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild))

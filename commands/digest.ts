@@ -2,6 +2,7 @@ import {
   ChannelType,
   PermissionFlagsBits,
   SlashCommandBuilder,
+  type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type InteractionEditReplyOptions,
 } from 'discord.js';
@@ -10,7 +11,13 @@ import type { Services } from '../src/app/services.js';
 import { timeZoneChoices, WEEKDAY_NAMES, type Weekday } from '../src/core/digest/index.js';
 import { UserError } from '../src/core/errors.js';
 import { timeZoneLabel } from '../src/core/time/timeZoneLabel.js';
-import type { CommandContext } from '../src/discord/command.js';
+import {
+  requireServices,
+  serviceNeeds,
+  type CommandContext,
+  type CommandInteraction,
+  type ServicesWith,
+} from '../src/discord/command.js';
 import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
 import { serverPlaylistOffMessage, serverPlaylistOnMessage } from '../src/discord/messages/suggestMessage.js';
 import { turnServerPlaylistOff, turnServerPlaylistOn } from '../src/app/suggest/serverPlaylist.js';
@@ -80,16 +87,22 @@ export const data = new SlashCommandBuilder()
 /** Admin settings and a preview: answered only to the admin. */
 export const defer = 'ephemeral';
 
-const deps = (services: Services) => {
-  if (!services.digest) throw new UserError('command.notConfigured', { what: 'the weekly digest' });
-  return services.digest;
-};
+const digestNeeds = serviceNeeds('the weekly digest', 'digest');
+const playlistNeeds = serviceNeeds('the server playlist', 'suggestions');
+const isPlaylist = (interaction: CommandInteraction) =>
+  interaction.isChatInputCommand() && interaction.options.getSubcommand(false) === 'playlist';
+/** The server playlist lives beside the digest, so /digest playlist needs both. */
+export const needs = (interaction: CommandInteraction) =>
+  isPlaylist(interaction) ? [digestNeeds, playlistNeeds] : [digestNeeds];
 const clock = (services: Services) => services.now?.() ?? Date.now();
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'digest'>,
+): Promise<void> {
   const guildId = interaction.guildId;
   if (!guildId) throw new UserError('digest.serverOnly');
-  const d = deps(services);
+  const d = services.digest;
   const now = clock(services);
   const sub = interaction.options.getSubcommand(true);
   if (sub === 'preview') {
@@ -98,7 +111,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
     return;
   }
   // The server playlist lives beside the digest: the same admins, announced in the same channel.
-  if (sub === 'playlist') return void (await serverPlaylist(interaction, services, guildId, now));
+  if (sub === 'playlist')
+    return void (await serverPlaylist(interaction, requireServices(services, playlistNeeds), guildId, now));
   if (sub === 'show') {
     const settings = await settingsOf(d, guildId, now);
     await interaction.editReply(digestSettingsMessage(settings, undefined, await nextDigestAt(d, settings, now)));
@@ -120,11 +134,10 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
 
 async function serverPlaylist(
   interaction: ChatInputCommandInteraction,
-  services: Services,
+  services: ServicesWith<'suggestions'>,
   guildId: string,
   now: number,
 ): Promise<void> {
-  if (!services.suggestions) throw new UserError('command.notConfigured', { what: 'the server playlist' });
   const deps = services.suggestions.serverPlaylist;
   if (!interaction.options.getBoolean('on', true)) {
     const { wasOn } = await turnServerPlaylistOff(deps, guildId);
@@ -134,7 +147,7 @@ async function serverPlaylist(
   await interaction.editReply(serverPlaylistOnMessage(filled) as InteractionEditReplyOptions);
 }
 
-export async function autocomplete(interaction: import('discord.js').AutocompleteInteraction) {
+export async function autocomplete(interaction: AutocompleteInteraction) {
   return timeZoneChoices(String(interaction.options.getFocused())).map((zone) => ({
     name: timeZoneLabel(zone),
     value: zone,

@@ -1,7 +1,6 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction, type User } from 'discord.js';
 import { startImport } from '../src/app/history/importLinks.js';
-import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { importLinkMessage, importLinkSentMessage } from '../src/discord/messages/importMessages.js';
 
 export const data = new SlashCommandBuilder()
@@ -13,9 +12,12 @@ export const defer = 'ephemeral';
 const discordNameOf = (user: User) =>
   user.globalName && user.globalName !== user.username ? `${user.globalName} (@${user.username})` : `@${user.username}`;
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  if (!services.historyImport || !services.sendDm)
-    throw new UserError('command.notConfigured', { what: 'history import' });
+export const needs = serviceNeeds('history import', 'historyImport', 'sendDm');
+
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'historyImport' | 'sendDm'>,
+): Promise<void> {
   const { url, expiresAt } = await startImport(
     services.historyImport,
     interaction.user.id,

@@ -4,11 +4,10 @@ import {
   type ChatInputCommandInteraction,
   type MessageComponentInteraction,
 } from 'discord.js';
-import type { Services } from '../src/app/services.js';
 import type { LeaderboardMetric, SocialPeriod } from '../src/app/social/ports.js';
 import { leaderboardPage } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import {
   METRIC_LABELS,
   leaderboardComponentIds,
@@ -48,14 +47,14 @@ export const data = new SlashCommandBuilder()
       ),
   );
 
-const social = (services: Services) => {
-  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
-  return services.social;
-};
+export const needs = serviceNeeds('server social', 'social');
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'social'>,
+): Promise<void> {
   if (!interaction.inGuild()) throw new UserError('social.serverOnly');
-  const deps = social(services);
+  const deps = services.social;
   const metric = (interaction.options.getString('metric') ?? 'minutes') as LeaderboardMetric;
   const period = (interaction.options.getString('period') ?? 'week') as SocialPeriod;
   await interaction.deferReply();
@@ -76,7 +75,7 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
 /** Previous/Next: only for the member who asked; anyone else is told so and the board stays. */
 export async function handleComponent(
   interaction: MessageComponentInteraction,
-  { services }: CommandContext,
+  { services }: CommandContext<'social'>,
 ): Promise<void> {
   const id = leaderboardComponentIds.decode(interaction.customId);
   if (!id) return void (await interaction.deferUpdate());
@@ -91,7 +90,7 @@ export async function handleComponent(
     !PERIODS.includes(period as SocialPeriod)
   )
     return;
-  const view = await leaderboardPage(social(services), {
+  const view = await leaderboardPage(services.social, {
     guildId: interaction.guildId,
     callerId: interaction.user.id,
     metric: metric as LeaderboardMetric,

@@ -1,7 +1,6 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction, type User } from 'discord.js';
 import { startLink } from '../src/app/accounts/linking.js';
-import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { linkMessage, linkSentMessage } from '../src/discord/messages/accountMessages.js';
 
 export const data = new SlashCommandBuilder()
@@ -13,8 +12,12 @@ export const defer = 'ephemeral';
 const discordNameOf = (user: User) =>
   user.globalName && user.globalName !== user.username ? `${user.globalName} (@${user.username})` : `@${user.username}`;
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  if (!services.accounts || !services.sendDm) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
+export const needs = serviceNeeds('Spotify linking', 'accounts', 'sendDm');
+
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'accounts' | 'sendDm'>,
+): Promise<void> {
   const { url, expiresAt } = await startLink(
     services.accounts.linking,
     interaction.user.id,

@@ -5,8 +5,7 @@ import {
   type MessageComponentInteraction,
 } from 'discord.js';
 import { privacyOf, setVisibleIn, setWeeklyDm } from '../src/app/privacy/privacy.js';
-import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import {
   isPrivacyPanel,
   notInServerMessage,
@@ -21,13 +20,13 @@ export const data = new SlashCommandBuilder()
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 
-const repo = (services: Services) => {
-  if (!services.privacy) throw new UserError('command.notConfigured', { what: 'privacy settings' });
-  return services.privacy;
-};
+export const needs = serviceNeeds('privacy settings', 'privacy');
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  const settings = await privacyOf(repo(services), interaction.user.id);
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'privacy'>,
+): Promise<void> {
+  const settings = await privacyOf(services.privacy, interaction.user.id);
   const guild = interaction.guild ? { id: interaction.guild.id, name: interaction.guild.name } : undefined;
   await interaction.editReply(privacyMessage(settings, guild));
 }
@@ -53,13 +52,13 @@ async function isIn(interaction: MessageComponentInteraction, services: Services
  */
 export async function handleComponent(
   interaction: MessageComponentInteraction,
-  { services }: CommandContext,
+  { services }: CommandContext<'privacy'>,
 ): Promise<void> {
   const id = privacyComponentIds.decode(interaction.customId);
   if (!id) return;
   const { guildId } = id;
   const on = id.to === 'on';
-  const store = repo(services);
+  const store = services.privacy;
   await interaction.deferUpdate();
   const member = guildId ? await isIn(interaction, services, guildId) : false;
   if (id.action === 'visible' && on && !member)

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { NotLinkedError, UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { NotLinkedError } from '../src/core/errors.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { profileMessage } from '../src/discord/messages/accountMessages.js';
 
 export const data = new SlashCommandBuilder()
@@ -9,8 +9,12 @@ export const data = new SlashCommandBuilder()
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
+export const needs = serviceNeeds('Spotify linking', 'accounts');
+
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'accounts'>,
+): Promise<void> {
   const link = await services.accounts.profile(interaction.user.id);
   if (!link) throw new NotLinkedError();
   await interaction.editReply(profileMessage(link));

@@ -2,10 +2,8 @@ import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputComman
 import { DEFAULT_TIME_ZONE } from '../src/app/charts/historyChart.js';
 import { setMemberTimeZone, timeZoneChoices } from '../src/app/settings/timeZone.js';
 import { timeZoneLabel } from '../src/core/time/timeZoneLabel.js';
-import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { timeZoneSavedMessage, timeZoneShownMessage } from '../src/discord/messages/settingsMessages.js';
-import type { Services } from '../src/app/services.js';
 
 export const data = new SlashCommandBuilder()
   .setName('settings')
@@ -24,17 +22,17 @@ export const data = new SlashCommandBuilder()
   );
 export const defer = 'ephemeral';
 
-const repo = (services: Services) => {
-  if (!services.settings) throw new UserError('command.notConfigured', { what: 'settings' });
-  return services.settings;
-};
+export const needs = serviceNeeds('settings', 'settings');
 
 export async function autocomplete(interaction: AutocompleteInteraction) {
   return timeZoneChoices(interaction.options.getFocused()).map(({ value }) => ({ name: timeZoneLabel(value), value }));
 }
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  const settings = repo(services);
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'settings'>,
+): Promise<void> {
+  const settings = services.settings;
   const typed = interaction.options.getString('zone');
   if (typed === null) {
     await interaction.editReply(

@@ -5,10 +5,9 @@ import {
   type ChatInputCommandInteraction,
   type MessageComponentInteraction,
 } from 'discord.js';
-import type { Services } from '../src/app/services.js';
 import * as sorting from '../src/app/sort/index.js';
 import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { replyRefOf } from '../src/discord/interactionReply.js';
 import { genreChoiceMessage, thriftyStartedMessage } from '../src/discord/messages/sortGenreMessages.js';
 import * as m from '../src/discord/messages/sortMessages.js';
@@ -62,18 +61,18 @@ export const data = new SlashCommandBuilder()
   );
 export const defer = 'ephemeral';
 
-const sortService = (services: Services): sorting.SortService => {
-  if (!services.sort) throw new UserError('command.notConfigured', { what: 'playlist sorting' });
-  return services.sort;
-};
+export const needs = serviceNeeds('playlist sorting', 'sort');
 
-export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
-  const playlists = await sortService(services).playlistsFor(interaction.user.id);
+export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext<'sort'>) {
+  const playlists = await services.sort.playlistsFor(interaction.user.id);
   return m.playlistChoices(playlists, interaction.options.getFocused());
 }
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  const sort = sortService(services);
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'sort'>,
+): Promise<void> {
+  const sort = services.sort;
   const { options, user } = interaction;
   const playlistId = sorting.playlistIdFrom(options.getString('playlist', true), await sort.playlistsFor(user.id));
   if (!playlistId) throw new UserError('sort.playlistNotFound');
@@ -103,8 +102,8 @@ async function answer<O>(interaction: MessageComponentInteraction, outcome: Refu
   await interaction.followUp({ ...m.notStartableMessage(outcome.status), flags: MessageFlags.Ephemeral });
 }
 
-export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext) {
-  const sort = sortService(services);
+export async function handleComponent(interaction: MessageComponentInteraction, { services }: CommandContext<'sort'>) {
+  const sort = services.sort;
   const memberId = interaction.user.id;
   const id = m.sortComponentIds.decode(interaction.customId);
   // Only the member who ran /sort may press its buttons; anyone else is told so, and the message stays.

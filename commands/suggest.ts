@@ -20,11 +20,10 @@ import {
 } from '../src/app/suggest/answers.js';
 import type { SuggestFrom, SuggestionSource } from '../src/app/suggest/ports.js';
 import { turnRadarOff, turnRadarOn } from '../src/app/suggest/radar.js';
-import type { SuggestionsDeps } from '../src/app/suggest/suggestions.js';
 import type { Services } from '../src/app/services.js';
 import { UserError } from '../src/core/errors.js';
 import { FAMILY_TREE } from '../src/core/genres/index.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext, type ServicesWith } from '../src/discord/command.js';
 import { progressEdits } from '../src/discord/progress.js';
 import {
   noSuggestionsMessage,
@@ -72,19 +71,14 @@ export const defer = 'ephemeral';
 /** A slow answer (a cold cache) shows that it is working after this long. */
 const PROGRESS_AFTER_MS = 1_500;
 
-const deps = (services: Services): SuggestionsDeps => {
-  if (!services.suggestions) throw new UserError('command.notConfigured', { what: 'suggestions' });
-  return services.suggestions;
-};
+export const needs = serviceNeeds('suggestions', 'suggestions');
 const clock = (services: Services) => services.now?.() ?? Date.now();
 const edit = (interaction: ChatInputCommandInteraction | MessageComponentInteraction, message: object) =>
   interaction.editReply(message as InteractionEditReplyOptions);
 
-export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
+export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext<'suggestions'>) {
   const typed = interaction.options.getFocused().toLowerCase();
-  const mine = services.suggestions
-    ? await services.suggestions.memberGenres(interaction.user.id, clock(services))
-    : [];
+  const mine = await services.suggestions.memberGenres(interaction.user.id, clock(services));
   const order = [...mine, ...FAMILY_TREE.map((g) => g.id).filter((id) => !mine.includes(id))];
   const names = new Map(FAMILY_TREE.map((g) => [g.id as string, g.name]));
   return order
@@ -100,8 +94,11 @@ function genreKey(input: string): string {
   return found.id;
 }
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
-  const d = deps(services);
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'suggestions'>,
+): Promise<void> {
+  const d = services.suggestions;
   const now = clock(services);
   const memberId = interaction.user.id;
   const radar = interaction.options.getString('radar');
@@ -155,8 +152,13 @@ const stillVisible =
   };
 
 /** Draws an answer; its reasons are checked again first (an answer is redrawn for a day after it was made). */
-async function render(services: Services, stored: SuggestAnswer, skipped: readonly SuggestionSource[], note?: string) {
-  const d = deps(services);
+async function render(
+  services: ServicesWith<'suggestions'>,
+  stored: SuggestAnswer,
+  skipped: readonly SuggestionSource[],
+  note?: string,
+) {
+  const d = services.suggestions;
   const answer = await visibleNow(stored, stillVisible(services));
   const cited = answer.suggestions.flatMap((s) =>
     s.reason.source === 'server' ? s.reason.listeners.map((l) => l.memberId) : [],
@@ -167,13 +169,13 @@ async function render(services: Services, stored: SuggestAnswer, skipped: readon
 
 export async function handleComponent(
   interaction: MessageComponentInteraction,
-  { services }: CommandContext,
+  { services }: CommandContext<'suggestions'>,
 ): Promise<void> {
   const id = suggestComponentIds.decode(interaction.customId);
   // The answer is ephemeral, but a component id can be replayed: only its owner acts on it.
   if (!id || id.ownerId !== interaction.user.id)
     return void (await interaction.reply({ ...notYourSuggestionsMessage(), flags: MessageFlags.Ephemeral }));
-  const d = deps(services);
+  const d = services.suggestions;
   await interaction.deferUpdate(); // Discord's 3 s: Spotify and the database come after
   const memberId = interaction.user.id;
   const positions = interaction.isStringSelectMenu() ? interaction.values.map(Number) : [];

@@ -5,8 +5,7 @@ import {
   type MessageComponentInteraction,
 } from 'discord.js';
 import { unlinkMember } from '../src/app/accounts/personalData.js';
-import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import {
   notYourButton,
   unlinkComponentIds,
@@ -18,6 +17,8 @@ import {
 export const data = new SlashCommandBuilder()
   .setName('unlink')
   .setDescription('Unlink Spotify and delete everything Encore stores about you');
+
+export const needs = serviceNeeds('Spotify linking', 'accounts');
 
 export async function execute(interaction: ChatInputCommandInteraction): Promise<void> {
   await interaction.reply({ ...unlinkQuestionMessage(interaction.user.id), flags: MessageFlags.Ephemeral });
@@ -33,7 +34,6 @@ export async function handleComponent(
   if (id?.action === 'cancel') return void (await interaction.update(unlinkKeptMessage()));
   // Erasing touches every kind of personal data: acknowledge first, Discord allows 3 seconds.
   await interaction.deferUpdate();
-  if (!services.accounts) throw new UserError('command.notConfigured', { what: 'Spotify linking' });
   const { deleted } = await unlinkMember(services.personalData, interaction.user.id);
   await interaction.editReply(unlinkedMessage(deleted));
 }

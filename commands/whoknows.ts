@@ -4,11 +4,10 @@ import {
   type ChatInputCommandInteraction,
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
-import type { Services } from '../src/app/services.js';
 import type { WhoKnowsKind } from '../src/app/social/ports.js';
 import { resolveItem, whoKnows, whoKnowsChoices } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { whoKnowsChoiceName, whoKnowsMessage } from '../src/discord/messages/socialMessages.js';
 
 const KINDS: WhoKnowsKind[] = ['artist', 'track', 'genre'];
@@ -34,19 +33,19 @@ export const data = new SlashCommandBuilder()
   .addSubcommand(subcommand('track', 'Who listens to this track most'))
   .addSubcommand(subcommand('genre', 'Who listens to this genre most'));
 
-const social = (services: Services) => {
-  if (!services.social) throw new UserError('command.notConfigured', { what: 'server social' });
-  return services.social;
-};
+export const needs = serviceNeeds('server social', 'social');
 
 const kindOf = (interaction: ChatInputCommandInteraction | AutocompleteInteraction): WhoKnowsKind => {
   const kind = interaction.options.getSubcommand() as WhoKnowsKind;
   return KINDS.includes(kind) ? kind : 'artist';
 };
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'social'>,
+): Promise<void> {
   if (!interaction.inGuild()) throw new UserError('social.serverOnly');
-  const deps = social(services);
+  const deps = services.social;
   const kind = kindOf(interaction);
   const typed = interaction.options.getString('name', true);
   // Resolved before anything is posted, among what this server's visible members played only: a
@@ -69,8 +68,8 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
  * From the server's own history, most played first; the router answers within Discord's 3 s. Each
  * choice submits a short key of its item (values are cut at 100 characters), resolved on submit.
  */
-export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext) {
-  if (!interaction.inGuild() || !services.social) return [];
+export async function autocomplete(interaction: AutocompleteInteraction, { services }: CommandContext<'social'>) {
+  if (!interaction.inGuild()) return [];
   const choices = await whoKnowsChoices(
     services.social,
     interaction.guildId,

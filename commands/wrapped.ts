@@ -1,9 +1,7 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
 import { showWrapped } from '../src/app/digest/weeklyWrapped.js';
-import type { Services } from '../src/app/services.js';
 import type { WrappedPeriod } from '../src/core/digest/index.js';
-import { UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/discord/command.js';
+import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 
 export const data = new SlashCommandBuilder()
   .setName('wrapped')
@@ -23,19 +21,19 @@ export const data = new SlashCommandBuilder()
 /** Personal: only the member sees it. */
 export const defer = 'ephemeral';
 
-const deps = (services: Services) => {
-  if (!services.digest) throw new UserError('command.notConfigured', { what: 'wrapped' });
-  return services.digest;
-};
+export const needs = serviceNeeds('wrapped', 'digest');
 
-export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
+export async function execute(
+  interaction: ChatInputCommandInteraction,
+  { services }: CommandContext<'digest'>,
+): Promise<void> {
   const period = (interaction.options.getString('period') ?? 'week') as WrappedPeriod;
   const now = services.now?.() ?? Date.now();
   const history = services.historyReader;
   const today = new Date(now).toISOString().slice(0, 10);
   const firstPlayAt =
     history && (async (memberId: string) => (await history.summary(memberId, today, today)).firstPlayAt);
-  const message = await showWrapped(deps(services), interaction.user.id, period, now, firstPlayAt);
+  const message = await showWrapped(services.digest, interaction.user.id, period, now, firstPlayAt);
   // Message models come from the builders in src/discord/messages, which make discord.js objects.
   await interaction.editReply(message as InteractionEditReplyOptions);
 }

@@ -2,31 +2,21 @@ import type { Logger } from '../log.js';
 import type { AccountsService } from './accounts/ports.js';
 import type { PersonalDataRegistry } from './accounts/personalData.js';
 import type { HistoryReader, MemberSettingsRepository } from './charts/ports.js';
+import type { DigestDeps } from './digest/ports.js';
+import type { HistoryImportDeps } from './history/importHistory.js';
+import type { ChartImages, MessageModel } from './ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
+import type { SocialDeps } from './social/social.js';
 import type { InteractionReplyRef, SortService } from './sort/ports.js';
+import type { SuggestionsDeps } from './suggest/suggestions.js';
 
-/**
- * A message as a member sees it, built by a message builder (src/discord/messages) and handed
- * through unopened: the app decides what to send, the Discord adapter knows how.
- */
-export interface MessageModel {
-  content?: string;
-  embeds?: readonly object[];
-  components?: readonly object[];
-  files?: readonly object[];
-}
-
-/** Draws a chart built by the chart builders (src/charts) into a PNG. */
-export interface ChartImages {
-  render(chart: { readonly kind: string; readonly title: string }): Promise<Buffer>;
-  /** Which renderer draws them (canvas, or the prebuilt one where canvas cannot install). */
-  readonly backend: string;
-}
+// Adapters name these through the container; use cases import them from the leaf './ports.js'.
+export type { ChartImages, MessageModel } from './ports.js';
 
 /**
  * What commands and jobs may use, handed to them explicitly; each feature module adds its part
- * (src/features). A capability that isn't configured is absent, and a command that needs it
- * says so instead of failing.
+ * (src/features). A capability that isn't configured is absent: a command declares the ones it
+ * needs (`needs` in commands/*), and the router answers "not set up" instead of running it.
  */
 export interface Services {
   log: Logger;
@@ -45,7 +35,7 @@ export interface Services {
   /** Listening history; /unlink erases a member's through the personal-data registry. */
   history?: { deleteForUser(discordUserId: string): Promise<number> };
   /** Full-history import: /import's one-time upload links. */
-  historyImport?: import('./history/importHistory.js').HistoryImportDeps;
+  historyImport?: HistoryImportDeps;
   /** What the history charts read (plays, rollups, gaps). */
   historyReader?: HistoryReader;
   /** The member's own settings (/settings timezone). */
@@ -53,11 +43,11 @@ export interface Services {
   /** The time charts and periods are measured at: Date.now, or the sandbox's fast-forwarded clock. */
   now?: () => number;
   /** The weekly server digest: /digest's settings and preview. */
-  digest?: import('./digest/ports.js').DigestDeps;
+  digest?: DigestDeps;
   /** Server social: leaderboards, /whoknows, crowns, /compat, server charts (opted-in members only). */
-  social?: import('./social/social.js').SocialDeps;
+  social?: SocialDeps;
   /** Suggestions (issue 16): /suggest and its buttons, the weekly Encore Radar, the monthly server playlist. */
-  suggestions?: import('./suggest/suggestions.js').SuggestionsDeps;
+  suggestions?: SuggestionsDeps;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

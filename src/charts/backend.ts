@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Skia from '@napi-rs/canvas';
 import path from 'node:path';
 import { encodeRgbaPng } from './png.js';
 import { FONT_FAMILY } from './theme.js';
@@ -107,7 +108,7 @@ function cairoBackend(): ChartBackend {
 }
 
 function skiaBackend(): ChartBackend {
-  const skia = require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+  const skia = require('@napi-rs/canvas') as typeof Skia;
   const fonts = chartFontFiles();
   skia.GlobalFonts.registerFromPath(fonts.regular, FONT_FAMILY);
   skia.GlobalFonts.registerFromPath(fonts.bold, FONT_FAMILY);

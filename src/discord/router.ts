@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type AutocompleteInteraction, type Interaction, type RepliableInteraction } from 'discord.js';
 import { UserError } from '../core/errors.js';
 import { decodeComponentId } from './customId.js';
 import type { Logger } from '../log.js';
-import type { Command, CommandContext } from './command.js';
+import { firstMissing, needsOf, requireServices, type Command, type CommandContext } from './command.js';
 import { errorMessage, unexpectedErrorText } from './messages/generalMessages.js';
 import { userErrorMessage } from './userErrorMessages.js';
 
@@ -58,6 +58,9 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
     try {
       if (interaction.isAutocomplete()) {
         const command = commands.get(interaction.commandName);
+        // A feature that isn't set up has nothing to offer: the command itself will say so.
+        if (command && firstMissing(ctx.services, needsOf(command, interaction)))
+          return void (await respondEmpty(interaction, log));
         const timeout = new Promise<Array<{ name: string; value: string }>>((resolve) =>
           setTimeout(() => resolve([]), AUTOCOMPLETE_BUDGET_MS).unref(),
         );
@@ -81,6 +84,7 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
             log,
           ));
         try {
+          requireServices(ctx.services, ...needsOf(command, interaction));
           await deferIfNeeded(interaction, command);
           await command.execute(interaction, ctx);
         } catch (error) {
@@ -92,6 +96,7 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
         const owner = commands.get(decodeComponentId(interaction.customId)?.command ?? '');
         if (!owner?.handleComponent) return; // a collector elsewhere may own it
         try {
+          requireServices(ctx.services, ...needsOf(owner, interaction));
           await owner.handleComponent(interaction, ctx);
         } catch (error) {
           await renderError(interaction, error, log.child({ component: interaction.customId }));
@@ -101,6 +106,10 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
       hooks.onSettled?.(interaction.id);
     }
   };
+}
+
+async function respondEmpty(interaction: AutocompleteInteraction, log: Logger): Promise<void> {
+  await interaction.respond([]).catch((error: unknown) => log.warn({ err: error }, 'autocomplete answer rejected'));
 }
 
 async function deferIfNeeded(interaction: Parameters<Command['execute']>[0], command: Command): Promise<void> {

@@ -1,4 +1,5 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -325,7 +326,7 @@ describe('bad input', () => {
 
 describe('the upload over HTTP', () => {
   let base: string;
-  let server: import('node:http').Server;
+  let server: Server;
   const dms: Array<{ member: string; summary: ImportSummary }> = [];
   const limits = { ...DEFAULT_UPLOAD_LIMITS, maxUploadBytes: 2 * 1024 * 1024 };
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
+import type { Store } from '../../src/store/index.js';
 
 export interface TestDatabase {
   url: string;
@@ -38,9 +39,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * A Store on a fresh database for the current test file: opened before its tests, closed and
  * dropped after. Returns a getter because the store exists only once beforeAll has run.
  */
-export function useTestStore(): () => import('../../src/store/index.js').Store {
+export function useTestStore(): () => Store {
   let db: TestDatabase | undefined;
-  let store: import('../../src/store/index.js').Store | undefined;
+  let store: Store | undefined;
   beforeAll(async () => {
     const [{ openStore }, { captureLogger }] = await Promise.all([
       import('../../src/store/index.js'),

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
+import type { RequestSpacer } from '../../src/musicbrainz/index.js';
 import { freePort } from '../../src/net.js';
 import { startEncore, type Encore } from '../../src/encore.js';
 import {
@@ -34,7 +35,7 @@ export async function startEncoreHarness(
     /** The bot's clock for Spotify requests and chart periods (startEncore's `clock`). */
     clock?: () => number;
     /** MusicBrainz's request spacer (startEncore's `musicbrainzSpacer`). */
-    musicbrainzSpacer?: import('../../src/musicbrainz/index.js').RequestSpacer;
+    musicbrainzSpacer?: RequestSpacer;
   } = {},
 ): Promise<EncoreHarness> {
   const db: TestDatabase = await createTestDatabase();

@@ -1,19 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../../core/errors.js';
-import type { AccountsRepository, SpotifyAuth } from './ports.js';
+import type { LinkingDeps } from './ports.js';
+
+export type { LinkingDeps } from './ports.js';
 
 export const LINK_TTL_MS = 10 * 60_000;
 /** Spotify ends a refresh token six months after consent. */
 export const REFRESH_LIFETIME_MS = 182 * 24 * 3_600_000;
 const LINK_REQUESTS_PER_WINDOW = 3;
-
-export interface LinkingDeps {
-  repo: AccountsRepository;
-  spotify: SpotifyAuth;
-  publicUrl: string;
-  userCap: number;
-  now?: () => number;
-}
 
 const randomToken = () => randomBytes(24).toString('base64url');
 /**

@@ -86,10 +86,19 @@ export interface MemberTopItems {
   ): Promise<ReadonlyArray<{ name: string; artists: ReadonlyArray<{ name: string }> }>>;
 }
 
+/** What /link and the linking pages work with. */
+export interface LinkingDeps {
+  repo: AccountsRepository;
+  spotify: SpotifyAuth;
+  publicUrl: string;
+  userCap: number;
+  now?: () => number;
+}
+
 /** Linked accounts as commands see them (the linking feature provides it). */
 export interface AccountsService {
   repo: AccountsRepository;
-  linking: import('./linking.js').LinkingDeps;
+  linking: LinkingDeps;
   /** The member's Spotify, for reading; NotLinkedError / RelinkNeededError otherwise. */
   spotifyFor(discordUserId: string, priority?: 'interactive' | 'background'): Promise<MemberTopItems>;
   profile(discordUserId: string): Promise<(LinkRecord & { renewBy: number }) | undefined>;

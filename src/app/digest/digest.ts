@@ -13,7 +13,7 @@ import {
   type ServerDigest,
   type Weekday,
 } from '../../core/digest/index.js';
-import type { MessageModel } from '../services.js';
+import type { MessageModel } from '../ports.js';
 import { DEFAULT_SCHEDULE, type DigestDeps, type DigestNotes, type DigestSettings } from './ports.js';
 
 /** How long one instance may hold a week's post before another may retry it (with the same nonce). */

@@ -9,7 +9,7 @@ import type {
   TrackWeek,
   Weekday,
 } from '../../core/digest/index.js';
-import type { MessageModel } from '../services.js';
+import type { MessageModel } from '../ports.js';
 
 /** A server's digest settings. Not personal data, except `configuredBy`, which /unlink erases. */
 export interface DigestSettings {

@@ -11,7 +11,7 @@ import {
   latestOccurrence,
   type MemberWrapped,
 } from '../../core/digest/index.js';
-import type { MessageModel } from '../services.js';
+import type { MessageModel } from '../ports.js';
 import { UserError } from '../../core/errors.js';
 import type { DigestDeps, DigestLedger, DigestReader } from './ports.js';
 

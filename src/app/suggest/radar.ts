@@ -1,5 +1,5 @@
 import { weekOf } from '../../core/history/index.js';
-import type { MessageModel } from '../services.js';
+import type { MessageModel } from '../ports.js';
 import type { LeasePort, PlaylistsFor } from './answers.js';
 import type { SuggestService, Suggestion } from './ports.js';
 

@@ -1,5 +1,5 @@
 import { UserError } from '../../core/errors.js';
-import type { MessageModel } from '../services.js';
+import type { MessageModel } from '../ports.js';
 import type { LeasePort, PlaylistsFor } from './answers.js';
 
 /**
