@@ -2,6 +2,7 @@ import { SlashCommandBuilder, type ChatInputCommandInteraction, type Interaction
 import { showWrapped } from '../src/app/digest/weeklyWrapped.js';
 import type { WrappedPeriod } from '../src/core/digest/index.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
+import { utcDay } from '../src/core/time/utcDay.js';
 
 export const data = new SlashCommandBuilder()
   .setName('wrapped')
@@ -30,7 +31,7 @@ export async function execute(
   const period = (interaction.options.getString('period') ?? 'week') as WrappedPeriod;
   const now = services.now?.() ?? Date.now();
   const history = services.historyReader;
-  const today = new Date(now).toISOString().slice(0, 10);
+  const today = utcDay(now);
   const firstPlayAt =
     history && (async (memberId: string) => (await history.summary(memberId, today, today)).firstPlayAt);
   const message = await showWrapped(services.digest, interaction.user.id, period, now, firstPlayAt);

@@ -11,6 +11,7 @@ import { createPersonalDataRegistry } from './app/accounts/personalData.js';
 import type { Services } from './app/services.js';
 import { createChartRenderer } from './charts/index.js';
 import { shardPlan, type Config } from './config.js';
+import { newInstanceId } from './instanceId.js';
 import { FEATURES, type DiscordPort, type Feature, type FeatureContext } from './features/index.js';
 import { createHttpApp } from './http/app.js';
 import { listen, type RunningServer } from './http/server.js';
@@ -126,6 +127,7 @@ export async function startEncore({
       musicbrainz,
       discord: discordPort,
       services,
+      instanceId: newInstanceId(),
     };
     const features: Feature[] = [];
     for (const build of FEATURES) {
@@ -178,7 +180,13 @@ export async function startEncore({
     const jobs = startJobs<unknown>(
       features.flatMap((f) => [...(f.jobs ?? [])]),
       undefined,
-      { log, claims: store.claims, ready: Promise.resolve(), ...(jobTicks ? { ticks: jobTicks } : {}) },
+      {
+        log,
+        claims: store.claims,
+        instanceId: context.instanceId,
+        ready: Promise.resolve(),
+        ...(jobTicks ? { ticks: jobTicks } : {}),
+      },
     );
     steps.push({ name: 'jobs', run: () => jobs.stop() });
     // Pushed last, so stopped first: work under way (a sort) stops at a safe point and stays resumable.

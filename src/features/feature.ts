@@ -26,10 +26,7 @@ export interface DiscordPort {
   ownsGuild(guildId: string): boolean;
 }
 
-/**
- * Linked accounts with their full Spotify clients: built by the linking feature, used by the
- * features after it (they meet here, in the context, never by importing each other).
- */
+/** Linked accounts with their full Spotify clients: built by linking, met in the context by the features after it. */
 export interface Accounts {
   repo: AccountsRepository;
   linking: LinkingDeps;
@@ -51,12 +48,13 @@ export interface FeatureContext {
   services: Services;
   /** Linked accounts with their full Spotify clients, from the linking feature (first in the list). */
   accounts?: Accounts;
+  /** This process among the instances on one database: the owner of its leases and tick claims (src/instanceId.ts). */
+  instanceId: string;
 }
 
 /**
- * One feature, read top to bottom in its own folder: what it adds to the services commands see,
- * the jobs it schedules (each closing over only what it uses), the HTTP routes it serves, and the
- * kinds of personal data it keeps (which /unlink erases). The composition root only loops.
+ * One feature, read top to bottom in its own folder: the services it adds, its jobs (each closing over
+ * only what it uses), its HTTP routes and the personal data /unlink erases. The composition root only loops.
  */
 export interface Feature {
   name: string;
@@ -75,7 +73,6 @@ export interface Feature {
 }
 
 export type FeatureFactory = (context: FeatureContext) => Feature;
-
 /** The linked accounts, for features that come after linking in the list. */
 export function accountsOf(context: FeatureContext): Accounts {
   if (!context.accounts) throw new Error('the linking feature must come before features that use accounts');

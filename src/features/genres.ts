@@ -2,7 +2,6 @@ import type Keyv from 'keyv';
 import type { BackgroundGenreSources } from '../app/genres/resolveInBackground.js';
 import { GENRE_LOOKUP_CAPS, type GenreSources } from '../app/genres/resolveArtistGenres.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
-import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../spotify/genreCache.js';
 import type { SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
 
@@ -36,12 +35,11 @@ export function backgroundGenreSources(options: {
   warmingClient?: SpotifyUserClient;
 }): BackgroundGenreSources {
   const { store, gateway, musicbrainz } = options;
-  const cache = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
   const misses: Keyv<number> = store.namespace<number>(MUSICBRAINZ_MISSES_NAMESPACE);
   const mb = musicbrainz?.isConfigured ? musicbrainz : undefined;
   const warming = options.warmingClient;
   return {
-    cached: (ids) => cachedArtistGenres(cache, ids),
+    cached: (ids) => gateway.cachedGenres(ids),
     async musicbrainzMisses(ids) {
       const unique = [...new Set(ids)];
       const values = unique.length ? await misses.getMany(unique) : [];

@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { newInstanceId } from '../instanceId.js';
 import type { Logger } from 'pino';
 
 /** A scheduled unit of work: small, named, and handed its dependencies explicitly. */
@@ -61,6 +62,7 @@ export interface SchedulerOptions {
 /** Starts every job on its schedule; a failing run is logged and the schedule goes on. */
 export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, options: SchedulerOptions): Scheduler {
   const log = options.log.child({ module: 'jobs' });
+  const instanceId = options.instanceId ?? newInstanceId();
   const running = new Set<Promise<void>>();
   const byName = new Map(jobs.map((job) => [job.name, job]));
   let stopped = false;
@@ -75,7 +77,7 @@ export function startJobs<Deps>(jobs: ReadonlyArray<Job<Deps>>, deps: Deps, opti
     if (stopped) return;
     if (scheduled && job.once !== false && options.claims) {
       const tick = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
-      const won = await options.claims.claim(`job:${job.name}`, tick, options.instanceId ?? `pid${process.pid}`);
+      const won = await options.claims.claim(`job:${job.name}`, tick, instanceId);
       if (!won) return log.debug({ job: job.name, tick }, 'another instance runs this tick');
     }
     const started = performance.now();

@@ -1,6 +1,6 @@
 import type Keyv from 'keyv';
 import type { GatewayMetrics } from './metrics.js';
-import type { Artist } from './types.js';
+import type { Artist, KeyvNamespaces } from './types.js';
 
 const TTL_MS = 45 * 24 * 3_600_000;
 /**
@@ -11,8 +11,16 @@ const TTL_MS = 45 * 24 * 3_600_000;
  */
 export const LOOKUPS_QUEUED_PER_CALL = 6;
 
-/** The keyv namespace the gateway keeps the shared artist-genre cache in. */
+/**
+ * The keyv namespace the gateway keeps the shared artist-genre cache in. Opened only here
+ * (`openArtistGenreCache`): everything else reads the cache through the gateway.
+ */
 export const ARTIST_GENRES_NAMESPACE = 'artist-genres';
+
+/** The shared artist-genre cache over the store's namespace: the one door to it. */
+export function openArtistGenreCache(store: KeyvNamespaces, metrics: GatewayMetrics): ArtistGenreCache {
+  return new ArtistGenreCache(store.namespace<string[]>(ARTIST_GENRES_NAMESPACE), metrics);
+}
 
 /**
  * What the cache already knows about these artists, at no request cost: background work that
@@ -46,6 +54,11 @@ export class ArtistGenreCache {
     const byId = new Map(artists.filter((a) => a.id && Array.isArray(a.genres)).map((a) => [a.id, a.genres]));
     const entries = [...byId].map(([key, value]) => ({ key, value, ttl: TTL_MS }));
     if (entries.length) await this.store.setMany(entries);
+  }
+
+  /** What the cache already knows about these artists, without asking Spotify; misses are absent. */
+  cached(ids: readonly string[]): Promise<Map<string, string[]>> {
+    return cachedArtistGenres(this.store, ids);
   }
 
   /** The ids the cache already knows, without asking Spotify. */

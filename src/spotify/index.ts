@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import { QuotaBreaker } from './breaker.js';
 import { RequestBudget } from './budget.js';
-import { ARTIST_GENRES_NAMESPACE, ArtistGenreCache } from './genreCache.js';
+import { openArtistGenreCache } from './genreCache.js';
 import { GatewayMetrics } from './metrics.js';
 import { createOAuthClient, type OAuthClient } from './oauth.js';
 import { Pacer, type SetTimer } from './pacer.js';
@@ -48,6 +48,11 @@ export interface SpotifyGateway {
   forUser(tokens: UserTokens, options?: { priority?: Priority; member?: string }): SpotifyUserClient;
   /** Which artists the shared genre cache knows, at no request cost. */
   knownArtists(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * What the shared genre cache knows about these artists, at no request cost (misses are absent):
+   * background work that must not spend the quota on genres reads this.
+   */
+  cachedGenres(ids: readonly string[]): Promise<Map<string, string[]>>;
   /** Stores genres found elsewhere (MusicBrainz) in the shared artist-genre cache. */
   rememberGenres(artists: ReadonlyArray<{ id: string; genres: string[] }>): Promise<void>;
   budget: {
@@ -68,7 +73,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
   const metrics = new GatewayMetrics();
   const breaker = new QuotaBreaker(options.store.namespace('spotify-breaker'), now);
   const budget = new RequestBudget(options.dailyBudget ?? 2_000, options.store.namespace('spotify-budget'), now);
-  const genres = new ArtistGenreCache(options.store.namespace(ARTIST_GENRES_NAMESPACE), metrics);
+  const genres = openArtistGenreCache(options.store, metrics);
   const oauth = createOAuthClient({
     accountsUrl: options.accountsUrl,
     clientId: options.clientId,
@@ -101,6 +106,7 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
     forUser: (tokens, { priority = 'interactive', member } = {}) =>
       new SpotifyUserClient(shared, tokens, priority, member),
     knownArtists: (ids) => genres.known(ids),
+    cachedGenres: (ids) => genres.cached(ids),
     rememberGenres: (artists) => genres.remember(artists),
     budget: { remaining: (p) => budget.remaining(p), fits: (n, p) => budget.fits(n, p) },
     quotaResumesAt: () => breaker.resumesAt,

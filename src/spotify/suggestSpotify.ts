@@ -1,7 +1,6 @@
 import type Keyv from 'keyv';
 import type { SuggestAlbum, SuggestSpotify } from '../app/suggest/engine.js';
 import type { CandidateTrack } from '../core/suggest/index.js';
-import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from './genreCache.js';
 import type { SpotifyGateway } from './index.js';
 import type { KeyvNamespaces, Track } from './types.js';
 import type { SpotifyUserClient } from './userClient.js';
@@ -58,7 +57,6 @@ export function createSuggestSpotify(
     searchGenre: store.namespace('suggest-genre-search'),
     newAlbumsOf: store.namespace('suggest-new-albums'),
   };
-  const genres = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
   const saved = new Map<string, { saved: boolean; until: number }>();
   const keyOf = (call: CachedCall, key: string) =>
     call === 'newAlbumsOf' || call === 'searchGenre' ? key.toLowerCase() : key;
@@ -143,7 +141,7 @@ export function createSuggestSpotify(
           if (saved.size > 50_000) for (const [k, v] of saved) if (v.until <= now()) saved.delete(k);
           return new Set(trackIds.filter((id) => knownSaved(id)?.saved));
         },
-        knownGenres: (artistIds) => cachedArtistGenres(genres, artistIds),
+        knownGenres: (artistIds) => gateway.cachedGenres(artistIds),
         async cached(call, key) {
           return (await caches[call].get(keyOf(call, key))) !== undefined;
         },

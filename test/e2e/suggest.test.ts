@@ -123,6 +123,7 @@ function anotherInstance(): FeatureContext {
     },
     services: h.encore.services,
     accounts,
+    instanceId: 'another instance',
   } as unknown as FeatureContext;
 }
 

@@ -126,7 +126,7 @@ describe('the history store', () => {
     });
     await repo().insertPlays(other, plays(0, 5));
     const registry = createPersonalDataRegistry([historyPersonalData(repo())]);
-    expect(await registry.eraseAll(member)).toEqual(['your listening history (12 plays)']);
+    expect(await registry.eraseAll(member)).toEqual([{ kind: 'listening-history', count: 12 }]);
     expect(await repo().countRows(member)).toEqual({
       plays: 0,
       member_daily: 0,

@@ -114,7 +114,10 @@ describe('links', () => {
       await repo().saveLink(link);
       await repo().saveTokens(link.discordUserId, someTokens());
     }
-    expect(await repo().deleteUser(gone.discordUserId)).toEqual(['your Spotify link', 'your Spotify access tokens']);
+    expect(await repo().deleteUser(gone.discordUserId)).toEqual([
+      { kind: 'spotify-link', count: 1 },
+      { kind: 'spotify-tokens', count: 1 },
+    ]);
     expect(await repo().getLink(gone.discordUserId)).toBeUndefined();
     expect(await repo().loadTokens(gone.discordUserId)).toBeUndefined();
     expect(await repo().discordUserForAccount(gone.spotifyAccountId)).toBeUndefined();
@@ -129,7 +132,10 @@ describe('links', () => {
     await repo().issueLinkToken('pending-1', member, undefined, now + TEN_MINUTES);
     await repo().saveState('pending-state', { discordUserId: member, verifier: 'v' }, now + TEN_MINUTES);
     await repo().issueLinkToken('pending-other', other, undefined, now + TEN_MINUTES);
-    expect(await repo().deletePending(member)).toEqual(['2 unused /link links', 'the times you ran /link']);
+    expect(await repo().deletePending(member)).toEqual([
+      { kind: 'unused-link-links', count: 2 },
+      { kind: 'link-requests', count: 1 },
+    ]);
     expect(await repo().consumeLinkToken('pending-1', now)).toBeUndefined();
     expect(await repo().consumeState('pending-state', now)).toBeUndefined();
     expect(await repo().admitLinkRequest(member, now, TEN_MINUTES, 1)).toEqual({ admitted: true });

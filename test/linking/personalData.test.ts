@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPersonalDataRegistry, unlinkMember } from '../../src/app/accounts/personalData.js';
+import { unlinkedMessage } from '../../src/discord/messages/accountMessages.js';
 import { userKeyedNamespace } from '../../src/store/accounts/personalNamespaces.js';
 import { useTestStore } from '../support/database.js';
 import { aMemberId } from './factories.js';
@@ -17,10 +18,8 @@ describe('the registry of personal data that /unlink erases', () => {
     await history.set(`${member}:2026-11-21`, 3);
     await history.set(`${member}0`, 4); // another member whose id merely starts the same
     await history.set('other-member:2026-11-20', 5);
-    const registry = createPersonalDataRegistry([
-      userKeyedNamespace(store(), 'history', (n) => `${n} records of listening history`),
-    ]);
-    expect(await unlinkMember(registry, member)).toEqual({ deleted: ['3 records of listening history'] });
+    const registry = createPersonalDataRegistry([userKeyedNamespace(store(), 'history', 'listening-history')]);
+    expect(await unlinkMember(registry, member)).toEqual({ deleted: [{ kind: 'listening-history', count: 3 }] });
     expect((await keys()).filter((k) => k.startsWith('history:'))).toEqual([
       `history:${member}0`,
       'history:other-member:2026-11-20',
@@ -30,18 +29,24 @@ describe('the registry of personal data that /unlink erases', () => {
 
   it('reports what each kind deleted, in the order the kinds were registered', async () => {
     const registry = createPersonalDataRegistry();
-    registry.register({ name: 'first', erase: async () => ['your Spotify link'] });
+    registry.register({ name: 'first', erase: async () => [{ kind: 'spotify-link', count: 1 }] });
     registry.register({ name: 'empty', erase: async () => [] });
-    registry.register({ name: 'last', erase: async () => ['2 sort jobs'] });
+    registry.register({ name: 'last', erase: async () => [{ kind: 'sort-jobs', count: 2 }] });
     expect(registry.names()).toEqual(['first', 'empty', 'last']);
-    expect((await unlinkMember(registry, aMemberId())).deleted).toEqual(['your Spotify link', '2 sort jobs']);
+    const { deleted } = await unlinkMember(registry, aMemberId());
+    expect(deleted).toEqual([
+      { kind: 'spotify-link', count: 1 },
+      { kind: 'sort-jobs', count: 2 },
+    ]);
+    // One builder words the receipt the member reads.
+    expect(JSON.stringify(unlinkedMessage(deleted))).toContain('Deleted: your Spotify link, 2 sort jobs.');
   });
 
   it('keeps erasing when one kind fails, then reports the failure', async () => {
     const erased: string[] = [];
     const registry = createPersonalDataRegistry([
       { name: 'broken', erase: async () => Promise.reject(new Error('database went away')) },
-      { name: 'fine', erase: async (id) => (erased.push(id), ['your privacy choices']) },
+      { name: 'fine', erase: async (id) => (erased.push(id), [{ kind: 'privacy', count: 1 }]) },
     ]);
     const member = aMemberId();
     await expect(unlinkMember(registry, member)).rejects.toThrow('database went away');

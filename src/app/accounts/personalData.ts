@@ -7,9 +7,40 @@
 export interface PersonalDataKind {
   /** A stable name, for logs and for checking what is registered. */
   name: string;
-  /** Deletes the member's data of this kind; says what was deleted in words the member reads ([] = nothing). */
-  erase(discordUserId: string): Promise<string[]>;
+  /** Deletes the member's data of this kind; says what was deleted and how much ([] = nothing). */
+  erase(discordUserId: string): Promise<Erased[]>;
 }
+
+/** The kinds of records /unlink reports (worded for the member in src/discord/messages). */
+export type ErasedKind =
+  | 'spotify-link'
+  | 'spotify-tokens'
+  | 'unused-link-links'
+  | 'link-requests'
+  | 'privacy'
+  | 'member-settings'
+  | 'listening-history'
+  | 'history-imports'
+  | 'unused-import-links'
+  | 'sort-jobs'
+  | 'digest-admin'
+  | 'weekly-wrapped-records'
+  | 'social'
+  | 'server-departures'
+  | 'suggestion-feedback'
+  | 'suggestion-answers'
+  | 'encore-radar'
+  | 'server-playlists';
+
+/** What one eraser deleted: a kind of record and how many of them. */
+export interface Erased {
+  kind: ErasedKind;
+  count: number;
+}
+
+/** `[{ kind, count }]` when something went, `[]` when nothing did. */
+export const erased = (kind: ErasedKind, count: number | boolean): Erased[] =>
+  count ? [{ kind, count: count === true ? 1 : Number(count) }] : [];
 
 export interface PersonalDataRegistry {
   register(kind: PersonalDataKind): void;
@@ -18,7 +49,7 @@ export interface PersonalDataRegistry {
    * Runs every eraser, in registration order. One that fails doesn't stop the others; the first
    * failure is rethrown afterwards so the member is told, and running /unlink again finishes it.
    */
-  eraseAll(discordUserId: string): Promise<string[]>;
+  eraseAll(discordUserId: string): Promise<Erased[]>;
 }
 
 export function createPersonalDataRegistry(kinds: PersonalDataKind[] = []): PersonalDataRegistry {
@@ -31,7 +62,7 @@ export function createPersonalDataRegistry(kinds: PersonalDataKind[] = []): Pers
     },
     names: () => registered.map((k) => k.name),
     async eraseAll(discordUserId) {
-      const deleted: string[] = [];
+      const deleted: Erased[] = [];
       let failure: unknown;
       for (const kind of registered) {
         try {
@@ -52,6 +83,6 @@ export function createPersonalDataRegistry(kinds: PersonalDataKind[] = []): Pers
 export async function unlinkMember(
   registry: PersonalDataRegistry,
   discordUserId: string,
-): Promise<{ deleted: string[] }> {
+): Promise<{ deleted: Erased[] }> {
   return { deleted: await registry.eraseAll(discordUserId) };
 }

@@ -1,5 +1,5 @@
 import type { PrivacyRepository } from '../privacy/privacy.js';
-import type { PersonalDataKind } from './personalData.js';
+import { erased, type PersonalDataKind } from './personalData.js';
 import type { AccountsRepository } from './ports.js';
 
 /** The Spotify link, its account index and the encrypted tokens. */
@@ -17,5 +17,5 @@ export const pendingLinkData = (repo: AccountsRepository): PersonalDataKind => (
 /** The member's visibility and weekly-DM choices. */
 export const privacyData = (repo: PrivacyRepository): PersonalDataKind => ({
   name: 'privacy',
-  erase: async (id) => ((await repo.delete(id)) ? ['your privacy choices'] : []),
+  erase: async (id) => erased('privacy', await repo.delete(id)),
 });

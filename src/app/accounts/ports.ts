@@ -1,3 +1,4 @@
+import type { Erased } from './personalData.js';
 import type { TokenSet } from '../../core/tokens.js';
 
 export interface LinkRecord {
@@ -61,9 +62,9 @@ export interface AccountsRepository {
     limit: number,
   ): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
   /** Deletes the member's link, its account index and tokens; says what was deleted. */
-  deleteUser(discordUserId: string): Promise<string[]>;
+  deleteUser(discordUserId: string): Promise<Erased[]>;
   /** Deletes the member's unused link tokens, OAuth states and /link request times. */
-  deletePending(discordUserId: string): Promise<string[]>;
+  deletePending(discordUserId: string): Promise<Erased[]>;
 }
 
 /** What linking needs from Spotify. */

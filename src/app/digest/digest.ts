@@ -15,6 +15,7 @@ import {
 } from '../../core/digest/index.js';
 import type { MessageModel } from '../ports.js';
 import { DEFAULT_SCHEDULE, type DigestDeps, type DigestNotes, type DigestSettings } from './ports.js';
+import { utcDay } from '../../core/time/utcDay.js';
 
 /** How long one instance may hold a week's post before another may retry it (with the same nonce). */
 export const POST_LEASE_MS = 90_000;
@@ -95,8 +96,7 @@ async function computeDigestOnce(
   });
 }
 
-const shiftWeek = (week: string, days: number) =>
-  new Date(Date.parse(`${week}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const shiftWeek = (week: string, days: number) => utcDay(Date.parse(`${week}T00:00:00Z`) + days * DAY_MS);
 const emptyInput = (week: string) => ({
   week,
   thisWeek: [],
@@ -126,7 +126,7 @@ export async function digestMessage(
 
 /** /digest preview: the last seven days (today included), right now, for the admin's eyes only. */
 export async function previewDigest(deps: DigestDeps, guildId: string, now: number): Promise<MessageModel> {
-  const week = shiftWeek(new Date(now).toISOString().slice(0, 10), 1);
+  const week = shiftWeek(utcDay(now), 1);
   const { timeZone } = await settingsOf(deps, guildId, now);
   return digestMessage(deps, guildId, await computeDigest(deps, guildId, week, timeZone), { preview: true });
 }

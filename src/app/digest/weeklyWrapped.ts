@@ -14,6 +14,7 @@ import {
 import type { MessageModel } from '../ports.js';
 import { UserError } from '../../core/errors.js';
 import type { DigestDeps, DigestLedger, DigestReader } from './ports.js';
+import { utcDay } from '../../core/time/utcDay.js';
 
 /** The personal weekly wrapped goes out Monday 09:00 in the member's own time zone. */
 export const WRAPPED_SCHEDULE = { weekday: 1, hour: 9 } as const;
@@ -44,7 +45,7 @@ export async function memberWrapped(
   week: string,
 ): Promise<MemberWrapped | undefined> {
   const p = digestPeriod(week);
-  const last = digestPeriod(new Date(Date.parse(`${week}T00:00:00Z`) - 7 * DAY_MS).toISOString().slice(0, 10));
+  const last = digestPeriod(utcDay(Date.parse(`${week}T00:00:00Z`) - 7 * DAY_MS));
   const ids = [memberId];
   const [[now], [before], topArtists, topTracks, genres, discoveries] = await Promise.all([
     reader.memberWeeks(ids, p.fromDay, p.toDay),
@@ -78,7 +79,7 @@ export async function wrappedFor(
   now: number,
   firstPlayAt?: number,
 ): Promise<MemberWrapped | undefined> {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const day = utcDay;
   const toDay = day(now);
   const length = period === 'all' ? undefined : WRAPPED_PERIOD_DAYS[period];
   const fromDay = length ? day(now - (length - 1) * DAY_MS) : ALL_TIME_FROM;

@@ -10,6 +10,7 @@ import { JsonRecordsError, jsonArrayBatches } from '../../core/history/jsonRecor
 import { END_PRECISION_MS, fitPlaysToTimeline } from '../../core/history/playTimeline.js';
 import { rollupGenre } from '../../core/history/rollup.js';
 import type { ImportLinkDeps } from './importLinks.js';
+import { erased, type Erased } from '../accounts/personalData.js';
 
 /** Rows handed to the store at a time. */
 const BATCH = 5_000;
@@ -241,13 +242,10 @@ export async function importHistory(
 export function importPersonalData(deps: Pick<HistoryImportDeps, 'repo' | 'tokens'>) {
   return {
     name: 'history-imports',
-    async erase(id: string): Promise<string[]> {
+    async erase(id: string): Promise<Erased[]> {
       const imports = await deps.repo.deleteForUser(id);
       const links = await deps.tokens.deleteFor(id);
-      const out: string[] = [];
-      if (imports) out.push(`the record of your ${imports === 1 ? 'history import' : `${imports} history imports`}`);
-      if (links) out.push(`${links} unused /import link${links === 1 ? '' : 's'}`);
-      return out;
+      return [...erased('history-imports', imports), ...erased('unused-import-links', links)];
     },
   };
 }

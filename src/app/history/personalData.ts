@@ -1,4 +1,4 @@
-import type { PersonalDataKind } from '../accounts/personalData.js';
+import { erased, type PersonalDataKind } from '../accounts/personalData.js';
 
 /** The member's listening history (plays, daily rollups, gaps, collector state), for /unlink. */
 export function historyPersonalData(history: {
@@ -7,8 +7,7 @@ export function historyPersonalData(history: {
   return {
     name: 'listening-history',
     async erase(id) {
-      const n = await history.deleteForUser(id);
-      return n ? [`your listening history (${n.toLocaleString('en-US')} play${n === 1 ? '' : 's'})`] : [];
+      return erased('listening-history', await history.deleteForUser(id));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
-import type { PersonalDataKind } from '../accounts/personalData.js';
+import { erased, type PersonalDataKind } from '../accounts/personalData.js';
 import type { MemberSettingsRepository } from '../charts/ports.js';
 import { UserError } from '../../core/errors.js';
 import { canonicalTimeZone, matchTimeZones } from '../../core/history/index.js';
@@ -27,5 +27,5 @@ export function timeZoneChoices(typed: string): Array<{ name: string; value: str
 /** The member's settings (their time zone), for /unlink. */
 export const memberSettingsData = (repo: MemberSettingsRepository): PersonalDataKind => ({
   name: 'member-settings',
-  erase: async (id) => ((await repo.deleteForUser(id)) ? ['your settings (time zone)'] : []),
+  erase: async (id) => erased('member-settings', await repo.deleteForUser(id)),
 });

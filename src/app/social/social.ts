@@ -16,6 +16,7 @@ import type {
   SocialRepository,
   WhoKnowsKind,
 } from './ports.js';
+import { utcDay } from '../../core/time/utcDay.js';
 
 /** A server's social settings (not personal: no member is named). */
 export interface SocialSettingsRepository {
@@ -37,7 +38,7 @@ export interface SocialDeps extends MembershipDeps {
   now: () => number;
 }
 
-const today = (now: number): Day => new Date(now).toISOString().slice(0, 10);
+const today = (now: number): Day => utcDay(now);
 
 async function isVisible(deps: Pick<SocialDeps, 'privacy'>, memberId: string, guildId: string) {
   return isVisibleIn(await privacyOf(deps.privacy, memberId), guildId);

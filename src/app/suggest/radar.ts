@@ -2,6 +2,7 @@ import { weekOf } from '../../core/history/index.js';
 import type { MessageModel } from '../ports.js';
 import type { LeasePort, PlaylistsFor } from './answers.js';
 import type { SuggestService, Suggestion } from './ports.js';
+import { utcDay } from '../../core/time/utcDay.js';
 
 /**
  * The weekly "Encore Radar" (issue 16): off by default; once a member turns it on, one private
@@ -71,7 +72,7 @@ const RADAR_DESCRIPTION =
 const LEASE_MS = 5 * 60_000;
 
 /** The week a radar fill belongs to: the UTC Monday on or before `now`. */
-export const radarWeek = (now: number) => weekOf(new Date(now).toISOString().slice(0, 10));
+export const radarWeek = (now: number) => weekOf(utcDay(now));
 
 export type RadarOutcome =
   | { kind: 'refreshed'; playlistId: string; suggestions: Suggestion[] }

@@ -12,9 +12,10 @@ import {
 } from '../../core/suggest/index.js';
 import type { SuggestAlbum, SuggestDeps, SuggestSpotify } from './engine.js';
 import type { Suggestion, SuggestionSource, SuggestRequest, SuggestResult, SuggestService } from './ports.js';
+import { utcDay } from '../../core/time/utcDay.js';
 
 const DAY = 86_400_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayOf = utcDay;
 
 /** Every knob of the engine, in one place. */
 export const SUGGEST_LIMITS = {

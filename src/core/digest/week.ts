@@ -1,4 +1,5 @@
 import { canonicalTimeZone, isTimeZone, localParts, matchTimeZones } from '../time/timeZones.js';
+import { utcDay } from '../time/utcDay.js';
 
 export { canonicalTimeZone, isTimeZone as isValidTimeZone, localParts };
 
@@ -44,7 +45,7 @@ function offsetAt(instant: number, timeZone: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
-const dateKey = (utcMidnight: number) => new Date(utcMidnight).toISOString().slice(0, 10);
+const dateKey = utcDay;
 const parseDate = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
 /** `date` (YYYY-MM-DD) plus `days` calendar days. */

@@ -3,6 +3,7 @@ import { localParts } from '../time/timeZones.js';
 export { canonicalTimeZone, isTimeZone, matchTimeZones, timeZoneNames } from '../time/timeZones.js';
 import { UNCLASSIFIED_NAME, parentGenreById } from '../genres/index.js';
 import { UNCLASSIFIED } from './rollup.js';
+import { utcDay } from '../time/utcDay.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -34,8 +35,7 @@ export function periodRange(period: HistoryPeriod, now: number): { from: number;
 
 /** The UTC days (YYYY-MM-DD) that touch [from, to], for the per-UTC-day rollups. */
 export function utcDaysOf(range: { from: number; to: number }): { fromDay: string; toDay: string } {
-  const day = (at: number) => new Date(Math.floor(at / DAY) * DAY).toISOString().slice(0, 10);
-  return { fromDay: day(range.from), toDay: day(range.to) };
+  return { fromDay: utcDay(range.from), toDay: utcDay(range.to) };
 }
 
 // ---------------------------------------------------------------- time zones
@@ -119,7 +119,7 @@ export function listeningClock(plays: Iterable<TimedPlay>, timeZone: string): Cl
 export function weekOf(day: string): string {
   const at = Date.parse(`${day}T00:00:00Z`);
   const weekday = (((Math.floor(at / DAY) + 3) % 7) + 7) % 7;
-  return new Date(at - weekday * DAY).toISOString().slice(0, 10);
+  return utcDay(at - weekday * DAY);
 }
 
 /** A display name for a rollup's genre key (a parent genre id, or "unclassified"). */

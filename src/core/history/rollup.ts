@@ -1,14 +1,10 @@
 import { primaryGenre } from '../genres/index.js';
+import { utcDay } from '../time/utcDay.js';
+
+export { utcDay };
 
 /** The genre a play counts for when none of its artists has a known genre: counted, never dropped. */
 export const UNCLASSIFIED = 'unclassified';
-
-const DAY_MS = 86_400_000;
-
-/** The UTC calendar day of an instant, as YYYY-MM-DD (rollups are per UTC day). */
-export function utcDay(at: number): string {
-  return new Date(Math.floor(at / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-}
 
 /**
  * A track's parent genre for rollups: the primary genre of its artists' genre lists (main artist

@@ -1,3 +1,5 @@
+import { utcDay } from '../time/utcDay.js';
+
 const DAY_MS = 86_400_000;
 
 export type Period = 'week' | 'month' | 'year' | 'all';
@@ -10,7 +12,7 @@ export function periodStart(period: Period, today: string): string | undefined {
   if (period === 'all') return undefined;
   const end = Date.parse(`${today}T00:00:00Z`);
   if (Number.isNaN(end)) throw new RangeError(`not a day: ${today}`);
-  return new Date(end - (PERIOD_DAYS[period] - 1) * DAY_MS).toISOString().slice(0, 10);
+  return utcDay(end - (PERIOD_DAYS[period] - 1) * DAY_MS);
 }
 
 /** A window [from, to] of UTC days cut into the days of its first and last month and the whole months between. */
@@ -26,9 +28,9 @@ const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
 function addMonths(day: string, offset: number): string {
   const d = new Date(`${monthStart(day)}T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + offset);
-  return d.toISOString().slice(0, 10);
+  return utcDay(d.getTime());
 }
-const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+const dayBefore = (day: string) => utcDay(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
 
 export function windowPieces(from: string, to: string): WindowPieces {
   if (monthStart(from) === monthStart(to)) return { days: [[from, to]], months: undefined };

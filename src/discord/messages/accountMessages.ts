@@ -4,14 +4,16 @@ import { componentIdCodec } from '../customId.js';
 import { brandEmbed } from '../replies.js';
 import { discordTime } from './format.js';
 import { privacyMessage } from './privacyMessage.js';
+import type { Erased } from '../../app/accounts/personalData.js';
 
 /** The DM after Spotify's consent: who is linked, when to renew, and the privacy choices. */
 export function linkedDm(
   linked: { displayName: string; renewBy: number },
   privacy: PrivacySettings,
-  guild?: { id: string; name: string },
+  guild?: { id: string; name: string | undefined },
 ) {
-  const controls = privacyMessage(privacy, guild);
+  // A server whose name Discord did not give is still the one the member linked from.
+  const controls = privacyMessage(privacy, guild && { id: guild.id, name: guild.name ?? 'your server' });
   return {
     embeds: [
       brandEmbed({
@@ -108,10 +110,54 @@ export function unlinkQuestionMessage(ownerId: string) {
   };
 }
 
+const s = (n: number) => (n === 1 ? '' : 's');
+
+/** One line of the /unlink receipt: what an eraser deleted, in the member's words. */
+export function erasedWords({ kind, count: n }: Erased): string {
+  switch (kind) {
+    case 'spotify-link':
+      return 'your Spotify link';
+    case 'spotify-tokens':
+      return 'your Spotify access tokens';
+    case 'unused-link-links':
+      return `${n} unused /link link${s(n)}`;
+    case 'link-requests':
+      return 'the times you ran /link';
+    case 'privacy':
+      return 'your privacy choices';
+    case 'member-settings':
+      return 'your settings (time zone)';
+    case 'listening-history':
+      return `your listening history (${n.toLocaleString('en-US')} play${s(n)})`;
+    case 'history-imports':
+      return `the record of your ${n === 1 ? 'history import' : `${n} history imports`}`;
+    case 'unused-import-links':
+      return `${n} unused /import link${s(n)}`;
+    case 'sort-jobs':
+      return `${n} sort job${s(n)}`;
+    case 'digest-admin':
+      return `you as the admin of ${n === 1 ? 'a server’s' : `${n} servers’`} weekly digest`;
+    case 'weekly-wrapped-records':
+      return 'the record of which weekly DMs you got';
+    case 'social':
+      return 'your place on the server leaderboards and the crowns you held';
+    case 'server-departures':
+      return 'the servers you left while sharing your listening there';
+    case 'suggestion-feedback':
+      return 'your 👍 and 👎 on suggestions';
+    case 'suggestion-answers':
+      return `${n === 1 ? 'a list' : `${n} lists`} of suggestions you were shown`;
+    case 'encore-radar':
+      return 'your weekly Encore Radar (the playlist stays in your Spotify, no longer refreshed)';
+    case 'server-playlists':
+      return `${n === 1 ? 'a server playlist' : `${n} server playlists`} kept in your Spotify (stays there, no longer refreshed)`;
+  }
+}
+
 /** /unlink's answer: what was deleted, in the member's words. */
-export function unlinkedMessage(deleted: readonly string[]) {
+export function unlinkedMessage(deleted: readonly Erased[]) {
   const description = deleted.length
-    ? `Deleted: ${deleted.join(', ')}. Encore keeps nothing else about you.`
+    ? `Deleted: ${deleted.map(erasedWords).join(', ')}. Encore keeps nothing else about you.`
     : 'Encore had nothing stored about you.';
   return { embeds: [brandEmbed({ title: 'Unlinked', description })], components: [] };
 }

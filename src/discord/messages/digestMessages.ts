@@ -39,6 +39,14 @@ export function safeName(name: string, max = NAME_MAX): string {
   return `\u2068${escapeMarkdown(cut).replace(/@/g, '@\u200b')}\u2069`;
 }
 
+/** The titles of the charts the digest and the weekly-wrapped DM draw (read on the image and in its alt text). */
+export const digestChartTitles = {
+  wrappedArtists: (period: string | undefined) =>
+    period && period !== 'week' ? 'Your top artists' : 'Your top artists this week',
+  genres: 'Top genres this week',
+  clock: 'When the server listened this week',
+} as const;
+
 /** Alt text within Discord's 1,024, counted in UTF-16 units and cut between graphemes. */
 export function fitAltText(text: string, max = 1024): string {
   if (text.length <= max) return text;

@@ -61,3 +61,8 @@ export function thriftyStartedMessage(choice: SplitGenreChoice): SortMessage {
 /** The line above a thrifty preview that arrives by DM. */
 export const thriftyPreviewDmContent = (playlistName: string) =>
   `🎧 Your thrifty sort of **${playlistName}** is ready to preview:`;
+
+/** The DM when a thrifty preview could not be finished: the choice is failed, /sort starts over. */
+export const thriftyPreviewFailedDm = (playlistName: string) => ({
+  content: `⚠️ I could not finish the thrifty preview of **${playlistName}**. Run **/sort** on it again.`,
+});

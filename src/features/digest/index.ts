@@ -1,19 +1,13 @@
-import { genreLabel } from '../../core/history/index.js';
-import type { PersonalDataKind } from '../../app/accounts/personalData.js';
-import { postDueDigests } from '../../app/digest/digest.js';
-import { sendWeeklyWrapped, type WeeklyWrappedDeps } from '../../app/digest/weeklyWrapped.js';
+import { erased, type PersonalDataKind } from '../../app/accounts/personalData.js';
+import type { WeeklyWrappedDeps } from '../../app/digest/weeklyWrapped.js';
 import type { DigestDeps } from '../../app/digest/ports.js';
-import { withdrawGone } from '../../app/social/membership.js';
-import { crownChangesForDigest } from '../../app/social/social.js';
-import { isEmptyChart, listeningClockChart, topArtistsChart, topGenresChart } from '../../charts/builders.js';
 import { digestDiscord } from '../../discord/digestChannels.js';
 import {
   digestMessage,
   digestPermissionLostMessage,
-  listeningTime,
   weeklyWrappedMessage,
 } from '../../discord/messages/digestMessages.js';
-import type { Job } from '../../jobs/scheduler.js';
+import { postDigestsJob, weeklyWrappedJob } from '../../jobs/digestJobs.js';
 import {
   createWeeklyDmMembers,
   forgetWrappedRecords,
@@ -22,16 +16,15 @@ import {
   createDigestSettingsRepository,
 } from '../../store/digest/digestStore.js';
 import type { FeatureFactory } from '../feature.js';
-
-/** Every two minutes: a crashed post is retried (same nonce) while Discord still remembers it. */
-export const DIGEST_SCHEDULE = '*/2 * * * *';
+import { digestCharts } from './charts.js';
+import { socialForDigest } from './social.js';
 
 /**
  * The weekly server digest: /digest's settings and preview (services.digest), and the job that
  * posts each server's week exactly once. Guild settings are not personal; the configuring admin's
  * id is, and /unlink removes it.
  */
-export const digestFeature: FeatureFactory = ({ store, discord, charts, log, services }) => {
+export const digestFeature: FeatureFactory = ({ store, discord, charts, log, services, instanceId }) => {
   const settings = createDigestSettingsRepository(store);
   const channels = digestDiscord(
     () => discord.client(),
@@ -48,57 +41,13 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     ledger: createDigestLedger(store),
     discord: channels,
     messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage, wrapped: weeklyWrappedMessage },
-    async wrappedCard(week) {
-      const chart = topArtistsChart(
-        week.topArtists.map((a) => ({ name: a.name, value: a.ms, valueLabel: listeningTime(a.ms) })),
-        { title: week.period && week.period !== 'week' ? 'Your top artists' : 'Your top artists this week' },
-      );
-      return isEmptyChart(chart) ? undefined : { png: await charts.render(chart), altText: chart.altText };
-    },
-    async charts(digest) {
-      const wanted = [
-        {
-          name: 'digest-genres.png',
-          chart: topGenresChart(
-            digest.topGenres.map((g) => ({ genre: genreLabel(g.genre), share: g.share })),
-            { title: 'Top genres this week' },
-          ),
-        },
-        {
-          name: 'digest-clock.png',
-          chart: listeningClockChart(digest.clock, { title: 'When the server listened this week' }),
-        },
-      ];
-      const drawn = [];
-      for (const { name, chart } of wanted)
-        if (!isEmptyChart(chart))
-          drawn.push({ name, title: chart.title, png: await charts.render(chart), altText: chart.altText });
-      return drawn;
-    },
+    ...digestCharts(charts),
     // Server social comes later in the feature list: looked up when a digest is computed.
     get social() {
-      const social = services?.social;
-      return (
-        social && {
-          crownChanges: (guildId: string, from: number, to: number) =>
-            crownChangesForDigest(social, guildId, from, to).then((changes) =>
-              changes.map((c) => ({ artist: c.artistName, toId: c.toId, fromId: c.fromId, plays: c.plays })),
-            ),
-          withdrawGone: (guildId: string, memberIds: readonly string[]) => withdrawGone(social, guildId, memberIds),
-        }
-      );
+      return socialForDigest(services?.social);
     },
-    instanceId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    instanceId,
     log: log.child({ module: 'digest' }),
-  };
-  const job: Job<unknown> = {
-    name: 'post-digests',
-    schedule: DIGEST_SCHEDULE,
-    // Every instance runs every tick: the per-(guild, week) lease and outcome decide who posts.
-    once: false,
-    async run(_shared, now) {
-      await postDueDigests(deps, now.getTime());
-    },
   };
   const wrapped: WeeklyWrappedDeps = {
     reader: deps.reader,
@@ -111,32 +60,18 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     instanceId: deps.instanceId,
     log: deps.log,
   };
-  const wrappedJob: Job<unknown> = {
-    name: 'weekly-wrapped',
-    schedule: DIGEST_SCHEDULE,
-    once: false,
-    async run(_shared, now) {
-      await sendWeeklyWrapped(wrapped, now.getTime());
-    },
-  };
   const wrappedRecords: PersonalDataKind = {
     name: 'weekly-wrapped-records',
-    async erase(discordUserId) {
-      const n = await forgetWrappedRecords(store, discordUserId);
-      return n ? ['the record of which weekly DMs you got'] : [];
-    },
+    erase: async (id) => erased('weekly-wrapped-records', await forgetWrappedRecords(store, id)),
   };
   const adminId: PersonalDataKind = {
     name: 'digest-admin',
-    async erase(discordUserId) {
-      const n = await settings.forgetAdmin(discordUserId);
-      return n ? [`you as the admin of ${n === 1 ? 'a server’s' : `${n} servers’`} weekly digest`] : [];
-    },
+    erase: async (id) => erased('digest-admin', await settings.forgetAdmin(id)),
   };
   return {
     name: 'digest',
     services: { digest: deps },
-    jobs: [job, wrappedJob],
+    jobs: [postDigestsJob(deps), weeklyWrappedJob(wrapped)],
     personalData: [adminId, wrappedRecords],
   };
 };

@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { PersonalDataKind } from '../../app/accounts/personalData.js';
 import { historyPersonalData, type CollectorDeps, type HistoryRepository } from '../../app/history/index.js';
 import { collectHistoryJob, reclassifyHistoryJob } from '../../jobs/collectHistory.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { Logger } from '../../log.js';
-import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
 import type { SpotifyGateway } from '../../spotify/index.js';
 import { createHistoryRepository } from '../../store/history/historyRepository.js';
 import type { Store } from '../../store/index.js';
@@ -40,11 +37,10 @@ export function createHistoryFeature(options: {
   gateway: SpotifyGateway;
   accounts: Accounts;
   log: Logger;
-  instanceId?: string;
+  instanceId: string;
 }): HistoryFeature {
   const { store, accounts } = options;
   const repo = createHistoryRepository(store.pool);
-  const genres = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
   const log = options.log.child({ module: 'history' });
   const collector: CollectorDeps = {
     repo,
@@ -58,13 +54,13 @@ export function createHistoryFeature(options: {
       const client = await accounts.spotifyFor(memberId, 'background');
       return { recentlyPlayed: (after) => client.recentlyPlayed(after === undefined ? {} : { after }) };
     },
-    cachedGenres: (ids) => cachedArtistGenres(genres, ids),
+    cachedGenres: (ids) => options.gateway.cachedGenres(ids),
     lease: {
       acquire: (memberId, owner, ttlMs, now) =>
         store.leases.acquire(COLLECTOR_LEASE, leaseId(memberId), owner, ttlMs, now),
       release: (memberId, owner) => store.leases.release(COLLECTOR_LEASE, leaseId(memberId), owner),
     },
-    instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    instanceId: options.instanceId,
     log,
   };
   const service: HistoryService = {

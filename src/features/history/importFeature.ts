@@ -8,7 +8,6 @@ import { importRouter } from '../../http/history/importRoutes.js';
 import { DEFAULT_CONCURRENT_UPLOADS, uploadSlots } from '../../http/history/uploadSlots.js';
 import { requestWindow } from '../../store/accounts/requestWindow.js';
 import { singleUseRecords } from '../../store/accounts/singleUse.js';
-import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
 import type { Store } from '../../store/index.js';
 import { createImportRepository } from '../../store/history/importRepository.js';
 import type { Accounts, FeatureContext } from '../feature.js';
@@ -42,17 +41,16 @@ export function importTokensIn(store: Store): ImportTokens {
  * come from the shared cache only: an import spends no Spotify request.
  */
 export function createHistoryImport(
-  context: Pick<FeatureContext, 'store' | 'config' | 'log' | 'discord'> & { accounts: Accounts },
+  context: Pick<FeatureContext, 'store' | 'gateway' | 'config' | 'log' | 'discord'> & { accounts: Accounts },
   limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
 ): { deps: HistoryImportDeps; router: Router; personalData: PersonalDataKind } {
-  const { store, config, discord, accounts } = context;
-  const genres = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
+  const { store, gateway, config, discord, accounts } = context;
   const deps: HistoryImportDeps = {
     repo: createImportRepository(store.pool),
     tokens: importTokensIn(store),
     // A dead link (Spotify ended it) still counts: an import needs no Spotify request.
     isLinked: async (id) => (await accounts.repo.getLink(id)) !== undefined,
-    cachedGenres: (ids) => cachedArtistGenres(genres, ids),
+    cachedGenres: (ids) => gateway.cachedGenres(ids),
     publicUrl: config.PUBLIC_URL,
   };
   const router = importRouter({

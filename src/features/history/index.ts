@@ -10,6 +10,7 @@ export const historyFeature: FeatureFactory = (context) => {
     gateway: context.gateway,
     accounts: accountsOf(context),
     log: context.log,
+    instanceId: context.instanceId,
   });
   const historyImport = createHistoryImport({ ...context, accounts: accountsOf(context) });
   return {

@@ -31,7 +31,7 @@ export const linkingFeature: FeatureFactory = ({ config, store, gateway, log, di
     log: log.child({ module: 'linking' }),
     async onLinked(result) {
       const guild = result.guildId
-        ? { id: result.guildId, name: (await discord.fetchGuildName(result.guildId)) ?? 'your server' }
+        ? { id: result.guildId, name: await discord.fetchGuildName(result.guildId) }
         : undefined;
       // Privacy comes after linking in the list; without it the DM shows the defaults (all off).
       const privacy = services.privacy

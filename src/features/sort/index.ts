@@ -5,19 +5,20 @@ import { createGenreChoiceRepository } from '../../store/genreChoices.js';
 import { createOrderJobRepository, createSortJobRepository } from '../../store/sortJobs.js';
 import { createSortRunner } from './sortService.js';
 import { createThriftySorts } from './thriftySort.js';
+import { erased } from '../../app/accounts/personalData.js';
 
 /**
  * Playlist sorting: split previews and runs, reorders, the every-minute job that resumes sorts a
  * restart or Spotify's limits interrupted, and the sort jobs /unlink erases.
  */
 export const sortFeature: FeatureFactory = (context) => {
-  const { store, gateway, musicbrainz, discord, log, charts } = context;
+  const { store, gateway, musicbrainz, discord, log, charts, instanceId } = context;
   const jobs = createSortJobRepository(store);
   const orderJobs = createOrderJobRepository(store);
   // Large splits may find their genres thriftily on MusicBrainz instead of Spotify's quota: only when it is configured.
   const choices = createGenreChoiceRepository(store);
   const thrifty = musicbrainz.isConfigured
-    ? createThriftySorts({ store, gateway, musicbrainz, charts, discord, log, jobs, choices })
+    ? createThriftySorts({ store, gateway, musicbrainz, charts, discord, log, jobs, choices, instanceId })
     : undefined;
   const runner = createSortRunner({
     gateway,
@@ -40,7 +41,7 @@ export const sortFeature: FeatureFactory = (context) => {
         async erase(id) {
           const n =
             (await jobs.deleteForUser(id)) + (await orderJobs.deleteForUser(id)) + (await choices.deleteForUser(id));
-          return n ? [`${n} sort job${n === 1 ? '' : 's'}`] : [];
+          return erased('sort-jobs', n);
         },
       },
     ],

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { resolveGenresInBackground } from '../../app/genres/resolveInBackground.js';
 import type { MessageModel } from '../../app/services.js';
 import {
@@ -8,12 +7,11 @@ import {
   type SplitGenreChoice,
 } from '../../app/sort/index.js';
 import type { ChartRenderer } from '../../charts/index.js';
-import { thriftyPreviewDmContent } from '../../discord/messages/sortGenreMessages.js';
+import { thriftyPreviewDmContent, thriftyPreviewFailedDm } from '../../discord/messages/sortGenreMessages.js';
 import { drawnSplitPreview } from '../../discord/sortPreview.js';
-import type { Job } from '../../jobs/scheduler.js';
+import { resumeThriftySortsJob } from '../../jobs/resumeThriftySorts.js';
 import type { Logger } from '../../log.js';
 import type { MusicBrainzClient } from '../../musicbrainz/index.js';
-import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../../spotify/genreCache.js';
 import type { SpotifyGateway } from '../../spotify/index.js';
 import type { Store } from '../../store/index.js';
 import type { DiscordPort } from '../feature.js';
@@ -37,14 +35,14 @@ export function createThriftySorts(options: {
   log: Logger;
   jobs: SortJobRepository;
   choices: GenreChoiceRepository;
+  instanceId: string;
 }) {
   const { store, gateway, discord, choices, jobs } = options;
   const log = options.log.child({ module: 'thrifty-sort' });
-  const owner = `thrifty:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const owner = `thrifty:${options.instanceId}`;
   const running = new Map<string, Promise<void>>();
   let stopping = false;
   const sources = backgroundGenreSources({ store, gateway, musicbrainz: options.musicbrainz });
-  const cache = store.namespace<string[]>(ARTIST_GENRES_NAMESPACE);
 
   async function deliver(choice: SplitGenreChoice, message: MessageModel & { files: readonly object[] }) {
     // An edit through the webhook keeps no attachment: the edited message goes without the chart.
@@ -74,7 +72,7 @@ export function createThriftySorts(options: {
           });
           if (stopping) throw new Stopping();
         },
-        cachedGenres: (ids) => cachedArtistGenres(cache, ids),
+        cachedGenres: (ids) => gateway.cachedGenres(ids),
         remainingBudget: () => gateway.budget.remaining('interactive'),
         jobs,
         choices,
@@ -86,9 +84,7 @@ export function createThriftySorts(options: {
       log.warn({ err: error, choice: choice.id }, 'thrifty sort preview failed');
       await choices.save({ ...choice, status: 'failed' });
       await discord
-        .sendDm(choice.discordUserId, {
-          content: `⚠️ I could not finish the thrifty preview of **${choice.source.playlist.name}**. Run **/sort** on it again.`,
-        })
+        .sendDm(choice.discordUserId, thriftyPreviewFailedDm(choice.source.playlist.name))
         .catch(() => undefined);
     } finally {
       await store.leases.release(LEASE, leaseId, owner).catch(() => undefined);
@@ -103,15 +99,7 @@ export function createThriftySorts(options: {
     return promise;
   }
 
-  const resumeJob: Job<unknown> = {
-    name: 'resume-thrifty-sorts',
-    schedule: '* * * * *',
-    once: false,
-    async run() {
-      if (stopping) return;
-      for (const choice of await choices.listThrifty()) void start(choice);
-    },
-  };
+  const resumeJob = resumeThriftySortsJob({ stopping: () => stopping, pending: () => choices.listThrifty(), start });
 
   return {
     start,

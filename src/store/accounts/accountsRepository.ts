@@ -4,6 +4,7 @@ import type { Store } from '../index.js';
 import { requestWindow } from './requestWindow.js';
 import { singleUseRecords } from './singleUse.js';
 import type { Sealed, TokenCipher } from './tokenCipher.js';
+import { erased, type Erased } from '../../app/accounts/personalData.js';
 
 /**
  * Links (by Discord user id, with an index by Spotify account id), tokens encrypted at rest,
@@ -64,25 +65,22 @@ export function createAccountsRepository(store: Store, cipher: TokenCipher): Acc
     admitLinkRequest: (discordUserId, now, windowMs, limit) =>
       linkRequestWindow.admit(discordUserId, now, windowMs, limit),
     async deleteUser(discordUserId) {
-      const deleted: string[] = [];
+      const deleted: Erased[] = [];
       const link = await links.get(discordUserId);
       if (link) {
         if ((await byAccount.get(link.spotifyAccountId)) === discordUserId)
           await byAccount.delete(link.spotifyAccountId);
         await links.delete(discordUserId);
-        deleted.push('your Spotify link');
+        deleted.push(...erased('spotify-link', 1));
       }
-      if (await tokens.delete(discordUserId)) deleted.push('your Spotify access tokens');
+      deleted.push(...erased('spotify-tokens', await tokens.delete(discordUserId)));
       return deleted;
     },
     async deletePending(discordUserId) {
       // A link the member asked for before unlinking must not quietly link them again afterwards.
       const unused = (await linkTokens.deleteFor(discordUserId)) + (await states.deleteFor(discordUserId));
       const requests = await linkRequests.delete(discordUserId);
-      const deleted: string[] = [];
-      if (unused) deleted.push(`${unused} unused /link link${unused === 1 ? '' : 's'}`);
-      if (requests) deleted.push('the times you ran /link');
-      return deleted;
+      return [...erased('unused-link-links', unused), ...erased('link-requests', requests)];
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { PersonalDataKind } from '../../app/accounts/personalData.js';
+import { erased, type ErasedKind, type PersonalDataKind } from '../../app/accounts/personalData.js';
 import type { Store } from '../index.js';
 import { KEYV_TABLE } from '../schema.js';
 
@@ -9,11 +9,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * `ns:<id>:…` keys (history per day, aggregates per period). For features whose keys start with
  * the member's id; data keyed otherwise registers its own eraser.
  */
-export function userKeyedNamespace(
-  store: Store,
-  namespace: string,
-  describe: (rows: number) => string,
-): PersonalDataKind {
+export function userKeyedNamespace(store: Store, namespace: string, kind: ErasedKind): PersonalDataKind {
   return {
     name: `namespace:${namespace}`,
     async erase(discordUserId) {
@@ -22,8 +18,7 @@ export function userKeyedNamespace(
         exact,
         `${likeEscape(exact)}:%`,
       ]);
-      const rows = result.rowCount ?? 0;
-      return rows ? [describe(rows)] : [];
+      return erased(kind, result.rowCount ?? 0);
     },
   };
 }
