@@ -1,5 +1,4 @@
 import { resolveGenresInBackground } from '../../app/genres/resolveInBackground.js';
-import type { MessageModel } from '../../app/services.js';
 import {
   runThriftyPreview,
   type GenreChoiceRepository,
@@ -7,8 +6,8 @@ import {
   type SplitGenreChoice,
 } from '../../app/sort/index.js';
 import type { ChartRenderer } from '../../charts/index.js';
-import { thriftyPreviewDmContent, thriftyPreviewFailedDm } from '../../discord/messages/sortGenreMessages.js';
-import { drawnSplitPreview } from '../../discord/sortPreview.js';
+import { thriftyPreviewFailedDm } from '../../discord/messages/sortGenreMessages.js';
+import { deliverBackgroundPreview, drawnSplitPreview } from '../../discord/sortPreview.js';
 import { resumeThriftySortsJob } from '../../jobs/resumeThriftySorts.js';
 import type { Logger } from '../../log.js';
 import type { MusicBrainzClient } from '../../musicbrainz/index.js';
@@ -44,21 +43,6 @@ export function createThriftySorts(options: {
   let stopping = false;
   const sources = backgroundGenreSources({ store, gateway, musicbrainz: options.musicbrainz });
 
-  async function deliver(choice: SplitGenreChoice, message: MessageModel & { files: readonly object[] }) {
-    // An edit through the webhook keeps no attachment: the edited message goes without the chart.
-    const { files: _files, ...withoutChart } = message;
-    const edited = choice.reply
-      ? await discord
-          .editOriginalReply(choice.reply, { ...withoutChart, embeds: stripImages(withoutChart.embeds) })
-          .catch(() => false)
-      : false;
-    if (!edited)
-      await discord.sendDm(choice.discordUserId, {
-        ...message,
-        content: thriftyPreviewDmContent(choice.source.playlist.name),
-      });
-  }
-
   async function run(choice: SplitGenreChoice): Promise<void> {
     const ttl = (choice.thriftyMinutes * 2 + 10) * 60_000;
     const leaseId = `${choice.discordUserId}:${choice.id}`;
@@ -78,7 +62,11 @@ export function createThriftySorts(options: {
         choices,
       });
       if (!preview) return;
-      await deliver(choice, await drawnSplitPreview(preview, choice.discordUserId, options.charts, () => undefined));
+      await deliverBackgroundPreview(
+        discord,
+        choice,
+        await drawnSplitPreview(preview, choice.discordUserId, options.charts, () => undefined),
+      );
     } catch (error) {
       if (error instanceof Stopping) return;
       log.warn({ err: error, choice: choice.id }, 'thrifty sort preview failed');
@@ -109,13 +97,4 @@ export function createThriftySorts(options: {
       await Promise.allSettled([...running.values()]);
     },
   };
-}
-
-/** Embeds without their attachment:// image (an edit cannot carry the chart). */
-function stripImages(embeds: readonly object[] | undefined): object[] {
-  return (embeds ?? []).map((embed) => {
-    const json = 'toJSON' in embed && typeof embed.toJSON === 'function' ? (embed.toJSON as () => object)() : embed;
-    const { image: _image, ...rest } = json as { image?: unknown };
-    return rest;
-  });
 }
