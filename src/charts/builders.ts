@@ -89,7 +89,10 @@ export function topGenresChart(
     (g) => g.genre,
     (a, b) => b.share - a.share || a.genre.localeCompare(b.genre),
   );
-  const rows = sorted.map((g, i) => ({
+  // The bucket keeps its row however many genres there are: it is the last of the bars, never cut.
+  const bucket = sorted.filter((g) => g.genre === NOT_YET_CLASSIFIED);
+  const kept = [...sorted.filter((g) => g.genre !== NOT_YET_CLASSIFIED).slice(0, MAX_BARS - bucket.length), ...bucket];
+  const rows = kept.map((g, i) => ({
     rank: i + 1,
     label: truncateLabel(g.genre, LABEL_CHARS),
     value: g.share,
@@ -166,7 +169,10 @@ export function sortPreviewChart(groups: ReadonlyArray<{ genre: string; count: n
   const sorted = [...groups]
     .filter((g) => g.count > 0)
     .sort((a, b) => b.count - a.count || a.genre.localeCompare(b.genre));
-  const rows = sorted.map((g, i) => ({
+  // The bucket keeps its row however many genres there are: it is the last of the bars, never cut.
+  const bucket = sorted.filter((g) => g.genre === NOT_YET_CLASSIFIED);
+  const kept = [...sorted.filter((g) => g.genre !== NOT_YET_CLASSIFIED).slice(0, MAX_BARS - bucket.length), ...bucket];
+  const rows = kept.map((g, i) => ({
     rank: i + 1,
     label: truncateLabel(g.genre, LABEL_CHARS),
     value: g.count,

@@ -124,6 +124,32 @@ describe('“Unclassified”: one rule in every view', () => {
     expect(chart.altText).toBe('Bar chart of your top genres: Hip-hop 30%, Not yet classified 70%.');
   });
 
+  it('keeps its row, last, when more genres than the chart has bars are listened to', () => {
+    const families = [
+      'Rock',
+      'Pop',
+      'Jazz',
+      'Metal',
+      'Latin',
+      'Blues',
+      'Country',
+      'Folk',
+      'Funk',
+      'Reggae',
+      'Soul',
+      'Punk',
+      'Disco',
+    ];
+    const chart = topGenresChart(
+      [...families.map((genre, i) => ({ genre, share: (20 - i) / 250 })), { genre: 'Unclassified', share: 0.02 }],
+      { title: 'Your top genres' },
+    );
+    const labels = 'rows' in chart ? chart.rows.map((r) => ('label' in r ? r.label : '')) : [];
+    expect(labels).toHaveLength(12);
+    expect(labels.at(-1)).toBe('Not yet classified');
+    expect(labels.slice(0, 11)).toEqual(families.slice(0, 11));
+  });
+
   it('/wrapped never calls it the top genre', () => {
     const wrapped = buildMemberWrapped({
       week: '2026-11-30',
