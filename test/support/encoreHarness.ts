@@ -1,3 +1,4 @@
+import type { TickSource } from '../../src/jobs/scheduler.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { RequestSpacer } from '../../src/musicbrainz/index.js';
@@ -36,6 +37,8 @@ export async function startEncoreHarness(
     clock?: () => number;
     /** MusicBrainz's request spacer (startEncore's `musicbrainzSpacer`). */
     musicbrainzSpacer?: RequestSpacer;
+    /** Where scheduled ticks come from (startEncore's `jobTicks`): real-time cron unless a test takes them. */
+    jobTicks?: TickSource;
   } = {},
 ): Promise<EncoreHarness> {
   const db: TestDatabase = await createTestDatabase();
@@ -73,6 +76,7 @@ export async function startEncoreHarness(
         spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits },
         clock: options.clock,
         musicbrainzSpacer: options.musicbrainzSpacer,
+        ...(options.jobTicks ? { jobTicks: options.jobTicks } : {}),
       });
       return {
         discord: encore.discord,
