@@ -81,3 +81,61 @@ export class SourceError extends Error {
     this.name = 'SourceError';
   }
 }
+
+/** The sources a member can connect besides Spotify. */
+export type SourceKind = ListeningSource['kind'];
+
+/** A member's connection to a listening source: only the public user name is kept, never a token. */
+export interface SourceLink {
+  memberId: string;
+  source: SourceKind;
+  userName: string;
+  /** Unix ms. */
+  linkedAt: number;
+}
+
+export interface SourceLinksRepository {
+  /**
+   * Connects the member to `userName` on `source` (replacing their earlier account there);
+   * 'taken' when another Discord member already holds that account on that source: nothing stored.
+   */
+  link(memberId: string, source: SourceKind, userName: string, now: number): Promise<'linked' | 'taken'>;
+  linksOf(memberId: string): Promise<SourceLink[]>;
+  allLinks(): Promise<SourceLink[]>;
+  /** Forgets the member's link to `source` (every source when omitted) and its sync state; returns how many went. */
+  unlink(memberId: string, source?: SourceKind): Promise<number>;
+}
+
+/** Where a member's sync with one source stands (the backfill reads backwards, the poll forwards). */
+export interface SourceSyncState {
+  memberId: string;
+  source: SourceKind;
+  /** The backfill reads listens strictly before this instant next (Unix ms); undefined before the first page. */
+  backfillBefore?: number;
+  backfillDone: boolean;
+  /** Listens read so far by the backfill, and the source's total when it says (for progress). */
+  read: number;
+  total?: number;
+  /** Newest listen stored (Unix ms): the poll reads strictly after it. */
+  cursor?: number;
+  nextPollAt: number;
+  failures: number;
+  /** 'ok', or why syncing stopped until the member acts (private profile, renamed or deleted account). */
+  status: 'ok' | 'private' | 'not-found';
+}
+
+/** How listens from a source become plays: matched to the catalogue, counted once, in one transaction. */
+export interface SourcePlaysRepository {
+  /**
+   * Stores the listens as the member's plays. Artists and tracks are matched to what the catalogue
+   * already knows (Spotify ids, MBIDs, ISRC, normalised names); a listen the member already has from
+   * another source (the same track within a few seconds) is not stored again.
+   * `genreOf` answers, given every resolved artist id, a function from a track's credits to its genre.
+   */
+  storeListens(
+    memberId: string,
+    source: SourceKind,
+    listens: readonly SourceListen[],
+    genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>,
+  ): Promise<{ inserted: number }>;
+}
