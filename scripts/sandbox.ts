@@ -41,6 +41,23 @@ async function invoke(member: EUser, command: string, options: Record<string, un
 async function click(member: EUser, message: RecordedMessage, customId: string) {
   return sandbox.settled(sandbox.discord.component(message, customId, member));
 }
+/** "token=abc name=x": the member fills in their open modal and submits it. */
+async function submit(member: EUser, words: string[]) {
+  const values = Object.fromEntries(words.map((w) => [w.split('=')[0]!, w.split('=').slice(1).join('=')]));
+  return sandbox.settled(sandbox.discord.modalSubmit(values, member));
+}
+/** A modal is no message (onMessage never sees it): say what it asks, and how to answer. */
+function showModal(who: string, interaction: EInteraction) {
+  const modal = interaction.modal;
+  if (!modal) return;
+  const fields = modal.fields.map(
+    (f) =>
+      `  ${f.custom_id}: ${f.label}${f.required ? '' : ' (optional)'}${f.description ? ` — ${f.description}` : ''}`,
+  );
+  console.log(
+    `\n📝 ${who} sees a form, "${modal.title}":\n${fields.join('\n')}\n— type "${who} submit ${modal.fields.map((f) => `${f.custom_id}=…`).join(' ')}"`,
+  );
+}
 /** "7d", "12h", "90m" → milliseconds. */
 function parseDuration(text = ''): number | undefined {
   const m = /^(\d+)([dhm])$/.exec(text);
@@ -415,12 +432,14 @@ for await (const line of rl) {
       const target = buttonsOf(last)[Number(rest[0] ?? 1) - 1];
       if (!last || !target?.custom_id) console.log('No such button on the last message.');
       else if (!sandbox.members.has(who)) console.log(`No member called ${who}.`);
-      else await click(sandbox.members.get(who)!, last, target.custom_id);
+      else showModal(who, await click(sandbox.members.get(who)!, last, target.custom_id));
+    } else if (command === 'submit' && sandbox.members.has(who)) {
+      await submit(sandbox.members.get(who)!, rest);
     } else if (sandbox.members.has(who) && command?.startsWith('/')) {
-      await invoke(sandbox.members.get(who)!, command.slice(1), parseOptions(rest));
+      showModal(who, await invoke(sandbox.members.get(who)!, command.slice(1), parseOptions(rest)));
     } else
       console.log(
-        'Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   advance 7d   ·   quit',
+        'Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   alice submit token=…   ·   advance 7d   ·   quit',
       );
   } catch (error) {
     console.log(`Error: ${(error as Error).message}`);

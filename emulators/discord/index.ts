@@ -17,11 +17,22 @@ import {
   type EInteraction,
   type EmulatorState,
   type EUser,
+  type ModalTextInput,
   type RecordedMessage,
+  type ShownModal,
 } from './state.js';
 
 export type { EmulatedPermission } from './state.js';
-export type { EInteraction, EmulatorState, EUser, RecordedMessage, RecordedFile, RejectedCall } from './state.js';
+export type {
+  EInteraction,
+  EmulatorState,
+  EUser,
+  ModalTextInput,
+  RecordedMessage,
+  RecordedFile,
+  RejectedCall,
+  ShownModal,
+} from './state.js';
 
 const ALL_PERMISSIONS = '2251799813685247';
 
@@ -66,6 +77,14 @@ export interface DiscordEmulator {
     where?: { guild?: EGuild },
   ): EInteraction;
   component(message: RecordedMessage, customId: string, user: EUser, values?: string[]): EInteraction;
+  /** The modal on `user`'s screen (the last one the bot showed them, until they submit it), and the interaction it answered. */
+  openModal(user: EUser): { modal: ShownModal; shownOn: EInteraction } | undefined;
+  /**
+   * `user` fills in and submits their open modal (a MODAL_SUBMIT interaction): fields left out keep
+   * their pre-filled text. Throws where the Discord client would not let them submit (no modal open,
+   * no such field, a required field empty, a length outside min/max).
+   */
+  modalSubmit(values: Record<string, string>, user: EUser): EInteraction;
   dmsOf(user: EUser): RecordedMessage[];
   messagesIn(channel: EChannel): RecordedMessage[];
   dropConnections(): void;
@@ -73,6 +92,16 @@ export interface DiscordEmulator {
   /** The shard id of each logged-in session, ascending. */
   connectedShards(): number[];
   close(): Promise<void>;
+}
+
+/** Why the Discord client would keep the member from submitting this value, if it would. */
+function clientRefusal(field: ModalTextInput, value: string): string | undefined {
+  if (!value) return field.required ? `"${field.label}" is required` : undefined;
+  if (value.length < (field.min_length ?? 0)) return `"${field.label}" needs at least ${field.min_length} characters`;
+  if (value.length > (field.max_length ?? 4000))
+    return `"${field.label}" takes at most ${field.max_length ?? 4000} characters`;
+  if (field.style === 1 && value.includes('\n')) return `"${field.label}" is one line`;
+  return undefined;
 }
 
 /** Starts a Discord REST + gateway emulator on 127.0.0.1 that the real discord.js logs into. */
@@ -210,6 +239,11 @@ export async function startDiscordEmulator(
     return interaction;
   };
 
+  const openModal = (user: EUser) => {
+    const shownOn = state.interactions.get(state.openModals.get(user.id) ?? '');
+    return shownOn?.modal?.open ? { modal: shownOn.modal, shownOn } : undefined;
+  };
+
   const joined = (guild: EGuild, user: EUser) => {
     if (guild.memberIds.includes(user.id)) return;
     guild.memberIds.push(user.id);
@@ -341,6 +375,50 @@ export async function startDiscordEmulator(
       const guild = channel?.guild_id ? state.guilds.get(channel.guild_id) : undefined;
       const data = { custom_id: customId, component_type: values ? 3 : 2, ...(values ? { values } : {}) };
       return send(3, user, { guild, channel }, data, { message: messageJson(message, state) }, message.id);
+    },
+    openModal,
+    modalSubmit(values, user) {
+      const open = openModal(user);
+      if (!open) throw new Error(`${user.username} has no modal open`);
+      const { modal, shownOn } = open;
+      const unknown = Object.keys(values).filter((k) => !modal.fields.some((f) => f.custom_id === k));
+      if (unknown.length) throw new Error(`the modal "${modal.title}" has no field ${unknown.join(', ')}`);
+      const valueOf = (field: ModalTextInput) => values[field.custom_id] ?? field.value ?? '';
+      for (const field of modal.fields) {
+        const refusal = clientRefusal(field, valueOf(field));
+        if (refusal) throw new Error(`Discord would not let ${user.username} submit "${modal.title}": ${refusal}`);
+      }
+      modal.open = false;
+      state.openModals.delete(user.id);
+      // Discord numbers the components it shows (when the bot did not) and sends the numbers back.
+      let next = 0;
+      const idOf = (component: Record<string, unknown>) => ((next += 1), (component.id as number | undefined) ?? next);
+      const answered = (input: Record<string, unknown>) => ({
+        type: 4,
+        id: idOf(input),
+        custom_id: String(input.custom_id),
+        value: valueOf(modal.fields.find((f) => f.custom_id === input.custom_id)!),
+      });
+      const components = modal.components.map((c) => {
+        const id = idOf(c);
+        if (c.type === 1)
+          return { type: 1, id, components: [answered((c.components as Array<Record<string, unknown>>)[0]!)] };
+        if (c.type === 18) return { type: 18, id, component: answered(c.component as Record<string, unknown>) };
+        return { type: c.type, id };
+      });
+      const channel = state.channels.get(shownOn.channelId);
+      const guild = shownOn.guildId ? state.guilds.get(shownOn.guildId) : undefined;
+      // A modal a button opened comes back with that button's message, as component interactions do.
+      const source =
+        shownOn.type === 3 && shownOn.sourceMessageId ? state.messages.get(shownOn.sourceMessageId) : undefined;
+      return send(
+        5,
+        user,
+        guild ? { guild, channel } : {},
+        { custom_id: modal.custom_id, components },
+        source ? { message: messageJson(source, state) } : {},
+        source?.id,
+      );
     },
     dmsOf: (user) => state.channelMessages.filter((m) => state.channels.get(m.channel_id)?.recipientId === user.id),
     messagesIn: (channel) => state.channelMessages.filter((m) => m.channel_id === channel.id),

@@ -1,3 +1,5 @@
+import type { ModalTextInput } from './state.js';
+
 /** Discord's message limits; a body over them answers 400 with code 50035 like the real API. */
 export function messageProblems(body: Record<string, unknown>): string[] {
   const problems: string[] = [];
@@ -35,3 +37,99 @@ export function messageProblems(body: Record<string, unknown>): string[] {
 }
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+const lengthProblem = (path: string, value: unknown, min: number, max: number, required = true): string | undefined => {
+  if (value === undefined || value === null) return required ? `${path}: This field is required` : undefined;
+  if (typeof value !== 'string') return `${path}: Could not interpret "${String(value)}" as string.`;
+  if (value.length < min || value.length > max)
+    return min === 0
+      ? `${path}: Must be ${max} or fewer in length.`
+      : `${path}: Must be between ${min} and ${max} in length.`;
+  return undefined;
+};
+const intProblem = (path: string, value: unknown, min: number, max: number): string | undefined =>
+  value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max)
+    ? undefined
+    : `${path}: Must be an integer between ${min} and ${max}.`;
+
+/** Discord's checks on one text input; `labelled` when a Label component carries its label. */
+function textInputProblems(input: Record<string, unknown>, path: string, labelled: boolean): string[] {
+  const problems = [
+    lengthProblem(`${path}.custom_id`, input.custom_id, 1, 100),
+    labelled ? undefined : lengthProblem(`${path}.label`, input.label, 1, 45),
+    input.style === 1 || input.style === 2 ? undefined : `${path}.style: Value must be one of {1, 2}.`,
+    intProblem(`${path}.min_length`, input.min_length, 0, 4000),
+    intProblem(`${path}.max_length`, input.max_length, 1, 4000),
+    input.required === undefined || typeof input.required === 'boolean'
+      ? undefined
+      : `${path}.required: Must be a boolean.`,
+    lengthProblem(`${path}.value`, input.value, 0, 4000, false),
+    lengthProblem(`${path}.placeholder`, input.placeholder, 0, 100, false),
+  ];
+  if (
+    typeof input.min_length === 'number' &&
+    typeof input.max_length === 'number' &&
+    input.min_length > input.max_length
+  )
+    problems.push(`${path}.min_length: Must be less than or equal to max_length.`);
+  return problems.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * Discord's checks on a modal (interaction callback type 9): custom_id 1–100, title 1–45, 1–5
+ * components, each an action row holding one text input, a Label (type 18) around one, or a text
+ * display; a text input has custom_id, label 1–45, style 1|2, min/max_length within 0–4000,
+ * value ≤ 4000 and placeholder ≤ 100. Returns the problems and the text inputs the member will see.
+ */
+export function readModal(data: Record<string, unknown>): { problems: string[]; fields: ModalTextInput[] } {
+  const problems = [
+    lengthProblem('data.custom_id', data.custom_id, 1, 100),
+    lengthProblem('data.title', data.title, 1, 45),
+  ].filter((p): p is string => p !== undefined);
+  const components = data.components;
+  if (!Array.isArray(components) || components.length < 1 || components.length > 5)
+    return { problems: [...problems, 'data.components: Must be between 1 and 5 in length.'], fields: [] };
+  const fields: ModalTextInput[] = [];
+  const field = (input: Record<string, unknown>, label: unknown, description: unknown) =>
+    fields.push({
+      custom_id: String(input.custom_id),
+      label: String(label),
+      style: input.style as 1 | 2,
+      required: input.required !== false,
+      min_length: input.min_length as number | undefined,
+      max_length: input.max_length as number | undefined,
+      value: input.value as string | undefined,
+      placeholder: input.placeholder as string | undefined,
+      description: description as string | undefined,
+    });
+  (components as Array<Record<string, unknown>>).forEach((component, i) => {
+    const path = `data.components.${i}`;
+    if (component.type === 1) {
+      const inner = (component.components as Array<Record<string, unknown>> | undefined) ?? [];
+      if (inner.length !== 1 || inner[0]!.type !== 4)
+        return void problems.push(
+          `${path}.components: An action row in a modal holds exactly one text input (type 4).`,
+        );
+      const found = textInputProblems(inner[0]!, `${path}.components.0`, false);
+      problems.push(...found);
+      if (!found.length) field(inner[0]!, inner[0]!.label, undefined);
+    } else if (component.type === 18) {
+      const input = component.component as Record<string, unknown> | undefined;
+      const found = [
+        lengthProblem(`${path}.label`, component.label, 1, 45),
+        lengthProblem(`${path}.description`, component.description, 0, 100, false),
+      ].filter((p): p is string => p !== undefined);
+      // Discord also takes menus and file uploads in a Label; the emulator knows text inputs only.
+      if (input?.type !== 4) found.push(`${path}.component.type: The emulator supports text inputs (type 4) only.`);
+      else found.push(...textInputProblems(input, `${path}.component`, true));
+      problems.push(...found);
+      if (!found.length) field(input!, component.label, component.description);
+    } else if (component.type === 10) {
+      const found = lengthProblem(`${path}.content`, component.content, 1, 4000);
+      if (found) problems.push(found);
+    } else problems.push(`${path}.type: Value must be one of {1, 10, 18}.`);
+  });
+  const ids = fields.map((f) => f.custom_id);
+  if (new Set(ids).size !== ids.length) problems.push('data.components: Component custom id cannot be duplicated.');
+  return { problems, fields };
+}

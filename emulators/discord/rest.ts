@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { guildJson } from './gateway.js';
-import { MAX_ATTACHMENT_BYTES, messageProblems } from './limits.js';
+import { MAX_ATTACHMENT_BYTES, messageProblems, readModal } from './limits.js';
 import {
   botDeniedIn,
   channelJson,
@@ -18,6 +18,18 @@ const INTERACTION_DEADLINE_MS = 3_000;
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 /** How long Discord remembers a nonce sent with enforce_nonce ("a few minutes"). */
 export const NONCE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * The callback types Discord takes for each kind of interaction: autocomplete only gets choices, a
+ * modal can open from a command or a component but never from a modal submit, and only a submit
+ * of a modal a component opened can update that component's message.
+ */
+function answersFor(interaction: EInteraction): number[] {
+  if (interaction.type === 4) return [8];
+  if (interaction.type === 5) return interaction.sourceMessageId ? [4, 5, 6, 7] : [4, 5, 6];
+  if (interaction.type === 3) return [4, 5, 6, 7, 9];
+  return [4, 5, 9];
+}
 
 /** Reads a JSON or multipart (payload_json + files[n]) body the way Discord does. */
 async function readPayload(req: Request): Promise<{ body: Record<string, unknown>; files: RecordedFile[] }> {
@@ -175,6 +187,34 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     const { body: envelope, files } = await readPayload(req);
     const type = Number(envelope.type);
     const data = (envelope.data as Record<string, unknown> | undefined) ?? {};
+    const allowed = answersFor(interaction);
+    if (!allowed.includes(type))
+      return reject(
+        req,
+        res,
+        400,
+        50035,
+        `Invalid Form Body: type: Value must be one of {${allowed.join(', ')}}.`,
+        interaction.id,
+      );
+    if (type === 9) {
+      const { problems, fields } = readModal(data);
+      if (problems.length)
+        return reject(req, res, 400, 50035, `Invalid Form Body: ${problems.join('; ')}`, interaction.id);
+      interaction.acknowledged = true;
+      // Discord shows one modal at a time: a newer one replaces whatever the member had open.
+      const replaced = state.interactions.get(state.openModals.get(interaction.userId) ?? '')?.modal;
+      if (replaced) replaced.open = false;
+      interaction.modal = {
+        custom_id: String(data.custom_id),
+        title: String(data.title),
+        fields,
+        components: data.components as Array<Record<string, unknown>>,
+        open: true,
+      };
+      state.openModals.set(interaction.userId, interaction.id);
+      return res.status(204).end();
+    }
     if (type === 8) {
       const choices = (data.choices as Array<{ name: string; value: string | number }>) ?? [];
       if (choices.length > 25)

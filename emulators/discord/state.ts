@@ -58,6 +58,31 @@ export interface RejectedCall {
   message: string;
   interactionId?: string;
 }
+/** One text input of a modal, as the member sees it. */
+export interface ModalTextInput {
+  custom_id: string;
+  label: string;
+  /** 1 short (one line), 2 paragraph. */
+  style: 1 | 2;
+  required: boolean;
+  min_length?: number;
+  max_length?: number;
+  /** Pre-filled text. */
+  value?: string;
+  placeholder?: string;
+  /** The hint under the label (a Label component's description). */
+  description?: string;
+}
+/** A modal the bot showed in answer to an interaction. */
+export interface ShownModal {
+  custom_id: string;
+  title: string;
+  fields: ModalTextInput[];
+  /** The components as the bot sent them. */
+  components: Array<Record<string, unknown>>;
+  /** Still on the member's screen: not yet submitted, nor replaced by a newer modal. */
+  open: boolean;
+}
 export interface EInteraction {
   id: string;
   token: string;
@@ -77,8 +102,10 @@ export interface EInteraction {
   /** Every state the member saw, in order: reply, defer, edits, updates. */
   history: RecordedMessage[];
   autocompleteChoices?: Array<{ name: string; value: string | number }>;
-  /** For component interactions: the message the component was on. */
+  /** For component interactions (and submits of a modal a component opened): the message the component was on. */
   sourceMessageId?: string;
+  /** The modal this interaction was answered with (callback type 9). */
+  modal?: ShownModal;
   /** The shard of each gateway session the interaction was dispatched to (one entry per session). */
   deliveredTo: number[];
 }
@@ -100,6 +127,8 @@ export interface EmulatorState {
     registrations: number;
   };
   rejected: RejectedCall[];
+  /** Member id → the interaction whose modal is open on their screen (Discord shows one at a time). */
+  openModals: Map<string, string>;
   /** enforce_nonce: (channel, nonce) → the first message, for NONCE_WINDOW_MS. */
   nonces: Map<string, { messageId: string; at: number }>;
   /** Make the next `count` REST calls answer 429. */
@@ -125,6 +154,7 @@ export function createState(now: () => number = Date.now, shardCount = 1, member
     channelMessages: [],
     commands: { global: [], guild: new Map(), registrations: 0 },
     rejected: [],
+    openModals: new Map(),
     nonces: new Map(),
     rateLimit: { count: 0, retryAfterSec: 0.2 },
     shardCount,

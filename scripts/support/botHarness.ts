@@ -4,6 +4,7 @@ import {
   type EInteraction,
   type EUser,
   type RecordedMessage,
+  type ShownModal,
 } from '../../emulators/discord/index.js';
 import { startDiscord, type RunningDiscord } from '../../src/discord/start.js';
 import type { Services } from '../../src/app/services.js';
@@ -24,6 +25,8 @@ export interface Seen {
   followUps: RecordedMessage[];
   rejected: Array<{ status: number; code: number }>;
   choices?: Array<{ name: string; value: string | number }>;
+  /** The modal the bot answered with, open on the member's screen until they submit it. */
+  modal?: ShownModal;
 }
 
 export interface BotHarness {
@@ -34,6 +37,10 @@ export interface BotHarness {
   invoke(command: string, options?: Record<string, unknown>, as?: EUser, where?: { dm?: boolean }): Promise<Seen>;
   autocomplete(command: string, options: Record<string, unknown>, focused: string, as?: EUser): Promise<Seen>;
   click(message: RecordedMessage, customId: string, as?: EUser, values?: string[]): Promise<Seen>;
+  /** The modal open on the member's screen, if the bot showed them one they have not submitted. */
+  modalOf(as?: EUser): ShownModal | undefined;
+  /** The member fills in their open modal (fields left out keep their pre-filled text) and submits it. */
+  submitModal(values: Record<string, string>, as?: EUser): Promise<Seen>;
   dmsOf(user: EUser): RecordedMessage[];
   log: ReturnType<typeof captureLogger>;
   close(): Promise<void>;
@@ -110,6 +117,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
             .filter((r) => r.interactionId === interaction.id)
             .map(({ status, code }) => ({ status, code })),
           choices: interaction.autocompleteChoices,
+          modal: interaction.modal,
         });
       };
       if (done.has(interaction.id)) finish();
@@ -128,6 +136,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       waitFor(emulator.autocomplete(command.replace(/^\//, ''), values, focused, as, { guild })),
     click: (message, customId, as = defaultMember, values) =>
       waitFor(emulator.component(message, customId, as, values)),
+    modalOf: (as = defaultMember) => emulator.openModal(as)?.modal,
+    submitModal: (values, as = defaultMember) => waitFor(emulator.modalSubmit(values, as)),
     dmsOf: (user) => emulator.dmsOf(user),
     async close() {
       await started.close();

@@ -5,6 +5,7 @@ import type {
   AutocompleteInteraction,
   ChatInputCommandInteraction,
   MessageComponentInteraction,
+  ModalSubmitInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { UserError } from '../core/errors.js';
@@ -46,7 +47,8 @@ export function requireServices<K extends ServiceName>(
 export const firstMissing = (services: Services, declared: ReadonlyArray<ServiceNeeds>): ServiceNeeds | undefined =>
   declared.find((need) => need.services.some((name) => services[name] === undefined));
 
-export type CommandInteraction = ChatInputCommandInteraction | AutocompleteInteraction | MessageComponentInteraction;
+export type CommandInteraction =
+  ChatInputCommandInteraction | AutocompleteInteraction | MessageComponentInteraction | ModalSubmitInteraction;
 
 /** A command's needs for one interaction (none declared: it needs nothing beyond the always-present services). */
 export function needsOf(command: Command, interaction: CommandInteraction): ReadonlyArray<ServiceNeeds> {
@@ -77,6 +79,8 @@ export interface Command {
   ): Promise<Array<{ name: string; value: string }>>;
   /** Buttons and menus whose customId starts with "<command name>:". */
   handleComponent?(interaction: MessageComponentInteraction, ctx: CommandContext): Promise<void>;
+  /** Submits of the modals it showed, whose customId starts with "<command name>:" like its components'. */
+  handleModal?(interaction: ModalSubmitInteraction, ctx: CommandContext): Promise<void>;
   /**
    * The services it needs: one declaration, or one list per interaction where a subcommand or scope
    * needs more. The router checks them once, before deferring or running anything.

@@ -92,12 +92,16 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
         }
         return;
       }
-      if (interaction.isMessageComponent()) {
+      if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
+        // Buttons, menus and modals carry their owner in the same codec's command prefix.
         const owner = commands.get(decodeComponentId(interaction.customId)?.command ?? '');
-        if (!owner?.handleComponent) return; // a collector elsewhere may own it
+        const handle = interaction.isModalSubmit()
+          ? owner?.handleModal?.bind(owner, interaction, ctx)
+          : owner?.handleComponent?.bind(owner, interaction, ctx);
+        if (!owner || !handle) return; // a collector elsewhere may own it
         try {
           requireServices(ctx.services, ...needsOf(owner, interaction));
-          await owner.handleComponent(interaction, ctx);
+          await handle();
         } catch (error) {
           await renderError(interaction, error, log.child({ component: interaction.customId }));
         }
