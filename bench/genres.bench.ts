@@ -3,12 +3,12 @@ import { startSpotifyEmulator } from '../emulators/spotify/index.js';
 import { GENRE_LOOKUP_CAPS, thriftyMinutes } from '../src/app/genres/resolveArtistGenres.js';
 import { resolveGenresInBackground, resolveHistoryGenres } from '../src/app/genres/resolveInBackground.js';
 import { previewSplit, previewSplitOrAsk, runThriftyPreview } from '../src/app/sort/index.js';
-import { backgroundGenreSources } from '../src/features/genres.js';
-import { sortSpotifyFor } from '../src/features/sort/sortSpotify.js';
+import { backgroundGenreSources, genreSourcesFor } from '../src/features/genres.js';
 import { createLogger } from '../src/log.js';
 import { createMusicBrainzClient, createRequestSpacer } from '../src/musicbrainz/index.js';
 import { ARTIST_GENRES_NAMESPACE, cachedArtistGenres } from '../src/spotify/genreCache.js';
 import { createSpotifyGateway } from '../src/spotify/index.js';
+import { sortSpotifyFor } from '../src/spotify/sortSpotify.js';
 import { createArtistCatalogue } from '../src/store/artistCatalogue.js';
 import { createGenreChoiceRepository } from '../src/store/genreChoices.js';
 import { createSortJobRepository } from '../src/store/sortJobs.js';
@@ -172,17 +172,21 @@ export default async function bench(): Promise<void> {
   // --- A cold 1,000-track /sort ---
   const jobs = createSortJobRepository(store);
   const choices = createGenreChoiceRepository(store);
+  const memberSpotify = () => {
+    const client = gateway.forUser(userTokens);
+    return sortSpotifyFor(client, gateway, async () => 'alice', genreSourcesFor(client, gateway));
+  };
   const input = { discordUserId: 'bench', playlistId: 'roadtrip1000', minTracksPerGenre: 5, mode: 'parent' as const };
   await coldCache();
   let before = artistLookups();
-  const member = sortSpotifyFor(gateway.forUser(userTokens), gateway, async () => 'alice');
+  const member = memberSpotify();
   const now = await previewSplit(input, { spotify: member, jobs });
   const nowSpotify = artistLookups() - before;
   const nowUnclassified = now.analysis.counts.unclassified;
 
   await coldCache();
   const asked = await previewSplitOrAsk(input, {
-    spotify: sortSpotifyFor(gateway.forUser(userTokens), gateway, async () => 'alice'),
+    spotify: memberSpotify(),
     jobs,
     choices,
   });

@@ -3,7 +3,8 @@ import { naiveSplitRequests, splitRequestLowerBound } from '../src/core/sort/ind
 import { createLogger } from '../src/log.js';
 import { createSpotifyGateway } from '../src/spotify/index.js';
 import { createSortJobRepository } from '../src/store/sortJobs.js';
-import { sortSpotifyFor } from '../src/features/sort/sortSpotify.js';
+import { genreSourcesFor } from '../src/features/genres.js';
+import { sortSpotifyFor } from '../src/spotify/sortSpotify.js';
 import { startSpotifyEmulator } from '../emulators/spotify/index.js';
 import { benchStore, table } from './support.js';
 
@@ -31,7 +32,7 @@ export default async function bench(): Promise<void> {
   });
   const tokens = emulator.issueTokens('alice', 'bench');
   const client = gateway.forUser({ load: async () => tokens, save: async () => {} });
-  const spotify = sortSpotifyFor(client, gateway, async () => 'alice');
+  const spotify = sortSpotifyFor(client, gateway, async () => 'alice', genreSourcesFor(client, gateway));
   const jobs = createSortJobRepository(store);
   // A 100-track playlist made from the 1,000-track one.
   const source = emulator.world.playlists.get('roadtrip1000')!;

@@ -3,12 +3,12 @@ import type { AccountsService } from './accounts/ports.js';
 import type { PersonalDataRegistry } from './accounts/personalData.js';
 import type { HistoryReader, MemberSettingsRepository } from './charts/ports.js';
 import type { DigestDeps } from './digest/ports.js';
-import type { HistoryImportDeps } from './history/importHistory.js';
+import type { HistoryImportDeps } from './history/ports.js';
 import type { ChartImages, MessageModel } from './ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
-import type { SocialDeps } from './social/social.js';
+import type { SocialDeps } from './social/ports.js';
 import type { InteractionReplyRef, SortService } from './sort/ports.js';
-import type { SuggestionsDeps } from './suggest/suggestions.js';
+import type { SuggestionsDeps } from './suggest/ports.js';
 
 // Adapters name these through the container; use cases import them from the leaf './ports.js'.
 export type { ChartImages, MessageModel } from './ports.js';

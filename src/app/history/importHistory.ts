@@ -9,8 +9,10 @@ import {
 import { JsonRecordsError, jsonArrayBatches } from '../../core/history/jsonRecords.js';
 import { END_PRECISION_MS, fitPlaysToTimeline } from '../../core/history/playTimeline.js';
 import { rollupGenre } from '../../core/history/rollup.js';
-import type { ImportLinkDeps } from './importLinks.js';
+import type { HistoryImportDeps } from './ports.js';
 import { erased, type Erased } from '../accounts/personalData.js';
+
+export type { HistoryImportDeps, ImportRepository, ImportSession } from './ports.js';
 
 /** Rows handed to the store at a time. */
 const BATCH = 5_000;
@@ -78,34 +80,6 @@ class PlayTimes {
     this.formats[this.count] = play.format === 'extended' ? 0 : 1;
     this.count++;
   }
-}
-
-/** Where an import stages its plays: nothing is visible to anyone until `commit`. */
-export interface ImportSession {
-  add(plays: readonly ImportedPlay[]): Promise<void>;
-  /**
-   * Stores the staged plays that are not already stored (see the store for the same-listen rule),
-   * their catalogue rows and rollups, and the import's record, in one transaction.
-   */
-  commit(
-    summary: { podcasts: number; short: number; unusable: number; files: number },
-    genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>,
-  ): Promise<{ inserted: number; duplicates: number; from?: number; to?: number }>;
-  /** Drops everything staged. */
-  abort(): Promise<void>;
-}
-
-export interface ImportRepository {
-  begin(memberId: string, startedAt: number): Promise<ImportSession>;
-  /** Deletes the member's import records; how many there were. */
-  deleteForUser(memberId: string): Promise<number>;
-}
-
-/** What an import needs: its link (tokens, the linked check, the clock) and where plays go. */
-export interface HistoryImportDeps extends ImportLinkDeps {
-  repo: ImportRepository;
-  /** Genres of these artists from the shared cache only: no Spotify request per artist or play. */
-  cachedGenres(artistIds: readonly string[]): Promise<Map<string, readonly string[]>>;
 }
 
 export interface ImportProgress {

@@ -1,37 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { NotLinkedError, UserError } from '../../core/errors.js';
+import type { ImportLinkDeps, ImportLinkRecord } from './ports.js';
+
+export type { ImportLinkDeps, ImportLinkRecord, ImportTokens } from './ports.js';
 
 /** /import links: like /link's, private, ten minutes, single use. */
 export const IMPORT_LINK_TTL_MS = 10 * 60_000;
 /** Links a member may ask for per ten minutes, as /link allows: each one can carry an upload of up to 1 GiB. */
 export const IMPORT_LINKS_PER_WINDOW = 3;
-
-/** What an upload link remembers: whose history it fills, and how Discord showed them when they asked. */
-export interface ImportLinkRecord {
-  discordUserId: string;
-  discordName?: string;
-}
-
-export interface ImportTokens {
-  issue(token: string, record: ImportLinkRecord, expiresAt: number): Promise<void>;
-  peek(token: string, now: number): Promise<ImportLinkRecord | undefined>;
-  take(token: string, now: number): Promise<ImportLinkRecord | undefined>;
-  deleteFor(discordUserId: string): Promise<number>;
-  /** The /import rate limit (a sliding window per member, as /link's). */
-  admit(
-    discordUserId: string,
-    now: number,
-    windowMs: number,
-    limit: number,
-  ): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
-}
-
-export interface ImportLinkDeps {
-  tokens: ImportTokens;
-  isLinked(discordUserId: string): Promise<boolean>;
-  publicUrl: string;
-  now?: () => number;
-}
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 /** Anything that can't be one of our tokens (a NUL byte, a megabyte) is refused before it reaches Postgres. */

@@ -1,3 +1,4 @@
+import type { ImportedPlay } from '../../core/history/exportRecords.js';
 import type { Gap } from '../../core/history/index.js';
 
 /** A track as the history catalogue keeps it. */
@@ -148,4 +149,61 @@ export interface CollectorDeps {
   /** Who this instance is, as a lease owner. */
   instanceId: string;
   log: HistoryLog;
+}
+
+// /import: its upload links and where an import's plays go (the Services name HistoryImportDeps).
+
+/** What an upload link remembers: whose history it fills, and how Discord showed them when they asked. */
+export interface ImportLinkRecord {
+  discordUserId: string;
+  discordName?: string;
+}
+
+export interface ImportTokens {
+  issue(token: string, record: ImportLinkRecord, expiresAt: number): Promise<void>;
+  peek(token: string, now: number): Promise<ImportLinkRecord | undefined>;
+  take(token: string, now: number): Promise<ImportLinkRecord | undefined>;
+  deleteFor(discordUserId: string): Promise<number>;
+  /** The /import rate limit (a sliding window per member, as /link's). */
+  admit(
+    discordUserId: string,
+    now: number,
+    windowMs: number,
+    limit: number,
+  ): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
+}
+
+export interface ImportLinkDeps {
+  tokens: ImportTokens;
+  isLinked(discordUserId: string): Promise<boolean>;
+  publicUrl: string;
+  now?: () => number;
+}
+
+/** Where an import stages its plays: nothing is visible to anyone until `commit`. */
+export interface ImportSession {
+  add(plays: readonly ImportedPlay[]): Promise<void>;
+  /**
+   * Stores the staged plays that are not already stored (see the store for the same-listen rule),
+   * their catalogue rows and rollups, and the import's record, in one transaction.
+   */
+  commit(
+    summary: { podcasts: number; short: number; unusable: number; files: number },
+    genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>,
+  ): Promise<{ inserted: number; duplicates: number; from?: number; to?: number }>;
+  /** Drops everything staged. */
+  abort(): Promise<void>;
+}
+
+export interface ImportRepository {
+  begin(memberId: string, startedAt: number): Promise<ImportSession>;
+  /** Deletes the member's import records; how many there were. */
+  deleteForUser(memberId: string): Promise<number>;
+}
+
+/** What an import needs: its link (tokens, the linked check, the clock) and where plays go. */
+export interface HistoryImportDeps extends ImportLinkDeps {
+  repo: ImportRepository;
+  /** Genres of these artists from the shared cache only: no Spotify request per artist or play. */
+  cachedGenres(artistIds: readonly string[]): Promise<Map<string, readonly string[]>>;
 }

@@ -1,44 +1,7 @@
-import { isVisibleIn, privacyOf, setVisibleIn, type PrivacyRepository } from '../privacy/privacy.js';
+import { isVisibleIn, privacyOf, setVisibleIn } from '../privacy/privacy.js';
+import type { DepartureRepository, MembershipDeps } from './ports.js';
 
-/**
- * Whether someone is still a member of a server, asked of Discord one member at a time (no
- * privileged members intent needed). The adapter caches positive answers.
- */
-export interface GuildPresence {
-  /** false only when Discord says the member is unknown there; a Discord failure counts as present. */
-  isMember(guildId: string, memberId: string): Promise<boolean>;
-  /** Forgets a cached "present" (a member just found gone, or withdrawn). */
-  forget?(guildId: string, memberId: string): void;
-  /**
-   * Asks Discord now, without the cache: 'unknown' when Discord could not answer (an outage must
-   * neither take members off the boards nor hand back an opt-in).
-   */
-  check?(guildId: string, memberId: string): Promise<'member' | 'gone' | 'unknown'>;
-}
-
-/**
- * Opted-in members who left a server (their opt-in there was withdrawn), remembered so that
- * rejoining gives it back, and where the membership sweep left off. Personal data.
- */
-export interface DepartureRepository {
-  /** Remembers that the member had opted in here when they left (the first departure is kept). */
-  recordDeparture(guildId: string, memberId: string, at: number): Promise<void>;
-  /** Forgets the departure; true when there was one (the member had opted in before leaving). */
-  takeDeparture(guildId: string, memberId: string): Promise<boolean>;
-  /** Members the sweep should ask about in this server (visible here, or departed), least recently checked first. */
-  dueForCheck(guildId: string, limit: number): Promise<Array<{ memberId: string; departed: boolean }>>;
-  markChecked(guildId: string, memberIds: readonly string[], at: number): Promise<void>;
-  deleteForUser(memberId: string): Promise<number>;
-}
-
-export interface MembershipDeps {
-  presence: GuildPresence;
-  /** The mirrored privacy repository: withdrawing here updates the SQL mirror too. */
-  privacy: PrivacyRepository;
-  /** Where departures are remembered; without it, leaving withdraws the opt-in for good. */
-  departures?: DepartureRepository;
-  now?: () => number;
-}
+export type { DepartureRepository, GuildPresence, MembershipDeps } from './ports.js';
 
 /**
  * Checks the members about to be shown in a server and withdraws the visibility of those who left

@@ -1,3 +1,5 @@
+import type { PrivacyRepository } from '../privacy/privacy.js';
+
 /**
  * Server social (issue 15): what the leaderboards, /whoknows, crowns, /compat and server charts
  * read. Everything is scoped to the members who opted in for that server (privacy.visibleIn,
@@ -128,4 +130,58 @@ export interface SocialRepository {
 
   /** /unlink: the member's social rows (visibility, crowns held, crown history naming them). */
   deleteForUser(memberId: string): Promise<number>;
+}
+
+// What the social use cases are handed (the Services name SocialDeps).
+
+/**
+ * Whether someone is still a member of a server, asked of Discord one member at a time (no
+ * privileged members intent needed). The adapter caches positive answers.
+ */
+export interface GuildPresence {
+  /** false only when Discord says the member is unknown there; a Discord failure counts as present. */
+  isMember(guildId: string, memberId: string): Promise<boolean>;
+  /** Forgets a cached "present" (a member just found gone, or withdrawn). */
+  forget?(guildId: string, memberId: string): void;
+  /**
+   * Asks Discord now, without the cache: 'unknown' when Discord could not answer (an outage must
+   * neither take members off the boards nor hand back an opt-in).
+   */
+  check?(guildId: string, memberId: string): Promise<'member' | 'gone' | 'unknown'>;
+}
+
+/**
+ * Opted-in members who left a server (their opt-in there was withdrawn), remembered so that
+ * rejoining gives it back, and where the membership sweep left off. Personal data.
+ */
+export interface DepartureRepository {
+  /** Remembers that the member had opted in here when they left (the first departure is kept). */
+  recordDeparture(guildId: string, memberId: string, at: number): Promise<void>;
+  /** Forgets the departure; true when there was one (the member had opted in before leaving). */
+  takeDeparture(guildId: string, memberId: string): Promise<boolean>;
+  /** Members the sweep should ask about in this server (visible here, or departed), least recently checked first. */
+  dueForCheck(guildId: string, limit: number): Promise<Array<{ memberId: string; departed: boolean }>>;
+  markChecked(guildId: string, memberIds: readonly string[], at: number): Promise<void>;
+  deleteForUser(memberId: string): Promise<number>;
+}
+
+export interface MembershipDeps {
+  presence: GuildPresence;
+  /** The mirrored privacy repository: withdrawing here updates the SQL mirror too. */
+  privacy: PrivacyRepository;
+  /** Where departures are remembered; without it, leaving withdraws the opt-in for good. */
+  departures?: DepartureRepository;
+  now?: () => number;
+}
+
+/** A server's social settings (not personal: no member is named). */
+export interface SocialSettingsRepository {
+  crownThreshold(guildId: string): Promise<number>;
+  setCrownThreshold(guildId: string, threshold: number): Promise<void>;
+}
+
+export interface SocialDeps extends MembershipDeps {
+  repo: SocialRepository;
+  settings: SocialSettingsRepository;
+  now: () => number;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { compatibility, type Compatibility } from '../../core/taste/compat.js';
 import { UserError } from '../../core/errors.js';
 import { isVisibleIn, privacyOf } from '../privacy/privacy.js';
-import { withdrawGone, withoutGoneMembers, type MembershipDeps } from './membership.js';
+import { withdrawGone, withoutGoneMembers } from './membership.js';
 import type {
   CatalogueItem,
   Crown,
@@ -13,16 +13,12 @@ import type {
   Listener,
   RankedMember,
   SocialPeriod,
-  SocialRepository,
+  SocialDeps,
   WhoKnowsKind,
 } from './ports.js';
 import { utcDay } from '../../core/time/utcDay.js';
 
-/** A server's social settings (not personal: no member is named). */
-export interface SocialSettingsRepository {
-  crownThreshold(guildId: string): Promise<number>;
-  setCrownThreshold(guildId: string, threshold: number): Promise<void>;
-}
+export type { SocialDeps, SocialSettingsRepository } from './ports.js';
 
 /** Like .fmbot: an artist's crown needs at least this many plays. */
 export const DEFAULT_CROWN_THRESHOLD = 30;
@@ -31,12 +27,6 @@ export const PAGE_SIZE = 10;
 export const WHOKNOWS_SIZE = 10;
 /** Discord shows at most 25 autocomplete choices. */
 export const AUTOCOMPLETE_SIZE = 25;
-
-export interface SocialDeps extends MembershipDeps {
-  repo: SocialRepository;
-  settings: SocialSettingsRepository;
-  now: () => number;
-}
 
 const today = (now: number): Day => utcDay(now);
 

@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { splitWritten } from '../../core/sort/index.js';
 import { UserError } from '../../core/errors.js';
-import type { SortJobRepository } from './ports.js';
+import type { CancelAnswer, SortJobRepository } from './ports.js';
 import { SORT_LEASE_MS } from './leasedRun.js';
-import type { WrittenPlaylist } from './runSplit.js';
-
-export type CancelAnswer =
-  | { kind: 'cancelled-preview' }
-  | { kind: 'stopped'; written: WrittenPlaylist[] }
-  | { kind: 'stopping' }
-  | { kind: 'already-done'; written: WrittenPlaylist[] }
-  | { kind: 'already-cancelled' };
 
 /**
  * Cancel or Stop pressed. With nobody running the job, it is settled here under its lease; while a

@@ -1,33 +1,17 @@
 import { UserError } from '../../core/errors.js';
-import { previewChosenNow, type SplitGenreChoice } from './genreChoice.js';
-import type { InteractionReplyRef, SortRunner } from './ports.js';
-import type { PreviewProgress, SplitPreview } from './previewSplit.js';
-import type { NotStartable } from './startable.js';
-
-/** Find a large split's genres now (Spotify's quota), thriftily (MusicBrainz, later), or not at all. */
-export type GenreSource = 'now' | 'thrifty' | 'cancel';
-
-export type ChooseGenreSourceOutcome =
-  | NotStartable
-  | { kind: 'cancelled' }
-  /** MusicBrainz is at work: the preview comes later, on the member's message or by DM. */
-  | { kind: 'thrifty'; choice: SplitGenreChoice }
-  | { kind: 'preview'; preview: SplitPreview };
+import { previewChosenNow } from './genreChoice.js';
+import type { ChooseGenreSourceOutcome, GenreSource, GenreSourceWatch, SortRunner } from './ports.js';
 
 /**
- * The member answered "now or thrifty?" for a large split. `announceThrifty` shows that the thrifty
- * way started before its run begins, so a quick preview can never be overwritten by that notice.
+ * The member answered "now or thrifty?" for a large split: cancelled, handed to MusicBrainz (see
+ * GenreSourceWatch.announceThrifty), or previewed now from Spotify.
  */
 export async function chooseGenreSource(
   runner: Pick<SortRunner, 'choices' | 'jobs' | 'forMember' | 'startThrifty'>,
   choiceId: string,
   discordUserId: string,
   source: GenreSource,
-  watch: {
-    reply?: InteractionReplyRef;
-    onProgress?: (progress: PreviewProgress) => void;
-    announceThrifty?: (choice: SplitGenreChoice) => Promise<void>;
-  } = {},
+  watch: GenreSourceWatch = {},
 ): Promise<ChooseGenreSourceOutcome> {
   const { choices } = runner;
   const choice = await choices?.get(choiceId);

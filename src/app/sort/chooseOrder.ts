@@ -1,21 +1,7 @@
-import { orderPlaylist, type OrderResult } from './orderPlaylist.js';
-import type { InteractionReplyRef, SortRunner } from './ports.js';
-import type { OrderRunOutcome } from './runOrder.js';
+import { orderPlaylist } from './orderPlaylist.js';
+import type { ChooseOrderOutcome, OrderChoice, OrderChoiceWatch, SortRunner } from './ports.js';
 import { isPreview } from './runSplit.js';
-import { isRefusal, ownJob, refused, type NotStartable } from './startable.js';
-
-/** Replace the items (resets "date added"), keep the dates (moves), or leave the playlist alone. */
-export type OrderChoice = 'replace' | 'keep' | 'cancel';
-
-export type ChooseOrderOutcome =
-  | NotStartable
-  | { kind: 'cancelled' }
-  /** The dates were kept: the playlist was reordered by moves, at once. */
-  | { kind: 'kept'; result: OrderResult }
-  | Exclude<OrderRunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>;
-
-/** Progress of a chosen reorder; `keptDates` while moves (which report no count) are under way. */
-export type OrderChoiceProgress = { written: number; total: number; keptDates?: boolean };
+import { isRefusal, ownJob, refused } from './startable.js';
 
 /**
  * The member answered "reorder now or keep the dates?". Replacing runs the stored job (resumable);
@@ -26,7 +12,7 @@ export async function chooseOrder(
   jobId: string,
   discordUserId: string,
   choice: OrderChoice,
-  watch: { reply?: InteractionReplyRef; onProgress?: (progress: OrderChoiceProgress) => void } = {},
+  watch: OrderChoiceWatch = {},
 ): Promise<ChooseOrderOutcome> {
   const job = await ownJob(runner.orderJobs, jobId, discordUserId);
   if (!isPreview(job)) return { kind: 'not-startable', status: job.status };

@@ -1,14 +1,6 @@
-import type { InteractionReplyRef, SortRunner } from './ports.js';
-import { isPreview, type RunOutcome, type SplitProgress } from './runSplit.js';
-import { isRefusal, ownJob, refused, type NotStartable } from './startable.js';
-
-export type ConfirmSplitOutcome = NotStartable | Exclude<RunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>;
-
-/** Where a run reports to while the member watches. */
-export interface SplitWatch {
-  reply?: InteractionReplyRef;
-  onProgress?: (progress: SplitProgress) => void;
-}
+import type { ConfirmSplitOutcome, SortRunner, SplitWatch } from './ports.js';
+import { isPreview } from './runSplit.js';
+import { isRefusal, ownJob, refused } from './startable.js';
 
 /**
  * Confirm pressed on a split preview: the member's own previewed job runs now, as its only runner,

@@ -1,48 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { ArtistGenreLookup } from '../../core/sort/index.js';
 import { GENRE_LOOKUP_CAPS, thriftyMinutes } from '../genres/resolveArtistGenres.js';
-import {
-  previewSplit,
-  readSplitSource,
-  splitArtistIds,
-  type PreviewProgress,
-  type PreviewSpotify,
-  type SplitPreview,
-  type SplitPreviewInput,
-  type SplitSource,
-} from './previewSplit.js';
-import type { InteractionReplyRef, SortJobRepository } from './ports.js';
-
-/**
- * A large split whose artists the genre cache mostly does not know: the member chooses between
- * "now" (one Spotify GET /artists/{id} per unknown artist, from today's quota) and "thrifty"
- * (MusicBrainz at one request a second, no Spotify request; the preview arrives later).
- */
-export interface SplitGenreChoice {
-  id: string;
-  discordUserId: string;
-  createdAt: number;
-  request: SplitPreviewInput;
-  /** The playlist as read when the member asked: neither choice reads it again. */
-  source: SplitSource;
-  /** Artists the cache does not know: "now" costs one Spotify request each. */
-  unknownArtists: number;
-  /** About how long the thrifty way takes. */
-  thriftyMinutes: number;
-  /** Requests today's budget still allowed when the member was asked. */
-  remainingBudget: number;
-  status: 'asked' | 'thrifty' | 'done' | 'cancelled' | 'failed';
-  /** The interaction that chose thrifty: its message shows the preview while Discord lets us edit it. */
-  reply?: InteractionReplyRef;
-}
-
-export interface GenreChoiceRepository {
-  get(id: string): Promise<SplitGenreChoice | undefined>;
-  save(choice: SplitGenreChoice): Promise<void>;
-  /** Choices that went thrifty and have no preview yet (a restart resumes them). */
-  listThrifty(): Promise<SplitGenreChoice[]>;
-  deleteForUser(discordUserId: string): Promise<number>;
-}
+import { previewSplit, readSplitSource, splitArtistIds, type PreviewSpotify } from './previewSplit.js';
+import type {
+  GenreChoiceRepository,
+  PreviewProgress,
+  SortJobRepository,
+  SplitGenreChoice,
+  SplitPreview,
+  SplitPreviewInput,
+  SplitPreviewOrChoice,
+} from './ports.js';
 
 /**
  * /sort split's first step. With MusicBrainz available (`choices` given), a playlist with at least
@@ -58,7 +26,7 @@ export async function previewSplitOrAsk(
     now?: () => number;
     onProgress?: (p: PreviewProgress) => void;
   },
-): Promise<{ kind: 'preview'; preview: SplitPreview } | { kind: 'choose'; choice: SplitGenreChoice }> {
+): Promise<SplitPreviewOrChoice> {
   const now = deps.now ?? Date.now;
   const source = await readSplitSource(input.playlistId, deps.spotify, deps.onProgress);
   if (deps.choices) {

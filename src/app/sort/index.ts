@@ -1,37 +1,16 @@
 export * from './ports.js';
-export {
-  previewSplit,
-  readSplitSource,
-  type SplitPreview,
-  type SplitPreviewInput,
-  type SplitSource,
-  type PreviewProgress,
-  type PreviewSpotify,
-} from './previewSplit.js';
-export {
-  previewChosenNow,
-  previewSplitOrAsk,
-  runThriftyPreview,
-  type GenreChoiceRepository,
-  type SplitGenreChoice,
-} from './genreChoice.js';
+export { previewSplit, readSplitSource, type PreviewSpotify } from './previewSplit.js';
+export { previewChosenNow, previewSplitOrAsk, runThriftyPreview } from './genreChoice.js';
 export { SORT_LEASE_MS } from './leasedRun.js';
-export {
-  runSplitJob,
-  sourceMarker,
-  isPreview,
-  isResumable,
-  type RunOutcome,
-  type RunSplitDeps,
-  type SplitProgress,
-  type WrittenPlaylist,
-} from './runSplit.js';
-export { cancelSort, type CancelAnswer } from './cancelSort.js';
-export { orderPlaylist, type OrderInput, type OrderResult } from './orderPlaylist.js';
-export { runOrderJob, type OrderRunOutcome } from './runOrder.js';
-export { confirmSplit, type ConfirmSplitOutcome, type SplitWatch } from './confirmSplit.js';
-export { chooseOrder, type ChooseOrderOutcome, type OrderChoice, type OrderChoiceProgress } from './chooseOrder.js';
-export { chooseGenreSource, type ChooseGenreSourceOutcome, type GenreSource } from './chooseGenreSource.js';
-export { isNotStartable, type NotStartable } from './startable.js';
+export { runSplitJob, sourceMarker, isPreview, isResumable, type RunSplitDeps } from './runSplit.js';
+export { cancelSort } from './cancelSort.js';
+export { orderPlaylist } from './orderPlaylist.js';
+export { runOrderJob } from './runOrder.js';
+export { confirmSplit } from './confirmSplit.js';
+export { chooseOrder } from './chooseOrder.js';
+export { chooseGenreSource } from './chooseGenreSource.js';
+export { isNotStartable } from './startable.js';
 export { sortServiceFrom } from './sortService.js';
 export { playlistIdFrom } from './playlistReference.js';
+export { createSortRunner } from './sortRunner.js';
+export { createThriftySorts, type ThriftySortDeps } from './thriftySorts.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobRecordBase, JobRepository } from './ports.js';
+import type { JobRecordBase, JobRepository, LeaseRefusal } from './ports.js';
 
 /**
  * How long a runner owns a job without renewing. It renews on every save, so only a runner that
@@ -13,8 +13,6 @@ const RENEW_EVERY_MS = SORT_LEASE_MS / 6;
 export class LeaseLostError extends Error {}
 /** The database did not take a save after the retries. */
 export class StoreUnavailableError extends Error {}
-
-export type LeaseRefusal<R> = { kind: 'busy'; job: R } | { kind: 'not-runnable'; job: R } | { kind: 'missing' };
 
 /**
  * Runs `body` as the job's only runner: takes the lease atomically (anyone else gets `busy`),

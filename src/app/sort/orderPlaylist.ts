@@ -1,22 +1,7 @@
 import { UserError } from '../../core/errors.js';
-import type { GenreMode } from '../../core/genres/index.js';
 import { randomUUID } from 'node:crypto';
-import { planOrderChange, startOrderJob, targetOrder, type OrderBy } from '../../core/sort/index.js';
-import type { OrderJobRepository, SortSpotify } from './ports.js';
-
-export interface OrderInput {
-  playlistId: string;
-  by: OrderBy;
-  mode: GenreMode;
-  descending?: boolean;
-  /** Only move items (slower), so every track keeps its "date added". */
-  keepDates?: boolean;
-}
-
-export type OrderResult =
-  | { plan: 'already-sorted' | 'reorder'; name: string; items: number; writeCalls: number }
-  /** Replacing is cheapest but resets "date added": the member chooses, the job waits as a preview. */
-  | { plan: 'choose'; name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number };
+import { planOrderChange, startOrderJob, targetOrder } from '../../core/sort/index.js';
+import type { OrderInput, OrderJobRepository, OrderResult, SortSpotify } from './ports.js';
 
 export interface OrderDeps {
   spotify: SortSpotify;

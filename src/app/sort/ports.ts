@@ -1,21 +1,16 @@
+import type { UserError } from '../../core/errors.js';
 import type { GenreMode } from '../../core/genres/index.js';
-import type { chooseGenreSource } from './chooseGenreSource.js';
-import type { chooseOrder } from './chooseOrder.js';
-import type { cancelSort } from './cancelSort.js';
-import type { confirmSplit } from './confirmSplit.js';
-import type { GenreChoiceRepository, previewSplitOrAsk, SplitGenreChoice } from './genreChoice.js';
-import type { OrderInput, OrderResult } from './orderPlaylist.js';
-import type { PreviewProgress, SplitPreviewInput } from './previewSplit.js';
-import type { OrderRunOutcome } from './runOrder.js';
-import type { RunOutcome, SplitProgress } from './runSplit.js';
 import type {
   ArtistGenreLookup,
   EarlierPlaylist,
   OrderBy,
   OrderJobState,
+  PlaylistAnalysis,
   PlaylistItemInput,
   ReorderOperation,
   SplitJobState,
+  splitProgress,
+  splitWritten,
 } from '../../core/sort/index.js';
 
 /** A playlist as the sorter sees it. */
@@ -159,9 +154,6 @@ export interface SortRunner {
   stop(): Promise<void>;
 }
 
-/** A use case with its runner already given. */
-type Bound<F> = F extends (runner: never, ...rest: infer P) => infer R ? (...rest: P) => R : never;
-
 /** /sort's use cases for one member: every state change of a sort happens behind these. */
 export interface SortService {
   /** The member's own and collaborative playlists (cached for a few minutes). */
@@ -170,17 +162,30 @@ export interface SortService {
   previewSplit(
     input: SplitPreviewInput,
     onProgress?: (progress: PreviewProgress) => void,
-  ): ReturnType<typeof previewSplitOrAsk>;
+  ): Promise<SplitPreviewOrChoice>;
   /** Reorders in place, or stores the job and asks whether "date added" may be reset (see orderPlaylist). */
   order(
     input: OrderInput,
     discordUserId: string,
     onProgress?: (done: number, total: number) => void,
   ): Promise<OrderResult>;
-  confirmSplit: Bound<typeof confirmSplit>;
-  chooseOrder: Bound<typeof chooseOrder>;
-  chooseGenreSource: Bound<typeof chooseGenreSource>;
-  cancel(jobId: string, discordUserId: string): ReturnType<typeof cancelSort>;
+  /** Confirm on a split preview (see confirmSplit). */
+  confirmSplit(jobId: string, discordUserId: string, watch?: SplitWatch): Promise<ConfirmSplitOutcome>;
+  /** The answer to "reorder now or keep the dates?" (see chooseOrder). */
+  chooseOrder(
+    jobId: string,
+    discordUserId: string,
+    choice: OrderChoice,
+    watch?: OrderChoiceWatch,
+  ): Promise<ChooseOrderOutcome>;
+  /** The answer to "now or thrifty?" (see chooseGenreSource). */
+  chooseGenreSource(
+    choiceId: string,
+    discordUserId: string,
+    source: GenreSource,
+    watch?: GenreSourceWatch,
+  ): Promise<ChooseGenreSourceOutcome>;
+  cancel(jobId: string, discordUserId: string): Promise<CancelAnswer>;
 }
 
 export interface SortRunOptions {
@@ -189,4 +194,183 @@ export interface SortRunOptions {
   onOrderProgress?: (progress: { written: number; total: number }) => void;
   reply?: InteractionReplyRef;
   now?: () => number;
+}
+
+// What the use cases take and answer. They live here, not beside each use case, so this file names
+// them without importing a use case: the ports stay a leaf of src/app/sort.
+
+export interface SplitPreviewInput {
+  discordUserId: string;
+  playlistId: string;
+  minTracksPerGenre: number;
+  mode: GenreMode;
+}
+
+export interface SplitPreview {
+  jobId: string;
+  playlist: SortPlaylistInfo;
+  analysis: PlaylistAnalysis;
+  /** Requests already spent reading the playlist and resolving genres. */
+  spentRequests: number;
+  /** Requests the writes will cost on Confirm (creates + adds). */
+  writeRequests: number;
+  /** Requests today's budget still allows; the preview warns when the writes don't fit. */
+  remainingBudget: number;
+}
+
+export interface PreviewProgress {
+  phase: 'reading' | 'genres';
+  done: number;
+  total: number;
+}
+
+/** A playlist and its items, read once: a preview can be planned from it now or later (a thrifty sort). */
+export interface SplitSource {
+  playlist: SortPlaylistInfo;
+  items: PlaylistItemInput[];
+}
+
+/**
+ * A large split whose artists the genre cache mostly does not know: the member chooses between
+ * "now" (one Spotify GET /artists/{id} per unknown artist, from today's quota) and "thrifty"
+ * (MusicBrainz at one request a second, no Spotify request; the preview arrives later).
+ */
+export interface SplitGenreChoice {
+  id: string;
+  discordUserId: string;
+  createdAt: number;
+  request: SplitPreviewInput;
+  /** The playlist as read when the member asked: neither choice reads it again. */
+  source: SplitSource;
+  /** Artists the cache does not know: "now" costs one Spotify request each. */
+  unknownArtists: number;
+  /** About how long the thrifty way takes. */
+  thriftyMinutes: number;
+  /** Requests today's budget still allowed when the member was asked. */
+  remainingBudget: number;
+  status: 'asked' | 'thrifty' | 'done' | 'cancelled' | 'failed';
+  /** The interaction that chose thrifty: its message shows the preview while Discord lets us edit it. */
+  reply?: InteractionReplyRef;
+}
+
+export interface GenreChoiceRepository {
+  get(id: string): Promise<SplitGenreChoice | undefined>;
+  save(choice: SplitGenreChoice): Promise<void>;
+  /** Choices that went thrifty and have no preview yet (a restart resumes them). */
+  listThrifty(): Promise<SplitGenreChoice[]>;
+  deleteForUser(discordUserId: string): Promise<number>;
+}
+
+/** A split's first answer: its preview, or the "now or thrifty" question for a large one. */
+export type SplitPreviewOrChoice =
+  { kind: 'preview'; preview: SplitPreview } | { kind: 'choose'; choice: SplitGenreChoice };
+
+export interface OrderInput {
+  playlistId: string;
+  by: OrderBy;
+  mode: GenreMode;
+  descending?: boolean;
+  /** Only move items (slower), so every track keeps its "date added". */
+  keepDates?: boolean;
+}
+
+export type OrderResult =
+  | { plan: 'already-sorted' | 'reorder'; name: string; items: number; writeCalls: number }
+  /** Replacing is cheapest but resets "date added": the member chooses, the job waits as a preview. */
+  | { plan: 'choose'; name: string; items: number; jobId: string; replaceCalls: number; moveCalls: number };
+
+/** Why a run under the one-runner lease did not start: another runner has it, it moved on, or it is gone. */
+export type LeaseRefusal<R> = { kind: 'busy'; job: R } | { kind: 'not-runnable'; job: R } | { kind: 'missing' };
+
+export type SplitProgress = ReturnType<typeof splitProgress>;
+export type WrittenPlaylist = ReturnType<typeof splitWritten>[number];
+
+export type RunOutcome =
+  | { kind: 'done'; job: SortJobRecord; playlists: WrittenPlaylist[] }
+  | { kind: 'waiting'; job: SortJobRecord; resumeAt: number; reason: string; written: WrittenPlaylist[] }
+  | { kind: 'cancelled'; job: SortJobRecord; written: WrittenPlaylist[] }
+  /** The run stopped but the job is intact and resumes by itself (database lost, shutdown, lease lost). */
+  | { kind: 'interrupted'; job: SortJobRecord; reason: 'store' | 'shutdown' | 'lease-lost'; written: WrittenPlaylist[] }
+  | { kind: 'failed'; job: SortJobRecord; error: UserError | Error; written: WrittenPlaylist[] }
+  /** Another runner holds the job's lease: it is already running. */
+  | { kind: 'busy'; job: SortJobRecord }
+  /** The job is not in a state this caller may run (already done, cancelled, not yet due). */
+  | { kind: 'not-runnable'; job: SortJobRecord }
+  | { kind: 'missing' };
+
+export type OrderRunOutcome =
+  | { kind: 'done'; job: OrderJobRecord }
+  | { kind: 'waiting'; job: OrderJobRecord; resumeAt: number }
+  | { kind: 'interrupted'; job: OrderJobRecord; reason: 'store' | 'shutdown' | 'lease-lost' }
+  | { kind: 'failed'; job: OrderJobRecord; error: Error }
+  | LeaseRefusal<OrderJobRecord>;
+
+/** A click on a job that can't start any more: it runs already, finished, or was cancelled. */
+export interface NotStartable {
+  kind: 'not-startable';
+  status: SortJobStatus;
+}
+
+export type ConfirmSplitOutcome = NotStartable | Exclude<RunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>;
+
+/** Where a run reports to while the member watches. */
+export interface SplitWatch {
+  reply?: InteractionReplyRef;
+  onProgress?: (progress: SplitProgress) => void;
+}
+
+/** Replace the items (resets "date added"), keep the dates (moves), or leave the playlist alone. */
+export type OrderChoice = 'replace' | 'keep' | 'cancel';
+
+export type ChooseOrderOutcome =
+  | NotStartable
+  | { kind: 'cancelled' }
+  /** The dates were kept: the playlist was reordered by moves, at once. */
+  | { kind: 'kept'; result: OrderResult }
+  | Exclude<OrderRunOutcome, { kind: 'busy' | 'not-runnable' | 'missing' }>;
+
+/** Progress of a chosen reorder; `keptDates` while moves (which report no count) are under way. */
+export type OrderChoiceProgress = { written: number; total: number; keptDates?: boolean };
+
+/** Where a chosen reorder reports to while the member watches. */
+export interface OrderChoiceWatch {
+  reply?: InteractionReplyRef;
+  onProgress?: (progress: OrderChoiceProgress) => void;
+}
+
+/** Find a large split's genres now (Spotify's quota), thriftily (MusicBrainz, later), or not at all. */
+export type GenreSource = 'now' | 'thrifty' | 'cancel';
+
+export type ChooseGenreSourceOutcome =
+  | NotStartable
+  | { kind: 'cancelled' }
+  /** MusicBrainz is at work: the preview comes later, on the member's message or by DM. */
+  | { kind: 'thrifty'; choice: SplitGenreChoice }
+  | { kind: 'preview'; preview: SplitPreview };
+
+/**
+ * Where "now or thrifty?" reports to. `announceThrifty` shows that the thrifty way started before its
+ * run begins, so a quick preview can never be overwritten by that notice.
+ */
+export interface GenreSourceWatch {
+  reply?: InteractionReplyRef;
+  onProgress?: (progress: PreviewProgress) => void;
+  announceThrifty?: (choice: SplitGenreChoice) => Promise<void>;
+}
+
+export type CancelAnswer =
+  | { kind: 'cancelled-preview' }
+  | { kind: 'stopped'; written: WrittenPlaylist[] }
+  | { kind: 'stopping' }
+  | { kind: 'already-done'; written: WrittenPlaylist[] }
+  | { kind: 'already-cancelled' };
+
+/** Time-limited ownership of a piece of work, shared by every instance on the database (the store's leases). */
+export interface WorkLeases {
+  acquire(kind: string, id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  release(kind: string, id: string, owner: string): Promise<void>;
+}
+
+export interface SortLog {
+  warn(fields: object, message: string): void;
 }

@@ -1,46 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { analysePlaylist, startSplitJob, type PlaylistAnalysis } from '../../core/sort/index.js';
+import { analysePlaylist, startSplitJob } from '../../core/sort/index.js';
 import { UserError } from '../../core/errors.js';
-import type { GenreMode } from '../../core/genres/index.js';
 import type { PlaylistItemInput } from '../../core/sort/index.js';
-import type { SortJobRepository, SortPlaylistInfo, SortSpotify } from './ports.js';
-
-export interface SplitPreviewInput {
-  discordUserId: string;
-  playlistId: string;
-  minTracksPerGenre: number;
-  mode: GenreMode;
-}
-
-export interface SplitPreview {
-  jobId: string;
-  playlist: SortPlaylistInfo;
-  analysis: PlaylistAnalysis;
-  /** Requests already spent reading the playlist and resolving genres. */
-  spentRequests: number;
-  /** Requests the writes will cost on Confirm (creates + adds). */
-  writeRequests: number;
-  /** Requests today's budget still allows; the preview warns when the writes don't fit. */
-  remainingBudget: number;
-}
-
-export interface PreviewProgress {
-  phase: 'reading' | 'genres';
-  done: number;
-  total: number;
-}
+import type {
+  PreviewProgress,
+  SortJobRepository,
+  SortSpotify,
+  SplitPreview,
+  SplitPreviewInput,
+  SplitSource,
+} from './ports.js';
 
 /** The parts of the sort port a preview uses. */
 export type PreviewSpotify = Pick<
   SortSpotify,
   'playlist' | 'playlistItems' | 'cachedArtistIds' | 'genresForArtists' | 'remainingBudget' | 'learnArtistNames'
 >;
-
-/** A playlist and its items, read once: a preview can be planned from it now or later (a thrifty sort). */
-export interface SplitSource {
-  playlist: SortPlaylistInfo;
-  items: PlaylistItemInput[];
-}
 
 /** Reads the playlist and its items (the only reads a split needs besides genres). */
 export async function readSplitSource(

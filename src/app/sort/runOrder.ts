@@ -7,16 +7,9 @@ import {
   type OrderStepResult,
 } from '../../core/sort/index.js';
 import { UserError } from '../../core/errors.js';
-import { createPersister, stopReason, underLease, type LeaseRefusal } from './leasedRun.js';
-import type { InteractionReplyRef, OrderJobRecord, OrderJobRepository, SortSpotify } from './ports.js';
+import { createPersister, stopReason, underLease } from './leasedRun.js';
+import type { InteractionReplyRef, OrderJobRecord, OrderJobRepository, OrderRunOutcome, SortSpotify } from './ports.js';
 import { resumeTimeFor } from './runSplit.js';
-
-export type OrderRunOutcome =
-  | { kind: 'done'; job: OrderJobRecord }
-  | { kind: 'waiting'; job: OrderJobRecord; resumeAt: number }
-  | { kind: 'interrupted'; job: OrderJobRecord; reason: 'store' | 'shutdown' | 'lease-lost' }
-  | { kind: 'failed'; job: OrderJobRecord; error: Error }
-  | LeaseRefusal<OrderJobRecord>;
 
 const UNEXPECTED_ERROR_ATTEMPTS = 5;
 const UNEXPECTED_ERROR_RETRY_MS = 5 * 60_000;

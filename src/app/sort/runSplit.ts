@@ -16,10 +16,15 @@ import {
   UserError,
 } from '../../core/errors.js';
 import { createPersister, stopReason, underLease } from './leasedRun.js';
-import type { InteractionReplyRef, JobRecordBase, SortJobRecord, SortJobRepository, SortSpotify } from './ports.js';
-
-export type SplitProgress = ReturnType<typeof splitProgress>;
-export type WrittenPlaylist = ReturnType<typeof splitWritten>[number];
+import type {
+  InteractionReplyRef,
+  JobRecordBase,
+  RunOutcome,
+  SortJobRecord,
+  SortJobRepository,
+  SortSpotify,
+  SplitProgress,
+} from './ports.js';
 
 export interface RunSplitDeps {
   spotify: SortSpotify;
@@ -37,19 +42,6 @@ export interface RunSplitDeps {
   /** The member's message this run reports to, kept with the job for whoever finishes it. */
   reply?: InteractionReplyRef;
 }
-
-export type RunOutcome =
-  | { kind: 'done'; job: SortJobRecord; playlists: WrittenPlaylist[] }
-  | { kind: 'waiting'; job: SortJobRecord; resumeAt: number; reason: string; written: WrittenPlaylist[] }
-  | { kind: 'cancelled'; job: SortJobRecord; written: WrittenPlaylist[] }
-  /** The run stopped but the job is intact and resumes by itself (database lost, shutdown, lease lost). */
-  | { kind: 'interrupted'; job: SortJobRecord; reason: 'store' | 'shutdown' | 'lease-lost'; written: WrittenPlaylist[] }
-  | { kind: 'failed'; job: SortJobRecord; error: UserError | Error; written: WrittenPlaylist[] }
-  /** Another runner holds the job's lease: it is already running. */
-  | { kind: 'busy'; job: SortJobRecord }
-  /** The job is not in a state this caller may run (already done, cancelled, not yet due). */
-  | { kind: 'not-runnable'; job: SortJobRecord }
-  | { kind: 'missing' };
 
 /** The marker in a created playlist's description that lets any later run find it again. */
 export const sourceMarker = (sourcePlaylistId: string) => `encore-src:${sourcePlaylistId}`;

@@ -1,12 +1,5 @@
 import { UserError } from '../../core/errors.js';
-import type { LeaseRefusal } from './leasedRun.js';
-import type { JobRecordBase, JobRepository, SortJobStatus } from './ports.js';
-
-/** A click on a job that can't start any more: it runs already, finished, or was cancelled. */
-export interface NotStartable {
-  kind: 'not-startable';
-  status: SortJobStatus;
-}
+import type { JobRecordBase, JobRepository, LeaseRefusal, NotStartable } from './ports.js';
 
 export const isNotStartable = (outcome: unknown): outcome is NotStartable =>
   (outcome as Partial<NotStartable> | undefined)?.kind === 'not-startable';

@@ -1,62 +1,14 @@
 import { UserError } from '../../core/errors.js';
-import type { SuggestRequest, SuggestResult, SuggestService, Suggestion } from './ports.js';
+import type { AnswerDeps, SuggestAnswer, SuggestRequest, SuggestResult, Suggestion } from './ports.js';
 
-/**
- * What /suggest answered, kept so its buttons (save, 👍, 👎) act on exactly the list the member
- * saw. Suggestions are stored whole, reasons included, so the message can be drawn again after a click.
- */
-export interface SuggestAnswer {
-  id: string;
-  memberId: string;
-  guildId?: string;
-  createdAt: number;
-  suggestions: Suggestion[];
-  /** Positions in `suggestions` the member liked / dismissed (by artist). */
-  liked: number[];
-  dismissed: number[];
-  saveStartedAt?: number;
-  playlistId?: string;
-  savedAt?: number;
-}
-
-export interface SuggestAnswerRepository {
-  create(answer: SuggestAnswer): Promise<void>;
-  get(id: string): Promise<SuggestAnswer | undefined>;
-  /** Adds positions to `liked` or `dismissed` (each once); the answer as it is now. */
-  mark(id: string, kind: 'liked' | 'dismissed', positions: readonly number[]): Promise<SuggestAnswer | undefined>;
-  saveStarted(id: string, now: number): Promise<void>;
-  /** Records the playlist a save created or found (before anything is written into it). */
-  savePlaylist(id: string, playlistId: string): Promise<void>;
-  saveFinished(id: string, now: number): Promise<void>;
-  /** Deletes answers created before `before`; how many. */
-  prune(before: number): Promise<number>;
-  deleteForUser(memberId: string): Promise<number>;
-}
-
-/** A member's Spotify account as Encore's playlists use it (src/features/suggest wires the gateway). */
-export interface MemberPlaylists {
-  /** Creates a private playlist; its id. */
-  create(name: string, description: string): Promise<string>;
-  /** Replaces every item (at most 100); 'gone' when the playlist was deleted or is no longer theirs. */
-  replace(playlistId: string, uris: readonly string[]): Promise<'ok' | 'gone'>;
-  /** One of their playlists whose description contains `marker` (a save that stopped midway). */
-  findByMarker(marker: string): Promise<string | undefined>;
-}
-export type PlaylistsFor = (memberId: string, priority: 'interactive' | 'background') => Promise<MemberPlaylists>;
-
-/** Exclusive, expiring ownership of a piece of work (store.leases). */
-export interface LeasePort {
-  acquire(kind: string, id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
-  release(kind: string, id: string, owner: string): Promise<void>;
-}
-
-export interface AnswerDeps {
-  service: SuggestService;
-  answers: SuggestAnswerRepository;
-  playlists: PlaylistsFor;
-  leases: LeasePort;
-  newId(): string;
-}
+export type {
+  AnswerDeps,
+  LeasePort,
+  MemberPlaylists,
+  PlaylistsFor,
+  SuggestAnswer,
+  SuggestAnswerRepository,
+} from './ports.js';
 
 /** How long the buttons of an answer keep working. */
 export const ANSWER_LIFETIME_MS = 24 * 3_600_000;

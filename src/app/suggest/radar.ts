@@ -1,69 +1,8 @@
 import { weekOf } from '../../core/history/index.js';
-import type { MessageModel } from '../ports.js';
-import type { LeasePort, PlaylistsFor } from './answers.js';
-import type { SuggestService, Suggestion } from './ports.js';
+import type { RadarDeps, RadarRecord, Suggestion } from './ports.js';
 import { utcDay } from '../../core/time/utcDay.js';
 
-/**
- * The weekly "Encore Radar" (issue 16): off by default; once a member turns it on, one private
- * playlist in their account whose items are replaced in place every week with fresh suggestions,
- * and a DM when it changes. /unlink erases the record, which stops it.
- */
-export interface RadarRecord {
-  memberId: string;
-  /** The server it was turned on in: the server radar's "members like you" come from there. */
-  guildId?: string;
-  enabled: boolean;
-  enabledAt: number;
-  playlistId?: string;
-  /** What the playlist holds now, so next week's suggestions are fresh. */
-  trackUris: string[];
-  /** The UTC Monday (YYYY-MM-DD) of the last week it was filled for. */
-  lastRefreshedWeek?: string;
-  refreshedAt?: number;
-}
-
-export interface RadarRepository {
-  get(memberId: string): Promise<RadarRecord | undefined>;
-  /** Turns it on (keeping the playlist of an earlier time on); the record as it is now. */
-  enable(memberId: string, guildId: string | undefined, now: number): Promise<RadarRecord>;
-  /** Turns it off (the playlist stays in the member's account); false when it was not on. */
-  disable(memberId: string): Promise<boolean>;
-  setPlaylist(memberId: string, playlistId: string): Promise<void>;
-  /**
-   * Records week `week`'s fill unless a fill of that week (or a later one) is already recorded:
-   * true for the one caller that recorded it. Across instances, this is what makes a week once.
-   */
-  recordWeek(memberId: string, week: string, uris: readonly string[], now: number): Promise<boolean>;
-  /** Turned-on radars not yet filled for `week`. */
-  due(week: string): Promise<RadarRecord[]>;
-  deleteForUser(memberId: string): Promise<number>;
-}
-
-export interface RadarRefreshed {
-  memberId: string;
-  playlistId: string;
-  week: string;
-  suggestions: Suggestion[];
-}
-
-export interface RadarDeps {
-  radar: RadarRepository;
-  suggest: SuggestService;
-  playlists: PlaylistsFor;
-  leases: LeasePort;
-  /** A DM carrying Discord's nonce: a retry after a crash returns the first message instead of a second. */
-  sendDm(memberId: string, message: MessageModel, nonce: string): Promise<'sent' | 'closed'>;
-  nonce(memberId: string, week: string): string;
-  refreshedMessage(refreshed: RadarRefreshed): MessageModel;
-  /**
-   * Whether the member is still in the server their radar was turned on in: false only when Discord
-   * says they are not. A server they left is not drawn on (its members, its plays).
-   */
-  stillIn?(guildId: string, memberId: string): Promise<boolean>;
-  instanceId: string;
-  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
-}
+export type { RadarDeps, RadarRecord, RadarRefreshed, RadarRepository } from './ports.js';
 
 export const RADAR_SIZE = 20;
 export const RADAR_NAME = 'Encore Radar';

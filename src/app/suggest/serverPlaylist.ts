@@ -1,95 +1,14 @@
 import { UserError } from '../../core/errors.js';
-import type { MessageModel } from '../ports.js';
-import type { LeasePort, PlaylistsFor } from './answers.js';
+import type { ServerPlaylistDeps, ServerPlaylistRecord, ServerTrack } from './ports.js';
 
-/**
- * "Sounds of <server>" (issue 16): a playlist in the account of the admin who turned it on, filled
- * with the most played tracks of the members who share their listening with that server, refreshed
- * in place on the first of every month for the month before, and announced in the digest channel.
- */
-export interface ServerPlaylistRecord {
-  guildId: string;
-  ownerId: string;
-  enabled: boolean;
-  enabledAt: number;
-  playlistId?: string;
-}
-
-export interface ServerTrack {
-  trackId: string;
-  name: string;
-  artistId: string;
-  artistName: string;
-  plays: number;
-  /** How many of the members played it. */
-  listeners: number;
-}
-
-export interface ServerMonth {
-  month: string;
-  playlistId: string;
-  tracks: number;
-  members: number;
-  announced?: string;
-}
-
-export interface ServerPlaylistRepository {
-  get(guildId: string): Promise<ServerPlaylistRecord | undefined>;
-  /** Turns it on for `ownerId`; an earlier playlist is kept when the same admin turns it on again. */
-  enable(guildId: string, ownerId: string, now: number): Promise<ServerPlaylistRecord>;
-  disable(guildId: string): Promise<boolean>;
-  setPlaylist(guildId: string, playlistId: string): Promise<void>;
-  enabledList(): Promise<ServerPlaylistRecord[]>;
-  month(guildId: string, month: string): Promise<ServerMonth | undefined>;
-  /** Records the month's refresh once: true for the one caller that recorded it. */
-  recordMonth(guildId: string, month: ServerMonth, now: number): Promise<boolean>;
-  markAnnounced(guildId: string, month: string, where: string): Promise<void>;
-  /** The members' most played tracks over [from, to): most listeners first, then plays. Only Spotify tracks. */
-  topTracks(memberIds: readonly string[], from: number, to: number, limit: number): Promise<ServerTrack[]>;
-  /** /unlink of the admin: the server playlists in their account stop (the playlists stay theirs). */
-  deleteForOwner(memberId: string): Promise<number>;
-}
-
-export interface ServerPlaylistAnnouncement {
-  guildId: string;
-  guildName: string;
-  monthLabel: string;
-  playlistId: string;
-  tracks: ServerTrack[];
-  members: number;
-}
-
-export interface ServerPlaylistDeps {
-  repo: ServerPlaylistRepository;
-  /** Members who let this server see their listening. */
-  optedIn(guildId: string): Promise<string[]>;
-  playlists: PlaylistsFor;
-  leases: LeasePort;
-  guildName(guildId: string): string | undefined;
-  /** True when this process's Discord shards hold the server: its announcement is posted from there. */
-  ownsGuild(guildId: string): boolean;
-  /**
-   * Tells the server: in the digest channel (with Discord's nonce, so a retry never posts twice),
-   * else by DM to the admin who owns the playlist; where it went.
-   */
-  announce(
-    guildId: string,
-    ownerId: string,
-    message: MessageModel,
-    nonce: string,
-  ): Promise<'channel' | 'dm' | 'nowhere'>;
-  nonce(guildId: string, month: string): string;
-  announcementMessage(announcement: ServerPlaylistAnnouncement): MessageModel;
-  /**
-   * Whether the admin whose Spotify holds the playlist is still a member of the server: false only
-   * when Discord says they are not (an outage keeps it going). Without it, membership is not checked.
-   */
-  ownerPresent?(guildId: string, ownerId: string): Promise<boolean>;
-  /** What the server (else the owner) is told when the playlist stops because its owner left. */
-  stoppedMessage?(): MessageModel;
-  instanceId: string;
-  log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
-}
+export type {
+  ServerMonth,
+  ServerPlaylistAnnouncement,
+  ServerPlaylistDeps,
+  ServerPlaylistRecord,
+  ServerPlaylistRepository,
+  ServerTrack,
+} from './ports.js';
 
 export const SERVER_PLAYLIST_SIZE = 30;
 /** At most this many tracks of one artist, so one member's obsession does not fill the playlist. */

@@ -3,8 +3,8 @@ import { resumeSortsJob } from '../../jobs/resumeSorts.js';
 import { accountsOf, type FeatureFactory } from '../feature.js';
 import { createGenreChoiceRepository } from '../../store/genreChoices.js';
 import { createOrderJobRepository, createSortJobRepository } from '../../store/sortJobs.js';
-import { createSortRunner } from './sortService.js';
-import { createThriftySorts } from './thriftySort.js';
+import { createSortRunnerFor } from './sortService.js';
+import { createThriftySortsFor } from './thriftySort.js';
 import { erased } from '../../app/accounts/personalData.js';
 
 /**
@@ -18,9 +18,9 @@ export const sortFeature: FeatureFactory = (context) => {
   // Large splits may find their genres thriftily on MusicBrainz instead of Spotify's quota: only when it is configured.
   const choices = createGenreChoiceRepository(store);
   const thrifty = musicbrainz.isConfigured
-    ? createThriftySorts({ store, gateway, musicbrainz, charts, discord, log, jobs, choices, instanceId })
+    ? createThriftySortsFor({ store, gateway, musicbrainz, charts, discord, log, jobs, choices, instanceId })
     : undefined;
-  const runner = createSortRunner({
+  const runner = createSortRunnerFor({
     gateway,
     accounts: accountsOf(context),
     musicbrainz,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnswerDeps, PlaylistsFor } from '../../app/suggest/answers.js';
 import type { SuggestService } from '../../app/suggest/ports.js';
 import type { RadarDeps } from '../../app/suggest/radar.js';
-import type { SuggestionsDeps } from '../../app/suggest/suggestions.js';
+import type { SuggestionsDeps } from '../../app/suggest/ports.js';
 import { digestNonce } from '../../core/digest/index.js';
 import { digestDiscord } from '../../discord/digestChannels.js';
 import { radarRefreshedMessage } from '../../discord/messages/suggestMessage.js';

@@ -1,20 +1,21 @@
-import type { SortSpotify } from '../../app/sort/ports.js';
-import type { PlaylistItemInput } from '../../core/sort/index.js';
-import type { MusicBrainzClient } from '../../musicbrainz/index.js';
-import { UserError } from '../../core/errors.js';
-import { SpotifyApiError, type SpotifyGateway, type SpotifyUserClient } from '../../spotify/index.js';
-import { resolveArtistGenres } from '../../app/genres/resolveArtistGenres.js';
-import { genreSourcesFor } from '../genres.js';
+import { resolveArtistGenres, type GenreSources } from '../app/genres/resolveArtistGenres.js';
+import type { SortSpotify } from '../app/sort/ports.js';
+import { UserError } from '../core/errors.js';
+import type { PlaylistItemInput } from '../core/sort/index.js';
+import { SpotifyApiError } from './errors.js';
+import type { SpotifyGateway } from './index.js';
+import type { SpotifyUserClient } from './userClient.js';
 
 /**
  * The sorter's port on top of a member's gateway client: one gateway call per port call. Genres
- * come from the one resolver chain (resolveArtistGenres).
+ * come from the one resolver chain (resolveArtistGenres) over `genreSources`, the feature kit's
+ * sources for this client (genreSourcesFor), handed in because src/spotify never imports a feature.
  */
 export function sortSpotifyFor(
   client: SpotifyUserClient,
   gateway: SpotifyGateway,
   meId: () => Promise<string>,
-  musicbrainz?: MusicBrainzClient,
+  genreSources: GenreSources,
 ): SortSpotify {
   const artistNames = new Map<string, string>();
   /** The last playlist object read, whose embedded first page of items the next read reuses. */
@@ -59,7 +60,7 @@ export function sortSpotifyFor(
     genresForArtists: (ids, onProgress) =>
       resolveArtistGenres(
         ids.map((id) => ({ id, name: artistNames.get(id) })),
-        genreSourcesFor(client, gateway, musicbrainz),
+        genreSources,
         { onProgress },
       ),
     async createPrivatePlaylist(name, description) {
