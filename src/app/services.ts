@@ -6,6 +6,7 @@ import type { DigestDeps } from './digest/ports.js';
 import type { HistoryImportDeps } from './history/ports.js';
 import type { ChartImages, MessageModel } from './ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
+import type { StreaksService } from './streaks/ports.js';
 import type { SocialDeps } from './social/ports.js';
 import type { InteractionReplyRef, SortService } from './sort/ports.js';
 import type { SuggestionsDeps } from './suggest/ports.js';
@@ -48,6 +49,8 @@ export interface Services {
   social?: SocialDeps;
   /** Suggestions (issue 16): /suggest and its buttons, the weekly Encore Radar, the monthly server playlist. */
   suggestions?: SuggestionsDeps;
+  /** Streaks and milestones (issue 25): /streak, and the milestones in the weekly wrapped DM. */
+  streaks?: StreaksService;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

@@ -8,6 +8,7 @@ import { privacyFeature } from './privacy.js';
 import { settingsFeature } from './settings.js';
 import { socialFeature } from './social/index.js';
 import { sortFeature } from './sort/index.js';
+import { streaksFeature } from './streaks.js';
 import { suggestFeature } from './suggest/index.js';
 
 export type { Feature, FeatureContext, FeatureFactory, DiscordPort } from './feature.js';
@@ -26,5 +27,6 @@ export const FEATURES: readonly FeatureFactory[] = [
   digestFeature,
   socialFeature,
   suggestFeature,
+  streaksFeature,
   maintenanceFeature,
 ];

@@ -15,6 +15,7 @@ import type { MessageModel } from '../ports.js';
 import { UserError } from '../../core/errors.js';
 import type { DigestDeps, DigestLedger, DigestReader } from './ports.js';
 import { utcDay } from '../../core/time/utcDay.js';
+import type { Milestone } from '../../core/streaks/index.js';
 
 /** The personal weekly wrapped goes out Monday 09:00 in the member's own time zone. */
 export const WRAPPED_SCHEDULE = { weekday: 1, hour: 9 } as const;
@@ -30,7 +31,9 @@ export interface WeeklyWrappedDeps {
   timeZoneOf(memberId: string): Promise<string | undefined>;
   /** A DM with Discord's enforce_nonce, so a retry after a crash does not send it twice. */
   sendDm(memberId: string, message: MessageModel, nonce: string): Promise<'sent' | 'closed'>;
-  message(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }): MessageModel;
+  message(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }, milestones?: Milestone[]): MessageModel;
+  /** What the member crossed that week (streaks feature); none when it is off. */
+  milestones?(memberId: string, week: string): Promise<Milestone[]>;
   card(wrapped: MemberWrapped): Promise<{ png: Buffer; altText: string } | undefined>;
   instanceId: string;
   log?: { warn(obj: object, msg: string): void };
@@ -157,7 +160,7 @@ export async function sendWeeklyWrapped(deps: WeeklyWrappedDeps, now: number): P
         }
         const sent = await deps.sendDm(
           memberId,
-          deps.message(wrapped, await deps.card(wrapped)),
+          deps.message(wrapped, await deps.card(wrapped), await deps.milestones?.(memberId, week)),
           digestNonce(key, week),
         );
         await deps.ledger.record(key, week, sent, now);

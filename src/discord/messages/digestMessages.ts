@@ -8,6 +8,7 @@ import {
   type ServerDigest,
 } from '../../core/digest/index.js';
 import { brandEmbed, pngAttachment } from '../replies.js';
+import type { Milestone } from '../../core/streaks/index.js';
 import { genreDisplayName, isUnclassified } from '../../core/taste/index.js';
 import { listeningTime } from '../../core/time/listeningTime.js';
 import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
@@ -220,8 +221,24 @@ export function digestSettingsMessage(settings: DigestSettings, note?: string, n
   };
 }
 
+/** A milestone in one line (the weekly wrapped DM's "Milestones"). */
+export function milestoneWords(m: Milestone): string {
+  switch (m.kind) {
+    case 'artistPlays': // every mark is a multiple of 100: always "th"
+      return `🎉 Your ${m.plays.toLocaleString('en')}th play of **${safeName(m.artist)}**`;
+    case 'yearMinutes':
+      return `⏱️ ${m.minutes.toLocaleString('en')} minutes of listening in ${m.year}`;
+    case 'streakDays':
+      return `🔥 ${m.days.toLocaleString('en')} days in a row of listening`;
+  }
+}
+
 /** The personal weekly wrapped DM: the member's week as a card (their top artists) and a short embed. */
-export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffer; altText: string }) {
+export function weeklyWrappedMessage(
+  wrapped: MemberWrapped,
+  card?: { png: Buffer; altText: string },
+  milestones: readonly Milestone[] = [],
+) {
   const period = wrapped.period ?? 'week';
   const before = { week: 'the week before', month: 'the 30 days before', year: 'the year before', all: '' }[period];
   const title = {
@@ -267,6 +284,7 @@ export function weeklyWrappedMessage(wrapped: MemberWrapped, card?: { png: Buffe
               .map((t, i) => `${i + 1}. ${safeName(t.name)} — ${safeName(t.artists.join(', '), 24)}`)
               .join('\n'),
           },
+          ...(milestones.length ? [{ name: 'Milestones', value: milestones.map(milestoneWords).join('\n') }] : []),
         ],
         image,
         footer: wrapped.period ? 'Only you see this · /wrapped' : 'Only you get this · turn it off in /privacy',

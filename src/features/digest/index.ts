@@ -57,6 +57,7 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     sendDm: (memberId, message, nonce) => channels.sendDmOnce(memberId, message, nonce),
     message: weeklyWrappedMessage,
     card: (week) => deps.wrappedCard(week),
+    milestones: async (memberId, week) => (await services?.streaks?.milestones(memberId, week)) ?? [],
     instanceId: deps.instanceId,
     log: deps.log,
   };

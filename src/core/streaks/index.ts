@@ -1,0 +1,3 @@
+export * from './streaks.js';
+export * from './localDays.js';
+export * from './milestones.js';
