@@ -21,9 +21,8 @@ import type { Logger } from './log.js';
 import { createMusicBrainzClient, type RequestSpacer } from './musicbrainz/index.js';
 import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
-
-/** Sent to MusicBrainz in the User-Agent it requires. */
-const ENCORE_VERSION = '0.1.0';
+import { createSharedRateLimit } from './store/sharedRateLimit.js';
+import { ENCORE_VERSION } from './version.js';
 
 export interface Encore {
   readonly store: Store;
@@ -82,6 +81,7 @@ export async function startEncore({
       clientSecret: config.SPOTIFY_CLIENT_SECRET,
       store,
       log,
+      sharedRate: createSharedRateLimit(store.pool),
       ...spotifyLimits,
       ...(clock ? { now: clock } : {}),
     });

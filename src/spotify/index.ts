@@ -5,6 +5,7 @@ import { openArtistGenreCache } from './genreCache.js';
 import { GatewayMetrics } from './metrics.js';
 import { createOAuthClient, type OAuthClient } from './oauth.js';
 import { Pacer, type SetTimer } from './pacer.js';
+import { SharedStartPermits, type SharedRateStore } from './sharedRate.js';
 import { SpotifyUserClient } from './userClient.js';
 import type { KeyvNamespaces, Priority, UserTokens } from './types.js';
 
@@ -13,6 +14,7 @@ export { SpotifyApiError } from './errors.js';
 export { SpotifyUserClient, toPlaylistEntry } from './userClient.js';
 export { endpointTemplate } from './metrics.js';
 export type * from './types.js';
+export type { SharedRateStore } from './sharedRate.js';
 
 export interface GatewayOptions {
   apiUrl: string;
@@ -30,9 +32,14 @@ export interface GatewayOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The retry backoff's jitter, in [0, 1); Math.random by default. */
   random?: () => number;
-  /** Requests in flight at once, and request starts per second, for the whole process. */
+  /**
+   * Requests in flight at once, for this process; request starts per second, for the whole app when
+   * `sharedRate` is given (every process takes its starts from it), else for this process alone.
+   */
   concurrency?: number;
   perSecond?: number;
+  /** Where the app's processes share one request rate (Postgres, in production). */
+  sharedRate?: SharedRateStore;
   /** The rolling 24-hour request budget (development mode: roughly 1,100+ before Spotify's quota). */
   dailyBudget?: number;
   /** Overrides REQUEST_TIMEOUT_MS per priority (fault tests make Spotify slower than a short timeout). */
@@ -74,6 +81,17 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
   const breaker = new QuotaBreaker(options.store.namespace('spotify-breaker'), now);
   const budget = new RequestBudget(options.dailyBudget ?? 2_000, options.store.namespace('spotify-budget'), now);
   const genres = openArtistGenreCache(options.store, metrics);
+  const log = options.log.child({ module: 'spotify' });
+  const perSecond = options.perSecond ?? 20;
+  const permits =
+    options.sharedRate &&
+    new SharedStartPermits(options.sharedRate, {
+      bucket: options.clientId,
+      perSecond,
+      now,
+      log,
+      ...(options.setTimer ? { setTimer: options.setTimer } : {}),
+    });
   const oauth = createOAuthClient({
     accountsUrl: options.accountsUrl,
     clientId: options.clientId,
@@ -86,11 +104,11 @@ export function createSpotifyGateway(options: GatewayOptions): SpotifyGateway {
       apiUrl: options.apiUrl,
       fetch: doFetch,
       now,
-      pacer: new Pacer(options.concurrency ?? 6, options.perSecond ?? 20, now, options.setTimer),
+      pacer: new Pacer(options.concurrency ?? 6, perSecond, now, options.setTimer, permits),
       breaker,
       budget,
       metrics,
-      log: options.log.child({ module: 'spotify' }),
+      log,
       sleep: options.sleep,
       random: options.random,
       requestTimeoutMs: options.requestTimeoutMs,

@@ -17,6 +17,47 @@ const realTimer: SetTimer = (fn, ms) => {
   return () => clearTimeout(handle);
 };
 
+/**
+ * Where the pacer gets permission to start a request: this process's own grid by default
+ * (`LocalGrid`), or start slots shared by every process of the app (src/spotify/sharedRate.ts).
+ * The pacer still decides *which* waiting request takes a start; the permits decide *when*.
+ */
+export interface StartPermits {
+  /**
+   * When the next start may happen (now or later), for one of `wanted` requests ready to go; or
+   * undefined while permission is being asked for elsewhere, in which case `wake` is called once
+   * the answer is in.
+   */
+  next(now: number, wanted: number, wake: () => void): number | undefined;
+  /** A start was taken at `now` on the permission for `at` (the later of `next` and any pause). */
+  use(now: number, at: number): void;
+  /** Tells whoever else shares the rate that everyone waits until `time` (a 429's Retry-After). */
+  pauseUntil?(time: number): void;
+  /** Until when starts are held by someone else's pause, as last heard; 0 when none. */
+  readonly heldUntil?: number;
+}
+
+/** Starts 1000/`perSecond` ms apart for this process alone. */
+export class LocalGrid implements StartPermits {
+  private readonly intervalMs: number;
+  private nextStart: number;
+
+  /** `lastStart`: when a start was last taken elsewhere (another grid this one takes over from). */
+  constructor(perSecond: number, lastStart = Number.NEGATIVE_INFINITY) {
+    this.intervalMs = 1000 / perSecond;
+    this.nextStart = lastStart + this.intervalMs;
+  }
+
+  next(): number {
+    return this.nextStart;
+  }
+
+  use(now: number, at: number): void {
+    // Stay on the grid when a timer fired a little late, so timer lateness does not lower the rate.
+    this.nextStart = (now - at < this.intervalMs ? at : now) + this.intervalMs;
+  }
+}
+
 /** Highest first. */
 const PRIORITIES: readonly Priority[] = ['interactive', 'background', 'warming'];
 /**
@@ -45,7 +86,8 @@ interface Level {
  *
  * Global limits, as before: at most `concurrency` requests in flight, request starts 1000/`perSecond`
  * ms apart (on a grid: a timer that fires late does not lower the rate), and a shared pause when
- * Spotify answered 429 (Retry-After) for everyone.
+ * Spotify answered 429 (Retry-After) for everyone. With shared `permits`, the starts are the app's
+ * across every process instead of this process's alone.
  *
  * Who starts next: the highest priority with requests waiting (interactive, then background, then
  * warming; a lower priority passed over LOWER_PRIORITY_TURN_EVERY - 1 times in a row gets the next
@@ -57,31 +99,34 @@ interface Level {
 export class Pacer {
   private inFlight = 0;
   private waiting = 0;
-  private nextStart = 0;
   private pausedUntil = 0;
   private timer?: { at: number; cancel: () => void };
   private readonly levels = new Map<Priority, Level>(
     PRIORITIES.map((p) => [p, { ring: [], lanes: new Map(), passedOver: 0 }]),
   );
-  private readonly intervalMs: number;
+  private readonly permits: StartPermits;
+  private readonly wake = () => this.pump();
 
   constructor(
     private readonly concurrency: number,
     perSecond: number,
     private readonly now: () => number = Date.now,
     private readonly setTimer: SetTimer = realTimer,
+    permits?: StartPermits,
   ) {
-    this.intervalMs = 1000 / perSecond;
+    this.permits = permits ?? new LocalGrid(perSecond);
   }
 
-  /** Everyone waits until this time (a 429's Retry-After). */
+  /** Everyone waits until this time (a 429's Retry-After); other processes too, with shared permits. */
   pauseUntil(time: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, time);
+    this.permits.pauseUntil?.(time);
     this.pump();
   }
 
+  /** Until when no request starts: this process's pause, or one another process reported. */
   get pausedUntilTime(): number {
-    return this.pausedUntil;
+    return Math.max(this.pausedUntil, this.permits.heldUntil ?? 0);
   }
 
   /** Requests waiting for a start, per priority (for metrics and tests). */
@@ -147,12 +192,15 @@ export class Pacer {
   private pump(): void {
     while (this.waiting > 0 && this.inFlight < this.concurrency) {
       const now = this.now();
-      const at = Math.max(this.nextStart, this.pausedUntil);
+      // Asked before the permits, so no permission is sought for starts a pause would waste.
+      if (this.pausedUntil > now) return this.wakeAt(this.pausedUntil);
+      const permitted = this.permits.next(now, Math.min(this.waiting, this.concurrency - this.inFlight), this.wake);
+      if (permitted === undefined) return;
+      const at = Math.max(permitted, this.pausedUntil);
       if (at > now) return this.wakeAt(at);
       const waiter = this.takeNext();
       this.inFlight++;
-      // Stay on the grid when a timer fired a little late, so timer lateness does not lower the rate.
-      this.nextStart = (now - at < this.intervalMs ? at : now) + this.intervalMs;
+      this.permits.use(now, at);
       waiter.start();
     }
   }
