@@ -21,7 +21,7 @@ export interface NewPlay {
   msPlayed: number | null;
   /** msPlayed is the track's duration standing in for the unknown real figure. */
   msEstimated: boolean;
-  source: 'collected' | 'imported';
+  source: 'collected' | 'imported' | 'listenbrainz' | 'lastfm';
   contextUri?: string;
   /** The parent genre the rollups count this play for (or "unclassified"). */
   genre: string;
@@ -33,7 +33,7 @@ export interface StoredPlay {
   trackId: string;
   msPlayed: number | null;
   msEstimated: boolean;
-  source: 'collected' | 'imported';
+  source: 'collected' | 'imported' | 'listenbrainz' | 'lastfm';
   contextUri: string | null;
 }
 

@@ -60,7 +60,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])
  * also once normalised (catalogue ids are built from the normalised name, and NFKC can expand a
  * character into many), so that no id outgrows what an index can hold.
  */
-function name(v: unknown): string | undefined {
+export function cleanName(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
   let out = v.replace(CONTROL, ' ').trim();
   let cut = MAX_NAME_LENGTH;
@@ -89,7 +89,8 @@ const within = (at: number, window: PlayWindow) => Number.isFinite(at) && at >= 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+/** The normalisation every name-based key uses (SQL: catalogue_norm, src/store/migrations/0009). */
+export const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 /** Catalogue ids for what an export knows only by name (stable across imports and members). */
 export const nameArtistId = (artist: string) => `name:${norm(artist)}`;
 export const nameTrackId = (artist: string, title: string) => `name:${norm(artist)}\u001f${norm(title)}`;
@@ -107,8 +108,8 @@ export function readExtendedRecord(record: unknown, window: PlayWindow = ANY_TIM
   const ts = str(record.ts);
   const playedAt = ts === undefined ? NaN : Date.parse(ts);
   const ms = num(record.ms_played);
-  const title = name(record.master_metadata_track_name);
-  const artist = name(record.master_metadata_album_artist_name);
+  const title = cleanName(record.master_metadata_track_name);
+  const artist = cleanName(record.master_metadata_album_artist_name);
   if (!within(playedAt, window) || ms === undefined || ms < 0) return { kind: 'unusable' };
   if (ms < MIN_PLAY_MS) return { kind: 'short' };
   if (!title || !artist) return { kind: 'unusable' };
@@ -121,7 +122,7 @@ export function readExtendedRecord(record: unknown, window: PlayWindow = ANY_TIM
       trackId: id ?? nameTrackId(artist, title),
       trackName: title,
       artistName: artist,
-      albumName: name(record.master_metadata_album_album_name) ?? null,
+      albumName: cleanName(record.master_metadata_album_album_name) ?? null,
       msPlayed: Math.min(Math.round(ms), 2_147_483_647),
       format: 'extended',
     },
@@ -137,8 +138,8 @@ export function readAccountRecord(record: unknown, window: PlayWindow = ANY_TIME
   if (str(record.podcastName) || str(record.episodeName)) return { kind: 'podcast' };
   const m = END_TIME.exec(str(record.endTime) ?? '');
   const ms = num(record.msPlayed);
-  const title = name(record.trackName);
-  const artist = name(record.artistName);
+  const title = cleanName(record.trackName);
+  const artist = cleanName(record.artistName);
   if (!m || ms === undefined || ms < 0) return { kind: 'unusable' };
   const playedAt = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, m[6] ? +m[6] : 0);
   if (!within(playedAt, window)) return { kind: 'unusable' };

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { ImportRepository, ImportSession } from '../../app/history/importHistory.js';
 import type { ImportedPlay } from '../../core/history/exportRecords.js';
+import { mergeImported } from '../catalogue/learn.js';
+import { sqlNorm } from '../catalogue/norm.js';
 import { rebuildSocialTotals } from '../social/socialTotalsWriter.js';
 import { lockMember } from './memberLock.js';
 
@@ -23,8 +25,6 @@ import { lockMember } from './memberLock.js';
 const SAME_LISTEN_S = 10;
 const MINUTE_LATE_S = 70;
 const secs = (n: number) => `make_interval(secs => ${n})`;
-/** matchKey's normalisation (src/core/history/exportRecords.ts), in SQL. */
-const sqlNorm = (column: string) => `lower(regexp_replace(btrim(normalize(${column}, NFKC)), '\\s+', ' ', 'g'))`;
 
 export function createImportRepository(pool: pg.Pool): ImportRepository {
   return {
@@ -186,6 +186,8 @@ export function createImportRepository(pool: pg.Pool): ImportRepository {
           // The social totals (leaderboards, /whoknows) are recounted rather than added to: one
           // member, once per upload.
           await rebuildSocialTotals(db, memberId);
+          // The artists and tracks it added that the catalogue knows by another id merge into it.
+          await mergeImported(db);
           const { rows: range } = await db.query<{ first: Date | null; last: Date | null }>(
             `SELECT min(played_at) AS first, max(played_at) AS last FROM import_stage`,
           );

@@ -1,0 +1,2 @@
+export * from './listenToPlay.js';
+export * from './sameListen.js';
