@@ -19,13 +19,11 @@ function isBase64Key(value: string): boolean {
   return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }
 
-const httpUrl = (example: string) =>
-  z
-    .string()
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
-      message: `must be an http(s) URL, e.g. ${example}`,
-    })
-    .transform((v) => v.replace(/\/+$/, ''));
+const httpUrlAsWritten = (example: string) =>
+  z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+    message: `must be an http(s) URL, e.g. ${example}`,
+  });
+const httpUrl = (example: string) => httpUrlAsWritten(example).transform((v) => v.replace(/\/+$/, ''));
 
 const snowflake = z
   .string()
@@ -80,6 +78,24 @@ const schema = z.object({
   SPOTIFY_API_URL: httpUrl('https://api.spotify.com/v1').default('https://api.spotify.com/v1'),
   SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').default('https://accounts.spotify.com'),
   MUSICBRAINZ_URL: httpUrl('https://musicbrainz.org/ws/2').optional(),
+  // Unset: on. ListenBrainz needs nothing from the operator; false leaves it out of /link.
+  LISTENBRAINZ_ENABLED: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional(),
+  LISTENBRAINZ_API_URL: httpUrl('https://api.listenbrainz.org').optional(),
+  // Last.fm needs the operator's API account (https://www.last.fm/api/account/create): both or neither.
+  LASTFM_API_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/i, 'must be the 32-character API key Last.fm shows for your API account')
+    .optional(),
+  LASTFM_SHARED_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/i, 'must be the 32-character shared secret Last.fm shows beside the API key')
+    .optional(),
+  // Kept as written: Last.fm's addresses end in a slash that matters.
+  LASTFM_API_URL: httpUrlAsWritten('https://ws.audioscrobbler.com/2.0/').optional(),
+  LASTFM_AUTH_URL: httpUrlAsWritten('https://www.last.fm/api/auth/').optional(),
   // Unset: 2. Each upload may spool up to 1 GiB and read for minutes; one per member whatever this says.
   IMPORT_MAX_CONCURRENT_UPLOADS: z.coerce
     .number({ message: 'must be a whole number from 1 to 64, e.g. 2' })
@@ -125,7 +141,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = schema.safeParse(cleaned);
   if (result.success) {
-    const shardProblem = shardSettingsProblem(result.data);
+    const shardProblem = shardSettingsProblem(result.data) ?? lastfmSettingsProblem(result.data);
     if (!shardProblem) return { ok: true, config: Object.freeze(result.data) };
     return { ok: false, problems: [shardProblem] };
   }
@@ -137,6 +153,14 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     byVariable.set(name, `${name} ${message}`);
   }
   return { ok: false, problems: [...byVariable.values()] };
+}
+
+/** Last.fm's key and secret only work as a pair. */
+function lastfmSettingsProblem(config: z.infer<typeof schema>): string | undefined {
+  if (!!config.LASTFM_API_KEY === !!config.LASTFM_SHARED_SECRET) return undefined;
+  return config.LASTFM_API_KEY
+    ? 'LASTFM_SHARED_SECRET is required when LASTFM_API_KEY is set (both come from your Last.fm API account)'
+    : 'LASTFM_API_KEY is required when LASTFM_SHARED_SECRET is set (both come from your Last.fm API account)';
 }
 
 /** The two shard settings only make sense together: ids must exist in the count. */

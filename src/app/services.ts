@@ -6,6 +6,7 @@ import type { DigestDeps } from './digest/ports.js';
 import type { HistoryImportDeps } from './history/ports.js';
 import type { ChartImages, MessageModel } from './ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
+import type { SourcesService } from './sources/ports.js';
 import type { StreaksService } from './streaks/ports.js';
 import type { SocialDeps } from './social/ports.js';
 import type { InteractionReplyRef, SortService } from './sort/ports.js';
@@ -51,6 +52,8 @@ export interface Services {
   suggestions?: SuggestionsDeps;
   /** Streaks and milestones (issue 25): /streak, and the milestones in the weekly wrapped DM. */
   streaks?: StreaksService;
+  /** Listening sources beyond Spotify (ListenBrainz, Last.fm): /link's other choices. */
+  sources?: SourcesService;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

@@ -77,7 +77,8 @@ export class SpotifyForbiddenError extends UserError {
 /** The member has not linked Spotify yet (or unlinked). */
 export class NotLinkedError extends UserError {
   override readonly name = 'NotLinkedError';
-  constructor() {
-    super('account.notLinked');
+  /** `spotifyPlacesLeft`: how many more members may link Spotify, when the thrower knows (for the hint). */
+  constructor(context: { spotifyPlacesLeft?: number } = {}) {
+    super('account.notLinked', context);
   }
 }

@@ -5,7 +5,13 @@ const at = (ms: unknown) => (typeof ms === 'number' ? discordTime(ms) : 'later')
 
 /** The one table that turns error identifiers into what the member reads (and can do). */
 const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => string> = {
-  'account.notLinked': () => 'You haven’t linked Spotify yet. Run **/link** and follow the link I DM you.',
+  'account.notLinked': (c) =>
+    c.spotifyPlacesLeft === 0
+      ? 'You haven’t linked Spotify yet, and all of this bot’s Spotify places are taken (Spotify allows a new app only a few members). Leaderboards, /whoknows, /chart and the digest work with ListenBrainz or Last.fm too: run **/link source:ListenBrainz** or **/link source:Last.fm**.'
+      : 'You haven’t linked Spotify yet. Run **/link** and follow the link I DM you' +
+        (typeof c.spotifyPlacesLeft === 'number'
+          ? ` (${c.spotifyPlacesLeft} Spotify place${c.spotifyPlacesLeft === 1 ? '' : 's'} left on this bot).`
+          : '.'),
   'spotify.relinkNeeded': () =>
     'Your Spotify link has expired (Spotify ends links after six months). Run **/link** to link again — your history is kept.',
   'spotify.quotaExceeded': (c) =>
@@ -30,6 +36,12 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'settings.unknownTimeZone': (c) =>
     `**${String(c.input ?? 'That')}** isn’t a time zone I know. Pick one from the list as you type (a city, like Europe/Paris or America/New_York).`,
   'link.rateLimited': (c) => `You’ve asked for several links already. Try again ${at(c.retryAt)}.`,
+  'sources.accountTaken': (c) =>
+    `That ${c.source === 'lastfm' ? 'Last.fm' : 'ListenBrainz'} account is already connected to another Discord member here. If it is yours, ask them to run **/unlink**.`,
+  'sources.listenbrainzTokenInvalid': () =>
+    'ListenBrainz doesn’t recognise that user token. Copy it again from <https://listenbrainz.org/settings/> (the “User token” box) and try once more.',
+  'sources.unavailable': (c) =>
+    `${c.source === 'lastfm' ? 'Last.fm' : 'ListenBrainz'} isn’t answering right now. Nothing was saved; please try again in a few minutes.`,
   'link.dmOnlyInServer': () => 'Please use this command in a server.',
   'import.linkExpired': () =>
     'This upload link has expired or was already used. Links from /import last ten minutes and work once: run **/import** in Discord to get a fresh one.',

@@ -7,6 +7,7 @@ import { maintenanceFeature } from './maintenance.js';
 import { privacyFeature } from './privacy.js';
 import { settingsFeature } from './settings.js';
 import { socialFeature } from './social/index.js';
+import { sourcesFeature } from './sources/index.js';
 import { sortFeature } from './sort/index.js';
 import { streaksFeature } from './streaks.js';
 import { suggestFeature } from './suggest/index.js';
@@ -23,6 +24,8 @@ export const FEATURES: readonly FeatureFactory[] = [
   settingsFeature,
   genresFeature,
   sortFeature,
+  // Before history: /unlink ends the connections (no more listens stored) before it erases the plays.
+  sourcesFeature,
   historyFeature,
   digestFeature,
   socialFeature,

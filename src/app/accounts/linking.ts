@@ -155,3 +155,9 @@ export async function completeAuthorization(
     renewBy: now + REFRESH_LIFETIME_MS,
   };
 }
+
+/** Whether Spotify's places are all taken for this member (a member already linked keeps theirs). */
+export async function spotifyPlacesFull(deps: LinkingDeps, discordUserId: string): Promise<boolean> {
+  if (await deps.repo.getLink(discordUserId)) return false;
+  return (await deps.repo.countLinks()) >= deps.userCap;
+}

@@ -15,6 +15,8 @@ export interface PersonalDataKind {
 export type ErasedKind =
   | 'spotify-link'
   | 'spotify-tokens'
+  | 'listening-sources'
+  | 'unused-lastfm-links'
   | 'unused-link-links'
   | 'link-requests'
   | 'privacy'

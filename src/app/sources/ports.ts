@@ -139,3 +139,40 @@ export interface SourcePlaysRepository {
     genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>,
   ): Promise<{ inserted: number }>;
 }
+
+/** A Last.fm approval in progress: who started it, and from which server. */
+export interface LastfmStateRecord {
+  discordUserId: string;
+  guildId?: string;
+}
+
+export interface ConnectDeps {
+  links: SourceLinksRepository;
+  /** Absent when the operator did not configure the source. */
+  listenbrainz?: { validateToken(token: string): Promise<{ userName: string }> };
+  lastfm?: { authUrl(callbackUrl: string): string; getSession(token: string): Promise<{ userName: string }> };
+  /** One-time states of the Last.fm web flow (single use, expiring). */
+  lastfmStates: {
+    put(state: string, record: LastfmStateRecord, expiresAt: number): Promise<void>;
+    take(state: string, now: number): Promise<LastfmStateRecord | undefined>;
+  };
+  /** Connection attempts per member in a sliding window, as /link's are counted. */
+  admit(discordUserId: string, now: number): Promise<{ admitted: true } | { admitted: false; retryAt: number }>;
+  /** Starts the backfill and tells the member (the feature's part). */
+  onConnected(connection: {
+    discordUserId: string;
+    source: SourceKind;
+    userName: string;
+    guildId?: string;
+  }): Promise<void>;
+  publicUrl: string;
+  now(): number;
+}
+
+/** What /link, its modal and the Last.fm callback use (the sources feature provides it). */
+export interface SourcesService {
+  connect: ConnectDeps;
+  links: SourceLinksRepository;
+  /** Which sources this bot's operator set up. */
+  available: { listenbrainz: boolean; lastfm: boolean };
+}

@@ -119,6 +119,10 @@ export function erasedWords({ kind, count: n }: Erased): string {
       return 'your Spotify link';
     case 'spotify-tokens':
       return 'your Spotify access tokens';
+    case 'listening-sources':
+      return n === 1 ? 'your ListenBrainz or Last.fm connection' : 'your ListenBrainz and Last.fm connections';
+    case 'unused-lastfm-links':
+      return `${n} unused Last.fm link${s(n)}`;
     case 'unused-link-links':
       return `${n} unused /link link${s(n)}`;
     case 'link-requests':

@@ -55,7 +55,9 @@ export function createAccounts(options: {
     linking,
     async spotifyFor(discordUserId, priority = 'interactive') {
       const link = await repo.getLink(discordUserId);
-      if (!link) throw new NotLinkedError();
+      // What needs Spotify says so, and whether a place is free to link it (development mode's cap).
+      if (!link)
+        throw new NotLinkedError({ spotifyPlacesLeft: Math.max(0, options.userCap - (await repo.countLinks())) });
       if (link.status !== 'active') throw new RelinkNeededError(discordUserId);
       return options.gateway.forUser(tokensOf(discordUserId), { priority });
     },
