@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 import { seedWorld } from '../spotify/seed.js';
+import { mbidFor } from '../listenbrainz/catalogue.js';
 
 /** One track as Last.fm knows it: names first, MBIDs only sometimes (Last.fm often sends mbid ""). */
 export interface LastfmTrack {
   readonly name: string;
   readonly mbid: string;
-  readonly artist: { readonly name: string; readonly mbid: string };
+  readonly artist: {
+    readonly name: string;
+    readonly mbid: string;
+    /** The Spotify world's genres for the artist: what artist.getTopTags builds its tags from. */
+    readonly genres?: readonly string[];
+  };
   readonly album: { readonly name: string; readonly mbid: string };
   /** The cover's hash in lastfm.freetls.fastly.net URLs; "" when Last.fm has no cover. */
   readonly imageHash: string;
@@ -18,18 +24,14 @@ export interface Scrobble {
 }
 
 const hex = (text: string) => createHash('md5').update(text).digest('hex');
-/** A UUID-shaped id derived from a name, so the same artist always has the same MBID. */
-const fakeMbid = (text: string) => {
-  const h = hex(`mbid:${text}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
 /** A stable number in [0, 1) from a string: which names get an MBID, which covers exist. */
 const unit = (text: string) => parseInt(hex(text).slice(0, 8), 16) / 2 ** 32;
 
 /**
  * The tracks the emulated users scrobble: the Spotify emulator's catalogue (same artist and track
  * names), so a Spotify member and a Last.fm member can be seen to share artists. About 80% of artists,
- * 60% of tracks and 50% of albums carry an MBID; the rest have "" as on the real service.
+ * 60% of tracks and 50% of albums carry an MBID; the rest have "" as on the real service. MBIDs are
+ * the ListenBrainz emulator's (`mbidFor`): one MusicBrainz, whichever service reports the id.
  */
 export function lastfmCatalogue(size = 2000, seed = 42): readonly LastfmTrack[] {
   const cacheKey = `${size}:${seed}`;
@@ -37,13 +39,18 @@ export function lastfmCatalogue(size = 2000, seed = 42): readonly LastfmTrack[] 
   if (cached) return cached;
   const world = seedWorld(seed);
   const tracks = world.trackList.slice(0, size).map((t) => {
-    const artistName = world.artists.get(t.artistIds[0]!)!.name;
+    const worldArtist = world.artists.get(t.artistIds[0]!)!;
+    const artistName = worldArtist.name;
     const albumName = world.albums.get(t.albumId)?.name ?? '';
     return {
       name: t.name,
-      mbid: unit(`track:${t.id}`) < 0.6 ? fakeMbid(`track:${t.id}`) : '',
-      artist: { name: artistName, mbid: unit(`artist:${artistName}`) < 0.8 ? fakeMbid(`artist:${artistName}`) : '' },
-      album: { name: albumName, mbid: unit(`album:${t.albumId}`) < 0.5 ? fakeMbid(`album:${t.albumId}`) : '' },
+      mbid: unit(`track:${t.id}`) < 0.6 ? mbidFor('recording', t.id) : '',
+      artist: {
+        name: artistName,
+        mbid: unit(`artist:${artistName}`) < 0.8 ? mbidFor('artist', t.artistIds[0]!) : '',
+        genres: worldArtist.genres,
+      },
+      album: { name: albumName, mbid: unit(`album:${t.albumId}`) < 0.5 ? mbidFor('release', t.albumId) : '' },
       imageHash: unit(`image:${t.albumId}`) < 0.85 ? hex(`cover:${t.albumId}`) : '',
     };
   });

@@ -41,6 +41,15 @@ export interface LastfmEmulatorOptions {
    */
   readonly inclusiveRange?: boolean;
   readonly catalogueSize?: number;
+  /**
+   * artist.getTopTags answers for artists beyond the catalogue's (whose Spotify genres become tags,
+   * with Last.fm's usual noise), keyed by artist name; `mbid` also finds them by MBID.
+   */
+  readonly artistTags?: ReadonlyArray<{
+    readonly name: string;
+    readonly mbid?: string;
+    readonly tags: ReadonlyArray<{ readonly name: string; readonly count: number }>;
+  }>;
 }
 
 /** Knobs a test turns while the emulator runs. */
@@ -180,9 +189,47 @@ function trackJson(track: LastfmTrack, extended: boolean, uts: number | undefine
   };
 }
 
+interface TopTags {
+  readonly name: string;
+  readonly tags: ReadonlyArray<{ readonly name: string; readonly count: number }>;
+}
+
+/**
+ * Every catalogue artist's top tags as Last.fm weighs them (the top tag 100, the rest relative to it):
+ * its Spotify genres, and around them the folksonomy's noise (a "seen live", a decade, the artist's
+ * own name) that Encore's allow-list must drop. Seeded entries replace the generated ones.
+ */
+function topTagsIndex(catalogue: readonly LastfmTrack[], seeded: NonNullable<LastfmEmulatorOptions['artistTags']>) {
+  const byName = new Map<string, TopTags>();
+  const byMbid = new Map<string, TopTags>();
+  for (const track of catalogue) {
+    const key = track.artist.name.toLowerCase();
+    if (byName.has(key)) continue;
+    const genres = track.artist.genres ?? [];
+    const entry: TopTags = {
+      name: track.artist.name,
+      tags: [
+        ...genres.map((g, i) => ({ name: g, count: Math.max(20, 100 - 25 * i) })),
+        { name: 'seen live', count: genres.length ? 60 : 100 },
+        { name: 'female vocalists', count: 15 },
+        { name: track.artist.name, count: 5 },
+        { name: '00s', count: 4 },
+      ].sort((a, b) => b.count - a.count),
+    };
+    byName.set(key, entry);
+    if (track.artist.mbid) byMbid.set(track.artist.mbid, entry);
+  }
+  for (const s of seeded) {
+    const entry = { name: s.name, tags: [...s.tags] };
+    byName.set(s.name.toLowerCase(), entry);
+    if (s.mbid) byMbid.set(s.mbid, entry);
+  }
+  return { byName, byMbid };
+}
+
 /**
  * A Last.fm web service (2.0, JSON) and web-auth page on 127.0.0.1: user.getRecentTracks,
- * user.getInfo, auth.getToken, auth.getSession, /api/auth/. API key and signature checks, single-use
+ * user.getInfo, artist.getTopTags, auth.getToken, auth.getSession, /api/auth/. API key and signature checks, single-use
  * tokens that expire after 60 minutes, a rate limit, a 29 storm, temporary failures and latency.
  * Histories are generated on demand, so users with 100,000+ scrobbles cost almost no memory.
  */
@@ -205,6 +252,7 @@ export async function startLastfmEmulator(options: LastfmEmulatorOptions = {}): 
   const requests: RecordedRequest[] = [];
   const recentByKey = new Map<string, number[]>();
   const failures: Array<{ code: number } | { httpStatus: number }> = [];
+  const artistTags = topTagsIndex(catalogue, options.artistTags ?? []);
 
   const control: LastfmEmulatorControl = {
     rateLimitStorm: false,
@@ -291,6 +339,28 @@ export async function startLastfmEmulator(options: LastfmEmulatorOptions = {}): 
     ];
   }
 
+  /** artist.getTopTags: by MBID when given, else by name (case-insensitive, as autocorrect would). */
+  function topTags(q: Record<string, string>): [number, unknown] {
+    if (!q.artist && !q.mbid) return error(6);
+    const found =
+      (q.mbid && artistTags.byMbid.get(q.mbid)) || (q.artist && artistTags.byName.get(q.artist.toLowerCase()));
+    // The real service answers this one with HTTP 200 (lastfm-docs/api-docs docs/artist/getTopTags.md).
+    if (!found) return error(6, 'The artist you supplied could not be found', 200);
+    return [
+      200,
+      {
+        toptags: {
+          tag: found.tags.map((t) => ({
+            count: t.count,
+            name: t.name,
+            url: `https://www.last.fm/tag/${encodeURIComponent(t.name).replace(/%20/g, '+')}`,
+          })),
+          '@attr': { artist: found.name },
+        },
+      },
+    ];
+  }
+
   function checkSignature(q: Record<string, string>): [number, unknown] | undefined {
     if (!q.api_sig || q.api_sig.toLowerCase() !== lastfmSignature(q, sharedSecret)) return error(13);
     return undefined;
@@ -337,6 +407,8 @@ export async function startLastfmEmulator(options: LastfmEmulatorOptions = {}): 
         return recentTracks(q);
       case 'user.getinfo':
         return userInfo(q);
+      case 'artist.gettoptags':
+        return topTags(q);
       case 'auth.gettoken':
         return getToken(q);
       case 'auth.getsession':

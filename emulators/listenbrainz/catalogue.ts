@@ -17,6 +17,8 @@ export interface CatalogueArtist {
   /** Set when the artist is also in the Spotify emulator's catalogue. */
   readonly spotifyId?: string;
   readonly mbid: string;
+  /** The Spotify world's genres for this artist: what the metadata endpoints tag it with (metadata.ts). */
+  readonly genres?: readonly string[];
 }
 
 export interface CatalogueTrack {
@@ -70,6 +72,7 @@ export function buildCatalogue(seed = 42, shared = 3000): CatalogueTrack[] {
         name: world.artists.get(id)!.name,
         spotifyId: id,
         mbid: mbidFor('artist', id),
+        genres: world.artists.get(id)!.genres,
       })),
       album: { name: album.name, mbid: mbidFor('release', album.id), spotifyId: album.id },
       recordingMbid: mbidFor('recording', t.id),

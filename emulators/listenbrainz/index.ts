@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { buildCatalogue, mbidFor, type CatalogueTrack } from './catalogue.js';
 import { History, type EmulatedListen } from './history.js';
+import { createMetadataIndex, MetadataError, type MetadataSeed } from './metadata.js';
 
 export { buildCatalogue, mbidFor, type CatalogueTrack, type SubmissionStyle } from './catalogue.js';
 export { History, msidOf, type EmulatedListen } from './history.js';
+export { type EmulatedMetadataTag, type MetadataSeed } from './metadata.js';
 
 /**
  * A ListenBrainz API stand-in on 127.0.0.1, faithful to docs/listenbrainz.md: public listens with
@@ -64,6 +66,11 @@ export interface ListenBrainzEmulatorOptions {
   readonly users?: readonly EmulatedUserSpec[];
   readonly rateLimit?: { perIp?: number; windowSec?: number };
   readonly latencyMs?: number;
+  /**
+   * Tags the metadata endpoints answer beyond the seeded world's (whose shared artists carry their
+   * Spotify genres as MusicBrainz genres, plus "seen live" noise).
+   */
+  readonly metadata?: MetadataSeed;
 }
 
 export interface ListenBrainzEmulator {
@@ -121,6 +128,9 @@ export async function startListenBrainzEmulator(
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
   const windows = new Map<string, { reset: number; used: number }>();
+  let metadataIndex: ReturnType<typeof createMetadataIndex> | undefined;
+  // Built on first use: most tests never ask for metadata.
+  const metadata = () => (metadataIndex ??= createMetadataIndex(catalogue, options.metadata));
 
   const control: ListenBrainzControl = {
     rateLimit: { perIp: options.rateLimit?.perIp ?? 30, windowSec: options.rateLimit?.windowSec ?? 10 },
@@ -266,8 +276,17 @@ export async function startListenBrainzEmulator(
     };
   }
 
-  function route(method: string, path: string, query: Record<string, string>, req: IncomingMessage): unknown {
+  function route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    req: IncomingMessage,
+    body: unknown,
+  ): unknown {
+    if (path === '/1/metadata/recording/' && method === 'POST') return metadata().postRecordings(body);
     if (method !== 'GET') throw new ApiError(405, 'The method is not allowed for the requested URL.');
+    if (path === '/1/metadata/recording/') return metadata().getRecordings(query);
+    if (path === '/1/metadata/artist/') return metadata().getArtists(query);
     const user = /^\/1\/user\/([^/]+)\/(listens|listen-count|playing-now)$/.exec(path);
     if (user) {
       const name = decodeURIComponent(user[1]!);
@@ -326,7 +345,20 @@ export async function startListenBrainzEmulator(
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
     if (control.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, control.latencyMs));
-    const limited = /^\/1\/(user\/[^/]+\/(listens|listen-count|playing-now)|validate-token)$/.test(url.pathname);
+    const limited =
+      /^\/1\/(user\/[^/]+\/(listens|listen-count|playing-now)|validate-token|metadata\/(recording|artist)\/)$/.test(
+        url.pathname,
+      );
+    let posted: unknown;
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      try {
+        posted = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        posted = undefined;
+      }
+    }
     const limit = limited ? rateLimit(req.socket.remoteAddress ?? 'unknown') : undefined;
     let status = 200;
     let body: unknown;
@@ -339,11 +371,15 @@ export async function startListenBrainzEmulator(
       body = { code: failure, error: failure === 503 ? 'Service Unavailable' : 'Internal Server Error' };
     } else {
       try {
-        body = route(req.method ?? 'GET', url.pathname, query, req);
+        body = route(req.method ?? 'GET', url.pathname, query, req, posted);
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        status = error.status;
-        body = { code: error.status, error: error.message };
+        if (error instanceof MetadataError) {
+          status = 400;
+          body = { code: 400, error: error.message };
+        } else if (error instanceof ApiError) {
+          status = error.status;
+          body = { code: error.status, error: error.message };
+        } else throw error;
       }
     }
     requests.push({

@@ -1,17 +1,38 @@
 import { resolveArtistGenres } from '../app/genres/resolveArtistGenres.js';
 import { resolveGenresJob } from '../jobs/resolveGenres.js';
 import { createArtistCatalogue } from '../store/artistCatalogue.js';
+import { createLastfmClient } from '../lastfm/index.js';
+import { createListenBrainzClient } from '../listenbrainz/index.js';
+import { ENCORE_VERSION } from '../version.js';
 import { accountsOf, type FeatureFactory } from './feature.js';
 import { backgroundGenreSources, genreSourcesFor } from './genres.js';
 
 /**
  * The one genre resolver chain for members' requests (/chart; /sort builds it per sort), and the
- * background resolver that fills the shared cache for the history's artists (MusicBrainz first,
- * Spotify only inside the budget's 'warming' share).
+ * background resolver that fills the shared cache for the history's artists (ListenBrainz's
+ * metadata, MusicBrainz and Last.fm's tags first, Spotify only inside the budget's 'warming' share).
  */
 export const genresFeature: FeatureFactory = (context) => {
   const accounts = accountsOf(context);
-  const { store, gateway, musicbrainz, log } = context;
+  const { store, gateway, musicbrainz, log, config } = context;
+  // Tag sources that spend no Spotify quota: ListenBrainz unless switched off, Last.fm with an API account.
+  const listenbrainz =
+    config.LISTENBRAINZ_ENABLED === false
+      ? undefined
+      : createListenBrainzClient({
+          ...(config.LISTENBRAINZ_API_URL ? { baseUrl: config.LISTENBRAINZ_API_URL } : {}),
+          version: ENCORE_VERSION,
+          contact: config.PUBLIC_URL,
+        });
+  const lastfm =
+    config.LASTFM_API_KEY && config.LASTFM_SHARED_SECRET
+      ? createLastfmClient({
+          apiKey: config.LASTFM_API_KEY,
+          sharedSecret: config.LASTFM_SHARED_SECRET,
+          ...(config.LASTFM_API_URL ? { apiUrl: config.LASTFM_API_URL } : {}),
+          userAgent: `Encore/${ENCORE_VERSION} (+${config.PUBLIC_URL})`,
+        })
+      : undefined;
   let stopping = false;
   return {
     name: 'genres',
@@ -32,7 +53,7 @@ export const genresFeature: FeatureFactory = (context) => {
           // Spotify's GET /artists/{id} needs a member's token: any active link, at 'warming' priority.
           const link = (await accounts.repo.listLinks()).find((l) => l.status === 'active');
           const warming = link ? await accounts.spotifyFor(link.discordUserId, 'warming') : undefined;
-          return backgroundGenreSources({ store, gateway, musicbrainz, warmingClient: warming });
+          return backgroundGenreSources({ store, gateway, musicbrainz, listenbrainz, lastfm, warmingClient: warming });
         },
       }),
     ],

@@ -1,6 +1,8 @@
 import type Keyv from 'keyv';
 import type { BackgroundGenreSources } from '../app/genres/resolveInBackground.js';
 import { GENRE_LOOKUP_CAPS, type GenreSources } from '../app/genres/resolveArtistGenres.js';
+import { lastfmArtistGenres, type LastfmClient } from '../lastfm/index.js';
+import { listenBrainzArtistGenres, type ListenBrainzClient } from '../listenbrainz/index.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
 import type { SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
@@ -24,14 +26,17 @@ export function genreSourcesFor(
 }
 
 /**
- * The background resolver's sources: the shared cache, the remembered MusicBrainz misses,
- * MusicBrainz (Spotify link first, then name) and, when `warmingClient` is given, Spotify at
- * 'warming' priority. Without it (a thrifty /sort) no Spotify request is ever made.
+ * The background resolver's sources: the shared cache, the remembered misses, the sources that
+ * spend no Spotify quota (ListenBrainz's metadata, MusicBrainz by MBID, Spotify link and name,
+ * Last.fm's tags) and, when `warmingClient` is given, Spotify at 'warming' priority. Without it (a
+ * thrifty /sort) no Spotify request is ever made.
  */
 export function backgroundGenreSources(options: {
   store: Store;
   gateway: SpotifyGateway;
   musicbrainz?: MusicBrainzClient;
+  listenbrainz?: ListenBrainzClient | undefined;
+  lastfm?: LastfmClient | undefined;
   warmingClient?: SpotifyUserClient;
 }): BackgroundGenreSources {
   const { store, gateway, musicbrainz } = options;
@@ -51,6 +56,9 @@ export function backgroundGenreSources(options: {
     },
     musicbrainzBySpotifyId: mb && (async (id) => (await mb.genresBySpotifyArtist(id))?.genres),
     musicbrainzByName: mb && (async (name) => (await mb.genresByArtistName(name))?.genres),
+    musicbrainzByMbid: mb && (async (mbid) => (await mb.genresByArtistMbid(mbid))?.genres),
+    listenBrainz: options.listenbrainz && ((artists) => listenBrainzArtistGenres(options.listenbrainz!, artists)),
+    lastfm: options.lastfm && ((artist) => lastfmArtistGenres(options.lastfm!, artist)),
     remember: (found) => gateway.rememberGenres([...found]),
     spotifyWarming: warming && (async (id) => (await warming.genresForArtists([id])).get(id) ?? []),
   };

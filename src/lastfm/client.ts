@@ -63,6 +63,17 @@ export interface LastfmClient extends ListeningSource {
   authUrl(callbackUrl: string): string;
   /** Exchanges a web-auth token (single use, 60 minutes) for the member's name and session key. */
   getSession(token: string): Promise<LastfmSession>;
+  /**
+   * artist.getTopTags: the artist's tags, heaviest first, weighted 0–100 relative to the top one.
+   * By name (autocorrected) when given, else by MBID; [] when Last.fm does not know the artist.
+   */
+  artistTopTags(artist: { name?: string; mbid?: string }): Promise<LastfmTag[]>;
+}
+
+/** One of an artist's top tags: free text ("seen live" as much as "trip hop"), `count` 0–100. */
+export interface LastfmTag {
+  readonly name: string;
+  readonly count: number;
 }
 
 interface ErrorBody {
@@ -256,6 +267,34 @@ export function createLastfmClient(options: LastfmClientOptions): LastfmClient {
       url.searchParams.set('api_key', options.apiKey);
       url.searchParams.set('cb', callbackUrl);
       return url.toString();
+    },
+
+    async artistTopTags(artist) {
+      const name = artist.name?.trim();
+      const mbid = artist.mbid?.trim();
+      if (!name && !mbid) return [];
+      // Last.fm is keyed by names: an MBID it holds may be stale, a name with autocorrect rarely is.
+      const params: Record<string, string> = name
+        ? { method: 'artist.gettoptags', artist: name, autocorrect: '1' }
+        : { method: 'artist.gettoptags', mbid: mbid! };
+      let body: unknown;
+      try {
+        body = await call(params);
+      } catch (err) {
+        // 6 here is "The artist you supplied could not be found" (with HTTP 200).
+        if (err instanceof LastfmSourceError && err.lastfmCode === 6) return [];
+        throw err;
+      }
+      const list = (body as { toptags?: { tag?: unknown } }).toptags?.tag;
+      // A single tag arrives as an object, not a one-element list (the XML-to-JSON conversion).
+      const items: unknown[] = list === undefined ? [] : Array.isArray(list) ? list : [list];
+      return items.flatMap((raw) => {
+        const t = raw as { name?: unknown; count?: unknown };
+        const count = Number(t.count);
+        return typeof t.name === 'string' && t.name.trim() !== ''
+          ? [{ name: t.name, count: Number.isFinite(count) ? count : 0 }]
+          : [];
+      });
     },
 
     async getSession(token: string): Promise<LastfmSession> {

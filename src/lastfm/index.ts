@@ -11,6 +11,8 @@ export {
   type LastfmClient,
   type LastfmClientOptions,
   type LastfmSession,
+  type LastfmTag,
 } from './client.js';
+export { lastfmArtistGenres } from './genres.js';
 export { lastfmApiSig } from './signature.js';
 export { parseRecentTracks, type RawRecentTrack, type RawRecentTracks } from './parse.js';

@@ -6,6 +6,22 @@ import {
   type SourceListen,
 } from '../app/sources/ports.js';
 import { toSourceListen, type ListenBrainzListenJson } from './listens.js';
+import {
+  asObject,
+  parseArtistTags,
+  parseRecordingTags,
+  uniqueMbids,
+  type ArtistTags,
+  type RecordingTags,
+} from './metadata.js';
+
+/** ListenBrainz's cap on recording MBIDs in one POST /1/metadata/recording/ (MAX_ITEMS_PER_GET). */
+export const MAX_METADATA_RECORDINGS = 1000;
+/**
+ * Artist MBIDs per GET /1/metadata/artist/: they travel comma-separated in the URL, and 100 of them
+ * (3.7 kB) stay well inside what proxies accept for a request line.
+ */
+export const METADATA_ARTISTS_PER_GET = 100;
 
 /** ListenBrainz's page cap for GET /1/user/{name}/listens (MAX_ITEMS_PER_GET). */
 export const MAX_LISTENS_PER_PAGE = 1000;
@@ -32,6 +48,13 @@ export interface ListenBrainzClient extends ListeningSource {
   validateToken(token: string): Promise<{ userName: string }>;
   /** The user's listen count (listen-count), for backfill progress. */
   listenCount(user: string): Promise<number>;
+  /**
+   * Tags of these recordings and of their artists (POST /1/metadata/recording/ with inc "artist
+   * tag", up to 1,000 a request). Recordings ListenBrainz does not know are absent from the map.
+   */
+  recordingTags(recordingMbids: readonly string[]): Promise<Map<string, RecordingTags>>;
+  /** Tags of these artists (GET /1/metadata/artist/ with inc "tag"); unknown artists are absent. */
+  artistTags(artistMbids: readonly string[]): Promise<Map<string, ArtistTags>>;
 }
 
 export interface ListenBrainzClientOptions {
@@ -116,8 +139,12 @@ export function createListenBrainzClient(options: ListenBrainzClientOptions): Li
     }
   }
 
-  /** One GET with the rate limit obeyed; failures by meaning. */
-  async function get(path: string, params: Record<string, string>, headers: Record<string, string> = {}) {
+  /** One request with the rate limit obeyed (every ListenBrainz endpoint shares one per-IP window). */
+  async function send(
+    path: string,
+    params: Record<string, string>,
+    init: { headers?: Record<string, string>; post?: unknown } = {},
+  ) {
     const url = new URL(`${baseUrl}${path}`);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     for (let tooMany = 0; ;) {
@@ -125,7 +152,14 @@ export function createListenBrainzClient(options: ListenBrainzClientOptions): Li
       let response: Response;
       try {
         response = await doFetch(url, {
-          headers: { ...headers, 'User-Agent': userAgent, Accept: 'application/json' },
+          method: init.post === undefined ? 'GET' : 'POST',
+          headers: {
+            ...init.headers,
+            'User-Agent': userAgent,
+            Accept: 'application/json',
+            ...(init.post === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          ...(init.post === undefined ? {} : { body: JSON.stringify(init.post) }),
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch {
@@ -143,8 +177,11 @@ export function createListenBrainzClient(options: ListenBrainzClientOptions): Li
     }
   }
 
-  async function json(path: string, params: Record<string, string> = {}): Promise<unknown> {
-    const response = await get(path, params);
+  const get = (path: string, params: Record<string, string>, headers: Record<string, string> = {}) =>
+    send(path, params, { headers });
+
+  async function json(path: string, params: Record<string, string> = {}, post?: unknown): Promise<unknown> {
+    const response = await send(path, params, { post });
     const body = await response.text();
     if (response.status === 404) throw new SourceError('listenbrainz', 'not-found', `ListenBrainz has no such user`);
     if (response.status >= 500)
@@ -263,5 +300,38 @@ export function createListenBrainzClient(options: ListenBrainzClientOptions): Li
     return { userName: parsed.user_name };
   }
 
-  return { kind: 'listenbrainz', listens, nowPlaying, validateToken, listenCount };
+  async function recordingTags(recordingMbids: readonly string[]): Promise<Map<string, RecordingTags>> {
+    const mbids = uniqueMbids(recordingMbids);
+    const found = new Map<string, RecordingTags>();
+    for (let i = 0; i < mbids.length; i += MAX_METADATA_RECORDINGS) {
+      const body = await json(
+        '/1/metadata/recording/',
+        {},
+        {
+          recording_mbids: mbids.slice(i, i + MAX_METADATA_RECORDINGS),
+          inc: 'artist tag',
+        },
+      );
+      for (const [mbid, entry] of Object.entries(asObject(body))) found.set(mbid, parseRecordingTags(entry));
+    }
+    return found;
+  }
+
+  async function artistTags(artistMbids: readonly string[]): Promise<Map<string, ArtistTags>> {
+    const mbids = uniqueMbids(artistMbids);
+    const found = new Map<string, ArtistTags>();
+    for (let i = 0; i < mbids.length; i += METADATA_ARTISTS_PER_GET) {
+      const body = await json('/1/metadata/artist/', {
+        artist_mbids: mbids.slice(i, i + METADATA_ARTISTS_PER_GET).join(','),
+        inc: 'tag',
+      });
+      for (const entry of Array.isArray(body) ? (body as unknown[]) : []) {
+        const parsed = parseArtistTags(entry);
+        if (parsed) found.set(parsed.mbid, parsed);
+      }
+    }
+    return found;
+  }
+
+  return { kind: 'listenbrainz', listens, nowPlaying, validateToken, listenCount, recordingTags, artistTags };
 }

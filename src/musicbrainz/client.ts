@@ -33,6 +33,8 @@ export interface MusicBrainzClient {
    * relation carries no genres. Undefined when MusicBrainz has no such link, or no genres for it.
    */
   genresBySpotifyArtist(spotifyArtistId: string): Promise<MusicBrainzGenres | undefined>;
+  /** Genres of the MusicBrainz artist with this MBID (one artist lookup with inc=genres+tags). */
+  genresByArtistMbid(mbid: string): Promise<MusicBrainzGenres | undefined>;
 }
 
 export interface MusicBrainzClientOptions {
@@ -95,6 +97,7 @@ interface UrlRelation {
 }
 
 const ISRC = /^[A-Z]{2}[A-Z0-9]{3}\d{7}$/;
+const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * MusicBrainz is an optional fallback consulted while a member waits for a /sort preview (up to ten
@@ -168,6 +171,12 @@ export function createMusicBrainzClient(options: MusicBrainzClientOptions): Musi
         (r) => (r['target-type'] === undefined || r['target-type'] === 'artist') && typeof r.artist?.id === 'string',
       )?.artist;
       return artist ? artistGenres(artist.id as string) : undefined;
+    },
+
+    async genresByArtistMbid(mbid) {
+      const id = mbid.trim().toLowerCase();
+      if (baseUrl === undefined || !MBID.test(id)) return undefined;
+      return artistGenres(id);
     },
 
     async genresByArtistName(name) {

@@ -5,8 +5,17 @@ import type { ArtistCatalogue } from '../app/genres/resolveInBackground.js';
 export function createArtistCatalogue(pool: pg.Pool): ArtistCatalogue {
   return {
     async artists(afterId, limit) {
-      const { rows } = await pool.query<{ id: string; name: string }>(
-        'SELECT id, name FROM artists WHERE id > $1 ORDER BY id LIMIT $2',
+      const { rows } = await pool.query<{
+        id: string;
+        name: string;
+        mbid: string | null;
+        recordingMbid: string | null;
+      }>(
+        // The MBIDs let the genre sources beyond Spotify (ListenBrainz, MusicBrainz) find name-only artists.
+        `SELECT a.id, a.name, a.mbid,
+           (SELECT t.mbid FROM track_artists ta JOIN tracks t ON t.id = ta.track_id
+             WHERE ta.artist_id = a.id AND t.mbid IS NOT NULL ORDER BY ta.position LIMIT 1) AS "recordingMbid"
+         FROM artists a WHERE a.id > $1 ORDER BY a.id LIMIT $2`,
         [afterId, limit],
       );
       return rows;

@@ -66,6 +66,8 @@ export async function startEncoreHarness(
         SPOTIFY_API_URL: spotify.apiUrl,
         SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
         MUSICBRAINZ_URL: undefined,
+        // Off unless a test starts its emulator: the real ListenBrainz is never asked from a test.
+        LISTENBRAINZ_ENABLED: false,
         ...options.config,
       });
       encore = await startEncore({

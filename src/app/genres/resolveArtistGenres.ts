@@ -20,6 +20,8 @@ export const GENRE_LOOKUP_CAPS = {
   musicbrainzPerRequest: 10,
   /** Artists the background resolver asks MusicBrainz about per run (each 1–3 requests: ≤ about 15 minutes). */
   musicbrainzArtistsPerBackgroundRun: 300,
+  /** Artists in one ListenBrainz metadata request (its cap is 1,000 recordings a POST). */
+  listenBrainzArtistsPerRequest: 1_000,
   /** Spotify GET /artists/{id} per background run, and only inside the budget's 'warming' share. */
   spotifyPerBackgroundRun: 100,
   /**

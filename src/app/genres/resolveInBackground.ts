@@ -1,7 +1,19 @@
 import { BudgetExhaustedError, UserError } from '../../core/errors.js';
 import { GENRE_LOOKUP_CAPS } from './resolveArtistGenres.js';
 
-/** Where background work finds artist genres: MusicBrainz first, Spotify only inside its warming share. */
+/** An artist of the history, with the MusicBrainz ids the listening sources gave for it, if any. */
+export interface HistoryArtist {
+  readonly id: string;
+  readonly name?: string;
+  readonly mbid?: string | null;
+  /** One of the artist's recordings' MBID: ListenBrainz's metadata finds the artist through it. */
+  readonly recordingMbid?: string | null;
+}
+
+/**
+ * Where background work finds artist genres: the sources that spend no Spotify quota first
+ * (ListenBrainz's metadata, MusicBrainz, Last.fm's tags), Spotify only inside its warming share.
+ */
 export interface BackgroundGenreSources {
   /** What the shared artist-genre cache knows (an empty list is an answer too), at no request cost. */
   cached(ids: readonly string[]): Promise<Map<string, string[]>>;
@@ -12,7 +24,19 @@ export interface BackgroundGenreSources {
   musicbrainzBySpotifyId?(spotifyArtistId: string): Promise<readonly string[] | undefined>;
   /** MusicBrainz by artist name, the fallback. */
   musicbrainzByName?(artistName: string): Promise<readonly string[] | undefined>;
-  /** Keeps what MusicBrainz found in the shared cache, for every member and feature. */
+  /** MusicBrainz by the artist's own MBID (one artist lookup). */
+  musicbrainzByMbid?(mbid: string): Promise<readonly string[] | undefined>;
+  /**
+   * ListenBrainz's metadata for up to GENRE_LOOKUP_CAPS.listenBrainzArtistsPerRequest artists at once
+   * (by artist MBID, else through a recording): genres, and the artist MBID where it learnt one.
+   * Artists it knows nothing about are absent.
+   */
+  listenBrainz?(
+    artists: ReadonlyArray<{ id: string; name?: string; mbid?: string; recordingMbid?: string }>,
+  ): Promise<Map<string, { genres: string[]; mbid?: string }>>;
+  /** Last.fm's top tags through the family tree's allow-list. */
+  lastfm?(artist: { name?: string; mbid?: string }): Promise<readonly string[] | undefined>;
+  /** Keeps what the free sources found in the shared cache, under the artist's id, for every member and feature. */
   remember(found: ReadonlyArray<{ id: string; genres: string[] }>): Promise<void>;
   /**
    * One Spotify GET /artists/{id} at 'warming' priority (cached for everyone by the gateway); throws
@@ -27,9 +51,13 @@ const isSpotifyId = (id: string) => !id.startsWith('name:');
 export interface BackgroundResolution {
   /** Genres learnt, by artist. */
   found: Map<string, string[]>;
+  fromListenBrainz: number;
   fromMusicBrainz: number;
+  fromLastfm: number;
+  /** Artists looked up one at a time (MusicBrainz, Last.fm): what the per-run cap counts. */
+  lookedUp: number;
   fromSpotify: number;
-  /** Artists MusicBrainz did not know (remembered as misses). */
+  /** Artists no free source knew (remembered as misses, not asked again for a while). */
   musicbrainzMisses: number;
   /** Spotify requests spent. */
   spotifyRequests: number;
@@ -40,15 +68,17 @@ export interface BackgroundResolution {
 }
 
 /**
- * The genre resolver for work nobody waits for (the history's artists, a thrifty /sort): for each
- * artist the cache does not know, MusicBrainz by its exact Spotify link, then by name; an artist
- * MusicBrainz does not know is remembered as a miss. Then, only if allowed, Spotify's
- * GET /artists/{id} for artists still without any answer, inside the budget's 'warming' share.
- * Artists whose cached answer is an empty list (Spotify knows no genre) are asked of MusicBrainz
- * but never of Spotify again.
+ * The genre resolver for work nobody waits for (the history's artists, a thrifty /sort), cheapest
+ * first, none of it spending Spotify quota: ListenBrainz's metadata for every artist with an MBID or
+ * a recording MBID (1,000 in a request); then, one artist at a time, MusicBrainz by MBID, by exact
+ * Spotify link, Last.fm's top tags, MusicBrainz by name. An artist none of them knows is remembered
+ * as a miss. Then, only if allowed, Spotify's GET /artists/{id} for Spotify artists still without
+ * any answer, inside the budget's 'warming' share. Artists whose cached answer is an empty list
+ * (Spotify knows no genre) are asked of the free sources but never of Spotify again. Artists known
+ * only by name (`name:` ids) never reach Spotify at all.
  */
 export async function resolveGenresInBackground(
-  artists: ReadonlyArray<{ id: string; name?: string }>,
+  artists: ReadonlyArray<HistoryArtist>,
   sources: BackgroundGenreSources,
   options: {
     maxMusicBrainzArtists?: number;
@@ -64,40 +94,101 @@ export async function resolveGenresInBackground(
   const missed = await sources.musicbrainzMisses(ids);
   const result: BackgroundResolution = {
     found: new Map(),
+    fromListenBrainz: 0,
     fromMusicBrainz: 0,
+    fromLastfm: 0,
+    lookedUp: 0,
     fromSpotify: 0,
     musicbrainzMisses: 0,
     spotifyRequests: 0,
     left: 0,
   };
   const wanted = unique.filter((a) => (cached.get(a.id)?.length ?? 0) === 0);
-  const askMusicBrainz = sources.musicbrainzBySpotifyId || sources.musicbrainzByName;
-  const forMusicBrainz = askMusicBrainz ? wanted.filter((a) => !missed.has(a.id)) : [];
-  const mbCap = options.maxMusicBrainzArtists ?? GENRE_LOOKUP_CAPS.musicbrainzArtistsPerBackgroundRun;
+  const free = wanted.filter((a) => !missed.has(a.id));
+  const keep = async (id: string, genres: readonly string[]) => {
+    result.found.set(id, [...genres]);
+    await sources.remember([{ id, genres: [...genres] }]);
+  };
+
+  // ListenBrainz first: a thousand artists cost one request, where MusicBrainz takes a second each.
+  const learntMbid = new Map<string, string>();
+  const askedListenBrainz = new Set<string>();
+  if (sources.listenBrainz) {
+    const withIds = free.filter((a) => a.mbid || a.recordingMbid);
+    for (let i = 0; i < withIds.length; i += GENRE_LOOKUP_CAPS.listenBrainzArtistsPerRequest) {
+      if (options.shouldStop?.()) break;
+      const batch = withIds.slice(i, i + GENRE_LOOKUP_CAPS.listenBrainzArtistsPerRequest);
+      const answer = await sources
+        .listenBrainz(
+          batch.map((a) => ({
+            id: a.id,
+            ...(a.name ? { name: a.name } : {}),
+            ...(a.mbid ? { mbid: a.mbid } : {}),
+            ...(a.recordingMbid ? { recordingMbid: a.recordingMbid } : {}),
+          })),
+        )
+        .catch(() => undefined);
+      // Rate limited or down: the one-by-one sources below still run; ListenBrainz waits for the next run.
+      if (!answer) break;
+      for (const a of batch) askedListenBrainz.add(a.id);
+      for (const [id, { genres, mbid }] of answer) {
+        if (mbid) learntMbid.set(id, mbid);
+        if (genres.length) {
+          await keep(id, genres);
+          result.fromListenBrainz++;
+        }
+      }
+    }
+  }
+
+  const oneByOne =
+    sources.musicbrainzByMbid || sources.musicbrainzBySpotifyId || sources.musicbrainzByName || sources.lastfm;
+  const forOneByOne = oneByOne ? free.filter((a) => !result.found.has(a.id)) : [];
+  const cap = options.maxMusicBrainzArtists ?? GENRE_LOOKUP_CAPS.musicbrainzArtistsPerBackgroundRun;
   let done = 0;
-  const total = Math.min(forMusicBrainz.length, mbCap);
+  const total = Math.min(forOneByOne.length, cap);
   options.onProgress?.(0, total);
-  const newMisses: string[] = [];
-  let asked = 0;
-  for (const artist of forMusicBrainz.slice(0, mbCap)) {
+  // With no one-by-one source, what ListenBrainz did not know is a miss already.
+  const newMisses: string[] = oneByOne
+    ? []
+    : free.filter((a) => askedListenBrainz.has(a.id) && !result.found.has(a.id)).map((a) => a.id);
+  for (const artist of forOneByOne.slice(0, cap)) {
     if (options.shouldStop?.()) break;
-    asked++;
-    let genres = isSpotifyId(artist.id)
-      ? await sources.musicbrainzBySpotifyId?.(artist.id).catch(() => undefined)
-      : undefined;
-    if (!genres?.length && artist.name) genres = await sources.musicbrainzByName?.(artist.name).catch(() => undefined);
+    result.lookedUp++;
+    // A source that failed (down, rate limited) has not said "unknown": such an artist is not a miss.
+    let failed = false;
+    const ask = <T>(lookup: Promise<T> | undefined) =>
+      lookup?.catch(() => {
+        failed = true;
+        return undefined;
+      });
+    const mbid = artist.mbid ?? learntMbid.get(artist.id);
+    let genres = mbid ? await ask(sources.musicbrainzByMbid?.(mbid)) : undefined;
+    if (!genres?.length && isSpotifyId(artist.id)) genres = await ask(sources.musicbrainzBySpotifyId?.(artist.id));
+    let from: 'musicbrainz' | 'lastfm' = 'musicbrainz';
+    if (!genres?.length && (artist.name || mbid)) {
+      genres = await ask(
+        sources.lastfm?.({ ...(artist.name ? { name: artist.name } : {}), ...(mbid ? { mbid } : {}) }),
+      );
+      from = 'lastfm';
+    }
+    if (!genres?.length && artist.name) {
+      genres = await ask(sources.musicbrainzByName?.(artist.name));
+      from = 'musicbrainz';
+    }
     if (genres?.length) {
-      result.found.set(artist.id, [...genres]);
-      await sources.remember([{ id: artist.id, genres: [...genres] }]);
-      result.fromMusicBrainz++;
-    } else newMisses.push(artist.id);
+      await keep(artist.id, genres);
+      if (from === 'lastfm') result.fromLastfm++;
+      else result.fromMusicBrainz++;
+    } else if (failed) result.left++;
+    else newMisses.push(artist.id);
     options.onProgress?.(++done, total);
   }
   if (newMisses.length) await sources.rememberMusicBrainzMisses(newMisses);
   result.musicbrainzMisses = newMisses.length;
-  result.left += forMusicBrainz.length - asked;
+  result.left += forOneByOne.length - result.lookedUp;
 
-  // Spotify only for artists it has never answered for, that MusicBrainz did not know either.
+  // Spotify only for artists it has never answered for, that the free sources did not know either.
   const forSpotify = wanted.filter((a) => isSpotifyId(a.id) && !cached.has(a.id) && !result.found.has(a.id));
   if (!sources.spotifyWarming) return result;
   const spotifyCap = options.maxSpotify ?? GENRE_LOOKUP_CAPS.spotifyPerBackgroundRun;
@@ -129,7 +220,8 @@ export async function resolveGenresInBackground(
 
 /** The history's catalogue of artists, in pages (keyset by id). */
 export interface ArtistCatalogue {
-  artists(afterId: string, limit: number): Promise<Array<{ id: string; name: string }>>;
+  /** Each with its MBID and one recording MBID where the catalogue has them (ListenBrainz and Last.fm give them). */
+  artists(afterId: string, limit: number): Promise<Array<HistoryArtist & { name: string }>>;
 }
 
 /**
@@ -146,7 +238,10 @@ export async function resolveHistoryGenres(
   let spotifyLeft = options.maxSpotify ?? GENRE_LOOKUP_CAPS.spotifyPerBackgroundRun;
   const total: BackgroundResolution = {
     found: new Map(),
+    fromListenBrainz: 0,
     fromMusicBrainz: 0,
+    fromLastfm: 0,
+    lookedUp: 0,
     fromSpotify: 0,
     musicbrainzMisses: 0,
     spotifyRequests: 0,
@@ -163,12 +258,15 @@ export async function resolveHistoryGenres(
       shouldStop: options.shouldStop,
     });
     for (const [id, genres] of run.found) total.found.set(id, genres);
+    total.fromListenBrainz += run.fromListenBrainz;
     total.fromMusicBrainz += run.fromMusicBrainz;
+    total.fromLastfm += run.fromLastfm;
+    total.lookedUp += run.lookedUp;
     total.fromSpotify += run.fromSpotify;
     total.musicbrainzMisses += run.musicbrainzMisses;
     total.spotifyRequests += run.spotifyRequests;
     total.left += run.left;
-    mbLeft -= run.fromMusicBrainz + run.musicbrainzMisses;
+    mbLeft -= run.lookedUp;
     spotifyLeft -= run.spotifyRequests;
     if (options.shouldStop?.()) break;
     if (run.stoppedBy) {

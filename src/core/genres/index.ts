@@ -10,3 +10,4 @@ export {
 export { normaliseGenre, displayFineGenre } from './canonical.js';
 export { parentGenreOf } from './parentGenre.js';
 export { primaryGenre, artistWeight, genrePositionWeight, type GenreMode, type ResolvedGenre } from './primaryGenre.js';
+export { genreOfTag, genresFromWeightedTags, type TagGenreOptions, type WeightedTag } from './tagGenres.js';
