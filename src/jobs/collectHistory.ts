@@ -24,7 +24,11 @@ export function reclassifyHistoryJob(deps: CollectorDeps): Job<unknown> {
     schedule: '17 4 * * *',
     timezone: 'UTC',
     async run() {
-      const { members, plays } = await reclassifyHistory(deps);
+      // Every member with such plays, whatever brought them in: Spotify, an import, ListenBrainz or Last.fm.
+      const { members, plays } = await reclassifyHistory({
+        ...deps,
+        activeMembers: () => deps.repo.unclassifiedMembers(),
+      });
       if (members) deps.log.info({ members, plays }, 'genre rollups recounted from the genre cache');
     },
   };

@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { NewPlay } from '../../src/app/history/ports.js';
 import type { SocialPeriod } from '../../src/app/social/ports.js';
 import type { SourceKind, SourceListen } from '../../src/app/sources/ports.js';
+import { matchKey } from '../../src/core/history/exportRecords.js';
+import { offsetInSecond } from '../../src/core/sources/index.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createImportRepository } from '../../src/store/history/importRepository.js';
 import { createSocialRepository } from '../../src/store/social/socialRepository.js';
+import { createSourceLinksRepository } from '../../src/store/sources/sourceLinksRepository.js';
 import { createSourcePlays } from '../../src/store/sources/sourcePlays.js';
 import { aMemberId } from '../linking/factories.js';
 import { useTestStore } from '../support/database.js';
@@ -14,6 +17,7 @@ const store = useTestStore();
 const history = () => createHistoryRepository(store().pool);
 const social = () => createSocialRepository(store().pool);
 const sources = () => createSourcePlays(store().pool);
+const links = () => createSourceLinksRepository(store().pool);
 const q = async <R>(sql: string, params: unknown[] = []) => (await store().pool.query(sql, params)).rows as R[];
 
 const T = Date.UTC(2026, 10, 28, 18);
@@ -59,6 +63,17 @@ const listen = (artist: string, startedAt: number, extra: Partial<SourceListen['
   artists: [{ name: artist }],
 });
 
+/** Where in its second the store places a listen of this track (both sources date listens to the second). */
+const offset = (artist: string, title = 'Creep') => offsetInSecond(matchKey(artist, title));
+
+/** A member with a ListenBrainz and a Last.fm account: the store keeps a source's listens only while it is linked. */
+async function aListener(): Promise<string> {
+  const member = aMemberId();
+  for (const source of ['listenbrainz', 'lastfm'] as const)
+    expect(await links().link(member, source, `${source}-${member}`, T)).toBe('linked');
+  return member;
+}
+
 /** Genres by artist id, as the shared cache answers; records which ids it was asked about. */
 function genres(known: Record<string, string>) {
   const asked: string[][] = [];
@@ -93,10 +108,28 @@ const artistTotals = (member: string) =>
     [member],
   );
 
+/** Whether a statement of this test's database starting with `sql` is waiting for a lock another holds. */
+const waitingForALock = async (sql: string) =>
+  (
+    await q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND starts_with(query, $1)`,
+      [sql],
+    )
+  )[0]!.n > 0;
+/** Polls (bounded) for what another Postgres connection will do: no clock of ours moves it. */
+async function untilPostgres(condition: () => Promise<boolean>, what: string) {
+  for (let waited = 0; waited < 30_000; waited += 10) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
 describe('one artist, one track, whatever the source', () => {
   it('counts a Last.fm member and a Spotify member who both play an artist for the one Spotify artist', async () => {
     const band = aSpotifyBand();
-    const [spotify, lastfm] = [aMemberId(), aMemberId()];
+    const [spotify, lastfm] = [aMemberId(), await aListener()];
     const guild = aGuildId();
     await visible(guild, spotify, lastfm);
     await history().insertPlays(spotify, [collected(band, T), collected(band, T + 10 * 60 * SECOND)]);
@@ -116,7 +149,7 @@ describe('one artist, one track, whatever the source', () => {
     // The listen took the catalogue's length (an estimate, as the collector's) and ends after it.
     expect(await history().plays(lastfm)).toEqual([
       expect.objectContaining({
-        playedAt: T + 3_600 * SECOND + CREEP_MS,
+        playedAt: T + 3_600 * SECOND + offset(band.name.toUpperCase()) + CREEP_MS,
         trackId: band.trackId,
         msPlayed: CREEP_MS,
         msEstimated: true,
@@ -128,17 +161,17 @@ describe('one artist, one track, whatever the source', () => {
 
   it('keeps a listen with no length anywhere at no minutes, dated by its start', async () => {
     const name = aBand();
-    const member = aMemberId();
+    const member = await aListener();
     await store_(member, 'lastfm', [listen(name, T)]);
     expect(await history().plays(member)).toEqual([
-      expect.objectContaining({ playedAt: T, msPlayed: null, msEstimated: false, source: 'lastfm' }),
+      expect.objectContaining({ playedAt: T + offset(name), msPlayed: null, msEstimated: false, source: 'lastfm' }),
     ]);
     expect(await artistTotals(member)).toEqual([{ artist_id: `name:${name.toLowerCase()}`, plays: 1, ms: '0' }]);
   });
 
   it('merges a name: identity into the Spotify one learned later, every leaderboard total unchanged', async () => {
     const band = aSpotifyBand();
-    const [spotify, lastfm, listenbrainz] = [aMemberId(), aMemberId(), aMemberId()];
+    const [spotify, lastfm, listenbrainz] = [aMemberId(), await aListener(), await aListener()];
     const guild = aGuildId();
     await visible(guild, spotify, lastfm, listenbrainz);
     const nameArtist = `name:${band.name.toLowerCase()}`;
@@ -207,7 +240,7 @@ describe('one artist, one track, whatever the source', () => {
 
   it('merges by MBID when the names differ, once a listen of a Spotify track teaches the MBID', async () => {
     const band = aSpotifyBand();
-    const member = aMemberId();
+    const member = await aListener();
     const mbid = '0b3e4c0c-7d3e-4a2b-9a77-3e1b2c4d5e6f';
     const spelled = `name:${band.name.toLowerCase()}!`;
     await store_(member, 'listenbrainz', [
@@ -233,7 +266,7 @@ describe('one artist, one track, whatever the source', () => {
 
   it('does not take a Spotify artist for a same-named one whose MBID differs', async () => {
     const band = aSpotifyBand();
-    const member = aMemberId();
+    const member = await aListener();
     const [ours, theirs] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
     await history().insertPlays(aMemberId(), [collected(band, T)]);
     await store_(member, 'listenbrainz', [
@@ -254,7 +287,7 @@ describe('one artist, one track, whatever the source', () => {
 describe('a merge meets a busy member', () => {
   it('is put off, not waited for, while a member it touches is being written, and happens on the next play', async () => {
     const band = aSpotifyBand();
-    const [lastfm, spotify] = [aMemberId(), aMemberId()];
+    const [lastfm, spotify] = [await aListener(), aMemberId()];
     const nameArtist = `name:${band.name.toLowerCase()}`;
     await store_(lastfm, 'lastfm', [listen(band.name, T)]);
     // Another writer of the Last.fm member's plays holds their lock (an import committing, say).
@@ -278,7 +311,7 @@ describe('a listen counts once', () => {
   it('keeps one play for a Spotify play and a ListenBrainz listen of the same track 4 s apart, either order', async () => {
     for (const order of ['spotify first', 'listenbrainz first']) {
       const band = aSpotifyBand();
-      const member = aMemberId();
+      const member = await aListener();
       const end = T + 5 * 60 * SECOND;
       // ListenBrainz's own Spotify reader: the listen's start and the track's length, 4 s off.
       const lb = listen(band.name, end - CREEP_MS + 4 * SECOND, { spotifyId: band.trackId, durationMs: CREEP_MS });
@@ -295,7 +328,7 @@ describe('a listen counts once', () => {
 
   it('knows the same listen by main artist and title when the source gives no Spotify id or length', async () => {
     const band = aSpotifyBand();
-    const member = aMemberId();
+    const member = await aListener();
     const end = T + 5 * 60 * SECOND;
     await history().insertPlays(member, [collected(band, end)]);
     // Last.fm dates a scrobble by its start, with no length: the catalogue's stands in.
@@ -308,7 +341,7 @@ describe('a listen counts once', () => {
 
   it('keeps one of two sightings of a listen in one page, and both plays of a track played twice', async () => {
     const name = aBand();
-    const member = aMemberId();
+    const member = await aListener();
     const page = [
       listen(name, T, { durationMs: 200_000 }),
       listen(name, T + 2 * SECOND, { durationMs: 200_000 }), // a second scrobbler
@@ -319,7 +352,7 @@ describe('a listen counts once', () => {
 
   it('changes nothing when the same page is stored again', async () => {
     const band = aSpotifyBand();
-    const member = aMemberId();
+    const member = await aListener();
     await history().insertPlays(aMemberId(), [collected(band, T - 86_400_000)]);
     const page = [
       listen(band.name, T, { durationMs: 180_000 }),
@@ -338,6 +371,78 @@ describe('a listen counts once', () => {
     expect(await store_(member, 'listenbrainz', page)).toEqual({ inserted: 0 });
     expect(await history().countRows(member)).toEqual(rows);
     expect(await sums()).toEqual(before);
+  });
+  it('keeps two different tracks scrobbled in the same second as two plays, and stores that page once', async () => {
+    const name = aBand();
+    const member = await aListener();
+    // Two tracks share their place in a second one time in a thousand: this test's pair does not.
+    let other = 'Karma Police';
+    for (let n = 2; offset(name, other) === offset(name); n++) other = `Karma Police ${n}`;
+    // An offline cache sends several scrobbles dated the same second; Last.fm gives no lengths.
+    const page = [listen(name, T), listen(name, T, { name: other }), listen(name, T)];
+    expect(await store_(member, 'lastfm', page)).toEqual({ inserted: 2 });
+    expect((await history().plays(member)).map((p) => p.playedAt).sort()).toEqual(
+      [T + offset(name), T + offset(name, other)].sort(),
+    );
+    expect(await totals(member)).toEqual([{ plays: '2', ms: '0', artists: 1 }]);
+
+    const rows = await history().countRows(member);
+    expect(await store_(member, 'lastfm', page)).toEqual({ inserted: 0 });
+    expect(await history().countRows(member)).toEqual(rows);
+    expect(await totals(member)).toEqual([{ plays: '2', ms: '0', artists: 1 }]);
+  });
+});
+
+describe('a source’s listens are kept only while it is linked', () => {
+  it('stores nothing for a member whose link to that source is gone, and still stores their other source’s', async () => {
+    const name = aBand();
+    const member = await aListener();
+    expect(await store_(member, 'lastfm', [listen(name, T)])).toEqual({ inserted: 1 });
+    expect(await links().unlink(member, 'lastfm')).toBe(1);
+    const rows = await history().countRows(member);
+
+    expect(await store_(member, 'lastfm', [listen(name, T + 600 * SECOND)])).toEqual({ inserted: 0 });
+    expect(await history().countRows(member)).toEqual(rows);
+    expect(await store_(member, 'listenbrainz', [listen(name, T + 1_200 * SECOND)])).toEqual({ inserted: 1 });
+    expect(await history().plays(member)).toHaveLength(2);
+  });
+
+  it('makes /unlink wait for a page being stored, so the history erased after it keeps nothing', async () => {
+    const name = aBand();
+    const member = await aListener();
+    let inside!: () => void;
+    const reached = new Promise<void>((resolve) => (inside = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The store asks for genres inside its transaction, after it found the link: a sync step mid-page.
+    const storing = store_(member, 'lastfm', [listen(name, T)], async () => {
+      inside();
+      await gate;
+      return () => 'unclassified';
+    });
+    await reached;
+    // /unlink's erasers in their order: the sources' (the links) before the history's.
+    let erased = false;
+    const erasing = (async () => {
+      await links().unlink(member);
+      await history().deleteForUser(member);
+      erased = true;
+    })();
+    // The page is let go once the unlink waits for it (were it not to wait, once the erasing is over).
+    await untilPostgres(
+      async () => erased || (await waitingForALock('DELETE FROM source_links')),
+      'the unlink to wait',
+    );
+    release();
+    expect(await storing).toEqual({ inserted: 1 });
+    await erasing;
+
+    const nothing = Object.fromEntries(Object.keys(await history().countRows(member)).map((table) => [table, 0]));
+    expect(await history().countRows(member)).toEqual(nothing);
+    expect(await links().linksOf(member)).toEqual([]);
+    // The sync step's retry of the page stores nothing either.
+    expect(await store_(member, 'lastfm', [listen(name, T)])).toEqual({ inserted: 0 });
+    expect(await history().countRows(member)).toEqual(nothing);
   });
 });
 

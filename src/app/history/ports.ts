@@ -86,8 +86,8 @@ export interface HistoryRepository {
     memberId: string,
     genreOf: (artistIds: readonly string[]) => Promise<(trackArtists: readonly string[]) => string>,
   ): Promise<number>;
-  /** Which of these members have plays counted as "unclassified". */
-  unclassifiedMembers(memberIds: readonly string[]): Promise<string[]>;
+  /** Which of these members (every member when omitted) have plays counted as "unclassified". */
+  unclassifiedMembers(memberIds?: readonly string[]): Promise<string[]>;
   /** A member's most played artists over UTC days [fromDay, toDay] (YYYY-MM-DD), from the rollups. */
   topArtists(
     memberId: string,

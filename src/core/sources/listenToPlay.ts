@@ -120,3 +120,19 @@ export function playTiming(
     ? { playedAt: startedAt + lengthMs, msPlayed: lengthMs, msEstimated: true }
     : { playedAt: startedAt, msPlayed: null, msEstimated: false };
 }
+
+/**
+ * Where in its second a listen is placed. Both sources date listens to the second, and two scrobbles
+ * of different tracks in one second are two listens, but a member's plays are keyed by their instant:
+ * a millisecond offset drawn from the track (the same for every re-read of that listen, so dedup
+ * still holds) keeps them apart. Two tracks share an offset one time in a thousand.
+ */
+export function offsetInSecond(matchKey: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < matchKey.length; i++) hash = Math.imul(hash ^ matchKey.charCodeAt(i), 16777619);
+  // FNV's low bits barely move between similar names ("Song 1", "Song 2"): mix them in (murmur3's finaliser).
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) % 1000;
+}

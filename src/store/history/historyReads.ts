@@ -37,10 +37,10 @@ export function createHistoryReads(
       }));
     },
     async unclassifiedMembers(memberIds) {
-      if (!memberIds.length) return [];
+      if (memberIds && !memberIds.length) return [];
       const { rows } = await pool.query<{ member_id: string }>(
-        `SELECT DISTINCT member_id FROM member_daily_genres WHERE member_id = ANY($1::text[]) AND genre = $2`,
-        [memberIds, UNCLASSIFIED],
+        `SELECT DISTINCT member_id FROM member_daily_genres WHERE ($1::text[] IS NULL OR member_id = ANY($1::text[])) AND genre = $2`,
+        [memberIds ?? null, UNCLASSIFIED],
       );
       return rows.map((r) => r.member_id);
     },

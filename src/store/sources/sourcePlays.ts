@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SourcePlaysRepository } from '../../app/sources/ports.js';
-import { mapListen, playTiming, type MappedListen } from '../../core/sources/index.js';
+import { mapListen, offsetInSecond, playTiming, type MappedListen } from '../../core/sources/index.js';
 import { resolveListens } from '../catalogue/resolve.js';
 import { lockMember } from '../history/memberLock.js';
 import { storePlays, type PlayToStore } from '../history/storePlays.js';
@@ -24,6 +24,12 @@ export function createSourcePlays(pool: pg.Pool): SourcePlaysRepository {
         if (!mapped.length) return { inserted: 0 };
         // The member's lock first, as every writer of their plays takes it (storePlays again, a no-op).
         await lockMember(db, memberId);
+        // Only while the link lasts: /unlink deletes it (waiting for this transaction) before the history.
+        const { rowCount } = await db.query(
+          `SELECT 1 FROM source_links WHERE member_id = $1 AND source = $2 FOR SHARE`,
+          [memberId, source],
+        );
+        if (!rowCount) return { inserted: 0 };
         await db.query(`SET LOCAL jit = off`); // see storePlays
         const resolved = await resolveListens(db, mapped);
         const genres = await genreOf([...new Set(resolved.flatMap((r) => r.credits.map((a) => a.id)))]);
@@ -31,7 +37,10 @@ export function createSourcePlays(pool: pg.Pool): SourcePlaysRepository {
           // A known track keeps its album; a new one gets the listen's, by name.
           const album = !known && listen.album && { id: listen.album.nameId, name: listen.album.name };
           return {
-            ...playTiming(listen.startedAt, listen.durationMs ?? catalogueMs),
+            ...playTiming(
+              Math.floor(listen.startedAt / 1000) * 1000 + offsetInSecond(listen.track.matchKey),
+              listen.durationMs ?? catalogueMs,
+            ),
             track: {
               id: trackId,
               name: listen.track.name,
