@@ -1,6 +1,7 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { historyChartData, type HistoryNote, type HistoryPeriod } from '../src/app/charts/historyChart.js';
-import { memberChartData, type MemberChartKind, type TimeRange } from '../src/app/charts/memberChart.js';
+import { chartForMember } from '../src/app/charts/chartForMember.js';
+import type { HistoryPeriod } from '../src/app/charts/historyChart.js';
+import type { MemberChartKind, TimeRange } from '../src/app/charts/memberChart.js';
 import { serverChartData, type ServerChartKind } from '../src/app/social/social.js';
 import { buildMemberChart, isEmptyChart, renderEmptyChart } from '../src/charts/index.js';
 import { buildServerChart } from '../src/charts/serverChart.js';
@@ -44,7 +45,7 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) =>
     o
       .setName('range')
-      .setDescription('Spotify’s own top lists instead of your history (default: last 4 weeks)')
+      .setDescription('Spotify’s spans: counted from your history when it covers them, else Spotify’s top lists')
       .addChoices(
         { name: 'Last 4 weeks', value: 'short_term' },
         { name: 'Last 6 months', value: 'medium_term' },
@@ -61,13 +62,11 @@ export const data = new SlashCommandBuilder()
       .addChoices({ name: 'Me', value: 'me' }, { name: 'This server', value: 'server' }),
   );
 
-const HISTORY_KINDS = new Set<MemberChartKind>(['listening-clock', 'genre-mix']);
-
 const memberChartNeeds = serviceNeeds('charts', 'accounts', 'charts');
 const serverChartNeeds = serviceNeeds('server charts', 'social', 'charts');
 const isServerScope = (interaction: CommandInteraction) =>
   interaction.isChatInputCommand() && interaction.options.getString('scope') === 'server';
-/** A member's chart reads their Spotify; scope:server reads what the server's members share. */
+/** A member's chart reads their history or their Spotify; scope:server reads what the server's members share. */
 export const needs = (interaction: CommandInteraction) => [
   isServerScope(interaction) ? serverChartNeeds : memberChartNeeds,
 ];
@@ -85,8 +84,8 @@ async function topItems(services: ServicesWith<'accounts'>, memberId: string) {
 }
 
 /**
- * History charts when a period is asked for (or the kind needs history: clock, genre mix), else
- * Spotify's top lists for a range, as before history existed.
+ * A member's chart from their history first (a period, the clock, the genre mix, and a top list
+ * whose range the history covers), else Spotify's top lists for a range (src/app/charts/chartForMember.ts).
  */
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const visible = interaction.options.getBoolean('public') ?? false;
@@ -95,24 +94,22 @@ export async function execute(interaction: ChatInputCommandInteraction, { servic
   const ready = requireServices(services, memberChartNeeds);
   const memberId = interaction.user.id;
   const kind = interaction.options.getString('kind', true) as MemberChartKind;
-  const range = interaction.options.getString('range') as TimeRange | null;
-  const askedPeriod = interaction.options.getString('period') as HistoryPeriod | null;
-  const history = services.historyReader;
-  // The clock and the genre mix exist only in the history (Spotify keeps no times): `range` cannot serve them.
-  const useHistory = !!history && (askedPeriod !== null || HISTORY_KINDS.has(kind));
-  let notes: HistoryNote[] = [];
-  let chartData;
-  if (useHistory) {
-    if (!(await ready.accounts.repo.getLink(memberId))) throw new UserError('account.notLinked');
-    const settings = services.settings;
-    const result = await historyChartData(kind, askedPeriod ?? 'month', memberId, services.now?.() ?? Date.now(), {
-      history,
+  const settings = services.settings;
+  const { data: chartData, notes } = await chartForMember(
+    {
+      kind,
+      memberId,
+      period: (interaction.options.getString('period') as HistoryPeriod | null) ?? undefined,
+      range: (interaction.options.getString('range') as TimeRange | null) ?? undefined,
+      now: services.now?.() ?? Date.now(),
+    },
+    {
+      history: services.historyReader,
       timeZoneOf: (id) => settings?.timeZoneOf(id) ?? Promise.resolve(undefined),
+      spotifyLinked: async () => !!(await ready.accounts.repo.getLink(memberId)),
       spotify: () => topItems(ready, memberId),
-    });
-    chartData = result.data;
-    notes = result.notes;
-  } else chartData = await memberChartData(kind, range ?? 'short_term', await topItems(ready, memberId));
+    },
+  );
   const chart = buildMemberChart(chartData);
   const png = isEmptyChart(chart)
     ? await renderEmptyChart(chart.title, chart.message)

@@ -1,5 +1,6 @@
 import { parse, View, type Runtime } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import './vegaLiteSetPatch.js';
 import { chartBackend, type ChartBackend, type ChartBackendName } from './backend.js';
 import { specs, type ChartKind, type ChartRows } from './specs.js';
 import { PIXEL_RATIO } from './theme.js';

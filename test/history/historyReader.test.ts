@@ -66,11 +66,13 @@ describe('history reads for the charts', () => {
       plays: 2,
       ms: 300_000,
       firstPlayAt: T + 10 * MIN,
+      lastPlayAt: T + 3 * DAY,
     });
     expect(await repo().summary(aMemberId(), '2026-11-30', '2026-12-31')).toEqual({
       plays: 0,
       ms: 0,
       firstPlayAt: undefined,
+      lastPlayAt: undefined,
     });
   });
 

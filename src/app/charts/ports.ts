@@ -28,12 +28,15 @@ export interface HistoryReader {
     toDay: string,
     per?: 'day' | 'week' | 'period',
   ): Promise<Array<{ day: string; genre: string; plays: number; ms: number }>>;
-  /** Plays and ms over UTC days [fromDay, toDay], and when the member's first stored play ended. */
+  /**
+   * Plays and ms over UTC days [fromDay, toDay], and when the member's first and last stored plays
+   * ended (whatever the days): how far the history reaches, to judge whether it covers a span.
+   */
   summary(
     memberId: string,
     fromDay: string,
     toDay: string,
-  ): Promise<{ plays: number; ms: number; firstPlayAt?: number }>;
+  ): Promise<{ plays: number; ms: number; firstPlayAt?: number; lastPlayAt?: number }>;
   gaps(memberId: string): Promise<Gap[]>;
 }
 

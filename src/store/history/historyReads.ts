@@ -108,14 +108,25 @@ export function createHistoryReads(
       return rows.map((r) => ({ day: r.day, genre: r.genre, plays: r.plays, ms: Number(r.ms) }));
     },
     async summary(memberId, fromDay, toDay) {
-      const { rows } = await pool.query<{ plays: number | null; ms: string | null; first: Date | null }>(
+      const { rows } = await pool.query<{
+        plays: number | null;
+        ms: string | null;
+        first: Date | null;
+        last: Date | null;
+      }>(
         `SELECT (SELECT sum(plays)::int FROM member_daily WHERE member_id = $1 AND day BETWEEN $2::date AND $3::date) AS plays,
                 (SELECT sum(ms)::text FROM member_daily WHERE member_id = $1 AND day BETWEEN $2::date AND $3::date) AS ms,
-                (SELECT min(played_at) FROM plays WHERE member_id = $1) AS first`,
+                (SELECT min(played_at) FROM plays WHERE member_id = $1) AS first,
+                (SELECT max(played_at) FROM plays WHERE member_id = $1) AS last`,
         [memberId, fromDay, toDay],
       );
       const r = rows[0]!;
-      return { plays: r.plays ?? 0, ms: Number(r.ms ?? 0), firstPlayAt: r.first?.getTime() };
+      return {
+        plays: r.plays ?? 0,
+        ms: Number(r.ms ?? 0),
+        firstPlayAt: r.first?.getTime(),
+        lastPlayAt: r.last?.getTime(),
+      };
     },
   };
 }
