@@ -95,6 +95,12 @@ describe('connecting ListenBrainz', () => {
         .map((m) => text(m))
         .join(' '),
     ).toContain('Your history is in');
+
+    // A ListenBrainz member may /import a Spotify export too: no Spotify link needed.
+    const dms = h.dmsOf(member).length;
+    const imported = await h.invoke('/import', {}, member);
+    expect(contentAndEmbeds(imported.final)).not.toContain('haven’t linked');
+    expect(h.dmsOf(member).length).toBe(dms + 1);
   });
 
   it('refuses a made-up token and someone else’s account, storing nothing', async () => {

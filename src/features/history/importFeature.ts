@@ -41,15 +41,19 @@ export function importTokensIn(store: Store): ImportTokens {
  * come from the shared cache only: an import spends no Spotify request.
  */
 export function createHistoryImport(
-  context: Pick<FeatureContext, 'store' | 'gateway' | 'config' | 'log' | 'discord'> & { accounts: Accounts },
+  context: Pick<FeatureContext, 'store' | 'gateway' | 'config' | 'log' | 'discord' | 'services'> & {
+    accounts: Accounts;
+  },
   limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
 ): { deps: HistoryImportDeps; router: Router; personalData: PersonalDataKind } {
   const { store, gateway, config, discord, accounts } = context;
   const deps: HistoryImportDeps = {
     repo: createImportRepository(store.pool),
     tokens: importTokensIn(store),
-    // A dead link (Spotify ended it) still counts: an import needs no Spotify request.
-    isLinked: async (id) => (await accounts.repo.getLink(id)) !== undefined,
+    // A dead link (Spotify ended it) still counts, and so does ListenBrainz or Last.fm: an import
+    // needs no Spotify request. /unlink ends every link first, so an upload under way then stores nothing.
+    isLinked: async (id) =>
+      (await accounts.repo.getLink(id)) !== undefined || !!(await context.services.sources?.links.linksOf(id))?.length,
     cachedGenres: (ids) => gateway.cachedGenres(ids),
     publicUrl: config.PUBLIC_URL,
   };
