@@ -14,10 +14,13 @@ import {
   type ServicesWith,
 } from '../src/discord/command.js';
 import { chartMessage } from '../src/discord/messages/chartMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('chart')
   .setDescription('A chart of what you listen to')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addStringOption((o) =>
     o
       .setName('kind')

@@ -3,11 +3,13 @@ import { assertComparable, compat } from '../src/app/social/social.js';
 import { UserError } from '../src/core/errors.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { compatMessage } from '../src/discord/messages/socialMessages.js';
+import { EVERY_INSTALL, IN_SERVERS } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('compat')
   .setDescription('How compatible your taste is with another member’s (both must share their listening here)')
-  .setDMPermission(false)
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(IN_SERVERS)
   .addUserOption((o) => o.setName('member').setDescription('Who to compare with').setRequired(true));
 
 export const needs = serviceNeeds('server social', 'social');

@@ -3,11 +3,13 @@ import { assertShown, crownsOf, MAX_CROWN_THRESHOLD, setCrownThreshold } from '.
 import { UserError } from '../src/core/errors.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { crownThresholdMessage, crownsMessage } from '../src/discord/messages/socialMessages.js';
+import { IN_SERVERS, SERVER_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('crowns')
   .setDescription('The artists a member holds the crown for in this server (the most plays here)')
-  .setDMPermission(false)
+  .setIntegrationTypes(SERVER_INSTALL)
+  .setContexts(IN_SERVERS)
   .addUserOption((o) => o.setName('member').setDescription('Whose crowns (default: yours)'))
   .addIntegerOption((o) =>
     o

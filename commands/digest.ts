@@ -21,13 +21,15 @@ import {
 import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
 import { serverPlaylistOffMessage, serverPlaylistOnMessage } from '../src/discord/messages/suggestMessage.js';
 import { turnServerPlaylistOff, turnServerPlaylistOn } from '../src/app/suggest/serverPlaylist.js';
+import { IN_SERVERS, SERVER_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('digest')
   .setDescription('The weekly listening digest this server gets (admins)')
+  .setIntegrationTypes(SERVER_INSTALL)
+  .setContexts(IN_SERVERS)
   // Hidden from members without Manage Server; owners can re-assign it in Integrations.
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .setDMPermission(false)
   .addSubcommand((s) =>
     s
       .setName('channel')

@@ -2,10 +2,13 @@ import { SlashCommandBuilder, type ChatInputCommandInteraction, type User } from
 import { startImport } from '../src/app/history/importLinks.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { importLinkMessage, importLinkSentMessage } from '../src/discord/messages/importMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('import')
-  .setDescription('Import your whole Spotify history from Spotify’s data export (I’ll DM you a private upload link)');
+  .setDescription('Import your whole Spotify history from Spotify’s data export (I’ll DM you a private upload link)')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE);
 export const defer = 'ephemeral';
 
 /** How the upload page names the member (as /link's page does), so someone opening a forwarded link sees it isn't theirs. */

@@ -15,6 +15,7 @@ import {
   notYourBoardMessage,
   optInHintMessage,
 } from '../src/discord/messages/socialMessages.js';
+import { IN_SERVERS, SERVER_INSTALL } from '../src/discord/installContext.js';
 
 const METRICS = Object.keys(METRIC_LABELS) as LeaderboardMetric[];
 const PERIODS: SocialPeriod[] = ['week', 'month', 'year', 'all'];
@@ -22,7 +23,8 @@ const PERIODS: SocialPeriod[] = ['week', 'month', 'year', 'all'];
 export const data = new SlashCommandBuilder()
   .setName('leaderboard')
   .setDescription('Who in this server listens most (members who share their listening here)')
-  .setDMPermission(false)
+  .setIntegrationTypes(SERVER_INSTALL)
+  .setContexts(IN_SERVERS)
   .addStringOption((o) =>
     o
       .setName('metric')

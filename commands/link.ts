@@ -20,10 +20,13 @@ import {
   sourceConnectedMessage,
   spotifyFullMessage,
 } from '../src/discord/messages/sourceMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('link')
   .setDescription('Connect your listening: Spotify, ListenBrainz or Last.fm (private)')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addStringOption((o) =>
     o
       .setName('source')

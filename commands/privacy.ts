@@ -13,10 +13,13 @@ import {
   privacyMessage,
 } from '../src/discord/messages/privacyMessage.js';
 import type { Services } from '../src/app/services.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('privacy')
-  .setDescription('Choose whether others see your listening here, and your weekly DM');
+  .setDescription('Choose whether others see your listening here, and your weekly DM')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE);
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 

@@ -3,10 +3,13 @@ import { NotLinkedError } from '../src/core/errors.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { profileMessage } from '../src/discord/messages/accountMessages.js';
 import { sourcesProfileMessage } from '../src/discord/messages/sourceMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('profile')
-  .setDescription('Your linked Spotify, ListenBrainz and Last.fm accounts');
+  .setDescription('Your linked Spotify, ListenBrainz and Last.fm accounts')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE);
 /** Acknowledged before the database is read: a slow database must not miss Discord's 3 seconds. */
 export const defer = 'ephemeral';
 

@@ -4,10 +4,13 @@ import { setMemberTimeZone, timeZoneChoices } from '../src/app/settings/timeZone
 import { timeZoneLabel } from '../src/core/time/timeZoneLabel.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { timeZoneSavedMessage, timeZoneShownMessage } from '../src/discord/messages/settingsMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('settings')
   .setDescription('Your own settings')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addSubcommand((s) =>
     s
       .setName('timezone')

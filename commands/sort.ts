@@ -14,12 +14,15 @@ import * as m from '../src/discord/messages/sortMessages.js';
 import { progressEdits } from '../src/discord/progress.js';
 import { progressReporter } from '../src/discord/replies.js';
 import { drawnSplitPreview } from '../src/discord/sortPreview.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export { playlistIdFrom } from '../src/app/sort/index.js';
 
 export const data = new SlashCommandBuilder()
   .setName('sort')
   .setDescription('Sort a playlist by genre: split it into genre playlists, or reorder it')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addStringOption((o) =>
     o
       .setName('playlist')

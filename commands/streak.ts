@@ -7,10 +7,13 @@ import {
 import { STREAK_KINDS, streakChoices, streakReport, type StreakKind } from '../src/app/streaks/streaks.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { streakMessage } from '../src/discord/messages/streakMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('streak')
   .setDescription('Days in a row you listened: any music, an artist, a track, a genre')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addStringOption((o) =>
     o
       .setName('kind')

@@ -35,10 +35,13 @@ import {
   suggestComponentIds,
   suggestProgressMessage,
 } from '../src/discord/messages/suggestMessage.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('suggest')
   .setDescription('Tracks you don’t know yet, each with why — from your artists, your genres and your server')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addIntegerOption((o) => o.setName('count').setDescription('How many (default 10)').setMinValue(1).setMaxValue(10))
   .addStringOption((o) =>
     o

@@ -13,10 +13,13 @@ import {
   unlinkKeptMessage,
   unlinkQuestionMessage,
 } from '../src/discord/messages/accountMessages.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('unlink')
-  .setDescription('Unlink Spotify and delete everything Encore stores about you');
+  .setDescription('Unlink Spotify and delete everything Encore stores about you')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE);
 
 export const needs = serviceNeeds('Spotify linking', 'accounts');
 

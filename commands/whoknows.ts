@@ -9,6 +9,7 @@ import { resolveItem, whoKnows, whoKnowsChoices } from '../src/app/social/social
 import { UserError } from '../src/core/errors.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { whoKnowsChoiceName, whoKnowsMessage } from '../src/discord/messages/socialMessages.js';
+import { IN_SERVERS, SERVER_INSTALL } from '../src/discord/installContext.js';
 
 const KINDS: WhoKnowsKind[] = ['artist', 'track', 'genre'];
 
@@ -28,7 +29,8 @@ const subcommand = (kind: WhoKnowsKind, description: string) => (s: SlashCommand
 export const data = new SlashCommandBuilder()
   .setName('whoknows')
   .setDescription('Who in this server listens to an artist, track or genre most')
-  .setDMPermission(false)
+  .setIntegrationTypes(SERVER_INSTALL)
+  .setContexts(IN_SERVERS)
   .addSubcommand(subcommand('artist', 'Who listens to this artist most, and who holds its crown'))
   .addSubcommand(subcommand('track', 'Who listens to this track most'))
   .addSubcommand(subcommand('genre', 'Who listens to this genre most'));

@@ -3,10 +3,13 @@ import { showWrapped } from '../src/app/digest/weeklyWrapped.js';
 import type { WrappedPeriod } from '../src/core/digest/index.js';
 import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
 import { utcDay } from '../src/core/time/utcDay.js';
+import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
 export const data = new SlashCommandBuilder()
   .setName('wrapped')
   .setDescription('Your own wrapped: your week, month, year or all time, any day')
+  .setIntegrationTypes(EVERY_INSTALL)
+  .setContexts(EVERYWHERE)
   .addStringOption((o) =>
     o
       .setName('period')

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { channelJson, userJson, type EmulatorState, type EGuild } from './state.js';
+import { botIsIn, channelJson, userJson, type EmulatorState, type EGuild } from './state.js';
 
 // Every permission but Administrator (bit 3), which would make channel overwrites moot.
 const ALL_PERMISSIONS = String(2251799813685247n & ~8n);
@@ -124,7 +124,9 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
         dispatchTo(session, 'READY', {
           v: 10,
           user: { ...userJson(state.bot), verified: true, mfa_enabled: false, flags: 0 },
-          guilds: [...state.guilds.keys()].filter((id) => owns(session, id)).map((id) => ({ id, unavailable: true })),
+          guilds: [...state.guilds.values()]
+            .filter((g) => owns(session, g.id) && botIsIn(g, state))
+            .map((g) => ({ id: g.id, unavailable: true })),
           session_id: session.id,
           resume_gateway_url: url(),
           shard: session.shard,
@@ -136,7 +138,8 @@ export function startGateway(server: Server, state: EmulatorState, url: () => st
           user_settings: {},
         });
         for (const guild of state.guilds.values())
-          if (owns(session, guild.id)) dispatchTo(session, 'GUILD_CREATE', guildJson(guild, state));
+          if (owns(session, guild.id) && botIsIn(guild, state))
+            dispatchTo(session, 'GUILD_CREATE', guildJson(guild, state));
         return;
       }
       if (op === 6) {

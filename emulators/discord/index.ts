@@ -6,6 +6,7 @@ import { GUILD_MEMBERS_INTENT, shardOf, startGateway } from './gateway.js';
 import { restRouter } from './rest.js';
 import {
   PERMISSION_BITS,
+  botIsIn,
   channelJson,
   createState,
   messageJson,
@@ -35,6 +36,21 @@ export type {
 } from './state.js';
 
 const ALL_PERMISSIONS = '2251799813685247';
+/** What a user-installed app may do in a server it is not in: view, send, embed, attach, history, external emoji. */
+const USER_APP_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 18n));
+
+/**
+ * Where a member uses a command. In `guild` (its first channel, or `channel`), in the bot's DM
+ * without one, or in a group DM with `privateChannel`. `install: 'user'` uses the app through the
+ * member's own install (authorizing_integration_owners {"1": member}); a group DM or a server the
+ * bot is not in can only be reached that way.
+ */
+export interface Where {
+  guild?: EGuild;
+  channel?: EChannel;
+  install?: 'guild' | 'user';
+  privateChannel?: boolean;
+}
 
 export interface DiscordEmulator {
   readonly apiUrl: string;
@@ -42,8 +58,16 @@ export interface DiscordEmulator {
   readonly state: EmulatorState;
   readonly token: string;
   readonly applicationId: string;
-  /** A server; `shard` picks an id that lands on that shard of the emulator's count. */
-  addGuild(name: string, channelNames?: string[], options?: { shard?: number }): EGuild;
+  /**
+   * A server; `shard` picks an id that lands on that shard of the emulator's count. `bot: false`: the
+   * app is not installed there (the gateway never announces it; members reach it by user install
+   * only); `externalApps: false`: the server denies members external apps (answers forced ephemeral).
+   */
+  addGuild(
+    name: string,
+    channelNames?: string[],
+    options?: { shard?: number; bot?: boolean; externalApps?: boolean },
+  ): EGuild;
   /** The shard that receives a server's events (DMs: shard 0). */
   shardOf(guild?: EGuild): number;
   /** A new member joins (GUILD_MEMBER_ADD to sessions with the members intent). */
@@ -62,13 +86,12 @@ export interface DiscordEmulator {
   addChannelTo(guild: EGuild, name: string): EChannel;
   /** Deletes a channel (CHANNEL_DELETE on the gateway); posting there then answers 10003. */
   deleteChannel(channel: EChannel): void;
-  /** Sends a slash command as `user` (in `guild`'s first channel, or in DMs without a guild). */
-  chatInput(
-    name: string,
-    options: Record<string, unknown>,
-    user: EUser,
-    where?: { guild?: EGuild; channel?: EChannel },
-  ): EInteraction;
+  /**
+   * Sends a slash command as `user` (see `Where`). Throws where the Discord client would not offer
+   * the command: its `contexts` leave out where it is used, or its `integration_types` the install
+   * it is used through (a user install needs a global command that declares it).
+   */
+  chatInput(name: string, options: Record<string, unknown>, user: EUser, where?: Where): EInteraction;
   autocomplete(
     name: string,
     options: Record<string, unknown>,
@@ -154,15 +177,28 @@ export async function startDiscordEmulator(
     return sub ? [{ name: sub.name, type: sub.type, options: leaves }] : leaves;
   };
 
-  const context = (user: EUser, where: { guild?: EGuild; channel?: EChannel }) => {
+  /** Which installations authorise an interaction used here (Discord's authorizing_integration_owners). */
+  const ownersOf = (user: EUser, where: Where): Record<string, string> => {
+    const byUser = where.install === 'user' || where.privateChannel || (where.guild && !botIsIn(where.guild, state));
+    const byGuild = where.guild ? botIsIn(where.guild, state) : !where.privateChannel && where.install !== 'user';
+    return {
+      ...(byGuild ? { '0': where.guild?.id ?? '0' } : {}),
+      ...(byUser ? { '1': user.id } : {}),
+    };
+  };
+
+  const context = (user: EUser, where: Where) => {
     if (where.guild) {
       const channel = where.channel ?? state.channels.get(where.guild.channelIds[0]!)!;
+      const permissions = botIsIn(where.guild, state) ? ALL_PERMISSIONS : USER_APP_PERMISSIONS;
       return {
         channelId: channel.id,
+        context: 0 as const,
         payload: {
           guild_id: where.guild.id,
           channel_id: channel.id,
-          channel: { ...channelJson(channel, state), permissions: ALL_PERMISSIONS },
+          app_permissions: permissions,
+          channel: { ...channelJson(channel, state), permissions },
           member: {
             user: userJson(user),
             roles: [],
@@ -180,6 +216,24 @@ export async function startDiscordEmulator(
         },
       };
     }
+    if (where.privateChannel) {
+      let group = [...state.channels.values()].find((c) => c.type === 3 && c.recipientIds?.[0] === user.id);
+      if (!group) {
+        group = { id: snowflake(), type: 3, recipientIds: [user.id] };
+        state.channels.set(group.id, group);
+      }
+      return {
+        channelId: group.id,
+        context: 2 as const,
+        payload: {
+          channel_id: group.id,
+          channel: channelJson(group, state),
+          user: userJson(user),
+          context: 2,
+          app_permissions: USER_APP_PERMISSIONS,
+        },
+      };
+    }
     let dm = [...state.channels.values()].find((c) => c.type === 1 && c.recipientId === user.id);
     if (!dm) {
       dm = { id: snowflake(), type: 1, recipientId: user.id };
@@ -187,14 +241,34 @@ export async function startDiscordEmulator(
     }
     return {
       channelId: dm.id,
+      context: 1 as const,
       payload: { channel_id: dm.id, channel: channelJson(dm, state), user: userJson(user), context: 1 },
     };
+  };
+
+  /** Why the Discord client would not offer this command here, if it would not. */
+  const notOffered = (
+    definition: Record<string, unknown> | undefined,
+    global: boolean,
+    where: 0 | 1 | 2,
+    owners: Record<string, string>,
+  ): string | undefined => {
+    const byUserOnly = !('0' in owners);
+    // Commands registered before user install (guild ones, or none at all) keep the old leniency.
+    if (!byUserOnly && !definition) return undefined;
+    if (byUserOnly && (!definition || !global)) return 'a user install offers global commands only';
+    const contexts = definition!.contexts as number[] | null | undefined;
+    if (contexts ? !contexts.includes(where) : where !== 0 && definition!.dm_permission === false)
+      return `its contexts are [${(contexts ?? [0]).join(', ')}], not ${where}`;
+    const types = (definition!.integration_types as number[] | null | undefined) ?? [0];
+    if (byUserOnly && !types.includes(1)) return `its integration_types are [${types.join(', ')}]: no user install`;
+    return undefined;
   };
 
   const send = (
     type: number,
     user: EUser,
-    where: { guild?: EGuild; channel?: EChannel },
+    where: Where,
     data: Record<string, unknown>,
     extra: Record<string, unknown> = {},
     sourceMessageId?: string,
@@ -215,6 +289,9 @@ export async function startDiscordEmulator(
       history: [],
       sourceMessageId,
       deliveredTo: [],
+      context: ctx.context,
+      authorizingOwners: ownersOf(user, where),
+      forcedEphemeral: !!where.guild && !botIsIn(where.guild, state) && !!where.guild.externalAppsDenied,
     };
     state.interactions.set(interaction.id, interaction);
     interaction.deliveredTo = gateway.dispatch(
@@ -228,7 +305,7 @@ export async function startDiscordEmulator(
         app_permissions: ALL_PERMISSIONS,
         locale: 'en-US',
         entitlements: [],
-        authorizing_integration_owners: {},
+        authorizing_integration_owners: interaction.authorizingOwners,
         attachment_size_limit: 10 * 1024 * 1024,
         data,
         ...ctx.payload,
@@ -247,6 +324,7 @@ export async function startDiscordEmulator(
   const joined = (guild: EGuild, user: EUser) => {
     if (guild.memberIds.includes(user.id)) return;
     guild.memberIds.push(user.id);
+    if (!botIsIn(guild, state)) return;
     gateway.dispatch(
       'GUILD_MEMBER_ADD',
       {
@@ -281,7 +359,14 @@ export async function startDiscordEmulator(
         id = String(BigInt(id) + (step << 22n));
       }
       // Owned by someone else: an owner has every permission, and the bot's must come from roles and overwrites.
-      const guild: EGuild = { id, name, ownerId: snowflake(), channelIds: [], memberIds: [state.bot.id] };
+      const guild: EGuild = {
+        id,
+        name,
+        ownerId: snowflake(),
+        channelIds: [],
+        memberIds: guildOptions.bot === false ? [] : [state.bot.id],
+        ...(guildOptions.externalApps === false ? { externalAppsDenied: true } : {}),
+      };
       for (const channelName of channelNames) {
         const channel: EChannel = { id: snowflake(), type: 0, name: channelName, guild_id: guild.id };
         state.channels.set(channel.id, channel);
@@ -299,6 +384,7 @@ export async function startDiscordEmulator(
     removeMember(guild, user) {
       if (!guild.memberIds.includes(user.id)) return;
       guild.memberIds = guild.memberIds.filter((id) => id !== user.id);
+      if (!botIsIn(guild, state)) return;
       gateway.dispatch(
         'GUILD_MEMBER_REMOVE',
         { guild_id: guild.id, user: userJson(user) },
@@ -329,6 +415,10 @@ export async function startDiscordEmulator(
     channel: (guild, name) => guild.channelIds.map((id) => state.channels.get(id)!).find((c) => c.name === name)!,
     chatInput(name, values, user, where = {}) {
       const definition = findCommand(name, where.guild?.id);
+      const global = !!definition && state.commands.global.includes(definition);
+      const used = where.guild ? 0 : where.privateChannel ? 2 : 1;
+      const refusal = notOffered(definition, global, used, ownersOf(user, where));
+      if (refusal) throw new Error(`Discord would not offer /${name} there: ${refusal}`);
       const options = typedOptions(definition, values);
       // Channel options come with the channel itself, as Discord sends them (discord.js reads `resolved`).
       type Leaf = { type: number; value?: unknown; options?: Leaf[] };

@@ -3,6 +3,7 @@ import { guildJson } from './gateway.js';
 import { MAX_ATTACHMENT_BYTES, messageProblems, readModal } from './limits.js';
 import {
   botDeniedIn,
+  botIsIn,
   channelJson,
   messageJson,
   snowflake,
@@ -29,6 +30,34 @@ function answersFor(interaction: EInteraction): number[] {
   if (interaction.type === 5) return interaction.sourceMessageId ? [4, 5, 6, 7] : [4, 5, 6];
   if (interaction.type === 3) return [4, 5, 6, 7, 9];
   return [4, 5, 9];
+}
+
+/** Discord caps follow-ups for an app that is only user-installed where it was used (2024-06 changelog). */
+const MAX_USER_APP_FOLLOW_UPS = 5;
+const userInstalledOnly = (interaction: EInteraction) =>
+  interaction.authorizingOwners !== undefined && !('0' in interaction.authorizingOwners);
+
+/**
+ * Discord's checks on `integration_types` (0 guild install, 1 user install) and `contexts` (0 server,
+ * 1 the bot's DM, 2 a group DM or another DM) of each registered command: known values, no repeats.
+ */
+export function installProblems(list: Array<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  const check = (i: number, field: string, allowed: number[]) => {
+    const values = list[i]![field];
+    if (values === undefined || values === null) return;
+    if (!Array.isArray(values)) return void problems.push(`${i}.${field}: Must be a list.`);
+    values.forEach((v, j) => {
+      if (!allowed.includes(v as number))
+        problems.push(`${i}.${field}.${j}: Value must be one of {${allowed.join(', ')}}.`);
+    });
+    if (new Set(values).size !== values.length) problems.push(`${i}.${field}: Must not contain duplicates.`);
+  };
+  list.forEach((_, i) => {
+    check(i, 'integration_types', [0, 1]);
+    check(i, 'contexts', [0, 1, 2]);
+  });
+  return problems;
 }
 
 /** Reads a JSON or multipart (payload_json + files[n]) body the way Discord does. */
@@ -123,12 +152,18 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   const storeCommands = (list: Array<Record<string, unknown>>) =>
     list.map((c) => ({ ...c, id: snowflake(), application_id: state.applicationId, version: snowflake() }));
   router.put('/applications/:app/commands', (req, res) => {
-    state.commands.global = storeCommands(JSON.parse(String(req.body)) as Array<Record<string, unknown>>);
+    const list = JSON.parse(String(req.body)) as Array<Record<string, unknown>>;
+    const problems = installProblems(list);
+    if (problems.length) return reject(req, res, 400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+    state.commands.global = storeCommands(list);
     state.commands.registrations++;
     res.json(state.commands.global);
   });
   router.put('/applications/:app/guilds/:guild/commands', (req, res) => {
-    const stored = storeCommands(JSON.parse(String(req.body)) as Array<Record<string, unknown>>);
+    const list = JSON.parse(String(req.body)) as Array<Record<string, unknown>>;
+    const problems = installProblems(list);
+    if (problems.length) return reject(req, res, 400, 50035, `Invalid Form Body: ${problems.join('; ')}`);
+    const stored = storeCommands(list);
     state.commands.guild.set(String(req.params.guild), stored);
     state.commands.registrations++;
     res.json(stored);
@@ -234,8 +269,15 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     interaction.acknowledged = true;
     if (type === 4 || type === 5) {
       interaction.deferred = type === 5;
-      interaction.ephemeral = (Number(data.flags ?? 0) & EPHEMERAL) !== 0;
-      const message = record(interaction.channelId, data, files, type === 5 ? 'deferred' : 'reply', interaction.id);
+      const flags = Number(data.flags ?? 0) | (interaction.forcedEphemeral ? EPHEMERAL : 0);
+      interaction.ephemeral = (flags & EPHEMERAL) !== 0;
+      const message = record(
+        interaction.channelId,
+        { ...data, flags },
+        files,
+        type === 5 ? 'deferred' : 'reply',
+        interaction.id,
+      );
       interaction.original = message;
       interaction.history.push(message);
       state.messages.set(message.id, message);
@@ -325,9 +367,19 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     const interaction = interactionFor(req, res, true);
     if (!interaction || !tokenAlive(req, res, interaction)) return;
     if (!interaction.acknowledged) return reject(req, res, 404, 10015, 'Unknown Webhook', interaction.id);
+    if (userInstalledOnly(interaction) && interaction.followUps.length >= MAX_USER_APP_FOLLOW_UPS)
+      return reject(
+        req,
+        res,
+        400,
+        40094,
+        'This interaction has hit the maximum number of follow up messages',
+        interaction.id,
+      );
     const { body, files } = await readPayload(req);
     if (invalid(req, res, body, files, interaction.id)) return;
-    const message = record(interaction.channelId, body, files, 'followup', interaction.id);
+    const flags = Number(body.flags ?? 0) | (interaction.forcedEphemeral ? EPHEMERAL : 0);
+    const message = record(interaction.channelId, { ...body, flags }, files, 'followup', interaction.id);
     interaction.followUps.push(message);
     state.messages.set(message.id, message);
     res.json(messageJson(message, state));
@@ -366,6 +418,7 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   // Any process may ask about any server by REST, whichever shard holds it.
   router.get('/guilds/:guild', (req, res) => {
     const guild = state.guilds.get(String(req.params.guild));
+    if (guild && !botIsIn(guild, state)) return reject(req, res, 403, 50001, 'Missing Access');
     return guild
       ? res.json({ ...guildJson(guild, state), channels: undefined, members: undefined })
       : reject(req, res, 404, 10004, 'Unknown Guild');
@@ -379,6 +432,9 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
   router.post('/channels/:id/messages', async (req, res) => {
     const channel = state.channels.get(String(req.params.id));
     if (!channel) return reject(req, res, 404, 10003, 'Unknown Channel');
+    // A group DM, or a server the app is only user-installed in: the bot is not there to post.
+    const guild = channel.guild_id ? state.guilds.get(channel.guild_id) : undefined;
+    if (channel.type === 3 || (guild && !botIsIn(guild, state))) return reject(req, res, 403, 50001, 'Missing Access');
     if (channel.type === 1 && state.users.get(channel.recipientId!)?.dmsClosed)
       return reject(req, res, 403, 50007, 'Cannot send messages to this user');
     if (channel.botDenied === 'view') return reject(req, res, 403, 50001, 'Missing Access');

@@ -14,10 +14,13 @@ export interface EUser {
 }
 export interface EChannel {
   id: string;
-  type: 0 | 1;
+  /** 0 a server text channel, 1 a DM with the bot, 3 a group DM (the bot is never in one). */
+  type: 0 | 1 | 3;
   name?: string;
   guild_id?: string;
   recipientId?: string;
+  /** A group DM's members. */
+  recipientIds?: string[];
   /** The bot may not see (50001) or may not send in (50013) this channel. */
   botDenied?: 'view' | 'send';
   /** Discord's permission overwrites (role id = guild id for @everyone, or a member id), bits as strings. */
@@ -29,6 +32,8 @@ export interface EGuild {
   ownerId: string;
   channelIds: string[];
   memberIds: string[];
+  /** Members may not use apps the server has not installed (USE_EXTERNAL_APPS denied): their answers are forced ephemeral. */
+  externalAppsDenied?: boolean;
 }
 
 export interface RecordedFile {
@@ -108,6 +113,12 @@ export interface EInteraction {
   modal?: ShownModal;
   /** The shard of each gateway session the interaction was dispatched to (one entry per session). */
   deliveredTo: number[];
+  /** Where it was used: 0 a server, 1 the bot's DM, 2 a group DM or another DM. */
+  context?: 0 | 1 | 2;
+  /** Which installations authorised it: "0" → the server's id ("0" in the bot's DM), "1" → the member's id. */
+  authorizingOwners?: Record<string, string>;
+  /** Discord makes every answer ephemeral (a user-installed app in a server that denies external apps). */
+  forcedEphemeral?: boolean;
 }
 
 export interface EmulatorState {
@@ -185,6 +196,9 @@ export function botDeniedIn(channel: EChannel, state: EmulatorState): Set<Emulat
   );
 }
 
+/** A server the bot is a member of (installed there); a member may still use a user-installed app elsewhere. */
+export const botIsIn = (guild: EGuild, state: EmulatorState) => guild.memberIds.includes(state.bot.id);
+
 export const userJson = (u: EUser) => ({
   id: u.id,
   username: u.username,
@@ -197,17 +211,25 @@ export const userJson = (u: EUser) => ({
 export const channelJson = (c: EChannel, state: EmulatorState) =>
   c.type === 1
     ? { id: c.id, type: 1, recipients: [userJson(state.users.get(c.recipientId!)!)], last_message_id: null }
-    : {
-        id: c.id,
-        type: 0,
-        name: c.name,
-        guild_id: c.guild_id,
-        position: 0,
-        permission_overwrites: c.overwrites ?? [],
-        nsfw: false,
-        parent_id: null,
-        topic: null,
-      };
+    : c.type === 3
+      ? {
+          id: c.id,
+          type: 3,
+          name: null,
+          recipients: (c.recipientIds ?? []).map((id) => userJson(state.users.get(id)!)),
+          last_message_id: null,
+        }
+      : {
+          id: c.id,
+          type: 0,
+          name: c.name,
+          guild_id: c.guild_id,
+          position: 0,
+          permission_overwrites: c.overwrites ?? [],
+          nsfw: false,
+          parent_id: null,
+          topic: null,
+        };
 export const messageJson = (m: RecordedMessage, state: EmulatorState) => ({
   id: m.id,
   channel_id: m.channel_id,

@@ -13,6 +13,13 @@ import type { RouterHooks } from '../../src/discord/router.js';
 import type { Logger } from '../../src/log.js';
 import { captureLogger } from './logger.js';
 
+export interface InvokeWhere {
+  dm?: boolean;
+  privateChannel?: boolean;
+  guild?: ReturnType<DiscordEmulator['addGuild']>;
+  install?: 'guild' | 'user';
+}
+
 /** What a member sees after an interaction settled. */
 export interface Seen {
   interaction: EInteraction;
@@ -34,7 +41,12 @@ export interface BotHarness {
   discord: RunningDiscord;
   guild: ReturnType<DiscordEmulator['addGuild']>;
   member(name: string, options?: { dmsClosed?: boolean }): EUser;
-  invoke(command: string, options?: Record<string, unknown>, as?: EUser, where?: { dm?: boolean }): Promise<Seen>;
+  /**
+   * Runs a slash command as `as` in the harness's server, another `guild`, the bot's DM (`dm`) or a
+   * group DM (`privateChannel`); `install: 'user'` goes through the member's own install. Rejects
+   * where Discord would not offer the command (see the emulator's chatInput).
+   */
+  invoke(command: string, options?: Record<string, unknown>, as?: EUser, where?: InvokeWhere): Promise<Seen>;
   autocomplete(command: string, options: Record<string, unknown>, focused: string, as?: EUser): Promise<Seen>;
   click(message: RecordedMessage, customId: string, as?: EUser, values?: string[]): Promise<Seen>;
   /** The modal open on the member's screen, if the bot showed them one they have not submitted. */
@@ -130,8 +142,11 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     guild,
     log,
     member: (name, memberOptions) => emulator.addMember(guild, name, memberOptions),
-    invoke: (command, values = {}, as = defaultMember, where = {}) =>
-      waitFor(emulator.chatInput(command.replace(/^\//, ''), values, as, where.dm ? {} : { guild })),
+    invoke: async (command, values = {}, as = defaultMember, where = {}) => {
+      const place = where.dm || where.privateChannel ? {} : { guild: where.guild ?? guild };
+      const how = { install: where.install, privateChannel: where.privateChannel };
+      return waitFor(emulator.chatInput(command.replace(/^\//, ''), values, as, { ...place, ...how }));
+    },
     autocomplete: (command, values, focused, as = defaultMember) =>
       waitFor(emulator.autocomplete(command.replace(/^\//, ''), values, focused, as, { guild })),
     click: (message, customId, as = defaultMember, values) =>

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { firstMissing, needsOf, requireServices, type Command, type CommandContext } from './command.js';
 import { errorMessage, unexpectedErrorText } from './messages/generalMessages.js';
 import { userErrorMessage } from './userErrorMessages.js';
+import { answersPrivately, keepAnswersPrivate } from './installContext.js';
 
 /** Autocomplete has 3 s and can't be deferred: answer with what we have by then. */
 const AUTOCOMPLETE_BUDGET_MS = 2_500;
@@ -85,6 +86,7 @@ export function createInteractionRouter(ctx: CommandContext, hooks: RouterHooks 
           ));
         try {
           requireServices(ctx.services, ...needsOf(command, interaction));
+          if (answersPrivately(interaction)) keepAnswersPrivate(interaction);
           await deferIfNeeded(interaction, command);
           await command.execute(interaction, ctx);
         } catch (error) {
