@@ -213,11 +213,14 @@ describe('/whoknows states the crown once', () => {
       { memberId: 'ben', plays: 12, ms: 1, rank: 2 },
     ],
     crown: { guildId: 'g', artistId: 'a1', artistName: 'Bicep', holderId: 'ana', plays: 40, since },
+    threshold: 30,
   };
 
   it('on the holder’s row, with since when, and not again below', () => {
     const text = read(whoKnowsMessage(view, { guildName: 'Encore Fans', callerId: 'ben' }));
     expect(text.match(/👑/g)).toHaveLength(1);
+    // The tour showed both "crown since" and "No crown yet" on one answer.
+    expect(text).not.toContain('No crown yet');
     expect(text).toContain(`👑 <@ana> · 40 plays · crown since <t:${since / 1000}:D>`);
   });
 

@@ -176,7 +176,7 @@ export function whoKnowsMessage(view: WhoKnowsView, context: { guildName: string
     crownLines.push(
       `👑 Crown: ${mention(view.crown.holderId)} · ${plural(view.crown.plays, 'play')} · since ${discordTime(view.crown.since, 'D')}`,
     );
-  else if (view.item.kind === 'artist' && view.threshold)
+  else if (!view.crown && view.item.kind === 'artist' && view.threshold)
     crownLines.push(`No crown yet: it takes ${plural(view.threshold, 'play')} to claim it.`);
   return {
     embeds: [
