@@ -16,17 +16,25 @@ export function syncSourcesJob(
   deps: SourceSyncDeps,
   options: { budgetMs?: number; stopping?: () => boolean } = {},
 ): Job<unknown> {
+  // One run at a time in a process: a run started by hand (runNow) while the minute's tick runs would
+  // hold the same leases (one owner per process) and could take a step twice (the sandbox saw a DM twice).
+  let current: Promise<void> | undefined;
+  const runOnce = async () => {
+    const results = await syncTick(deps, {
+      budgetMs: options.budgetMs ?? TICK_BUDGET_MS,
+      ...(options.stopping ? { shouldStop: options.stopping } : {}),
+    });
+    const summary = summarise(results);
+    if (summary.pages || summary.polls || summary.failed) deps.log.info(summary, 'listening sources synced');
+  };
   return {
     name: 'sync-sources',
     schedule: '* * * * *',
     once: false,
     async run() {
-      const results = await syncTick(deps, {
-        budgetMs: options.budgetMs ?? TICK_BUDGET_MS,
-        ...(options.stopping ? { shouldStop: options.stopping } : {}),
-      });
-      const summary = summarise(results);
-      if (summary.pages || summary.polls || summary.failed) deps.log.info(summary, 'listening sources synced');
+      while (current) await current.catch(() => {});
+      current = runOnce().finally(() => (current = undefined));
+      await current;
     },
   };
 }
