@@ -1,11 +1,11 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EInteraction, EUser, RecordedMessage } from '../emulators/discord/index.js';
 import { followLinkPage } from './support/linkPage.js';
 import { nextOccurrence } from '../src/core/digest/index.js';
 import { messageMarkdown } from './sandbox/transcript.js';
-import { startSandbox, type Sandbox } from './sandbox/world.js';
+import { SANDBOX_LISTENBRAINZ_USERS, startSandbox, type Sandbox } from './sandbox/world.js';
 
 /**
  * `npm run sandbox`: Encore against the in-repo Discord and Spotify emulators, on the embedded
@@ -77,6 +77,18 @@ async function linkInBrowser(member: EUser, spotifyUser: string): Promise<string
   const callback = await sandbox.spotify.consent({ authorizeUrl, userId: spotifyUser });
   return (await (await fetch(callback)).text()).match(/<h1>(.*?)<\/h1>/)?.[1] ?? '';
 }
+
+/**
+ * What a browser does with the /link source:lastfm button: Last.fm's approval page as `user` (the
+ * emulator's `as=`), then Encore's callback. Returns the page's heading.
+ */
+async function approveOnLastfm(url: string, user: string): Promise<string> {
+  const approval = await fetch(`${url}&as=${encodeURIComponent(user)}`, { redirect: 'manual' });
+  const callback = approval.headers.get('location');
+  if (!callback) return `(Last.fm answered ${approval.status}: no such user?)`;
+  return (await (await fetch(callback)).text()).match(/<h1>(.*?)<\/h1>/)?.[1] ?? '';
+}
+const LASTFM_USERS = 'gwen, hugo, frankie, iris (private)';
 
 if (tour) {
   console.log(
@@ -150,6 +162,64 @@ if (tour) {
     show([reply(shy)]),
   );
 
+  // Spotify links five members at most: the others bring their listening from ListenBrainz or Last.fm.
+  const lbPrompt = await invoke(m('dave'), 'link', { source: 'listenbrainz' });
+  const enterToken = buttonsOf(reply(lbPrompt)).find((b) => b.custom_id === 'link:lb-token');
+  const form = enterToken ? await click(m('dave'), reply(lbPrompt)!, enterToken.custom_id!) : undefined;
+  const lbToken = sandbox.listenbrainz.user('lena').token;
+  const lbDone = form?.modal ? await submit(m('dave'), [`token=${lbToken}`]) : undefined;
+  // Checked once with ListenBrainz, then forgotten: in no table Encore writes, not in its log.
+  const tokenKept = await sandbox.encore.store.pool.query(
+    `SELECT 1 FROM keyv WHERE value LIKE '%' || $1 || '%' UNION ALL SELECT 1 FROM source_links WHERE user_name = $1`,
+    [lbToken],
+  );
+  step(
+    'dave: /link source:ListenBrainz, pastes lena’s user token into the form, and is connected (the token is not kept)',
+    text(lbDone && reply(lbDone)).includes('Connected ListenBrainz as lena') &&
+      tokenKept.rowCount === 0 &&
+      !readFileSync(sandbox.logFile, 'utf8').includes(lbToken),
+    `${show([reply(lbPrompt)])}\n\n📝 Form "${form?.modal?.title ?? '(none)'}": ${form?.modal?.fields.map((f) => f.label).join(', ') ?? ''}\n\n${show([lbDone && reply(lbDone)])}`,
+  );
+  const lfmLink = await invoke(m('erin'), 'link', { source: 'lastfm' });
+  const lfmUrl = buttonsOf(reply(lfmLink)).find((b) => b.url?.startsWith(sandbox.lastfm.authUrl))?.url;
+  const lfmPage = lfmUrl ? await approveOnLastfm(lfmUrl, 'gwen') : '';
+  const lfmDm = sandbox.discord.dmsOf(m('erin')).at(-1);
+  step(
+    `erin: /link source:Last.fm, allows Encore on Last.fm as gwen, sees "${lfmPage}" and gets a DM`,
+    lfmPage === 'Connected Last.fm as gwen' && text(lfmDm).includes('Connected Last.fm as gwen'),
+    `${show([reply(lfmLink)])}\n\nPage: **${lfmPage}**\n\n${show([lfmDm])}`,
+  );
+  const backfillStarted = Date.now();
+  const backfill = await sandbox.syncSources();
+  const playsOf = async (member: EUser) =>
+    Number(
+      (
+        await sandbox.encore.store.pool.query<{ n: string }>(`SELECT count(*) AS n FROM plays WHERE member_id = $1`, [
+          member.id,
+        ])
+      ).rows[0]!.n,
+    );
+  const [daveIn, erinIn] = [await playsOf(m('dave')), await playsOf(m('erin'))];
+  const [lenaHas, gwenHas] = [sandbox.listenbrainz.user('lena').history.count(), sandbox.lastfm.history('gwen').count];
+  const historyIn = (member: EUser) =>
+    sandbox.discord
+      .dmsOf(member)
+      .filter((dm) => /Your history is in|Bringing in your/.test(text(dm)))
+      .slice(-2);
+  step(
+    `the backfill brings both whole histories in (dave: ${daveIn.toLocaleString('en')} of lena’s ${lenaHas.toLocaleString('en')} listens; erin: ${erinIn.toLocaleString('en')} of gwen’s ${gwenHas.toLocaleString('en')} scrobbles) and says so by DM`,
+    // Every listen is a play but for a repeat of a track seconds after itself (a listen counts once)
+    // and, one pair in a thousand, two tracks of one second placed at the same instant.
+    daveIn <= lenaHas &&
+      lenaHas - daveIn <= Math.ceil(lenaHas / 1000) &&
+      erinIn <= gwenHas &&
+      gwenHas - erinIn <= Math.ceil(gwenHas / 1000) &&
+      backfill.plays === daveIn + erinIn &&
+      text(historyIn(m('dave')).at(-1)).includes('Your history is in') &&
+      text(historyIn(m('erin')).at(-1)).includes('Your history is in'),
+    `${show([...historyIn(m('dave')), ...historyIn(m('erin'))])}\n\n_(${((Date.now() - backfillStarted) / 1000).toFixed(1)} s at the sources’ own pace)_`,
+  );
+
   const privacy = await invokeTour(m('bob'), 'privacy');
   const weekly = buttonsOf(reply(privacy)).find((b) => b.label === 'Send me a weekly DM');
   const weeklyOn = weekly ? await click(m('bob'), reply(privacy)!, weekly.custom_id!) : undefined;
@@ -213,6 +283,13 @@ if (tour) {
       show([reply(chart)]),
     );
   }
+  // Streaks come from the history whatever its source: dave's is ListenBrainz's two years.
+  const streak = await invokeTour(m('dave'), 'streak');
+  step(
+    '/streak: dave’s days in a row from his ListenBrainz history',
+    text(reply(streak)).includes('Your streaks') && text(reply(streak)).includes('Longest:'),
+    show([reply(streak)]),
+  );
   // A member brings their past: Spotify's "Extended streaming history" zip, uploaded on the /import page.
   const importAsk = await invokeTour(m('bob'), 'import');
   const importDm = sandbox.discord.dmsOf(m('bob')).at(-1);
@@ -242,6 +319,18 @@ if (tour) {
   const bobPrivacy = await invoke(m('bob'), 'privacy');
   const bobShow = buttonsOf(reply(bobPrivacy)).find((b) => b.label === 'Show me in this server');
   if (bobShow) await click(m('bob'), reply(bobPrivacy)!, bobShow.custom_id!);
+  // dave and erin (ListenBrainz and Last.fm) share theirs too: the boards count every source alike.
+  const sourceShown: Array<EInteraction | undefined> = [];
+  for (const name of ['dave', 'erin']) {
+    const asked = await invoke(m(name), 'privacy');
+    const yes = buttonsOf(reply(asked)).find((b) => b.label === 'Show me in this server');
+    sourceShown.push(yes ? await click(m(name), reply(asked)!, yes.custom_id!) : undefined);
+  }
+  step(
+    '/privacy: dave (ListenBrainz) and erin (Last.fm) choose to appear in this server',
+    sourceShown.every((i) => text(i && reply(i)).includes('✅ you appear')),
+    show(sourceShown.map((i) => i && reply(i))),
+  );
   const digestSet = await invokeTour(m('alice'), 'digest', { subcommand: 'channel', channel: digestChannel.id });
   await invoke(m('alice'), 'digest', { subcommand: 'enabled', on: true });
   const digestPreview = await invoke(m('alice'), 'digest', { subcommand: 'preview' });
@@ -276,16 +365,36 @@ if (tour) {
     text(reply(board)).includes(`<@${m('alice').id}>`) && text(reply(board)).includes(`<@${m('bob').id}>`),
     show([reply(board)]),
   );
+  const sharers = ['alice', 'bob', 'dave', 'erin'] as const;
+  const yearBoard = await invoke(m('alice'), 'leaderboard', { metric: 'plays', period: 'year' });
+  step(
+    '/leaderboard plays this year: Spotify, ListenBrainz and Last.fm members on one board',
+    sharers.every((name) => text(reply(yearBoard)).includes(`<@${m(name).id}>`)),
+    show([reply(yearBoard)]),
+  );
+  // The artist most of the sharing members played, whatever their source: one artist, counted once.
+  const shared = (
+    await sandbox.encore.store.pool.query<{ name: string; members: string }>(
+      `SELECT a.name, count(DISTINCT t.member_id) AS members FROM member_artist_totals t JOIN artists a ON a.id = t.artist_id
+       WHERE t.member_id = ANY($1::text[]) GROUP BY a.id, a.name
+       ORDER BY count(DISTINCT t.member_id) DESC, sum(t.plays) DESC LIMIT 1`,
+      [sharers.map((name) => m(name).id)],
+    )
+  ).rows[0];
   const suggested = await sandbox.settled(
-    sandbox.discord.autocomplete('whoknows', { subcommand: 'artist', name: '' }, 'name', m('bob'), {
+    sandbox.discord.autocomplete('whoknows', { subcommand: 'artist', name: shared?.name ?? '' }, 'name', m('bob'), {
       guild: sandbox.guild,
     }),
   );
   const artist = suggested.autocompleteChoices?.[0];
   const who = await invokeTour(m('bob'), 'whoknows', { subcommand: 'artist', name: String(artist?.value ?? '') });
+  const knowers = sharers.filter((name) => text(reply(who)).includes(`<@${m(name).id}>`));
   step(
-    `/whoknows artist: bob picks ${artist?.name ?? '(nothing offered)'} from the server’s own history`,
-    !!artist && text(reply(who)).includes('Who knows'),
+    `/whoknows artist: bob types ${shared?.name ?? '(nothing shared)'} and picks ${artist?.name ?? '(nothing offered)'}; it lists ${knowers.join(', ')} across Spotify, ListenBrainz and Last.fm`,
+    !!artist &&
+      text(reply(who)).includes('Who knows') &&
+      knowers.some((name) => name === 'alice' || name === 'bob') &&
+      knowers.some((name) => name === 'dave' || name === 'erin'),
     show([reply(who)]),
   );
   const crowns = await invokeTour(m('bob'), 'crowns');
@@ -372,6 +481,8 @@ if (tour) {
 // browser's consent, not after a command). The last message shown is the one "click N" presses.
 const rl = createInterface({ input: process.stdin, output: process.stdout });
 let last: RecordedMessage | undefined;
+// The newest Last.fm approval link shown: "approve lastfm <user>" opens it as that Last.fm user.
+let lastfmApproval: string | undefined;
 let busy = false;
 const shown = new Map<string, string>();
 const nameOf = (userId?: string) => [...sandbox.members].find(([, member]) => member.id === userId)?.[0];
@@ -394,6 +505,7 @@ sandbox.onMessage((message) => {
   if (seen === body) return;
   shown.set(message.id, body);
   last = message;
+  lastfmApproval = buttonsOf(message).find((b) => b.url?.startsWith(sandbox.lastfm.authUrl))?.url ?? lastfmApproval;
   const heading = recipient
     ? `📬 DM to ${nameOf(recipient) ?? recipient}${seen !== undefined ? ' (updated)' : ''}:`
     : seen !== undefined
@@ -423,11 +535,15 @@ for await (const line of rl) {
       if (!ms) console.log('Try: advance 7d   (or 12h, 90m)');
       else {
         console.log(`Fast-forwarding ${command}: the members listen, the collector polls them…`);
-        const { polls, plays } = await sandbox.advance(ms);
+        const { polls, sourceRequests, plays } = await sandbox.advance(ms);
         console.log(
-          `Now ${new Date(sandbox.now()).toUTCString()}: ${polls} polls, ${plays} plays stored. Try "alice /chart kind:listening-clock".`,
+          `Now ${new Date(sandbox.now()).toUTCString()}: ${polls} polls, ${plays} plays stored (and ${sourceRequests} requests to ListenBrainz and Last.fm). Try "alice /chart kind:listening-clock".`,
         );
       }
+    } else if (who === 'approve' && command === 'lastfm') {
+      if (!rest[0]) console.log(`Try: approve lastfm gwen   (Last.fm users: ${LASTFM_USERS})`);
+      else if (!lastfmApproval) console.log('No Last.fm link yet: try "carol /link source:lastfm" first.');
+      else console.log(`The browser shows: ${await approveOnLastfm(lastfmApproval, rest[0])}`);
     } else if (command === 'click') {
       const target = buttonsOf(last)[Number(rest[0] ?? 1) - 1];
       if (!last || !target?.custom_id) console.log('No such button on the last message.');
@@ -439,7 +555,7 @@ for await (const line of rl) {
       showModal(who, await invoke(sandbox.members.get(who)!, command.slice(1), parseOptions(rest)));
     } else
       console.log(
-        'Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   alice submit token=…   ·   advance 7d   ·   quit',
+        'Try: alice /link   ·   alice /chart kind:top-genres   ·   alice click 1   ·   alice submit token=…   ·   approve lastfm gwen   ·   advance 7d   ·   quit',
       );
   } catch (error) {
     console.log(`Error: ${(error as Error).message}`);
@@ -457,6 +573,8 @@ Encore sandbox — the real bot against emulated Discord and Spotify; nothing to
   Bot web pages:      ${s.config.PUBLIC_URL}   (health: ${s.config.PUBLIC_URL}/healthz)
   Spotify emulator:   ${s.spotify.accountsUrl}  (consent page: users alice, bob, carol, dave, erin; mallory is not allowlisted)
   Discord emulator:   ${s.discord.apiUrl}
+  ListenBrainz:       ${s.listenbrainz.url}  (users and their user tokens: ${SANDBOX_LISTENBRAINZ_USERS.map((u) => `${u.name} ${s.listenbrainz.user(u.name).token}`).join(', ')})
+  Last.fm:            ${s.lastfm.authUrl}  (approval page: users ${LASTFM_USERS})
   Members:            ${[...s.members.keys()].join(', ')}  (shy has DMs closed)
   Bot logs (JSON):    ${s.logFile}
   Charts drawn with:  ${s.encore.services.charts?.backend ?? '(no chart renderer)'}
@@ -466,7 +584,10 @@ Type a member and a command, e.g.
   alice /chart kind:top-genres     → images are saved to ${OUT}/
   alice /sort playlist:roadtrip1000
   alice click 1                    → press the first button of the last message shown
+  bob /link source:listenbrainz    → then "bob click 1" and "bob submit token=${s.listenbrainz.user('lena').token}" (lena's token)
+  carol /link source:lastfm        → then open its link in a browser and pick a user, or type "approve lastfm gwen"
   advance 7d                       → a week goes by: members listen, Encore collects their history
+                                     (and brings in ListenBrainz and Last.fm histories, then polls them)
   alice /chart kind:listening-clock period:week
   alice /settings timezone zone:Europe/Paris
   quit

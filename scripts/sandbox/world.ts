@@ -14,11 +14,39 @@ import {
   type RecordedMessage,
 } from '../../emulators/discord/index.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify/index.js';
+import { startListenBrainzEmulator, type ListenBrainzEmulator } from '../../emulators/listenbrainz/index.js';
+import { startLastfmEmulator, type LastfmEmulator } from '../../emulators/lastfm/server.js';
+
+/** The sandbox operator's Last.fm API account (the config wants 32 hex characters each). */
+const LASTFM_API_KEY = '5a4db0c0ffee5a4db0c0ffee5a4db0c0';
+const LASTFM_SHARED_SECRET = '5ec7e75ec7e75ec7e75ec7e75ec7e700';
+const DAY_SEC = 86_400;
+
+/**
+ * Who listens on ListenBrainz and Last.fm in the sandbox: months to years of history each, ending
+ * when the sandbox starts. Kept to thousands of listens, not the emulators' 100,000-listen users, so
+ * a backfill at the sources' real pace (Last.fm: 4 requests a second, 200 scrobbles each) takes
+ * seconds in the tour; `npm run bench -- sources` times the big ones.
+ */
+export const SANDBOX_LISTENBRAINZ_USERS = [
+  { name: 'lena', years: 2, perDay: 18, seed: 21 },
+  { name: 'otto', years: 0.5, perDay: 9, seed: 22 },
+  { name: 'quiet', years: 0, seed: 23 },
+] as const;
+const lastfmUsers = (endSec: number) => [
+  { name: 'gwen', history: { count: 6_000, since: endSec - 2 * 365 * DAY_SEC, until: endSec, seed: 2 } },
+  { name: 'hugo', history: { count: 900, since: endSec - 90 * DAY_SEC, until: endSec, sameSecond: 7, seed: 3 } },
+  { name: 'frankie', history: { count: 4_000, since: endSec - 365 * DAY_SEC, until: endSec, seed: 1 } },
+  // "Hide recent listening": connecting works, the sync stops and says why.
+  { name: 'iris', history: { count: 500, since: endSec - 200 * DAY_SEC, until: endSec, seed: 4 }, private: true },
+];
 
 export interface Sandbox {
   encore: Encore;
   spotify: SpotifyEmulator;
   discord: DiscordEmulator;
+  listenbrainz: ListenBrainzEmulator;
+  lastfm: LastfmEmulator;
   guild: ReturnType<DiscordEmulator['addGuild']>;
   members: Map<string, EUser>;
   config: Config;
@@ -32,17 +60,23 @@ export interface Sandbox {
    * Fast-forwards time by `ms`: the Spotify emulator's users go on listening, and the history
    * collector runs as its minute ticks would (every `stepMs` of simulated time, an hour by default:
    * nobody plays 50 tracks in an hour, so nothing falls out of Spotify's window), and once a
-   * simulated day the background genre resolver and the genre recount. Returns how many polls went
-   * to Spotify and how many plays were stored.
+   * simulated day the background genre resolver and the genre recount. The ListenBrainz and Last.fm
+   * sync runs at each step too. Returns how many polls went to Spotify, how many requests to
+   * ListenBrainz and Last.fm, and how many plays were stored.
    */
-  advance(ms: number, stepMs?: number): Promise<{ polls: number; plays: number }>;
+  advance(ms: number, stepMs?: number): Promise<{ polls: number; sourceRequests: number; plays: number }>;
+  /**
+   * Runs the ListenBrainz and Last.fm sync until no backfill is left (at the sources' real pace, as
+   * the minute ticks would), without moving the clock. Returns the plays it stored.
+   */
+  syncSources(): Promise<{ plays: number }>;
   /** Resolves when the bot has finished handling the interaction. */
   settled(interaction: EInteraction): Promise<EInteraction>;
   stop(): Promise<void>;
 }
 
 /**
- * Both emulators with their seeded worlds, and Encore itself (startEncore, the same composition
+ * The four emulators (Discord, Spotify, ListenBrainz, Last.fm) with their seeded worlds, and Encore itself (startEncore, the same composition
  * as `npm start`) on the embedded store in data/sandbox. Throwaway secrets are generated; the
  * encryption key is kept beside the data so a restarted sandbox can still read its tokens.
  */
@@ -61,6 +95,13 @@ export async function startSandbox(
   const now = () => Date.now() + offset;
   const spotify = await startSpotifyEmulator({ now });
   const discord = await startDiscordEmulator();
+  const listenbrainz = await startListenBrainzEmulator({ now, users: SANDBOX_LISTENBRAINZ_USERS });
+  const lastfm = await startLastfmEmulator({
+    now,
+    apiKey: LASTFM_API_KEY,
+    sharedSecret: LASTFM_SHARED_SECRET,
+    users: lastfmUsers(Math.floor(now() / 1000)),
+  });
   // The emulator records every message the bot sends or edits in state.messages (one entry per
   // id, replaced on each edit): listening there shows DMs and progress edits as they happen.
   const listeners: Array<(message: RecordedMessage) => void> = [];
@@ -72,7 +113,9 @@ export async function startSandbox(
     return messages;
   };
   const guild = discord.addGuild('Encore sandbox', ['general', 'digest']);
-  const members = new Map(['alice', 'bob', 'carol', 'dave'].map((name) => [name, discord.addMember(guild, name)]));
+  const members = new Map(
+    ['alice', 'bob', 'carol', 'dave', 'erin'].map((name) => [name, discord.addMember(guild, name)]),
+  );
   members.set('shy', discord.addMember(guild, 'shy', { dmsClosed: true }));
   const port = await freePort();
   const parsed = parseConfig({
@@ -88,6 +131,11 @@ export async function startSandbox(
     DISCORD_API_URL: discord.apiUrl,
     SPOTIFY_API_URL: spotify.apiUrl,
     SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
+    LISTENBRAINZ_API_URL: listenbrainz.url,
+    LASTFM_API_KEY,
+    LASTFM_SHARED_SECRET,
+    LASTFM_API_URL: lastfm.apiUrl,
+    LASTFM_AUTH_URL: lastfm.authUrl,
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const waiting = new Map<string, () => void>();
@@ -108,10 +156,15 @@ export async function startSandbox(
   await encore.discord.client.rest.put(`/applications/${discord.applicationId}/guilds/${guild.id}/commands`, {
     body: [...encore.discord.commands.values()].map((c) => c.data.toJSON()),
   });
+  const plays = async () =>
+    Number((await encore.store.pool.query<{ n: string }>('SELECT count(*) AS n FROM plays')).rows[0]!.n);
+  const sourceRequests = () => listenbrainz.requests.length + lastfm.requests.length;
   return {
     encore,
     spotify,
     discord,
+    listenbrainz,
+    lastfm,
     guild,
     members,
     config: parsed.config,
@@ -120,9 +173,7 @@ export async function startSandbox(
     now,
     async advance(ms, stepMs = 60 * 60_000) {
       const recent = () => spotify.requests.filter((r) => r.path === '/me/player/recently-played').length;
-      const plays = async () =>
-        Number((await encore.store.pool.query<{ n: string }>('SELECT count(*) AS n FROM plays')).rows[0]!.n);
-      const [pollsBefore, playsBefore] = [recent(), await plays()];
+      const [pollsBefore, sourceBefore, playsBefore] = [recent(), sourceRequests(), await plays()];
       const end = now() + ms;
       // Once a simulated day: the background genre resolver (hourly in production) learns the
       // collected artists' genres, and the daily recount reclassifies their plays.
@@ -134,6 +185,7 @@ export async function startSandbox(
       while (now() < end) {
         offset += Math.min(stepMs, end - now());
         await encore.jobs.runNow('collect-history', new Date(now()));
+        await encore.jobs.runNow('sync-sources', new Date(now()));
         if (now() >= nextDay) {
           await daily();
           nextDay += 86_400_000;
@@ -141,7 +193,26 @@ export async function startSandbox(
       }
       await daily();
       writeFileSync(clockFile, String(offset));
-      return { polls: recent() - pollsBefore, plays: (await plays()) - playsBefore };
+      return {
+        polls: recent() - pollsBefore,
+        sourceRequests: sourceRequests() - sourceBefore,
+        plays: (await plays()) - playsBefore,
+      };
+    },
+    async syncSources() {
+      const before = await plays();
+      const backfilling = async () =>
+        Number(
+          (
+            await encore.store.pool.query<{ n: string }>(
+              `SELECT count(*) AS n FROM source_sync WHERE status = 'ok' AND NOT backfill_done`,
+            )
+          ).rows[0]!.n,
+        );
+      // A tick stops after its budget; a Last.fm backfill of thousands of scrobbles may need a few.
+      for (let tick = 0; tick < 20 && (tick === 0 || (await backfilling()) > 0); tick++)
+        await encore.jobs.runNow('sync-sources', new Date(now()));
+      return { plays: (await plays()) - before };
     },
     settled: (interaction) =>
       new Promise((resolve) => {
@@ -152,6 +223,8 @@ export async function startSandbox(
       await encore.stop(10_000);
       await discord.close();
       await spotify.close();
+      await listenbrainz.close();
+      await lastfm.close();
     },
   };
 }

@@ -88,6 +88,29 @@ describe('npm run sandbox (interactive)', () => {
     expect(Number(stored)).toBeGreaterThan(0);
     expect(await sandbox.waitFor(/Try: advance 7d[\s\S]*encore> /, sandbox.type('advance soon'))).toBeTruthy();
 
+    // ListenBrainz: the welcome lists the seeded users' tokens; the member pastes one into the form.
+    const token = /ListenBrainz:.*\blena ([0-9a-f-]{36})/.exec(welcome)?.[1];
+    expect(token).toBeDefined();
+    const prompt = await sandbox.waitFor(
+      /buttons: 1\) Enter my token[\s\S]*encore> /,
+      sandbox.type('bob /link source:listenbrainz'),
+    );
+    expect(prompt).toContain('**Connect ListenBrainz**');
+    const form = await sandbox.waitFor(/type "bob submit token=…"[\s\S]*encore> /, sandbox.type('bob click 1'));
+    expect(form).toContain('📝 bob sees a form, "Connect ListenBrainz"');
+    expect(
+      await sandbox.waitFor(/Connected ListenBrainz as lena[\s\S]*encore> /, sandbox.type(`bob submit token=${token}`)),
+    ).toBeTruthy();
+    // Last.fm: the approval link, then "approve lastfm <user>" plays the browser's part.
+    const lastfm = await sandbox.waitFor(
+      /\[Open Last\.fm\]\(http[^)]*\)[\s\S]*encore> /,
+      sandbox.type('carol /link source:lastfm'),
+    );
+    expect(lastfm).toContain('**Connect Last.fm**');
+    const approved = await sandbox.waitFor(/The browser shows: .*[\s\S]*encore> /, sandbox.type('approve lastfm gwen'));
+    expect(approved).toContain('The browser shows: Connected Last.fm as gwen');
+    expect(approved).toContain('📬 DM to carol:');
+
     expect(sandbox.output).not.toMatch(/"level":\d+/);
     expect(readFileSync(logFile!, 'utf8')).toMatch(/"msg":"http listening"/);
   }, 90_000);
