@@ -87,13 +87,27 @@ const optIn = (member: EUser) =>
   h.encore.services.privacy!.save(member.id, { visibleIn: [h.guild.id], weeklyDm: false });
 
 describe('members of every source on one server', () => {
-  it('count each artist once in the social totals and in /whoknows', async () => {
+  it('count each artist once in the social totals, /whoknows, crowns and /compat', async () => {
     const [dave, erin] = [h.member('sp-dave'), h.member('sp-erin')];
     const brainz = [1, 2, 3].map((i) => h.member(`lb-${i}`));
     const fm = [1, 2, 3].map((i) => h.member(`fm-${i}`));
     expect((await h.link(dave!, 'dave')).status).toBe(200);
     expect((await h.link(erin!, 'erin')).status).toBe(200);
     await h.encore.jobs.runNow('collect-history');
+    // lb1 is a fan of one of dave's Spotify artists: 40 listens of it two days ago, enough for its crown.
+    const daveArtists = await query<{ artist_id: string; name: string; plays: number }>(
+      `SELECT t.artist_id, a.name, t.plays FROM member_artist_totals t JOIN artists a ON a.id = t.artist_id
+       WHERE t.member_id = $1 AND a.id NOT LIKE 'name:%' ORDER BY t.plays DESC, a.id`,
+      dave!.id,
+    );
+    const favourite = daveArtists.find((a) => lb.catalogue.some((t) => t.artists[0]?.spotifyId === a.artist_id))!;
+    expect(favourite).toBeDefined();
+    const favouriteTracks = lb.catalogue.flatMap((t, i) =>
+      t.artists[0]?.spotifyId === favourite.artist_id ? [i] : [],
+    );
+    const twoDaysAgo = Date.now() - 2 * DAY * 1000;
+    for (let i = 0; i < 40; i++)
+      lb.user('lb1').addListen(twoDaysAgo + i * 600_000, favouriteTracks[i % favouriteTracks.length]!);
     for (const [i, member] of brainz.entries()) await connectListenBrainz(member, `lb${i + 1}`);
     for (const [i, member] of fm.entries()) await connectLastfm(member, `fm${i + 1}`);
     await syncAll();
@@ -131,6 +145,22 @@ describe('members of every source on one server', () => {
     const answer = JSON.stringify(seen.final?.embeds ?? []);
     expect(answer).toContain(`<@${shared!.spotify_member}>`);
     expect(answer).toContain(`<@${shared!.other_member}>`);
+
+    // Crowns: lb1's 40 listens crown the Spotify artist itself, not a second identity of it.
+    await h.encore.jobs.runNow('refresh-crowns');
+    const crowns = await query<{ artist_id: string; holder: string }>(
+      `SELECT artist_id, holder_id AS holder FROM crowns WHERE guild_id = $1 AND artist_id IN
+         (SELECT id FROM artists WHERE name_key = (SELECT name_key FROM artists WHERE id = $2))`,
+      h.guild.id,
+      favourite.artist_id,
+    );
+    expect(crowns).toEqual([{ artist_id: favourite.artist_id, holder: brainz[0]!.id }]);
+    const held = await h.invoke('/crowns', { member: brainz[0]!.id }, dave);
+    expect(JSON.stringify(held.final?.embeds ?? [])).toContain(favourite.name);
+
+    // /compat compares a Spotify member with a ListenBrainz member like any two members.
+    const compat = await h.invoke('/compat', { member: brainz[0]!.id }, dave);
+    expect(JSON.stringify(compat.final?.embeds ?? [])).toMatch(/Taste compatibility: \d+\/100/);
   });
 
   it('counts a listen once when a member’s ListenBrainz reads the same Spotify', async () => {
