@@ -158,6 +158,20 @@ describe('members of every source on one server', () => {
     const held = await h.invoke('/crowns', { member: brainz[0]!.id }, dave);
     expect(JSON.stringify(held.final?.embeds ?? [])).toContain(favourite.name);
 
+    // The digest's top artists (last seven days) name each artist once, whatever source played it.
+    const preview = await h.invoke('/digest', { subcommand: 'preview' }, dave);
+    const fields = (preview.final?.embeds[0] as { fields?: Array<{ name: string; value: string }> }).fields ?? [];
+    const topArtists = fields
+      .find((f) => f.name === 'Top artists')!
+      .value.split('\n')
+      .map((line) => line.replace(/^\d+\. /, '').replace(/ · \d+ plays?$/, ''));
+    expect(topArtists.length).toBeGreaterThan(2);
+    expect(new Set(topArtists).size).toBe(topArtists.length);
+    // Every member of every source has minutes on the board: a Last.fm scrobble has no length, so a
+    // typical song's stands in.
+    const board = fields.find((f) => f.name === 'Leaderboard (minutes)')!.value;
+    expect(board).not.toMatch(/· 0 min/);
+
     // /compat compares a Spotify member with a ListenBrainz member like any two members.
     const compat = await h.invoke('/compat', { member: brainz[0]!.id }, dave);
     expect(JSON.stringify(compat.final?.embeds ?? [])).toMatch(/Taste compatibility: \d+\/100/);

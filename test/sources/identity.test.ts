@@ -4,7 +4,7 @@ import type { NewPlay } from '../../src/app/history/ports.js';
 import type { SocialPeriod } from '../../src/app/social/ports.js';
 import type { SourceKind, SourceListen } from '../../src/app/sources/ports.js';
 import { matchKey } from '../../src/core/history/exportRecords.js';
-import { offsetInSecond } from '../../src/core/sources/index.js';
+import { offsetInSecond, TYPICAL_TRACK_MS } from '../../src/core/sources/index.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createImportRepository } from '../../src/store/history/importRepository.js';
 import { createSocialRepository } from '../../src/store/social/socialRepository.js';
@@ -159,14 +159,21 @@ describe('one artist, one track, whatever the source', () => {
     expect(await q(`SELECT id FROM artists WHERE name_key = lower($1)`, [band.name])).toEqual([{ id: band.artistId }]);
   });
 
-  it('keeps a listen with no length anywhere at no minutes, dated by its start', async () => {
+  it('counts a listen with no length anywhere as a typical song, estimated (a Last.fm member’s minutes are not 0)', async () => {
     const name = aBand();
     const member = await aListener();
     await store_(member, 'lastfm', [listen(name, T)]);
     expect(await history().plays(member)).toEqual([
-      expect.objectContaining({ playedAt: T + offset(name), msPlayed: null, msEstimated: false, source: 'lastfm' }),
+      expect.objectContaining({
+        playedAt: T + offset(name) + TYPICAL_TRACK_MS,
+        msPlayed: TYPICAL_TRACK_MS,
+        msEstimated: true,
+        source: 'lastfm',
+      }),
     ]);
-    expect(await artistTotals(member)).toEqual([{ artist_id: `name:${name.toLowerCase()}`, plays: 1, ms: '0' }]);
+    expect(await artistTotals(member)).toEqual([
+      { artist_id: `name:${name.toLowerCase()}`, plays: 1, ms: String(TYPICAL_TRACK_MS) },
+    ]);
   });
 
   it('merges a name: identity into the Spotify one learned later, every leaderboard total unchanged', async () => {
@@ -198,9 +205,11 @@ describe('one artist, one track, whatever the source', () => {
     expect(await q(`SELECT track_id FROM track_aliases WHERE alias_id = $1`, [nameTrack])).toEqual([
       { track_id: band.trackId },
     ]);
-    expect(await artistTotals(lastfm)).toEqual([{ artist_id: band.artistId, plays: 2, ms: '0' }]);
+    expect(await artistTotals(lastfm)).toEqual([
+      { artist_id: band.artistId, plays: 2, ms: String(2 * TYPICAL_TRACK_MS) },
+    ]);
     expect(await social().whoKnows(guild, 'artist', band.artistId, 10)).toEqual([
-      { memberId: lastfm, plays: 2, ms: 0, rank: 1 },
+      { memberId: lastfm, plays: 2, ms: 2 * TYPICAL_TRACK_MS, rank: 1 },
       { memberId: spotify, plays: 1, ms: CREEP_MS, rank: 2 },
       { memberId: listenbrainz, plays: 1, ms: 200_000, rank: 2 },
     ]);
@@ -234,7 +243,9 @@ describe('one artist, one track, whatever the source', () => {
 
     // A later listen under the old name lands on the survivor.
     await store_(lastfm, 'lastfm', [listen(band.name, T + 86_400_000)]);
-    expect(await artistTotals(lastfm)).toEqual([{ artist_id: band.artistId, plays: 3, ms: String(CREEP_MS) }]);
+    expect(await artistTotals(lastfm)).toEqual([
+      { artist_id: band.artistId, plays: 3, ms: String(2 * TYPICAL_TRACK_MS + CREEP_MS) },
+    ]);
     expect(await q(`SELECT count(*)::int AS n FROM artists WHERE id = $1`, [nameArtist])).toEqual([{ n: 0 }]);
   });
 
@@ -278,7 +289,7 @@ describe('one artist, one track, whatever the source', () => {
     expect(await artistTotals(member)).toEqual(
       [
         { artist_id: band.artistId, plays: 1, ms: String(CREEP_MS) },
-        { artist_id: `name:${band.name.toLowerCase()}`, plays: 1, ms: '0' },
+        { artist_id: `name:${band.name.toLowerCase()}`, plays: 1, ms: String(TYPICAL_TRACK_MS) },
       ].sort((a, b) => (a.artist_id < b.artist_id ? -1 : 1)),
     );
   });
@@ -296,13 +307,13 @@ describe('a merge meets a busy member', () => {
       await other.query('BEGIN');
       await other.query(`SELECT pg_advisory_xact_lock(hashtext('encore:history'), hashtext($1))`, [lastfm]);
       expect(await history().insertPlays(spotify, [collected(band, T + 3_600 * SECOND)])).toBe(1);
-      expect(await artistTotals(lastfm)).toEqual([{ artist_id: nameArtist, plays: 1, ms: '0' }]);
+      expect(await artistTotals(lastfm)).toEqual([{ artist_id: nameArtist, plays: 1, ms: String(TYPICAL_TRACK_MS) }]);
     } finally {
       await other.query('ROLLBACK');
       other.release();
     }
     await history().insertPlays(spotify, [collected(band, T + 7_200 * SECOND)]);
-    expect(await artistTotals(lastfm)).toEqual([{ artist_id: band.artistId, plays: 1, ms: '0' }]);
+    expect(await artistTotals(lastfm)).toEqual([{ artist_id: band.artistId, plays: 1, ms: String(TYPICAL_TRACK_MS) }]);
     expect(await q(`SELECT id FROM artists WHERE id = $1`, [nameArtist])).toEqual([]);
   });
 });
@@ -382,14 +393,14 @@ describe('a listen counts once', () => {
     const page = [listen(name, T), listen(name, T, { name: other }), listen(name, T)];
     expect(await store_(member, 'lastfm', page)).toEqual({ inserted: 2 });
     expect((await history().plays(member)).map((p) => p.playedAt).sort()).toEqual(
-      [T + offset(name), T + offset(name, other)].sort(),
+      [T + offset(name) + TYPICAL_TRACK_MS, T + offset(name, other) + TYPICAL_TRACK_MS].sort(),
     );
-    expect(await totals(member)).toEqual([{ plays: '2', ms: '0', artists: 1 }]);
+    expect(await totals(member)).toEqual([{ plays: '2', ms: String(2 * TYPICAL_TRACK_MS), artists: 1 }]);
 
     const rows = await history().countRows(member);
     expect(await store_(member, 'lastfm', page)).toEqual({ inserted: 0 });
     expect(await history().countRows(member)).toEqual(rows);
-    expect(await totals(member)).toEqual([{ plays: '2', ms: '0', artists: 1 }]);
+    expect(await totals(member)).toEqual([{ plays: '2', ms: String(2 * TYPICAL_TRACK_MS), artists: 1 }]);
   });
 });
 

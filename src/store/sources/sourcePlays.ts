@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { SourcePlaysRepository } from '../../app/sources/ports.js';
-import { mapListen, offsetInSecond, playTiming, type MappedListen } from '../../core/sources/index.js';
+import {
+  mapListen,
+  offsetInSecond,
+  playTiming,
+  TYPICAL_TRACK_MS,
+  type MappedListen,
+} from '../../core/sources/index.js';
 import { resolveListens } from '../catalogue/resolve.js';
 import { lockMember } from '../history/memberLock.js';
 import { storePlays, type PlayToStore } from '../history/storePlays.js';
@@ -14,7 +20,7 @@ import { inTransaction } from '../pool.js';
  *
  * Plays are dated by their end: the listen's start plus the track's length, the listen's own or,
  * when it gives none (Last.fm never does), the catalogue's, marked estimated as the collector's
- * are. With no length anywhere the play counts no minutes and is dated by its start.
+ * are. With no length anywhere a typical song's (TYPICAL_TRACK_MS) stands in, estimated too.
  */
 export function createSourcePlays(pool: pg.Pool): SourcePlaysRepository {
   return {
@@ -39,7 +45,7 @@ export function createSourcePlays(pool: pg.Pool): SourcePlaysRepository {
           return {
             ...playTiming(
               Math.floor(listen.startedAt / 1000) * 1000 + offsetInSecond(listen.track.matchKey),
-              listen.durationMs ?? catalogueMs,
+              listen.durationMs ?? catalogueMs ?? TYPICAL_TRACK_MS,
             ),
             track: {
               id: trackId,
