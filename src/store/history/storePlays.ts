@@ -83,24 +83,38 @@ async function upsertCatalogue(db: Queryable, plays: readonly PlayToStore[]): Pr
     );
 }
 
-/** The plays with the ids a merge replaced swapped for their survivors (a merged track: its credits). */
-async function onSurvivors(
+/** Sources that report listens (and may see one Spotify already did): see `alreadyStored`. */
+const LISTENING_SOURCES: ReadonlySet<string> = new Set<SourceKind>(['listenbrainz', 'lastfm']);
+const fromListeningSource = (p: PlayToStore) => LISTENING_SOURCES.has(p.source);
+
+/**
+ * The plays with the ids a merge replaced swapped for their survivors. A listening source's play is
+ * credited to the artists the catalogue holds for its track, not to those it named itself: two
+ * listens of one recording may name its artists differently (one mapped to MusicBrainz, one not)
+ * while the catalogue keeps one list per track, so counting the play's own would make the rollups
+ * depend on which listen was written first, that is on where page boundaries fell. Spotify's plays
+ * keep their own: Spotify's credits of a track id are a fact, the same on every play.
+ */
+async function creditedByCatalogue(
   db: Queryable,
   plays: readonly PlayToStore[],
   merged: Awaited<ReturnType<typeof mergeLearned>>,
 ): Promise<PlayToStore[]> {
-  const retracked = [...new Set(plays.flatMap((p) => merged.tracks.get(p.track.id) ?? []))];
-  const { rows } = retracked.length
+  const trackOf = (p: PlayToStore) => merged.tracks.get(p.track.id) ?? p.track.id;
+  const recredited = new Set(plays.filter((p) => fromListeningSource(p) || merged.tracks.has(p.track.id)).map(trackOf));
+  const { rows } = recredited.size
     ? await db.query<{ id: string; ids: string[]; names: string[] }>(
         `SELECT ta.track_id AS id, array_agg(a.id ORDER BY ta.position) AS ids, array_agg(a.name ORDER BY ta.position) AS names
          FROM track_artists ta JOIN artists a ON a.id = ta.artist_id WHERE ta.track_id = ANY($1::text[]) GROUP BY ta.track_id`,
-        [retracked],
+        [[...recredited]],
       )
     : { rows: [] };
   const credits = new Map(rows.map((r) => [r.id, r.ids.map((id, i) => ({ id, name: r.names[i]! }))]));
   return plays.map((p) => {
-    const trackId = merged.tracks.get(p.track.id);
-    if (trackId) return { ...p, track: { ...p.track, id: trackId, artists: credits.get(trackId) ?? [] } };
+    const trackId = trackOf(p);
+    const stored = fromListeningSource(p) || trackId !== p.track.id ? credits.get(trackId) : undefined;
+    if (stored) return { ...p, track: { ...p.track, id: trackId, artists: stored } };
+    // Spotify's own credits, or a track the catalogue holds none for: the play's artists, on their survivors.
     const artists = [
       ...new Map(
         p.track.artists.map((a) => {
@@ -109,13 +123,9 @@ async function onSurvivors(
         }),
       ).values(),
     ];
-    return { ...p, track: { ...p.track, artists } };
+    return { ...p, track: { ...p.track, id: trackId, artists } };
   });
 }
-
-/** Sources that report listens (and may see one Spotify already did): see `alreadyStored`. */
-const LISTENING_SOURCES: ReadonlySet<string> = new Set<SourceKind>(['listenbrainz', 'lastfm']);
-const fromListeningSource = (p: PlayToStore) => LISTENING_SOURCES.has(p.source);
 
 /**
  * A listen counts once (core/sources/sameListen.ts, in SQL): the positions of the plays the member
@@ -176,7 +186,7 @@ export async function storePlays(db: Queryable, memberId: string, plays: readonl
     artistIds: [...new Set(unique.flatMap((p) => p.track.artists.map((a) => a.id)))],
     trackIds: [...new Set(unique.map((p) => p.track.id))],
   });
-  if (merged.artists.size || merged.tracks.size) unique = await onSurvivors(db, unique, merged);
+  unique = await creditedByCatalogue(db, unique, merged);
   const { rows: keyRows } = await db.query<{ id: string; match_key: string | null }>(
     `SELECT id, match_key FROM tracks WHERE id = ANY($1::text[])`,
     [[...new Set(unique.map((p) => p.track.id))]],
