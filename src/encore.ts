@@ -19,6 +19,7 @@ import { startJobs, type Scheduler, type TickSource } from './jobs/scheduler.js'
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
 import { createMusicBrainzClient, type RequestSpacer } from './musicbrainz/index.js';
+import { sourceClients } from './sourceClients.js';
 import { createSpotifyGateway, type SpotifyGateway } from './spotify/index.js';
 import { openStore, type Store } from './store/index.js';
 import { createSharedRateLimit } from './store/sharedRateLimit.js';
@@ -125,6 +126,7 @@ export async function startEncore({
       gateway,
       charts,
       musicbrainz,
+      sources: sourceClients(config),
       discord: discordPort,
       services,
       instanceId: newInstanceId(),

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Job, Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
 import type { MusicBrainzClient } from '../musicbrainz/index.js';
+import type { SourceClients } from '../sourceClients.js';
 import type { Priority, SpotifyGateway, SpotifyUserClient } from '../spotify/index.js';
 import type { Store } from '../store/index.js';
 
@@ -43,6 +44,8 @@ export interface FeatureContext {
   gateway: SpotifyGateway;
   charts: ChartRenderer;
   musicbrainz: MusicBrainzClient;
+  /** The listening sources' clients this operator set up (src/sourceClients.ts), one of each per process. */
+  sources: SourceClients;
   discord: DiscordPort;
   /** The services so far: features are built in list order and may use what earlier ones added. */
   services: Services;

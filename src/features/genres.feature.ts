@@ -1,9 +1,6 @@
 import { resolveArtistGenres } from '../app/genres/resolveArtistGenres.js';
 import { resolveGenresJob } from '../jobs/resolveGenres.js';
 import { createArtistCatalogue } from '../store/artistCatalogue.js';
-import { createLastfmClient } from '../lastfm/index.js';
-import { createListenBrainzClient } from '../listenbrainz/index.js';
-import { ENCORE_VERSION } from '../version.js';
 import { accountsOf, type FeatureFactory } from './feature.js';
 import { backgroundGenreSources, genreSourcesFor } from './genres.js';
 
@@ -14,25 +11,9 @@ import { backgroundGenreSources, genreSourcesFor } from './genres.js';
  */
 export const genresFeature: FeatureFactory = (context) => {
   const accounts = accountsOf(context);
-  const { store, gateway, musicbrainz, log, config } = context;
+  const { store, gateway, musicbrainz, log } = context;
   // Tag sources that spend no Spotify quota: ListenBrainz unless switched off, Last.fm with an API account.
-  const listenbrainz =
-    config.LISTENBRAINZ_ENABLED === false
-      ? undefined
-      : createListenBrainzClient({
-          ...(config.LISTENBRAINZ_API_URL ? { baseUrl: config.LISTENBRAINZ_API_URL } : {}),
-          version: ENCORE_VERSION,
-          contact: config.PUBLIC_URL,
-        });
-  const lastfm =
-    config.LASTFM_API_KEY && config.LASTFM_SHARED_SECRET
-      ? createLastfmClient({
-          apiKey: config.LASTFM_API_KEY,
-          sharedSecret: config.LASTFM_SHARED_SECRET,
-          ...(config.LASTFM_API_URL ? { apiUrl: config.LASTFM_API_URL } : {}),
-          userAgent: `Encore/${ENCORE_VERSION} (+${config.PUBLIC_URL})`,
-        })
-      : undefined;
+  const { listenbrainz, lastfm } = context.sources;
   let stopping = false;
   return {
     name: 'genres',

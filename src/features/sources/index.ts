@@ -7,7 +7,6 @@ import { requestWindow } from '../../store/accounts/requestWindow.js';
 import { singleUseRecords } from '../../store/accounts/singleUse.js';
 import { createSourceLinksRepository } from '../../store/sources/sourceLinksRepository.js';
 import type { FeatureFactory } from '../feature.js';
-import { sourceClients } from './clients.js';
 import { SYNC_LEASE, sourceSync } from './sync.js';
 
 const CONNECT_REQUESTS = 'source-connect-requests';
@@ -18,7 +17,7 @@ const CONNECT_REQUESTS = 'source-connect-requests';
  */
 export const sourcesFeature: FeatureFactory = (context) => {
   const { config, store, log, discord, services } = context;
-  const clients = sourceClients(config);
+  const clients = context.sources;
   if (!clients.listenbrainz && !clients.lastfm) return { name: 'sources' };
   const now = () => services.now?.() ?? Date.now();
   const links = createSourceLinksRepository(store.pool);

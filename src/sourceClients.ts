@@ -1,14 +1,20 @@
-import type { Config } from '../../config.js';
-import { createLastfmClient, type LastfmClient } from '../../lastfm/index.js';
-import { createListenBrainzClient, type ListenBrainzClient } from '../../listenbrainz/index.js';
-import { ENCORE_VERSION } from '../../version.js';
+import type { Config } from './config.js';
+import { createLastfmClient, type LastfmClient } from './lastfm/index.js';
+import { createListenBrainzClient, type ListenBrainzClient } from './listenbrainz/index.js';
+import { ENCORE_VERSION } from './version.js';
 
 /**
  * The source clients this operator set up: ListenBrainz unless turned off (it needs nothing from
  * the operator), Last.fm only with an API key and shared secret. Each identifies Encore as its
- * service asks, with PUBLIC_URL as the contact.
+ * service asks, with PUBLIC_URL as the contact. Built once per process (src/encore.ts): the listening
+ * sources and the genre resolver share each client, and with it its pace.
  */
-export function sourceClients(config: Config): { listenbrainz?: ListenBrainzClient; lastfm?: LastfmClient } {
+export interface SourceClients {
+  listenbrainz?: ListenBrainzClient;
+  lastfm?: LastfmClient;
+}
+
+export function sourceClients(config: Config): SourceClients {
   const listenbrainz =
     config.LISTENBRAINZ_ENABLED === false
       ? undefined
