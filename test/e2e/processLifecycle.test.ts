@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startDiscordEmulator } from '../../emulators/discord/index.js';
 import { startSpotifyEmulator } from '../../emulators/spotify/index.js';
 import { freePort } from '../../src/net.js';
+import { pollUntil } from '../support/waitUntil.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -56,13 +57,13 @@ describe('npm start as a process', () => {
     try {
       // HTTP comes up before the gateway; /healthz says when Discord is ready too.
       let body: { ok?: boolean; discord?: { ready?: boolean } } | undefined;
-      for (let i = 0; i < 120 && !body?.discord?.ready; i++) {
-        await new Promise((r) => setTimeout(r, 250));
+      await pollUntil(async () => {
         body = await fetch(`http://127.0.0.1:${port}/healthz`).then(
           (r) => r.json(),
           () => undefined,
         );
-      }
+        return body?.discord?.ready === true;
+      });
       expect(body, output).toMatchObject({ ok: true, store: { kind: 'embedded', ok: true }, discord: { ready: true } });
       const postgresPid = Number(
         (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],

@@ -4,7 +4,9 @@ import type { EUser } from '../../emulators/discord/index.js';
 import { captureLogger } from '../support/logger.js';
 import { TEST_SPOTIFY_LIMITS, useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons } from '../support/messages.js';
+import { manualTicks } from '../support/manualTicks.js';
 import { sortWorld } from '../support/sortWorld.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const h = useEncoreHarness();
 let alice: EUser;
@@ -117,7 +119,7 @@ describe('a sort interrupted by a restart', () => {
     const creates = () => h.spotify.requests.filter((r) => r.method === 'POST' && r.path === '/me/playlists').length;
     const createsBefore = creates();
     void h.emulator.component(preview.final!, confirm.custom_id!, bob);
-    for (let i = 0; i < 400 && creates() === createsBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => creates() > createsBefore, 'a playlist create reached Spotify');
     expect(creates()).toBeGreaterThan(createsBefore);
     const stopping = h.encore.stop(10_000);
     release();
@@ -149,9 +151,11 @@ describe('a sort interrupted by a restart', () => {
       log: captureLogger('silent').log,
       host: '127.0.0.1',
       spotifyLimits: TEST_SPOTIFY_LIMITS,
+      // It resumes the sort as it starts (not on a cron minute), and no real minute may tick mid-test.
+      jobTicks: manualTicks().source,
     });
     try {
-      for (let i = 0; i < 400 && h.dmsOf(bob).length === dmsBefore; i++) await new Promise((r) => setTimeout(r, 50));
+      await waitUntil(() => h.dmsOf(bob).length > dmsBefore, 'bob was sent a DM after the restart');
       expect(h.dmsOf(bob).at(-1)!.content).toContain("Your sort of **Bob Marley Fan's mix** is finished");
       // The member's original message follows the resumed sort too (its token is still alive).
       const original = h.emulator.state.messages.get(preview.final!.id)!;

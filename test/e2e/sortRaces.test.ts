@@ -3,6 +3,7 @@ import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { buttons, contentAndEmbeds as text } from '../support/messages.js';
 import { sortWorld } from '../support/sortWorld.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const h = useEncoreHarness();
 let alice: EUser;
@@ -26,10 +27,6 @@ const expectEachTrackOnce = (source: string, name: string) => {
   const placed = createdFrom(name).flatMap((p) => p.items.map((i) => `spotify:track:${(i as { id: string }).id}`));
   expect(placed.length).toBe(new Set(placed).size);
   expect(placed.sort()).toEqual(trackUris(source).sort());
-};
-const waitUntil = async (condition: () => boolean) => {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition()).toBe(true);
 };
 
 describe('/sort never writes twice', () => {
@@ -64,7 +61,7 @@ describe('/sort never writes twice', () => {
     });
     try {
       const clicked = h.click(preview, confirm.custom_id!, alice);
-      await waitUntil(() => createdFrom('Road trip').length >= 1);
+      await waitUntil(() => createdFrom('Road trip').length >= 1, 'a Road trip playlist was created');
       // The next minute's tick, while the Confirm run is still writing.
       await h.encore.jobs.runNow('resume-sorts', new Date(Date.now() + 61_000));
       release();
@@ -116,7 +113,7 @@ describe('/sort never writes twice', () => {
     let done;
     try {
       const clicked = h.click(preview, confirm.custom_id!, alice);
-      await waitUntil(() => adds() > addsBefore);
+      await waitUntil(() => adds() > addsBefore, 'a track add reached Spotify');
       const stop = await h.click(preview, `sort:stop:${jobId}:${alice.id}`, alice);
       expect(stop.followUps.map((m) => text(m)).join()).toContain('Stopping');
       release();

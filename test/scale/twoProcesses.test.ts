@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { followLinkPage } from '../support/linkPage.js';
 import { sortWorld } from '../support/sortWorld.js';
 import { buttons, contentAndEmbeds, linkUrl, text } from '../support/messages.js';
+import { pollUntil, waitUntil } from '../support/waitUntil.js';
 import type { FromInstance, ToInstance } from './instance.js';
 
 /**
@@ -46,6 +47,8 @@ let bob: EUser; // on shard 1's server
 const interactions: EInteraction[] = [];
 /** The shard of each process that said it handled an interaction, kept across restarts. */
 const settledBy = new Map<string, number[]>();
+/** Who awaits an interaction's first "settled" message. */
+const settleWaiters = new Map<string, () => void>();
 let tickIds = 0;
 let env: Record<string, string>;
 /** The slash command definitions, as an instance loaded them. */
@@ -61,7 +64,9 @@ function startInstance(shard: number, env: Record<string, string>): Promise<Inst
   child.stdout!.on('data', (d) => (instance.output += String(d)));
   child.stderr!.on('data', (d) => (instance.output += String(d)));
   child.on('message', (m: FromInstance) => {
-    if (m.type === 'settled') settledBy.set(m.interactionId, [...(settledBy.get(m.interactionId) ?? []), shard]);
+    if (m.type !== 'settled') return;
+    settledBy.set(m.interactionId, [...(settledBy.get(m.interactionId) ?? []), shard]);
+    settleWaiters.get(m.interactionId)?.();
   });
   return new Promise((resolve, reject) => {
     child.on('message', (m: FromInstance) => {
@@ -85,11 +90,15 @@ const via = (url: string, instance: Instance) => {
 /** Waits until some process said it finished handling the interaction. */
 async function settled(interaction: EInteraction): Promise<EInteraction> {
   interactions.push(interaction);
-  for (let i = 0; i < 600; i++) {
-    if (settledBy.has(interaction.id)) return interaction;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`interaction ${interaction.id} was not handled within 30 s`);
+  if (settledBy.has(interaction.id)) return interaction;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`interaction ${interaction.id} was not handled within 30 s`)),
+      30_000,
+    );
+    settleWaiters.set(interaction.id, () => (clearTimeout(timer), resolve()));
+  }).finally(() => settleWaiters.delete(interaction.id));
+  return interaction;
 }
 const invoke = (command: string, options: Record<string, unknown>, user: EUser, guild: EGuild) =>
   settled(discord.chatInput(command, options, user, { guild }));
@@ -363,7 +372,7 @@ describe('two processes with one shard each', () => {
     const creates = () => spotify.requests.filter((r) => r.method === 'POST' && r.path === '/me/playlists').length;
     const createsBefore = creates();
     discord.component(reply(preview)!, confirm.custom_id!, bob);
-    for (let i = 0; i < 400 && creates() === createsBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => creates() > createsBefore, 'a playlist create reached Spotify');
     expect(creates()).toBeGreaterThan(createsBefore);
     const old = instances[1]!;
     const exited = new Promise((r) => old.child.once('exit', r));
@@ -384,11 +393,11 @@ describe('two processes with one shard each', () => {
     // Its start-up run goes by the real clock and the ticks below by one 200 days on, where that
     // run's lease looks long expired: a tick could take the job over while it runs, and both runs
     // could finish it (two DMs). The start-up run ends first (or 30 s pass), so the clocks never meet.
-    for (let i = 0; i < 600 && finished().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => finished().length > 0);
     // After every tick so far (a process's clock never goes back), and past the job's lease.
     const resumeAt = Date.now() + 200 * DAY;
     const first = await tick('resume-sorts', resumeAt);
-    for (let i = 0; i < 600 && finished().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => finished().length > 0);
     const second = await tick('resume-sorts', resumeAt + 60_000);
     // Both processes ran again (the counts also include the run a process does as it starts, which may end meanwhile).
     expect(second.every((n, i) => n > first[i]!)).toBe(true);

@@ -12,6 +12,7 @@ import { createSourceLinksRepository } from '../../src/store/sources/sourceLinks
 import { createSourcePlays } from '../../src/store/sources/sourcePlays.js';
 import { aMemberId } from '../linking/factories.js';
 import { useTestStore } from '../support/database.js';
+import { pollUntil } from '../support/waitUntil.js';
 
 const store = useTestStore();
 const history = () => createHistoryRepository(store().pool);
@@ -119,11 +120,7 @@ const waitingForALock = async (sql: string) =>
   )[0]!.n > 0;
 /** Polls (bounded) for what another Postgres connection will do: no clock of ours moves it. */
 async function untilPostgres(condition: () => Promise<boolean>, what: string) {
-  for (let waited = 0; waited < 30_000; waited += 10) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
+  if (!(await pollUntil(condition))) throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('one artist, one track, whatever the source', () => {

@@ -17,6 +17,7 @@ import { startListenBrainzEmulator, type EmulatedUserSpec } from '../../emulator
 import { useTestStore } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 import { manualTicks } from '../support/manualTicks.js';
+import { waitUntil } from '../support/waitUntil.js';
 import {
   lastfmClient,
   lastfmTruth,
@@ -217,7 +218,7 @@ describe('backfill', () => {
       }
     };
     void syncTick(dead.deps);
-    await vitestWait(() => killedPage.length > 0);
+    await waitUntil(() => killedPage.length > 0, 'the abandoned run reached its hang');
     const before = (await dead.deps.sync.get('fm-2', 'lastfm'))!;
     expect(before.pages).toBe(5);
 
@@ -240,12 +241,6 @@ describe('backfill', () => {
     expect(await fresh.deps.sync.get('fm-2', 'lastfm')).toMatchObject({ read: truth.length + 0, backfillDone: true });
   });
 });
-
-/** Waits for the abandoned run to reach its hang: it moves on sockets, not on our clock. */
-async function vitestWait(condition: () => boolean) {
-  for (let i = 0; i < 3000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(condition()).toBe(true);
-}
 
 describe('polling after the backfill', () => {
   it('picks up new listens, and late ones dated just before the cursor, on the adaptive cadence', async () => {

@@ -13,6 +13,7 @@ import type { SpotifyEmulator } from '../../emulators/spotify/index.js';
 import { createTestDatabase, useTestStore } from '../support/database.js';
 import { openStore } from '../../src/store/index.js';
 import { captureLogger } from '../support/logger.js';
+import { waitUntil } from '../support/waitUntil.js';
 import { apiRequests, gatewayWorld, memoryTokens, recordingClock } from './setup.js';
 
 const testStore = useTestStore();
@@ -290,7 +291,7 @@ describe('fairness between members', () => {
     const ids = emulator.world.artistList.slice(2100, 2220).map((a) => a.id);
     const lookups = () => apiRequests(emulator, '/artists/').length;
     const job = alice.genresForArtists(ids);
-    while (lookups() < 10) await new Promise((r) => setTimeout(r, 2));
+    await waitUntil(() => lookups() >= 10, 'alice’s lookups are under way');
 
     const before = emulator.requests.length;
     const [me, again] = await Promise.all([bob.me(), bob.me()]);

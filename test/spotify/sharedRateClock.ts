@@ -9,7 +9,7 @@ import type pg from 'pg';
 export function settlingClock(start: number) {
   let time = start;
   let seq = 0;
-  let pending = 0;
+  const pending = new Set<Promise<unknown>>();
   const timers = new Set<{ at: number; seq: number; fn: () => void }>();
   const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
   /** Until nothing tracked is outstanding, and the promise callbacks after it have run. */
@@ -17,10 +17,10 @@ export function settlingClock(start: number) {
     for (let rounds = 0; ; rounds++) {
       await immediate();
       await immediate();
-      if (pending === 0) return;
-      // Bounded: a database that never answers would otherwise hang the test instead of failing it.
-      if (rounds > 20_000) throw new Error(`${pending} tracked operations never settled`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (pending.size === 0) return;
+      // Bounded: operations that keep starting more would otherwise spin the test instead of failing it.
+      if (rounds > 20_000) throw new Error(`${pending.size} tracked operations never settled`);
+      await Promise.race(pending);
     }
   };
   const clock = {
@@ -32,8 +32,13 @@ export function settlingClock(start: number) {
     },
     /** Counts `promise` as outstanding until it settles. */
     track<T>(promise: Promise<T>): Promise<T> {
-      pending++;
-      return promise.finally(() => pending--);
+      // Never rejects, so settle's race does not: the caller handles the promise's own outcome.
+      const done: Promise<unknown> = promise.then(
+        () => pending.delete(done),
+        () => pending.delete(done),
+      );
+      pending.add(done);
+      return promise;
     },
     /** Every query on `pool` is tracked. */
     trackPool(pool: pg.Pool) {

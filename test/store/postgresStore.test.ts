@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createHttpApp } from '../../src/http/app.js';
@@ -6,6 +6,7 @@ import { listen, type RunningServer } from '../../src/http/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { captureLogger } from '../support/logger.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 let db: TestDatabase;
 let store: Store;
@@ -51,9 +52,15 @@ describe('the Postgres store', () => {
 
   it('expires values with a TTL', async () => {
     const ns = store.namespace<string>('ttl');
-    await ns.set('short', 'v', 30);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(await ns.get('short')).toBeUndefined();
+    // keyv stamps and checks expiry with Date.now(): only Date is faked, so Postgres I/O still runs.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await ns.set('short', 'v', 30);
+      vi.setSystemTime(Date.now() + 60);
+      expect(await ns.get('short')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('lets exactly one of many concurrent claimers win a claim', async () => {
@@ -83,7 +90,7 @@ describe('when Postgres connections die', () => {
       );
       await admin.end();
       expect(rows.length).toBeGreaterThan(0);
-      await new Promise((r) => setTimeout(r, 200));
+      await waitUntil(() => store.pool.totalCount === 0, 'the pool dropped its terminated clients');
       // The first query may land on a dead client; the one after must succeed.
       await ns.get('a').catch(() => undefined);
       expect(await ns.get('b')).toBe('2');
@@ -126,7 +133,7 @@ describe('/healthz across a database outage', () => {
     expect(up.body.store).toMatchObject({ ok: true, kind: 'postgres' });
 
     await proxy.cut();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(() => proxied.pool.totalCount === 0, 'the pool dropped its cut clients');
     const down = await healthz();
     expect(down.status).toBe(503);
     expect(down.body.store.ok).toBe(false);

@@ -1,4 +1,4 @@
-import type { TickSource } from '../../src/jobs/scheduler.js';
+import { cronTicks, type TickSource } from '../../src/jobs/scheduler.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { RequestSpacer } from '../../src/musicbrainz/index.js';
@@ -13,12 +13,18 @@ import type { EUser } from '../../emulators/discord/index.js';
 import { startBotHarness, type BotHarness } from './botHarness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { followLinkPage } from './linkPage.js';
+import { manualTicks, type ManualTicks } from './manualTicks.js';
 import { linkUrl } from './messages.js';
 
 export interface EncoreHarness extends BotHarness {
   encore: Encore;
   spotify: SpotifyEmulator;
   config: Config;
+  /**
+   * The scheduled jobs' ticks, fired by hand: `await h.ticks.tick('job-name', new Date(at))`. Throws
+   * when the test chose its own source (`jobTicks`) or the wall clock (`realTimeTicks`).
+   */
+  ticks: ManualTicks;
   /** Links a member the way a person does: /link, the DM's link, its Continue button, Spotify's consent, the callback page. */
   link(member: EUser, spotifyUser: string, options?: { approve?: boolean }): Promise<{ status: number; html: string }>;
 }
@@ -37,10 +43,18 @@ export async function startEncoreHarness(
     clock?: () => number;
     /** MusicBrainz's request spacer (startEncore's `musicbrainzSpacer`). */
     musicbrainzSpacer?: RequestSpacer;
-    /** Where scheduled ticks come from (startEncore's `jobTicks`): real-time cron unless a test takes them. */
+    /**
+     * Where scheduled ticks come from (startEncore's `jobTicks`). Default: `h.ticks`, fired only by
+     * the test, so no cron minute passing on the wall clock can run a job mid-test.
+     */
     jobTicks?: TickSource;
+    /** Opt-in: node-cron on the wall clock, as in production (jobs run whenever the real minute comes). */
+    realTimeTicks?: true;
   } = {},
 ): Promise<EncoreHarness> {
+  if (options.jobTicks && options.realTimeTicks) throw new Error('jobTicks and realTimeTicks: choose one');
+  const ownTicks = manualTicks();
+  const jobTicks = options.realTimeTicks ? cronTicks : (options.jobTicks ?? ownTicks.source);
   const db: TestDatabase = await createTestDatabase();
   const spotify = await startSpotifyEmulator(options.spotify);
   let encore!: Encore;
@@ -78,7 +92,7 @@ export async function startEncoreHarness(
         spotifyLimits: { ...TEST_SPOTIFY_LIMITS, ...options.spotifyLimits },
         clock: options.clock,
         musicbrainzSpacer: options.musicbrainzSpacer,
-        ...(options.jobTicks ? { jobTicks: options.jobTicks } : {}),
+        jobTicks,
       });
       return {
         discord: encore.discord,
@@ -96,6 +110,13 @@ export async function startEncoreHarness(
     spotify,
     get config() {
       return config;
+    },
+    get ticks() {
+      if (jobTicks !== ownTicks.source)
+        throw new Error(
+          `h.ticks: this harness takes its ticks from ${options.realTimeTicks ? 'the wall clock' : 'jobTicks'}`,
+        );
+      return ownTicks;
     },
     async link(member, spotifyUser, linkOptions = {}) {
       const before = bot.dmsOf(member).length;

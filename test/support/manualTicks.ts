@@ -1,5 +1,8 @@
 import type { TickSource } from '../../src/jobs/scheduler.js';
 
+/** A tick source fired by hand (see `manualTicks`). */
+export type ManualTicks = ReturnType<typeof manualTicks>;
+
 /**
  * A tick source the test fires by hand. Several schedulers given the same source stand for several
  * instances on one wall clock: `tick` reaches every one of them at the same moment.
