@@ -133,3 +133,140 @@ export function readModal(data: Record<string, unknown>): { problems: string[]; 
   if (new Set(ids).size !== ids.length) problems.push('data.components: Component custom id cannot be duplicated.');
   return { problems, fields };
 }
+
+/** Message flag 1 << 15: the message is a component layout (docs/discord-components-v2.md). */
+export const IS_COMPONENTS_V2 = 1 << 15;
+const LAYOUT_MAX_COMPONENTS = 40;
+const LAYOUT_MAX_TEXT = 4000;
+/** Discord's component types, as numbered on the wire. */
+const T = {
+  actionRow: 1,
+  button: 2,
+  section: 9,
+  textDisplay: 10,
+  thumbnail: 11,
+  mediaGallery: 12,
+  file: 13,
+  separator: 14,
+  container: 17,
+} as const;
+const TOP_LEVEL: number[] = [T.actionRow, T.section, T.textDisplay, T.mediaGallery, T.file, T.separator, T.container];
+const IN_CONTAINER: number[] = [T.actionRow, T.section, T.textDisplay, T.mediaGallery, T.file, T.separator];
+
+/** What a layout is checked against: the message as it will stand, and the files it may name. */
+export interface LayoutCheck {
+  flags: number;
+  content: string;
+  embeds: unknown[];
+  components: Array<Record<string, unknown>>;
+  /** File names a media URL may name as attachment://<name>. */
+  fileNames: string[];
+}
+
+/**
+ * Discord's checks on a component layout (IS_COMPONENTS_V2): no content or embeds beside it; at most
+ * 40 components counting nested ones; 4,000 characters across all text displays; a section holds
+ * 1–3 text displays and one thumbnail or button; a media gallery 1–10 items; a media URL is https
+ * or attachment://<an uploaded file>. Without the flag, only action rows may stand at the top.
+ */
+export function layoutProblems(message: LayoutCheck): string[] {
+  const problems: string[] = [];
+  if (!(message.flags & IS_COMPONENTS_V2)) {
+    message.components.forEach((c, i) => {
+      if (c.type !== T.actionRow) problems.push(`components.${i}.type: Value of field "type" must be one of (1,).`);
+    });
+    return problems;
+  }
+  if (message.content) problems.push("content: The 'content' field cannot be used with IS_COMPONENTS_V2.");
+  if (message.embeds.length) problems.push("embeds: The 'embeds' field cannot be used with IS_COMPONENTS_V2.");
+  let count = 0;
+  let text = 0;
+  const media = (path: string, item: unknown) => {
+    const url = (item as { url?: unknown } | undefined)?.url;
+    if (typeof url !== 'string') return void problems.push(`${path}.url: This field is required`);
+    const attached = /^attachment:\/\/(.+)$/.exec(url)?.[1];
+    if (attached !== undefined) {
+      if (!message.fileNames.includes(attached))
+        problems.push(`${path}.url: attachment://${attached} names no file uploaded with this message.`);
+    } else if (!/^https:\/\/[^\s/]+\S*$/.test(url)) problems.push(`${path}.url: Scheme must be https or attachment.`);
+  };
+  const description = (path: string, value: unknown) => {
+    const found = lengthProblem(path, value, 0, 1024, false);
+    if (found) problems.push(found);
+  };
+  const visit = (c: Record<string, unknown>, path: string, allowed: number[]) => {
+    count++;
+    const type = c.type as number;
+    if (!allowed.includes(type))
+      return void problems.push(`${path}.type: Value must be one of (${allowed.join(', ')}).`);
+    const children = (c.components as Array<Record<string, unknown>> | undefined) ?? [];
+    switch (type) {
+      case T.container: {
+        const accent = c.accent_color;
+        if (
+          accent !== undefined &&
+          accent !== null &&
+          !(Number.isInteger(accent) && (accent as number) >= 0 && (accent as number) <= 0xffffff)
+        )
+          problems.push(`${path}.accent_color: Must be between 0 and 16777215.`);
+        if (!children.length) problems.push(`${path}.components: Must be 1 or more in length.`);
+        children.forEach((child, i) => visit(child, `${path}.components.${i}`, IN_CONTAINER));
+        break;
+      }
+      case T.section: {
+        if (children.length < 1 || children.length > 3)
+          problems.push(`${path}.components: Must be between 1 and 3 in length.`);
+        children.forEach((child, i) => visit(child, `${path}.components.${i}`, [T.textDisplay]));
+        const accessory = c.accessory as Record<string, unknown> | undefined;
+        if (!accessory || Array.isArray(accessory)) problems.push(`${path}.accessory: This field is required`);
+        else visit(accessory, `${path}.accessory`, [T.thumbnail, T.button]);
+        break;
+      }
+      case T.textDisplay: {
+        const found = lengthProblem(`${path}.content`, c.content, 1, LAYOUT_MAX_TEXT);
+        if (found) problems.push(found);
+        text += typeof c.content === 'string' ? c.content.length : 0;
+        break;
+      }
+      case T.thumbnail:
+        media(`${path}.media`, c.media);
+        description(`${path}.description`, c.description);
+        break;
+      case T.mediaGallery: {
+        const items = (c.items as Array<Record<string, unknown>> | undefined) ?? [];
+        if (items.length < 1 || items.length > 10) problems.push(`${path}.items: Must be between 1 and 10 in length.`);
+        items.forEach((item, i) => {
+          media(`${path}.items.${i}.media`, item.media);
+          description(`${path}.items.${i}.description`, item.description);
+        });
+        break;
+      }
+      case T.file: {
+        const url = (c.file as { url?: unknown } | undefined)?.url;
+        if (typeof url !== 'string' || !url.startsWith('attachment://'))
+          problems.push(`${path}.file.url: Scheme must be attachment.`);
+        else media(`${path}.file`, c.file);
+        break;
+      }
+      case T.separator:
+        if (c.spacing !== undefined && c.spacing !== 1 && c.spacing !== 2)
+          problems.push(`${path}.spacing: Value must be one of (1, 2).`);
+        break;
+      case T.actionRow:
+        if (children.length < 1 || children.length > 5)
+          problems.push(`${path}.components: Must be between 1 and 5 in length.`);
+        count += children.length;
+        break;
+    }
+  };
+  message.components.forEach((c, i) => visit(c, `components.${i}`, TOP_LEVEL));
+  if (count > LAYOUT_MAX_COMPONENTS)
+    problems.push(
+      `components: A message holds at most ${LAYOUT_MAX_COMPONENTS} components (nested ones count); this one has ${count}.`,
+    );
+  if (text > LAYOUT_MAX_TEXT)
+    problems.push(
+      `components: The text displays hold at most ${LAYOUT_MAX_TEXT} characters in all; these hold ${text}.`,
+    );
+  return problems;
+}

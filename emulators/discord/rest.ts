@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { guildJson } from './gateway.js';
-import { MAX_ATTACHMENT_BYTES, messageProblems, readModal } from './limits.js';
+import { IS_COMPONENTS_V2, MAX_ATTACHMENT_BYTES, layoutProblems, messageProblems, readModal } from './limits.js';
 import {
   botDeniedIn,
   botIsIn,
@@ -198,14 +198,35 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
     via,
     at: state.now(),
   });
+  /**
+   * Discord's checks on a message body; for an edit (`previous`), on the message as the edit leaves
+   * it: a layout's flag stays, and the content or embeds it keeps count against it.
+   */
   const invalid = (
     req: Request,
     res: Response,
     body: Record<string, unknown>,
     files: RecordedFile[],
     interactionId?: string,
+    previous?: RecordedMessage,
   ) => {
-    const problems = messageProblems(body);
+    const asked = body.flags === undefined || body.flags === null ? undefined : Number(body.flags);
+    const flags = (asked ?? 0) | ((previous?.flags ?? 0) & IS_COMPONENTS_V2);
+    const problems = messageProblems({ ...body, flags });
+    if (previous && previous.flags & IS_COMPONENTS_V2 && asked !== undefined && !(asked & IS_COMPONENTS_V2))
+      problems.push('flags: The IS_COMPONENTS_V2 flag cannot be removed from a message.');
+    problems.push(
+      ...layoutProblems({
+        flags,
+        content: body.content === undefined ? (previous?.content ?? '') : String(body.content ?? ''),
+        embeds: (body.embeds === undefined ? previous?.embeds : (body.embeds as unknown[] | null)) ?? [],
+        components:
+          (body.components === undefined
+            ? previous?.components
+            : (body.components as Array<Record<string, unknown>> | null)) ?? [],
+        fileNames: [...(previous?.files ?? []), ...files].map((f) => f.filename),
+      }),
+    );
     if (files.some((f) => f.bytes.length > MAX_ATTACHMENT_BYTES)) problems.push('files: Request entity too large');
     if (problems.length === 0) return false;
     reject(req, res, 400, 50035, `Invalid Form Body: ${problems.join('; ')}`, interactionId);
@@ -265,7 +286,9 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
       interaction.autocompleteChoices = choices;
       return res.status(204).end();
     }
-    if (invalid(req, res, data, files, interaction.id)) return;
+    const updating =
+      type === 7 && interaction.sourceMessageId ? state.messages.get(interaction.sourceMessageId) : undefined;
+    if (invalid(req, res, data, files, interaction.id, updating)) return;
     interaction.acknowledged = true;
     if (type === 4 || type === 5) {
       interaction.deferred = type === 5;
@@ -288,7 +311,7 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
           ...source,
           ...record(
             source.channel_id,
-            { ...data, flags: source.flags },
+            { ...data, flags: source.flags | (Number(data.flags ?? 0) & IS_COMPONENTS_V2) },
             files.length ? files : source.files,
             'update',
             interaction.id,
@@ -317,7 +340,7 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
       req.params.messageId === '@original' ? interaction.original : state.messages.get(String(req.params.messageId));
     if (!target) return reject(req, res, 404, 10008, 'Unknown Message', interaction.id);
     const { body, files } = await readPayload(req);
-    if (invalid(req, res, body, files, interaction.id)) return;
+    if (invalid(req, res, body, files, interaction.id, target)) return;
     // An edit keeps what it doesn't mention, and `attachments` lists which old files stay.
     const keep =
       body.attachments === undefined
@@ -332,6 +355,8 @@ export function restRouter(state: EmulatorState, gatewayUrl: () => string): Rout
       components:
         body.components === undefined ? target.components : ((body.components as Array<Record<string, unknown>>) ?? []),
       files: [...keep, ...files],
+      // An edit may turn a message into a layout, never back (the ephemeral bit is the response's own).
+      flags: target.flags | (Number(body.flags ?? 0) & IS_COMPONENTS_V2),
       via: 'edit',
       at: state.now(),
     };

@@ -12,6 +12,8 @@ export interface MessageModel {
   embeds?: readonly object[];
   components?: readonly object[];
   files?: readonly object[];
+  /** Message flags; a component layout carries IS_COMPONENTS_V2 (1 << 15), and then no content or embeds. */
+  flags?: number;
 }
 
 /** Draws a chart built by the chart builders (src/charts) into a PNG. */

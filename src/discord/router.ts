@@ -11,6 +11,10 @@ import { answersPrivately, keepAnswersPrivate } from './installContext.js';
 /** Autocomplete has 3 s and can't be deferred: answer with what we have by then. */
 const AUTOCOMPLETE_BUDGET_MS = 2_500;
 
+/** A button or menu on a component layout: an embed cannot replace it (Discord keeps the layout flag), so errors follow up. */
+const editsLayout = (interaction: RepliableInteraction) =>
+  interaction.isMessageComponent() && interaction.message.flags.has(MessageFlags.IsComponentsV2);
+
 export interface RouterHooks {
   /** Called when an interaction's handling has finished, however it ended (tests wait on it). */
   onSettled?(interactionId: string): void;
@@ -43,7 +47,7 @@ export async function renderError(interaction: RepliableInteraction, error: unkn
     ) {
       await interaction.deleteReply().catch(() => undefined);
       await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
-    } else if (interaction.deferred && !interaction.replied)
+    } else if (interaction.deferred && !interaction.replied && !editsLayout(interaction))
       await interaction.editReply({ content: '', ...message, components: [], files: [] });
     else if (interaction.replied || interaction.deferred)
       await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { messageProblems } from '../../emulators/discord/limits.js';
+import { layoutProblems, messageProblems } from '../../emulators/discord/limits.js';
 import { buildServerDigest } from '../../src/core/digest/index.js';
 import { digestMessage, safeName } from '../../src/discord/messages/digestMessages.js';
+import { galleryItems } from '../support/messages.js';
 
 const FAMILY = '👨‍👩‍👧‍👦';
 const worstNames = [
@@ -45,11 +46,23 @@ describe('digest messages fit Discord’s limits for any names', () => {
       },
       { late: true, missedPrevious: true },
     );
-    const body = JSON.parse(JSON.stringify({ embeds: message.embeds })) as Record<string, unknown>;
+    const body = JSON.parse(JSON.stringify({ flags: message.flags, components: message.components })) as {
+      flags: number;
+      components: Array<Record<string, unknown>>;
+    };
     expect(messageProblems(body)).toEqual([]);
-    expect(message.embeds).toHaveLength(2);
-    const alts = (message.files ?? []).map((f) => (f as { description?: string }).description ?? '');
-    expect(alts).toHaveLength(2);
+    const fileNames = message.files.map((f) => f.name ?? '');
+    expect(layoutProblems({ ...body, content: '', embeds: [], fileNames })).toEqual([]);
+    // Both charts ride in the layout's gallery, each with its alt text.
+    expect(galleryItems(body).map((i) => i.url)).toEqual([
+      'attachment://digest-genres.png',
+      'attachment://digest-clock.png',
+    ]);
+    const alts = [
+      ...message.files.map((f) => f.description ?? ''),
+      ...galleryItems(body).map((i) => i.description ?? ''),
+    ];
+    expect(alts).toHaveLength(4);
     for (const alt of alts) expect(alt.length).toBeLessThanOrEqual(1024);
     const text = JSON.stringify(body);
     expect(text).not.toContain('@everyone');

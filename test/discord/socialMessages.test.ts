@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LeaderboardView } from '../../src/app/social/social.js';
 import { decodeComponentId } from '../../src/discord/customId.js';
 import { leaderboardMessage, metricValue } from '../../src/discord/messages/socialMessages.js';
+import { buttons, layoutTexts } from '../support/messages.js';
 
 const view = (over: Partial<LeaderboardView>): LeaderboardView => ({
   metric: 'minutes',
@@ -18,9 +19,9 @@ const context = { guildName: 'Server', callerId: 'caller' };
 describe('leaderboard messages', () => {
   it('an empty board says how members join (/link, then /privacy), with no buttons', () => {
     const message = leaderboardMessage(view({}), context);
-    expect(JSON.stringify(message.embeds)).toContain('/link');
-    expect(JSON.stringify(message.embeds)).toContain('/privacy');
-    expect(message.components).toEqual([]);
+    expect(JSON.stringify(layoutTexts(message))).toContain('/link');
+    expect(JSON.stringify(layoutTexts(message))).toContain('/privacy');
+    expect(buttons(message)).toEqual([]);
     expect(message.allowedMentions).toEqual({ parse: [] });
   });
 
@@ -30,8 +31,7 @@ describe('leaderboard messages', () => {
       view({ rows, pages: 3, page: 2, total: 25, metric: 'plays', period: 'all' }),
       context,
     );
-    const [previous, next] = (message.components[0] as { components: Array<{ custom_id: string; disabled: boolean }> })
-      .components;
+    const [previous, next] = buttons(message) as Array<{ custom_id: string; disabled: boolean }>;
     expect(decodeComponentId(previous!.custom_id)).toEqual({
       command: 'leaderboard',
       action: 'prev',

@@ -3,7 +3,7 @@ import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
 import { nameArtistId, nameTrackId } from '../../src/core/history/exportRecords.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
-import { buttons, contentAndEmbeds, text } from '../support/messages.js';
+import { buttons, contentAndEmbeds, layoutTexts, text } from '../support/messages.js';
 
 /** The bot's clock: leaderboard periods, crown times and the membership cache follow it. */
 let now = Date.parse('2030-03-13T12:00:00Z');
@@ -57,7 +57,9 @@ const rows = (m?: RecordedMessage) =>
     footer?: { text: string };
   }>;
 const plain = (m?: RecordedMessage) => JSON.stringify(rows(m));
-const description = (m?: RecordedMessage) => rows(m)[0]?.description ?? '';
+/** An embed's description; a layout's body (the text display under its heading: a leaderboard page's lines). */
+const description = (m?: RecordedMessage) =>
+  m?.embeds.length ? (rows(m)[0]?.description ?? '') : (layoutTexts(m)[1] ?? '').replace(/[\u2068\u2069]/g, '');
 
 beforeAll(async () => {
   // Thirteen members share their listening here, l00 most (20 plays this week) down to l12 (8).
@@ -89,7 +91,7 @@ describe('/leaderboard', () => {
     expect(board).toContain(`**10.** <@${listeners[8]!.id}> · 12 plays`);
     expect(board).not.toContain(`<@${listeners[9]!.id}>`);
     expect(board).toContain('You: **#14** of 14 · 8 plays');
-    expect(rows(first.final)[0]?.footer?.text).toContain('Page 1 of 2');
+    expect(text(first.final)).toContain('Page 1 of 2');
     const [previous, next] = buttons(first.final!);
     expect(previous).toMatchObject({ label: 'Previous', disabled: true });
 
@@ -103,7 +105,7 @@ describe('/leaderboard', () => {
     expect(page2).toContain(`**11.** <@${listeners[9]!.id}> · 11 plays`);
     expect(page2).toContain(`**14.** <@${asker.id}> · 8 plays ← you`);
     expect(page2).not.toContain('You: **#');
-    expect(rows(second.final)[0]?.footer?.text).toContain('Page 2 of 2');
+    expect(text(second.final)).toContain('Page 2 of 2');
   });
 
   it('ranks ties the same', async () => {

@@ -5,7 +5,7 @@ import { startLastfmEmulator, type LastfmEmulator } from '../../emulators/lastfm
 import { startListenBrainzEmulator, type ListenBrainzEmulator } from '../../emulators/listenbrainz/index.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { manualTicks } from '../support/manualTicks.js';
-import { buttons, text } from '../support/messages.js';
+import { buttons, layoutTexts, text } from '../support/messages.js';
 
 /**
  * Issue 23's "Must show": a server with 2 Spotify, 3 ListenBrainz and 3 Last.fm members counts each
@@ -160,16 +160,19 @@ describe('members of every source on one server', () => {
 
     // The digest's top artists (last seven days) name each artist once, whatever source played it.
     const preview = await h.invoke('/digest', { subcommand: 'preview' }, dave);
-    const fields = (preview.final?.embeds[0] as { fields?: Array<{ name: string; value: string }> }).fields ?? [];
-    const topArtists = fields
-      .find((f) => f.name === 'Top artists')!
-      .value.split('\n')
+    // The digest is a component layout: one text block per section, headed `### <section>`.
+    const section = (heading: string) =>
+      layoutTexts(preview.final)
+        .find((t) => t.startsWith(`### ${heading}\n`))!
+        .slice(`### ${heading}\n`.length);
+    const topArtists = section('Top artists')
+      .split('\n')
       .map((line) => line.replace(/^\d+\. /, '').replace(/ · \d+ plays?$/, ''));
     expect(topArtists.length).toBeGreaterThan(2);
     expect(new Set(topArtists).size).toBe(topArtists.length);
     // Every member of every source has minutes on the board: a Last.fm scrobble has no length, so a
     // typical song's stands in.
-    const board = fields.find((f) => f.name === 'Leaderboard (minutes)')!.value;
+    const board = section('Leaderboard (minutes)');
     expect(board).not.toMatch(/· 0 min/);
 
     // /compat compares a Spotify member with a ListenBrainz member like any two members.

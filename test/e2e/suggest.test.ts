@@ -15,7 +15,7 @@ import { createHistoryRepository } from '../../src/store/history/historyReposito
 import { createSuggestHistory } from '../../src/store/suggest/suggestRepository.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { manualTicks } from '../support/manualTicks.js';
-import { buttons, contentAndEmbeds, text } from '../support/messages.js';
+import { buttons, contentAndEmbeds, layoutTexts, text } from '../support/messages.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 30); // a Monday, midnight UTC
@@ -90,7 +90,9 @@ const itemsOf = (playlistId: string) =>
     .items.map((i) => (i.kind === 'track' ? `spotify:track:${i.id}` : ''));
 /** The suggestion lines of an answer: "**1. [name](…)** — artist" then "↳ why". */
 const suggestionLines = (m?: RecordedMessage) =>
-  ((m?.embeds[0] as { description?: string } | undefined)?.description ?? '').split('\n');
+  (m?.embeds.length ? ((m.embeds[0] as { description?: string }).description ?? '') : layoutTexts(m).join('\n')).split(
+    '\n',
+  );
 const componentIds = (m: RecordedMessage) =>
   (
     m.components as Array<{

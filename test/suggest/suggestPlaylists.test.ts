@@ -19,6 +19,7 @@ import {
 import { MIN_SIMILARITY, similarMembers } from '../../src/core/suggest/taste.js';
 import { compatibility, type TasteInput } from '../../src/core/taste/compat.js';
 import { reasonText, suggestAnswerMessage } from '../../src/discord/messages/suggestMessage.js';
+import { layoutTexts } from '../support/messages.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { createSuggestAnswerRepository } from '../../src/store/suggestions/answerRepository.js';
 import { createRadarRepository } from '../../src/store/suggestions/radarRepository.js';
@@ -406,7 +407,7 @@ describe('reasons in words', () => {
       dismissed: [],
     };
     const description = (skipped: Array<'newRelease' | 'deepCut'>) =>
-      JSON.stringify(suggestAnswerMessage(answer, { names, skipped }).embeds);
+      JSON.stringify(layoutTexts(suggestAnswerMessage(answer, { names, skipped })));
     expect(description(['newRelease', 'deepCut'])).toContain(
       'so I skipped new releases of your artists and deeper cuts of your artists this time',
     );

@@ -13,6 +13,7 @@ import { genreDisplayName, isUnclassified } from '../../core/taste/index.js';
 import { listeningTime } from '../../core/time/listeningTime.js';
 import { timeZoneLabel } from '../../core/time/timeZoneLabel.js';
 import { discordTime, plural } from './format.js';
+import { coverOf, layoutMessage } from './layout.js';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const NAME_MAX = 32;
@@ -91,7 +92,7 @@ function noteLines(notes: DigestNotes): string[] {
   return lines;
 }
 
-/** The server's weekly digest (or the short note for a quiet week), ready to post. */
+/** The server's weekly digest (or the short note for a quiet week) as a layout, ready to post. */
 export function digestMessage(
   digest: ServerDigest | QuietWeek,
   context: { names: ReadonlyMap<string, string>; guildName: string; charts: readonly DigestChartImage[] },
@@ -100,15 +101,19 @@ export function digestMessage(
   const title = `${safeName(context.guildName, TITLE_MAX)}’s week in music · ${weekLabel(digest.week)}`;
   if (digest.kind === 'quiet')
     return {
-      embeds: [
-        brandEmbed({
-          title,
-          description: [
-            ...noteLines(notes),
-            'Not enough listening this week: a digest needs at least two members who share their listening here (**/privacy**) and played something.',
-          ].join('\n'),
-        }),
-      ],
+      files: [],
+      ...layoutMessage({
+        blocks: [
+          {
+            kind: 'text',
+            text: [
+              `## ${title}`,
+              ...noteLines(notes),
+              'Not enough listening this week: a digest needs at least two members who share their listening here (**/privacy**) and played something.',
+            ].join('\n'),
+          },
+        ],
+      }),
     };
   const name = (id: string) => safeName(context.names.get(id) ?? 'a member');
   const leaderboard = digest.leaderboard
@@ -143,30 +148,36 @@ export function digestMessage(
         return `${h.change > 0 ? '📈' : '📉'} ${safeName(genreDisplayName(h.genre), 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
     }
   });
-  const [first, ...more] = context.charts;
+  const cover = coverOf(digest.topArtists[0]);
   return {
-    embeds: [
-      brandEmbed({
-        title,
-        description: [
-          ...noteLines(notes),
-          `**${listeningTime(digest.totalMs)}** listened by ${plural(digest.listeners, 'member')} · ${plural(digest.totalPlays, 'play')}`,
-          genres && `Top genres: ${genres}`,
-        ]
-          .filter(Boolean)
-          .join('\n'),
-        fields: [
-          { name: 'Leaderboard (minutes)', value: leaderboard },
-          { name: 'Top artists', value: artists, inline: true },
-          { name: 'Top tracks', value: tracks },
-          ...(highlights.length ? [{ name: 'Highlights', value: highlights.join('\n') }] : []),
-        ],
-        image: first?.name,
-        footer: 'Only members who share their listening here appear · /privacy',
-      }),
-      // One image per embed: each further chart comes in an embed of its own.
-      ...more.map((chart) => brandEmbed({ title: chart.title, image: chart.name })),
-    ],
+    ...layoutMessage({
+      blocks: [
+        {
+          kind: 'text',
+          text: [
+            `## ${title}`,
+            ...noteLines(notes),
+            `**${listeningTime(digest.totalMs)}** listened by ${plural(digest.listeners, 'member')} · ${plural(digest.totalPlays, 'play')}`,
+            genres && `Top genres: ${genres}`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        },
+        { kind: 'separator' },
+        { kind: 'text', text: `### Leaderboard (minutes)\n${leaderboard || '—'}` },
+        {
+          kind: 'text',
+          text: `### Top artists\n${artists || '—'}`,
+          thumbnail: cover ? { url: cover, altText: digest.topArtists[0]!.name } : undefined,
+        },
+        { kind: 'text', text: `### Top tracks\n${tracks || '—'}` },
+        highlights.length > 0 && { kind: 'text', text: `### Highlights\n${highlights.join('\n')}` },
+        // The charts, each with its alt text, in one gallery (the embed needed an embed per image).
+        { kind: 'gallery', items: context.charts.map((c) => ({ name: c.name, altText: fitAltText(c.altText) })) },
+        { kind: 'separator' },
+        { kind: 'text', text: '-# Only members who share their listening here appear · /privacy' },
+      ],
+    }),
     files: context.charts.map((chart) => pngAttachment(chart.png, chart.name, fitAltText(chart.altText))),
   };
 }
@@ -233,7 +244,7 @@ export function milestoneWords(m: Milestone): string {
   }
 }
 
-/** The personal weekly wrapped DM: the member's week as a card (their top artists) and a short embed. */
+/** The personal weekly wrapped DM and /wrapped: the member's period as a layout, their top-artists card in its gallery. */
 export function weeklyWrappedMessage(
   wrapped: MemberWrapped,
   card?: { png: Buffer; altText: string },
@@ -260,36 +271,48 @@ export function weeklyWrappedMessage(
         : `nothing counted for ${before}`;
   // Named by its period, so a saved card says which one it is.
   const image = card ? `wrapped-${period}.png` : undefined;
+  const cover = coverOf(wrapped.topArtists[0]);
   return {
-    embeds: [
-      brandEmbed({
-        title,
-        description: [
-          `**${listeningTime(wrapped.ms)}** · ${plural(wrapped.plays, 'play')} · ${change}`,
-          wrapped.topGenre && `Top genre: **${safeName(genreDisplayName(wrapped.topGenre), 24)}**`,
-          wrapped.discoveries ? `New to you: ${plural(wrapped.discoveries, 'artist')}` : undefined,
-        ]
-          .filter(Boolean)
-          .join('\n'),
-        fields: [
-          {
-            name: 'Top artists (by listening time)',
-            value: wrapped.topArtists
+    ...layoutMessage({
+      blocks: [
+        {
+          kind: 'text',
+          text: [
+            `## ${title}`,
+            `**${listeningTime(wrapped.ms)}** · ${plural(wrapped.plays, 'play')} · ${change}`,
+            wrapped.topGenre && `Top genre: **${safeName(genreDisplayName(wrapped.topGenre), 24)}**`,
+            wrapped.discoveries ? `New to you: ${plural(wrapped.discoveries, 'artist')}` : undefined,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        },
+        { kind: 'separator' },
+        {
+          kind: 'text',
+          text: `### Top artists (by listening time)\n${
+            wrapped.topArtists
               .map((a, i) => `${i + 1}. ${safeName(a.name)} · ${listeningTime(a.ms)} · ${plural(a.plays, 'play')}`)
-              .join('\n'),
-          },
-          {
-            name: 'Top tracks',
-            value: wrapped.topTracks
+              .join('\n') || '—'
+          }`,
+          thumbnail: cover ? { url: cover, altText: wrapped.topArtists[0]!.name } : undefined,
+        },
+        {
+          kind: 'text',
+          text: `### Top tracks\n${
+            wrapped.topTracks
               .map((t, i) => `${i + 1}. ${safeName(t.name)} — ${safeName(t.artists.join(', '), 24)}`)
-              .join('\n'),
-          },
-          ...(milestones.length ? [{ name: 'Milestones', value: milestones.map(milestoneWords).join('\n') }] : []),
-        ],
-        image,
-        footer: wrapped.period ? 'Only you see this · /wrapped' : 'Only you get this · turn it off in /privacy',
-      }),
-    ],
+              .join('\n') || '—'
+          }`,
+        },
+        milestones.length > 0 && { kind: 'text', text: `### Milestones\n${milestones.map(milestoneWords).join('\n')}` },
+        card && image ? { kind: 'gallery', items: [{ name: image, altText: fitAltText(card.altText) }] } : undefined,
+        { kind: 'separator' },
+        {
+          kind: 'text',
+          text: `-# ${wrapped.period ? 'Only you see this · /wrapped' : 'Only you get this · turn it off in /privacy'}`,
+        },
+      ],
+    }),
     files: card && image ? [pngAttachment(card.png, image, fitAltText(card.altText))] : [],
   };
 }

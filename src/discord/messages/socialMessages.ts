@@ -6,6 +6,7 @@ import { brandEmbed } from '../replies.js';
 import { discordTime, plural } from './format.js';
 import { listeningTime } from '../../core/time/listeningTime.js';
 import { fitAltText, safeName } from './digestMessages.js';
+import { layoutMessage } from './layout.js';
 
 /** Mentions show who is meant without pinging anyone. */
 const NO_PINGS = { allowedMentions: { parse: [] as [] } };
@@ -79,14 +80,14 @@ export function leaderboardMessage(view: LeaderboardView, context: { guildName: 
   const title = `${METRIC_LABELS[view.metric]} · ${SOCIAL_PERIOD_LABELS[view.period]} · ${safeName(context.guildName, 60)}`;
   if (view.total === 0)
     return {
-      embeds: [
-        brandEmbed({
-          title,
-          description:
-            'Nobody is on this board yet. Members appear here once they link Spotify (**/link**) and choose to share their listening in this server (**/privacy**).',
-        }),
-      ],
-      components: [],
+      ...layoutMessage({
+        blocks: [
+          {
+            kind: 'text',
+            text: `## ${title}\nNobody is on this board yet. Members appear here once they link Spotify (**/link**) and choose to share their listening in this server (**/privacy**).`,
+          },
+        ],
+      }),
       ...NO_PINGS,
     };
   const lines = view.rows.map(
@@ -113,15 +114,20 @@ export function leaderboardMessage(view: LeaderboardView, context: { guildName: 
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(view.page >= view.pages - 1),
   );
+  // The page's lines are one text display (ten sections would spend 30 of Discord's 40 components).
   return {
-    embeds: [
-      brandEmbed({
-        title,
-        description: [lines.join('\n'), you && `\n${you}`].filter(Boolean).join('\n'),
-        footer: `Page ${view.page + 1} of ${view.pages} · ${plural(view.total, 'member')} ranked · ${OPT_IN_HINT}`,
-      }),
-    ],
-    components: view.pages > 1 ? [buttons.toJSON()] : [],
+    ...layoutMessage({
+      blocks: [
+        { kind: 'text', text: `## ${title}` },
+        { kind: 'text', text: [lines.join('\n'), you && `\n${you}`].filter(Boolean).join('\n') },
+        { kind: 'separator' },
+        {
+          kind: 'text',
+          text: `-# Page ${view.page + 1} of ${view.pages} · ${plural(view.total, 'member')} ranked · ${OPT_IN_HINT}`,
+        },
+      ],
+      rows: view.pages > 1 ? [buttons.toJSON()] : [],
+    }),
     ...NO_PINGS,
   };
 }

@@ -14,6 +14,7 @@ import { displayFineGenre, parentGenreById } from '../../core/genres/index.js';
 import { componentIdCodec } from '../customId.js';
 import { brandEmbed, clip } from '../replies.js';
 import { plural } from './format.js';
+import { layoutMessage } from './layout.js';
 
 /** A /suggest answer's button or menu id: which answer, and the member it belongs to. */
 export const suggestComponentIds = componentIdCodec('suggest', ['like', 'dismiss', 'save'], ['answerId', 'ownerId']);
@@ -164,17 +165,22 @@ export function suggestAnswerMessage(
   if (answer.savedAt && answer.playlistId)
     footer.push(`💾 Saved to a private playlist in your Spotify: ${playlistUrl(answer.playlistId)}`);
   if (context.note) footer.push(context.note);
+  // Content and embeds are emptied: the answer may replace the progress embed, and Discord only lets
+  // an edit take a message to a layout when both are reset.
   return {
     ...NO_PINGS,
     content: '',
-    embeds: [
-      brandEmbed({
-        title: `${plural(answer.suggestions.length, 'suggestion')} for you`,
-        description: clip([lines.join('\n'), ...footer].join('\n\n'), 4096),
-        footer: 'Nothing you already played or saved. Want these every week? /suggest radar: On',
-      }).toJSON(),
-    ],
-    components: answerRows(answer, answer.memberId),
+    embeds: [],
+    ...layoutMessage({
+      blocks: [
+        { kind: 'text', text: `## ${plural(answer.suggestions.length, 'suggestion')} for you` },
+        { kind: 'text', text: lines.join('\n') || '—' },
+        footer.length > 0 && { kind: 'text', text: footer.join('\n\n') },
+        { kind: 'separator' },
+        { kind: 'text', text: '-# Nothing you already played or saved. Want these every week? /suggest radar: On' },
+      ],
+      rows: answerRows(answer, answer.memberId),
+    }),
   };
 }
 
