@@ -1,5 +1,6 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import { chartForMember } from '../src/app/charts/chartForMember.js';
+import { COVER_GRID_KINDS, coverGridFor, type CoverGridKind, type CoverGridSize } from '../src/app/charts/coverGrid.js';
 import type { HistoryPeriod } from '../src/app/charts/historyChart.js';
 import type { MemberChartKind, TimeRange } from '../src/app/charts/memberChart.js';
 import { serverChartData, type ServerChartKind } from '../src/app/social/social.js';
@@ -32,6 +33,8 @@ export const data = new SlashCommandBuilder()
         { name: 'Top tracks', value: 'top-tracks' },
         { name: 'Listening clock (hour × weekday)', value: 'listening-clock' },
         { name: 'Genre mix over the weeks', value: 'genre-mix' },
+        { name: 'Album covers grid', value: 'albums-grid' },
+        { name: 'Artist covers grid', value: 'artists-grid' },
       ),
   )
   .addStringOption((o) =>
@@ -60,6 +63,12 @@ export const data = new SlashCommandBuilder()
   )
   .addStringOption((o) =>
     o
+      .setName('size')
+      .setDescription('Cover grids: how many covers (default 3×3)')
+      .addChoices({ name: '3×3', value: '3x3' }, { name: '4×4', value: '4x4' }, { name: '5×5', value: '5x5' }),
+  )
+  .addStringOption((o) =>
+    o
       .setName('scope')
       .setDescription('Your listening (default) or this server’s: top genres, top artists, listening clock')
       .addChoices({ name: 'Me', value: 'me' }, { name: 'This server', value: 'server' }),
@@ -67,11 +76,15 @@ export const data = new SlashCommandBuilder()
 
 const memberChartNeeds = serviceNeeds('charts', 'accounts', 'charts');
 const serverChartNeeds = serviceNeeds('server charts', 'social', 'charts');
+const gridNeeds = serviceNeeds('cover grids', 'coverGrids', 'historyReader');
+const isGrid = (interaction: CommandInteraction) =>
+  interaction.isChatInputCommand() &&
+  (COVER_GRID_KINDS as readonly string[]).includes(interaction.options.getString('kind') ?? '');
 const isServerScope = (interaction: CommandInteraction) =>
   interaction.isChatInputCommand() && interaction.options.getString('scope') === 'server';
 /** A member's chart reads their history or their Spotify; scope:server reads what the server's members share. */
 export const needs = (interaction: CommandInteraction) => [
-  isServerScope(interaction) ? serverChartNeeds : memberChartNeeds,
+  isServerScope(interaction) ? serverChartNeeds : isGrid(interaction) ? gridNeeds : memberChartNeeds,
 ];
 
 /** Spotify's top items for the member (one or two requests), with the genre resolver for empty genre lists. */
@@ -93,6 +106,7 @@ async function topItems(services: ServicesWith<'accounts'>, memberId: string) {
 export async function execute(interaction: ChatInputCommandInteraction, { services }: CommandContext): Promise<void> {
   const visible = interaction.options.getBoolean('public') ?? false;
   if (isServerScope(interaction)) return serverChart(interaction, requireServices(services, serverChartNeeds), visible);
+  if (isGrid(interaction)) return gridChart(interaction, requireServices(services, gridNeeds), visible);
   await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
   const ready = requireServices(services, memberChartNeeds);
   const memberId = interaction.user.id;
@@ -152,6 +166,37 @@ async function serverChart(
       { title: chart.title, altText: chart.altText, message: isEmptyChart(chart) ? chart.message : undefined },
       png,
       `server-${kind}`,
+      visible ? interaction.user.username : undefined,
+    ),
+  );
+}
+
+/** kind:albums-grid|artists-grid: the member's top albums or artists as a grid of covers, from their history. */
+async function gridChart(
+  interaction: ChatInputCommandInteraction,
+  services: ServicesWith<'coverGrids' | 'historyReader'>,
+  visible: boolean,
+) {
+  await interaction.deferReply(visible ? {} : { flags: MessageFlags.Ephemeral });
+  const kind = interaction.options.getString('kind', true) as CoverGridKind;
+  const period = (interaction.options.getString('period') as HistoryPeriod | null) ?? 'month';
+  const grid = await coverGridFor(
+    {
+      kind,
+      size: (interaction.options.getString('size') as CoverGridSize | null) ?? '3x3',
+      period,
+      memberId: interaction.user.id,
+      now: services.now?.() ?? Date.now(),
+    },
+    { history: services.historyReader, covers: services.coverGrids.reader },
+  );
+  const message = grid.tiles.length ? undefined : 'No plays in this period yet: listen a little and ask again.';
+  const png = message ? await renderEmptyChart(grid.title, message) : await services.coverGrids.render(grid);
+  await interaction.editReply(
+    chartMessage(
+      { title: grid.title, altText: grid.altText, message },
+      png,
+      kind,
       visible ? interaction.user.username : undefined,
     ),
   );

@@ -283,6 +283,13 @@ if (tour) {
       show([reply(chart)]),
     );
   }
+  // Cover-art grid (issue 25): the covers Spotify listed with each collected album, fetched once into the cache.
+  const grid = await invokeTour(m('alice'), 'chart', { kind: 'albums-grid', size: '3x3', period: 'week' });
+  step(
+    '/chart albums-grid: a 3×3 grid of alice’s top albums, with their covers',
+    (reply(grid)?.files.length ?? 0) === 1 && /^3×3 cover-art grid/.test(reply(grid)?.files[0]?.description ?? ''),
+    show([reply(grid)]),
+  );
   // Streaks come from the history whatever its source: dave's is ListenBrainz's two years.
   const streak = await invokeTour(m('dave'), 'streak');
   step(

@@ -78,6 +78,10 @@ const schema = z.object({
   SPOTIFY_API_URL: httpUrl('https://api.spotify.com/v1').default('https://api.spotify.com/v1'),
   SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').default('https://accounts.spotify.com'),
   MUSICBRAINZ_URL: httpUrl('https://musicbrainz.org/ws/2').optional(),
+  // The /chart cover grids: covers for releases the source gave only an MBID for; unset: the real archive.
+  COVER_ART_ARCHIVE_URL: httpUrl('https://coverartarchive.org').optional(),
+  // Unset: DATA_DIR/covers. Covers fetched for the grids, capped (64 MB) and refetched after 30 days.
+  COVER_CACHE_DIR: z.string().min(1).optional(),
   // Unset: on. ListenBrainz needs nothing from the operator; false leaves it out of /link.
   LISTENBRAINZ_ENABLED: z
     .enum(['true', 'false'], { message: 'must be true or false' })

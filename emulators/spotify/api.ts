@@ -10,8 +10,14 @@ const canWrite = (p: EPlaylist, userId: string) =>
   p.ownerId === userId || (p.collaborative && p.collaborators.includes(userId));
 
 /** The Web API subset Encore uses, stateful: writes change what later reads see. */
-export function apiRouter(world: World, apiUrl: () => string, now: () => number, listening: Listening): Router {
-  const s = createSerializers(world, apiUrl);
+export function apiRouter(
+  world: World,
+  apiUrl: () => string,
+  now: () => number,
+  listening: Listening,
+  albumImages?: Parameters<typeof createSerializers>[2],
+): Router {
+  const s = createSerializers(world, apiUrl, albumImages);
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
 

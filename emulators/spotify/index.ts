@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { accountsRouter, issueTokens, type AccountsState } from './accounts.js';
 import { apiRouter } from './api.js';
+import { createCovers, type EmulatedCovers } from './covers.js';
 import { userExtendedHistoryZip, type ExtendedExportOptions } from './export.js';
 import { createListening, type Listening, type ListeningProfile } from './listening.js';
 import { addListeners, addNewReleases } from './suggestWorld.js';
@@ -46,6 +47,8 @@ export interface SpotifyEmulator {
   readonly listening: Listening;
   /** Every API request, in order; tests count them. */
   readonly requests: RequestRecord[];
+  /** The album covers the image CDN serves, and which ones a test made go missing. */
+  readonly covers: EmulatedCovers;
   /** Drives the consent page's form as a browser would; returns the redirect (callback) URL. */
   consent(options: { authorizeUrl: string; userId: string; approve?: boolean }): Promise<string>;
   /** A valid token set for a user without going through OAuth (test shortcut). */
@@ -83,7 +86,9 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
   let base = '';
   const app = express();
   app.disable('x-powered-by');
+  const covers = createCovers(world, () => base);
   app.use(accountsRouter(world, accounts, control, options.client));
+  app.use(covers.router);
   app.use(
     '/v1',
     apiGuards(control, accounts, requests),
@@ -92,6 +97,7 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
       () => `${base}/v1`,
       () => control.now(),
       listening,
+      covers.albumImages,
     ),
   );
 
@@ -108,6 +114,7 @@ export async function startSpotifyEmulator(options: SpotifyEmulatorOptions = {})
     control,
     listening,
     requests,
+    covers: covers.covers,
     async consent({ authorizeUrl, userId, approve = true }) {
       const page = await fetch(authorizeUrl);
       if (!page.ok) throw new Error(`authorize page answered ${page.status}: ${await page.text()}`);

@@ -1,7 +1,12 @@
 import type { EAlbum, EArtist, EEpisode, EItem, EPlaylist, ETrack, EUser, World } from './seed.js';
 
 /** Spotify's JSON shapes as a development-mode app sees them in 2026 (no popularity, followers, markets). */
-export function createSerializers(world: World, apiUrl: () => string) {
+export function createSerializers(
+  world: World,
+  apiUrl: () => string,
+  /** An album's cover images as Spotify lists them (640, 300, 64 px), or none (covers.ts). */
+  albumImages: (albumId: string) => Array<{ url: string; width: number; height: number }> = () => [],
+) {
   const ext = (type: string, id: string) => ({ spotify: `https://open.spotify.com/${type}/${id}` });
   const simpleArtist = (a: EArtist) => ({
     id: a.id,
@@ -23,7 +28,7 @@ export function createSerializers(world: World, apiUrl: () => string) {
     release_date: al.releaseDate,
     release_date_precision: al.releaseDate.length === 4 ? 'year' : 'day',
     total_tracks: 1,
-    images: [],
+    images: albumImages(al.id),
     available_markets: [],
     album_group: 'album',
     artists: al.artistIds.map((id) => simpleArtist(world.artists.get(id)!)),

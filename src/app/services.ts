@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { AccountsService } from './accounts/ports.js';
 import type { PersonalDataRegistry } from './accounts/personalData.js';
+import type { CoverGridService } from './charts/coverGrid.js';
 import type { HistoryReader, MemberSettingsRepository } from './charts/ports.js';
 import type { DigestDeps } from './digest/ports.js';
 import type { HistoryImportDeps } from './history/ports.js';
@@ -40,6 +41,8 @@ export interface Services {
   historyImport?: HistoryImportDeps;
   /** What the history charts read (plays, rollups, gaps). */
   historyReader?: HistoryReader;
+  /** /chart's cover-art grids: the history they read and the renderer with its cover cache. */
+  coverGrids?: CoverGridService;
   /** The member's own settings (/settings timezone). */
   settings?: MemberSettingsRepository;
   /** The time charts and periods are measured at: Date.now, or the sandbox's fast-forwarded clock. */

@@ -94,7 +94,7 @@ describe('/chart end to end', () => {
     expect(seen.final!.files[0]!.description).toMatch(/^Ranked bar chart of your top artists: 1\. /);
   });
 
-  it('offers the top lists and the history charts (listening clock, genre mix), with history periods', () => {
+  it('offers the top lists, the history charts (listening clock, genre mix) and the cover grids, with history periods', () => {
     const registered = [...h.emulator.state.commands.global, ...[...h.emulator.state.commands.guild.values()].flat()];
     const chart = registered.find((c) => c.name === 'chart') as
       { options: Array<{ name: string; choices?: Array<{ value: string }> }> } | undefined;
@@ -105,6 +105,8 @@ describe('/chart end to end', () => {
       'top-tracks',
       'listening-clock',
       'genre-mix',
+      'albums-grid',
+      'artists-grid',
     ]);
     expect(chart!.options.find((o) => o.name === 'period')!.choices!.map((c) => c.value)).toEqual([
       'week',

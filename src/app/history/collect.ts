@@ -20,6 +20,13 @@ export type PollResult =
   | { kind: 'relink-needed'; memberId: string }
   | { kind: 'failed'; memberId: string; reason: string; nextPollAt: number };
 
+/** The album image nearest 300 px wide (Spotify lists 640, 300 and 64): a grid tile is at most that. */
+function coverUrl(images: Array<{ url?: string | null; width?: number | null }> | null | undefined) {
+  const usable = (images ?? []).filter((i): i is { url: string; width?: number | null } => !!i.url);
+  usable.sort((a, b) => Math.abs((a.width ?? 300) - 300) - Math.abs((b.width ?? 300) - 300));
+  return usable[0]?.url;
+}
+
 /** Turns Spotify's items into plays; items without a track id (local files) are skipped. */
 export function playsFromPage(page: RecentlyPlayedPage, genreOf: (track: CatalogueTrack) => string): NewPlay[] {
   const plays: NewPlay[] = [];
@@ -33,7 +40,12 @@ export function playsFromPage(page: RecentlyPlayedPage, genreOf: (track: Catalog
       durationMs: t.duration_ms,
       isrc: t.external_ids?.isrc,
       album: t.album?.id
-        ? { id: t.album.id, name: t.album.name ?? '', releaseDate: t.album.release_date ?? undefined }
+        ? {
+            id: t.album.id,
+            name: t.album.name ?? '',
+            releaseDate: t.album.release_date ?? undefined,
+            imageUrl: coverUrl(t.album.images),
+          }
         : undefined,
       artists: (t.artists ?? []).filter((a): a is { id: string; name: string } => !!a.id),
     };

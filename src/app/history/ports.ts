@@ -7,7 +7,8 @@ export interface CatalogueTrack {
   name: string;
   durationMs?: number;
   isrc?: string;
-  album?: { id: string; name: string; releaseDate?: string };
+  /** imageUrl: the cover Spotify gives (http(s)); mbid: the release's, for the Cover Art Archive. */
+  album?: { id: string; name: string; releaseDate?: string; imageUrl?: string; mbid?: string };
   /** Credits in order, main artist first. */
   artists: Array<{ id: string; name: string }>;
 }
@@ -115,7 +116,12 @@ export interface RecentlyPlayedPage {
       duration_ms?: number;
       is_local?: boolean;
       external_ids?: { isrc?: string };
-      album?: { id?: string | null; name?: string; release_date?: string | null } | null;
+      album?: {
+        id?: string | null;
+        name?: string;
+        release_date?: string | null;
+        images?: Array<{ url?: string | null; width?: number | null }> | null;
+      } | null;
       artists?: Array<{ id?: string | null; name: string }>;
     } | null;
   }>;

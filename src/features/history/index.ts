@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { createCoverGridImages } from '../../charts/grid/coverGridImage.js';
+import { createCoverReads } from '../../store/history/coverReads.js';
 import { createHistoryReads } from '../../store/history/historyReads.js';
 import { createHistoryFeature } from './historyFeature.js';
 import { createHistoryImport } from './importFeature.js';
@@ -19,6 +22,14 @@ export const historyFeature: FeatureFactory = (context) => {
       history: history.service,
       historyImport: historyImport.deps,
       historyReader: createHistoryReads(context.store.pool),
+      coverGrids: {
+        reader: createCoverReads(context.store.pool),
+        render: createCoverGridImages({
+          dir: context.config.COVER_CACHE_DIR ?? path.join(context.config.DATA_DIR, 'covers'),
+          ...(context.config.COVER_ART_ARCHIVE_URL ? { coverArtArchiveUrl: context.config.COVER_ART_ARCHIVE_URL } : {}),
+          log: context.log,
+        }).render,
+      },
     },
     jobs: history.jobs,
     routers: [historyImport.router],

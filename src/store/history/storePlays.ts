@@ -54,8 +54,24 @@ async function upsertCatalogue(db: Queryable, plays: readonly PlayToStore[]): Pr
     );
   if (albums.length)
     await db.query(
-      `INSERT INTO albums (id, name, release_date) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`,
-      [albums.map((a) => a.id), albums.map((a) => a.name), albums.map((a) => a.releaseDate ?? null)],
+      `INSERT INTO albums (id, name, release_date, image_url, mbid)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
+      [
+        albums.map((a) => a.id),
+        albums.map((a) => a.name),
+        albums.map((a) => a.releaseDate ?? null),
+        albums.map((a) => a.imageUrl ?? null),
+        albums.map((a) => a.mbid ?? null),
+      ],
+    );
+  // Covers for the /chart grids: a URL or MBID learnt later fills an empty one (rows predating 0012).
+  const covered = albums.filter((a) => a.imageUrl || a.mbid);
+  if (covered.length)
+    await db.query(
+      `UPDATE albums al SET image_url = coalesce(al.image_url, v.image_url), mbid = coalesce(al.mbid, v.mbid)
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS v (id, image_url, mbid)
+       WHERE al.id = v.id AND ((al.image_url IS NULL AND v.image_url IS NOT NULL) OR (al.mbid IS NULL AND v.mbid IS NOT NULL))`,
+      [covered.map((a) => a.id), covered.map((a) => a.imageUrl ?? null), covered.map((a) => a.mbid ?? null)],
     );
   await db.query(
     `INSERT INTO tracks (id, name, album_id, duration_ms, isrc, mbid)

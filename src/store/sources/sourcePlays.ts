@@ -41,7 +41,13 @@ export function createSourcePlays(pool: pg.Pool): SourcePlaysRepository {
         const genres = await genreOf([...new Set(resolved.flatMap((r) => r.credits.map((a) => a.id)))]);
         const plays = resolved.map(({ listen, trackId, credits, catalogueMs, known }): PlayToStore => {
           // A known track keeps its album; a new one gets the listen's, by name.
-          const album = !known && listen.album && { id: listen.album.nameId, name: listen.album.name };
+          // Its release MBID too: the /chart cover grids ask the Cover Art Archive by it.
+          const album = !known &&
+            listen.album && {
+              id: listen.album.nameId,
+              name: listen.album.name,
+              ...(listen.album.mbid ? { mbid: listen.album.mbid } : {}),
+            };
           return {
             ...playTiming(
               Math.floor(listen.startedAt / 1000) * 1000 + offsetInSecond(listen.track.matchKey),
