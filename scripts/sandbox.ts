@@ -297,6 +297,15 @@ if (tour) {
     text(reply(streak)).includes('Your streaks') && text(reply(streak)).includes('Longest:'),
     show([reply(streak)]),
   );
+  // What alice plays at the sandbox's now on Spotify, or her last track, with her counts from the collected week.
+  const nowPlaying = await invokeTour(m('alice'), 'np');
+  step(
+    '/np: alice’s track now (or her last one), her plays of it and of its artist, posted with a 🔁 Refresh',
+    /Now playing|Last played/.test(text(reply(nowPlaying))) &&
+      text(reply(nowPlaying)).includes('of this track') &&
+      buttonsOf(reply(nowPlaying)).some((b) => b.custom_id?.startsWith('np:refresh:')),
+    show([reply(nowPlaying)]),
+  );
   // A member brings their past: Spotify's "Extended streaming history" zip, uploaded on the /import page.
   const importAsk = await invokeTour(m('bob'), 'import');
   const importDm = sandbox.discord.dmsOf(m('bob')).at(-1);

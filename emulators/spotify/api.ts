@@ -235,6 +235,33 @@ export function apiRouter(
     });
   });
 
+  // What the simulated listening is playing at the emulator's now: the play whose span holds it.
+  // Spotify answers 204 with no body when nothing plays, and 401 "Permissions missing" to a token
+  // without the scope (a link made before the app asked for it).
+  router.get('/me/player/currently-playing', (req, res) => {
+    const granted = (res.locals as ApiLocals).scope.split(' ');
+    if (!granted.includes('user-read-currently-playing') && !granted.includes('user-read-playback-state'))
+      return apiError(res, 401, 'Permissions missing');
+    const at = now();
+    const next = listening.playsBetween(me(res), at, at + 3_600_000)[0];
+    if (!next || next.playedAt - next.msPlayed > at) return res.status(204).end();
+    const track = world.tracks.get(next.trackId)!;
+    res.json({
+      timestamp: at,
+      context: {
+        type: 'album',
+        uri: `spotify:album:${track.albumId}`,
+        href: `${apiUrl()}/albums/${track.albumId}`,
+        external_urls: { spotify: `https://open.spotify.com/album/${track.albumId}` },
+      },
+      progress_ms: at - (next.playedAt - next.msPlayed),
+      item: s.track(track),
+      currently_playing_type: 'track',
+      actions: { disallows: { resuming: true } },
+      is_playing: true,
+    });
+  });
+
   router.get('/me/library/contains', (req, res) => {
     const uris = String(req.query.uris ?? '')
       .split(',')

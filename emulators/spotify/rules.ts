@@ -24,6 +24,8 @@ export const apiError = (res: Response, status: number, message: string, extra: 
 
 export interface ApiLocals {
   userId: string;
+  /** The scopes the access token was granted, space-separated as the token endpoint returns them. */
+  scope: string;
 }
 
 /** Logging, latency, faults, auth, allowlist, quota, rate limit — in the order Spotify applies them. */
@@ -93,6 +95,7 @@ export function apiGuards(control: EmulatorControl, accounts: AccountsState, log
       };
     }
     (res.locals as ApiLocals).userId = access.userId;
+    (res.locals as ApiLocals).scope = access.scope;
     next();
   };
 }

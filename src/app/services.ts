@@ -6,6 +6,7 @@ import type { HistoryReader, MemberSettingsRepository } from './charts/ports.js'
 import type { DigestDeps } from './digest/ports.js';
 import type { HistoryImportDeps } from './history/ports.js';
 import type { ChartImages, MessageModel } from './ports.js';
+import type { NowPlayingService } from './nowPlaying/ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
 import type { SourcesService } from './sources/ports.js';
 import type { StreaksService } from './streaks/ports.js';
@@ -57,6 +58,8 @@ export interface Services {
   streaks?: StreaksService;
   /** Listening sources beyond Spotify (ListenBrainz, Last.fm): /link's other choices. */
   sources?: SourcesService;
+  /** Now playing (issue 25): /np, from whichever source the member connected. */
+  nowPlaying?: NowPlayingService;
   /** Every kind of personal data the features registered; /unlink erases them all. */
   personalData: PersonalDataRegistry;
   sendDm?(discordUserId: string, message: MessageModel): Promise<'sent' | 'closed'>;

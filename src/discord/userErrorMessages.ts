@@ -42,6 +42,12 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
     'ListenBrainz doesn’t recognise that user token. Copy it again from <https://listenbrainz.org/settings/> (the “User token” box) and try once more.',
   'sources.unavailable': (c) =>
     `${c.source === 'lastfm' ? 'Last.fm' : 'ListenBrainz'} isn’t answering right now. Nothing was saved; please try again in a few minutes.`,
+  'nowPlaying.notLinked': () =>
+    'You haven’t connected any listening yet, so I can’t tell what you’re playing. Run **/link** to connect Spotify, or **/link source:ListenBrainz** or **/link source:Last.fm**.',
+  'nowPlaying.sourceUnavailable': (c) =>
+    c.failure === 'private'
+      ? `Your ${c.source === 'lastfm' ? 'Last.fm' : 'ListenBrainz'} listening is private, so I can’t see what you’re playing. Make it public there, then try again.`
+      : `${c.source === 'lastfm' ? 'Last.fm' : 'ListenBrainz'} isn’t answering right now. Please try again in a few minutes.`,
   'link.dmOnlyInServer': () => 'Please use this command in a server.',
   'import.linkExpired': () =>
     'This upload link has expired or was already used. Links from /import last ten minutes and work once: run **/import** in Discord to get a fresh one.',

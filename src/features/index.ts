@@ -4,6 +4,7 @@ import { digestFeature } from './digest/index.js';
 import { historyFeature } from './history/index.js';
 import { linkingFeature } from './linking/index.js';
 import { maintenanceFeature } from './maintenance.js';
+import { nowPlayingFeature } from './nowPlaying/index.js';
 import { privacyFeature } from './privacy.js';
 import { settingsFeature } from './settings.js';
 import { socialFeature } from './social/index.js';
@@ -31,5 +32,6 @@ export const FEATURES: readonly FeatureFactory[] = [
   socialFeature,
   suggestFeature,
   streaksFeature,
+  nowPlayingFeature,
   maintenanceFeature,
 ];

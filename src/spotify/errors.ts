@@ -14,3 +14,14 @@ export class SpotifyApiError extends Error {
 export class AccessTokenRejected extends Error {
   override readonly name = 'AccessTokenRejected';
 }
+
+/**
+ * The member's token lacks a scope the endpoint needs: Spotify answers 401 "Permissions missing"
+ * (403 "Insufficient client scope" before). Refreshing cannot help; only a new consent can.
+ */
+export class ScopeMissingError extends Error {
+  override readonly name = 'ScopeMissingError';
+  constructor(readonly endpoint: string) {
+    super(`Spotify wants a scope Encore was not granted on ${endpoint}`);
+  }
+}

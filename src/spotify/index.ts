@@ -9,8 +9,8 @@ import { SharedStartPermits, type SharedRateStore } from './sharedRate.js';
 import { SpotifyUserClient } from './userClient.js';
 import type { KeyvNamespaces, Priority, UserTokens } from './types.js';
 
-export { SCOPES, createPkce, type OAuthClient } from './oauth.js';
-export { SpotifyApiError } from './errors.js';
+export { NOW_PLAYING_SCOPE, SCOPES, createPkce, type OAuthClient } from './oauth.js';
+export { ScopeMissingError, SpotifyApiError } from './errors.js';
 export { SpotifyUserClient, toPlaylistEntry } from './userClient.js';
 export { endpointTemplate } from './metrics.js';
 export type * from './types.js';

@@ -3,6 +3,9 @@ import { RelinkNeededError, SpotifyUnavailableError } from '../core/errors.js';
 import { SpotifyApiError } from './errors.js';
 import type { TokenSet } from './types.js';
 
+/** What GET /me/player/currently-playing needs (Spotify also accepts user-read-playback-state). */
+export const NOW_PLAYING_SCOPE = 'user-read-currently-playing';
+
 export const SCOPES = [
   'playlist-read-private',
   'playlist-read-collaborative',
@@ -12,6 +15,8 @@ export const SCOPES = [
   'user-read-recently-played',
   'user-library-read',
   'user-follow-read',
+  // /np (issue 25): a member linked before it was asked for is sent through consent again once.
+  NOW_PLAYING_SCOPE,
 ];
 
 /** A PKCE verifier (43–128 chars) and its S256 challenge. */

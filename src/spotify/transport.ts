@@ -8,7 +8,7 @@ import {
 import type { Logger } from '../log.js';
 import type { QuotaBreaker } from './breaker.js';
 import type { RequestBudget } from './budget.js';
-import { AccessTokenRejected, SpotifyApiError } from './errors.js';
+import { AccessTokenRejected, ScopeMissingError, SpotifyApiError } from './errors.js';
 import { endpointTemplate, type GatewayMetrics } from './metrics.js';
 import type { Pacer } from './pacer.js';
 import { backoffMs, retryAfterMs, retryPolicy } from './retryPolicy.js';
@@ -156,6 +156,11 @@ export async function send<T>(deps: TransportDeps, request: ApiRequest): Promise
       }
       throw new SpotifyUnavailableError(res.status);
     }
+    if (
+      (res.status === 401 && /permissions missing/i.test(messageOf(body))) ||
+      (res.status === 403 && /insufficient client scope/i.test(messageOf(body)))
+    )
+      throw new ScopeMissingError(endpoint);
     if (res.status === 401) throw new AccessTokenRejected(messageOf(body));
     if (res.status === 403 && /not registered/i.test(messageOf(body))) throw new NotAllowlistedError();
     if (res.status === 403) throw new SpotifyForbiddenError(endpoint);

@@ -44,8 +44,9 @@ export interface Track {
   duration_ms: number;
   is_local?: boolean;
   artists: SimpleArtist[];
-  album?: { id: string | null; name: string; release_date?: string | null };
+  album?: { id: string | null; name: string; release_date?: string | null; images?: SpotifyImage[] };
   external_ids?: { isrc?: string };
+  external_urls?: { spotify?: string };
   type: 'track';
 }
 export interface Episode {
@@ -95,3 +96,14 @@ export interface PlaylistEntry {
 }
 
 export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
+
+/** GET /me/player/currently-playing's 200 answer (204, nothing playing, has no body). */
+export interface CurrentlyPlaying {
+  timestamp: number;
+  progress_ms: number | null;
+  is_playing: boolean;
+  currently_playing_type: 'track' | 'episode' | 'ad' | 'unknown';
+  /** null for an ad, or an episode when additional_types does not ask for episodes. */
+  item: Track | Episode | null;
+  context: { type: string; uri: string } | null;
+}

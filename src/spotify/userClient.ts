@@ -7,6 +7,7 @@ import type { OAuthClient } from './oauth.js';
 import { send, type ApiRequest, type TransportDeps } from './transport.js';
 import type {
   Artist,
+  CurrentlyPlaying,
   Episode,
   Page,
   PlaylistEntry,
@@ -284,6 +285,10 @@ export class SpotifyUserClient {
           ? `&before=${cursor.before}`
           : '';
     return this.call('GET', `/me/player/recently-played?limit=50${q}`);
+  }
+  /** What the member is playing now; undefined when nothing is (Spotify's 204). */
+  async currentlyPlaying(): Promise<CurrentlyPlaying | undefined> {
+    return (await this.call<CurrentlyPlaying | undefined>('GET', '/me/player/currently-playing')) ?? undefined;
   }
   async artist(id: string): Promise<Artist> {
     const a = await this.call<Artist>('GET', `/artists/${encodeURIComponent(id)}`);

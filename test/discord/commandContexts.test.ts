@@ -16,6 +16,7 @@ const EXPECTED: Record<string, { integration_types: number[]; contexts: number[]
   import: PERSONAL,
   leaderboard: SERVER,
   link: PERSONAL,
+  np: PERSONAL,
   privacy: PERSONAL,
   profile: PERSONAL,
   settings: PERSONAL,

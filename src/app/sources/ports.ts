@@ -175,4 +175,6 @@ export interface SourcesService {
   links: SourceLinksRepository;
   /** Which sources this bot's operator set up. */
   available: { listenbrainz: boolean; lastfm: boolean };
+  /** The set-up sources' read side, shared with the sync (one client, one rate limit, per source). */
+  readers: Partial<Record<SourceKind, ListeningSource>>;
 }

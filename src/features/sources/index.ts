@@ -38,7 +38,12 @@ export const sourcesFeature: FeatureFactory = (context) => {
   return {
     name: 'sources',
     services: {
-      sources: { connect, links, available: { listenbrainz: !!clients.listenbrainz, lastfm: !!clients.lastfm } },
+      sources: {
+        connect,
+        links,
+        available: { listenbrainz: !!clients.listenbrainz, lastfm: !!clients.lastfm },
+        readers: clients,
+      },
     },
     routers: [
       sourcesRouter({
