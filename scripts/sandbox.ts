@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { EInteraction, EUser, RecordedMessage } from '../emulators/discord/index.js';
+import { connectLinkedRoles } from './support/linkedRolesConnect.js';
 import { followLinkPage } from './support/linkPage.js';
 import { nextOccurrence } from '../src/core/digest/index.js';
 import { messageMarkdown } from './sandbox/transcript.js';
@@ -461,6 +462,14 @@ if (tour) {
     '/digest playlist: alice turns on "Sounds of <server>" in her Spotify; on the first of the month it is refreshed and announced in the digest channel',
     text(reply(soundsOn)).includes('Sounds of') && text(sounds).includes('Sounds of'),
     show([reply(soundsOn), sounds]),
+  );
+
+  const rolePage = await connectLinkedRoles(sandbox.config.PUBLIC_URL, m('alice').id);
+  const roleValues = sandbox.discord.oauth2.roleConnections.get(m('alice').id);
+  step(
+    'Linked Roles: alice connects Encore from a role (Discord’s consent page, then the callback); Discord now holds her figures',
+    rolePage.status === 200 && Number(roleValues?.metadata.hours_this_month) > 0,
+    `Discord holds for alice: \`${JSON.stringify(roleValues)}\``,
   );
 
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;

@@ -75,6 +75,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SPOTIFY_USER_CAP: z.coerce.number({ message: 'must be a whole number ≥ 1, e.g. 5' }).int().min(1).default(5),
   DISCORD_API_URL: httpUrl('https://discord.com/api').default('https://discord.com/api'),
+  // Unset: Linked Roles is off. The OAuth2 code exchange behind /linked-roles needs the app's secret.
+  DISCORD_CLIENT_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be the Client Secret from the Developer Portal (OAuth2 → Client Secret)')
+    .optional(),
   SPOTIFY_API_URL: httpUrl('https://api.spotify.com/v1').default('https://api.spotify.com/v1'),
   SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').default('https://accounts.spotify.com'),
   MUSICBRAINZ_URL: httpUrl('https://musicbrainz.org/ws/2').optional(),

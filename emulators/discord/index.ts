@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { GUILD_MEMBERS_INTENT, shardOf, startGateway } from './gateway.js';
+import { createOAuth2State, oauth2ApiRouter, oauth2PageRouter, type OAuth2State } from './oauth2.js';
 import { restRouter } from './rest.js';
 import {
   PERMISSION_BITS,
@@ -58,6 +59,8 @@ export interface DiscordEmulator {
   readonly state: EmulatorState;
   readonly token: string;
   readonly applicationId: string;
+  /** OAuth2 and Linked Roles: the client secret, the registered role-connection metadata, each user's role connection. */
+  readonly oauth2: OAuth2State;
   /**
    * A server; `shard` picks an id that lands on that shard of the emulator's count. `bot: false`: the
    * app is not installed there (the gateway never announces it; members reach it by user install
@@ -142,6 +145,9 @@ export async function startDiscordEmulator(
   let wsUrl = '';
   const app = express();
   app.disable('x-powered-by');
+  const oauth2 = createOAuth2State();
+  app.use(oauth2PageRouter(state, oauth2));
+  app.use('/api/v10', oauth2ApiRouter(state, oauth2));
   app.use(
     '/api/v10',
     restRouter(state, () => wsUrl),
@@ -350,6 +356,7 @@ export async function startDiscordEmulator(
     state,
     token: state.token,
     applicationId: state.applicationId,
+    oauth2,
     addGuild(name, channelNames = ['general'], guildOptions = {}) {
       let id = snowflake();
       if (guildOptions.shard !== undefined) {

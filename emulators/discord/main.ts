@@ -17,6 +17,7 @@ for (let shard = 0; shard < shards; shard++) {
 console.log(`DISCORD_API_URL=${emulator.apiUrl}`);
 console.log(`DISCORD_TOKEN=${emulator.token}`);
 console.log(`DISCORD_APP_ID=${emulator.applicationId}`);
+console.log(`DISCORD_CLIENT_SECRET=${emulator.oauth2.clientSecret}`);
 if (shards > 1) console.log(`DISCORD_SHARD_COUNT=${shards}\n# and DISCORD_SHARDS=<ids> in each process`);
 console.log('# Ctrl-C to stop');
 process.on('SIGINT', () => void emulator.close().then(() => process.exit(0)));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig, type Config } from '../../src/config.js';
+import { registerRoleConnectionMetadata } from '../../src/discord/roleConnectionMetadata.js';
 import { startEncore, type Encore } from '../../src/encore.js';
 import pino from 'pino';
 import { createLogger } from '../../src/log.js';
@@ -129,6 +130,7 @@ export async function startSandbox(
     PORT: String(port),
     LOG_LEVEL: logLevel,
     DISCORD_API_URL: discord.apiUrl,
+    DISCORD_CLIENT_SECRET: discord.oauth2.clientSecret,
     SPOTIFY_API_URL: spotify.apiUrl,
     SPOTIFY_ACCOUNTS_URL: spotify.accountsUrl,
     LISTENBRAINZ_API_URL: listenbrainz.url,
@@ -156,6 +158,7 @@ export async function startSandbox(
   await encore.discord.client.rest.put(`/applications/${discord.applicationId}/guilds/${guild.id}/commands`, {
     body: [...encore.discord.commands.values()].map((c) => c.data.toJSON()),
   });
+  await registerRoleConnectionMetadata(encore.discord.client.rest, discord.applicationId);
   const plays = async () =>
     Number((await encore.store.pool.query<{ n: string }>('SELECT count(*) AS n FROM plays')).rows[0]!.n);
   const sourceRequests = () => listenbrainz.requests.length + lastfm.requests.length;

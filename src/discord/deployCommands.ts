@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { REST, Routes } from 'discord.js';
 import { z } from 'zod';
 import { COMMANDS_DIR, loadCommands } from './command.js';
+import { registerRoleConnectionMetadata } from './roleConnectionMetadata.js';
 
 /**
  * `npm run deploy-commands [-- --guild ID]`: registers every command by bulk overwrite, once per
@@ -31,3 +32,6 @@ const saved = (await rest.put(route, { body })) as unknown[];
 console.log(
   `Registered ${saved.length} commands ${guildId ? `in guild ${guildId}` : 'globally'}: ${[...commands.keys()].map((n) => `/${n}`).join(' ')}`,
 );
+// Linked Roles' figures are per application, never per guild: registered on every run.
+const metadata = await registerRoleConnectionMetadata(rest, env.data.DISCORD_APP_ID);
+console.log(`Registered ${metadata.length} Linked Roles figures: ${metadata.map((m) => m.key).join(' ')}`);

@@ -2,6 +2,7 @@ import type { FeatureFactory } from './feature.js';
 import { genresFeature } from './genres.feature.js';
 import { digestFeature } from './digest/index.js';
 import { historyFeature } from './history/index.js';
+import { linkedRolesFeature } from './linkedRoles.js';
 import { linkingFeature } from './linking/index.js';
 import { maintenanceFeature } from './maintenance.js';
 import { nowPlayingFeature } from './nowPlaying/index.js';
@@ -33,5 +34,6 @@ export const FEATURES: readonly FeatureFactory[] = [
   suggestFeature,
   streaksFeature,
   nowPlayingFeature,
+  linkedRolesFeature,
   maintenanceFeature,
 ];

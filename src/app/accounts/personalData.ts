@@ -32,7 +32,8 @@ export type ErasedKind =
   | 'suggestion-feedback'
   | 'suggestion-answers'
   | 'encore-radar'
-  | 'server-playlists';
+  | 'server-playlists'
+  | 'linked-roles';
 
 /** What one eraser deleted: a kind of record and how many of them. */
 export interface Erased {

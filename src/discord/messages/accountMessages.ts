@@ -155,6 +155,8 @@ export function erasedWords({ kind, count: n }: Erased): string {
       return 'your weekly Encore Radar (the playlist stays in your Spotify, no longer refreshed)';
     case 'server-playlists':
       return `${n === 1 ? 'a server playlist' : `${n} server playlists`} kept in your Spotify (stays there, no longer refreshed)`;
+    case 'linked-roles':
+      return 'your Linked Roles connection (Discord no longer holds your Encore figures)';
   }
 }
 
