@@ -15,7 +15,7 @@ import { erased, type Erased } from '../accounts/personalData.js';
 export type { HistoryImportDeps, ImportRepository, ImportSession } from './ports.js';
 
 /** Rows handed to the store at a time. */
-const BATCH = 5_000;
+const BATCH = 10_000;
 /**
  * Music plays one upload may hold: a heavy listener's 15 years are about a million. Bounds what
  * the import keeps in memory per play (the timeline: 13 bytes a play, and 8 more while it is laid).
