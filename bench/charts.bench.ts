@@ -11,7 +11,7 @@ import {
 import { CachedChartRenderer, renderNaively } from '../src/charts/renderCore.js';
 
 /**
- * Issue 6's figures for a 600×360 chart at 2×: warm vs naive time per chart, throughput with 20
+ * Issue 6's and issue 24's figures for a 600×360 chart at 2×: warm vs naive time per chart, throughput with 20
  * requested at once, and the worst event-loop delay while those 20 render — for each renderer
  * this machine has: `canvas` (Cairo) where it loads, and `@napi-rs/canvas` (Skia), the renderer of
  * machines where canvas did not install. Each runs in its own thread, started the way chart
@@ -41,14 +41,22 @@ async function timeEach(n: number, render: (i: number) => Promise<unknown>): Pro
 async function burst(render: (j: ChartRequest) => Promise<unknown>): Promise<{ ms: number; maxDelayMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
+  // The histogram's timer records from its second tick on: let it start before the burst.
+  await new Promise((resolve) => setTimeout(resolve, 25));
   const t = performance.now();
   await Promise.all(Array.from({ length: 20 }, (_, i) => render(job(100 + i))));
   const ms = performance.now() - t;
+  // One turn of the loop first: a thread that drew all 20 without yielding has its one long delay
+  // recorded only when the sampling timer finally runs.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   histogram.disable();
   return { ms, maxDelayMs: histogram.max / 1e6 };
 }
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+/** Issue 24: a warm chart within 15 ms on either renderer, and at least 5× the naive pipeline. */
+const WARM_TARGET_MS = 15;
+const SPEEDUP_TARGET = 5;
 
 export default async function bench(): Promise<void> {
   const detected = detectChartBackend();
@@ -72,11 +80,20 @@ if ((workerData as { bench?: boolean } | undefined)?.bench)
   await measure((workerData as { backend: ChartBackendName }).backend);
 
 async function measure(backend: ChartBackendName): Promise<void> {
-  const naive = await timeEach(8, (i) => renderNaively(job(i), backend));
-
   const inline = new CachedChartRenderer(backend);
   await inline.render(job(0));
-  const warmInline = await timeEach(20, (i) => inline.render(job(i)));
+  await renderNaively(job(0), backend);
+  // Naive and warm charts take turns in blocks, so that both meet much the same load on a shared
+  // machine and their ratio depends less on what else ran during one of them. (Blocks rather than
+  // one of each: a naive chart leaves garbage that a warm one after it would pay for.)
+  const naiveTimes: number[] = [];
+  const warmTimes: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 4; i++) naiveTimes.push(await timeEach(1, () => renderNaively(job(round * 4 + i), backend)));
+    for (let i = 0; i < 8; i++) warmTimes.push(await timeEach(1, () => inline.render(job(50 + round * 8 + i))));
+  }
+  const naive = median(naiveTimes);
+  const warmInline = median(warmTimes);
 
   const pool = createChartRenderer({ workers: 2, backend });
   await pool.warm();
@@ -91,7 +108,7 @@ async function measure(backend: ChartBackendName): Promise<void> {
   const speedup = naive / warmInline;
   console.log(`median per chart, naive (compile + parse + render + encode): ${naive.toFixed(1)} ms`);
   console.log(
-    `median per chart, warm cached view (same thread):          ${warmInline.toFixed(1)} ms  → ${speedup.toFixed(1)}× faster (target ≥ 2.5×: ${verdict(speedup >= 2.5)}; ≤ 25 ms: ${verdict(warmInline <= 25)})`,
+    `median per chart, warm cached view (same thread):          ${warmInline.toFixed(1)} ms (target ≤ ${WARM_TARGET_MS} ms: ${verdict(warmInline <= WARM_TARGET_MS)}) → ${speedup.toFixed(1)}× faster than naive (target ≥ ${SPEEDUP_TARGET}×: ${verdict(speedup >= SPEEDUP_TARGET)})`,
   );
   console.log(`median per chart, warm worker pool incl. message passing:   ${warmPool.toFixed(1)} ms`);
   console.log(

@@ -44,7 +44,9 @@ const frame: VegaLiteJson = {
   // Placeholders: renderCore binds the compiled title to the chartTitle/chartSubtitle signals.
   title: { text: 'title', subtitle: 'subtitle' },
   data: { name: 'table' },
-  config: vegaLiteConfig,
+  // No ARIA descriptions: nothing reads them in a PNG (the alt text comes from builders.ts), and
+  // each mark's description was a formatted string per item on every render.
+  config: { ...vegaLiteConfig, aria: false },
 };
 
 /** A vega-lite spec as plain JSON; tests validate every one against vega-lite's schema. */
@@ -79,7 +81,9 @@ function rankedBar(showRank: boolean, colourByRank: boolean): VegaLiteJson {
       {
         mark: { type: 'bar', cornerRadiusEnd: 5, height: { band: 0.7 } },
         encoding: {
-          x: { field: 'value', type: 'quantitative', axis: null, scale: { zero: true } },
+          // Unstacked: a stacked bar with cornerRadiusEnd makes vega-lite draw each bar as a clipped
+          // group of its own, a dataflow per label that a warm view had to parse for every new label.
+          x: { field: 'value', type: 'quantitative', axis: null, scale: { zero: true }, stack: null },
           color: colourByRank
             ? { condition: { test: 'datum.rank === 1', value: colours.accent }, value: colours.accentSoft }
             : { value: colours.accent },
