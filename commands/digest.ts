@@ -19,6 +19,8 @@ import {
   type ServicesWith,
 } from '../src/discord/command.js';
 import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
+import { serverYearSettingMessage } from '../src/discord/messages/serverYearMessages.js';
+import { setServerYearPost } from '../src/app/serverYear/serverYear.js';
 import { serverPlaylistOffMessage, serverPlaylistOnMessage } from '../src/discord/messages/suggestMessage.js';
 import { turnServerPlaylistOff, turnServerPlaylistOn } from '../src/app/suggest/serverPlaylist.js';
 import { IN_SERVERS, SERVER_INSTALL } from '../src/discord/installContext.js';
@@ -83,6 +85,12 @@ export const data = new SlashCommandBuilder()
       .setDescription('"Sounds of <server>": a monthly playlist of what members here play, in your Spotify')
       .addBooleanOption((o) => o.setName('on').setDescription('On or off').setRequired(true)),
   )
+  .addSubcommand((s) =>
+    s
+      .setName('year')
+      .setDescription('In December, post the server’s year (top music and awards) once in the digest channel')
+      .addBooleanOption((o) => o.setName('on').setDescription('On or off').setRequired(true)),
+  )
   .addSubcommand((s) => s.setName('show').setDescription('The current digest settings'))
   .addSubcommand((s) => s.setName('preview').setDescription('The digest for the last 7 days, only to you, now'));
 
@@ -91,11 +99,18 @@ export const defer = 'ephemeral';
 
 const digestNeeds = serviceNeeds('the weekly digest', 'digest');
 const playlistNeeds = serviceNeeds('the server playlist', 'suggestions');
+const yearNeeds = serviceNeeds('the server’s year', 'serverYear');
+const isSub = (interaction: CommandInteraction, name: string) =>
+  interaction.isChatInputCommand() && interaction.options.getSubcommand(false) === name;
 const isPlaylist = (interaction: CommandInteraction) =>
   interaction.isChatInputCommand() && interaction.options.getSubcommand(false) === 'playlist';
 /** The server playlist lives beside the digest, so /digest playlist needs both. */
 export const needs = (interaction: CommandInteraction) =>
-  isPlaylist(interaction) ? [digestNeeds, playlistNeeds] : [digestNeeds];
+  isPlaylist(interaction)
+    ? [digestNeeds, playlistNeeds]
+    : isSub(interaction, 'year')
+      ? [digestNeeds, yearNeeds]
+      : [digestNeeds];
 const clock = (services: Services) => services.now?.() ?? Date.now();
 
 export async function execute(
@@ -115,6 +130,12 @@ export async function execute(
   // The server playlist lives beside the digest: the same admins, announced in the same channel.
   if (sub === 'playlist')
     return void (await serverPlaylist(interaction, requireServices(services, playlistNeeds), guildId, now));
+  if (sub === 'year') {
+    const deps = requireServices(services, yearNeeds).serverYear;
+    const on = interaction.options.getBoolean('on', true);
+    const settings = await setServerYearPost(deps, guildId, interaction.user.id, on, now);
+    return void (await interaction.editReply(serverYearSettingMessage(settings) as InteractionEditReplyOptions));
+  }
   if (sub === 'show') {
     const settings = await settingsOf(d, guildId, now);
     await interaction.editReply(digestSettingsMessage(settings, undefined, await nextDigestAt(d, settings, now)));

@@ -1,7 +1,9 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
 import { showWrapped } from '../src/app/digest/weeklyWrapped.js';
+import { showServerYear } from '../src/app/serverYear/serverYear.js';
+import { UserError } from '../src/core/errors.js';
 import type { WrappedPeriod } from '../src/core/digest/index.js';
-import { serviceNeeds, type CommandContext } from '../src/discord/command.js';
+import { requireServices, serviceNeeds, type CommandContext, type CommandInteraction } from '../src/discord/command.js';
 import { utcDay } from '../src/core/time/utcDay.js';
 import { EVERYWHERE, EVERY_INSTALL } from '../src/discord/installContext.js';
 
@@ -20,12 +22,23 @@ export const data = new SlashCommandBuilder()
         { name: 'This year (past 12 months)', value: 'year' },
         { name: 'All time', value: 'all' },
       ),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('scope')
+      .setDescription('Yours, or the whole server’s (its year, with awards)')
+      .addChoices({ name: 'Me', value: 'me' }, { name: 'This server (period: year)', value: 'server' }),
   );
 
 /** Personal: only the member sees it. */
 export const defer = 'ephemeral';
 
-export const needs = serviceNeeds('wrapped', 'digest');
+const wrappedNeeds = serviceNeeds('wrapped', 'digest');
+const serverYearNeeds = serviceNeeds('the server’s year', 'serverYear');
+const isServer = (interaction: CommandInteraction) =>
+  interaction.isChatInputCommand() && interaction.options.getString('scope') === 'server';
+export const needs = (interaction: CommandInteraction) =>
+  isServer(interaction) ? [wrappedNeeds, serverYearNeeds] : [wrappedNeeds];
 
 export async function execute(
   interaction: ChatInputCommandInteraction,
@@ -33,6 +46,14 @@ export async function execute(
 ): Promise<void> {
   const period = (interaction.options.getString('period') ?? 'week') as WrappedPeriod;
   const now = services.now?.() ?? Date.now();
+  if (interaction.options.getString('scope') === 'server') {
+    // The server's year only: a server's week or month is the weekly digest.
+    if (period !== 'year' && interaction.options.getString('period') !== null)
+      throw new UserError('serverYear.yearOnly');
+    const deps = requireServices(services, serverYearNeeds).serverYear;
+    await interaction.editReply((await showServerYear(deps, interaction.guildId, now)) as InteractionEditReplyOptions);
+    return;
+  }
   const history = services.historyReader;
   const today = utcDay(now);
   const firstPlayAt =

@@ -389,6 +389,13 @@ if (tour) {
     sharers.every((name) => text(reply(yearBoard)).includes(`<@${m(name).id}>`)),
     show([reply(yearBoard)]),
   );
+  // The server's year (issue 25): its tops and awards, among the members who share their listening here.
+  const serverYear = await invokeTour(m('carol'), 'wrapped', { scope: 'server', period: 'year' });
+  step(
+    '/wrapped scope:server period:year: the server’s year so far, with its award cards',
+    text(reply(serverYear)).includes('Awards') && (reply(serverYear)?.files.length ?? 0) === 1,
+    show([reply(serverYear)]),
+  );
   // The artist most of the sharing members played, whatever their source: one artist, counted once.
   const shared = (
     await sandbox.encore.store.pool.query<{ name: string; members: string }>(

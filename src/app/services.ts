@@ -10,6 +10,7 @@ import type { NowPlayingService } from './nowPlaying/ports.js';
 import type { PrivacyRepository } from './privacy/privacy.js';
 import type { SourcesService } from './sources/ports.js';
 import type { StreaksService } from './streaks/ports.js';
+import type { ServerYearDeps } from './serverYear/ports.js';
 import type { SocialDeps } from './social/ports.js';
 import type { InteractionReplyRef, SortService } from './sort/ports.js';
 import type { SuggestionsDeps } from './suggest/ports.js';
@@ -56,6 +57,8 @@ export interface Services {
   suggestions?: SuggestionsDeps;
   /** Streaks and milestones (issue 25): /streak, and the milestones in the weekly wrapped DM. */
   streaks?: StreaksService;
+  /** The server's year (issue 25): /wrapped scope:server period:year and the December post. */
+  serverYear?: ServerYearDeps;
   /** Listening sources beyond Spotify (ListenBrainz, Last.fm): /link's other choices. */
   sources?: SourcesService;
   /** Now playing (issue 25): /np, from whichever source the member connected. */

@@ -1,7 +1,14 @@
 import { CHART_HEIGHT, CHART_WIDTH, colours, vegaLiteConfig } from './theme.js';
 
 export type ChartKind =
-  'top-genres' | 'top-artists' | 'top-tracks' | 'leaderboard' | 'sort-preview' | 'listening-clock' | 'genre-mix';
+  | 'top-genres'
+  | 'top-artists'
+  | 'top-tracks'
+  | 'leaderboard'
+  | 'sort-preview'
+  | 'listening-clock'
+  | 'genre-mix'
+  | 'award-cards';
 export const CHART_KINDS: readonly ChartKind[] = [
   'top-genres',
   'top-artists',
@@ -10,6 +17,7 @@ export const CHART_KINDS: readonly ChartKind[] = [
   'sort-preview',
   'listening-clock',
   'genre-mix',
+  'award-cards',
 ];
 
 /** A bar in a ranked chart; `valueLabel` is what is printed at the end of the bar. */
@@ -29,7 +37,16 @@ export interface MixPoint {
   genre: string;
   share: number; // 0–1 of that week's listening
 }
-export type ChartRows = RankedRow[] | ClockCell[] | MixPoint[];
+/** One award card of the server's year, in a 3 × 2 grid: `line` is already wrapped with newlines. */
+export interface AwardCard {
+  col: number;
+  row: number;
+  award: string;
+  winner: string;
+  line: string;
+  colour: string;
+}
+export type ChartRows = RankedRow[] | ClockCell[] | MixPoint[] | AwardCard[];
 
 /** Data and the title are the only things that vary between two charts of one kind. */
 const frame: VegaLiteJson = {
@@ -150,6 +167,48 @@ const genreMix: VegaLiteJson = {
   },
 };
 
+const cardText = (field: string, dy: number, style: Record<string, unknown>): VegaLiteJson => ({
+  mark: { type: 'text', align: 'center', baseline: 'top', lineBreak: '\n', limit: 180, dy, ...style },
+  encoding: { y: { field: 'row', type: 'quantitative' }, text: { field } },
+});
+
+/** The server year's awards: a card each, in a 3 × 2 grid (cells from `col`, `row`). */
+const awardCards: VegaLiteJson = {
+  ...frame,
+  transform: [
+    { calculate: 'datum.col + 0.04', as: 'x0' },
+    { calculate: 'datum.col + 0.96', as: 'x1' },
+    { calculate: 'datum.col + 0.5', as: 'cx' },
+    { calculate: 'datum.row + 0.05', as: 'y0' },
+    { calculate: 'datum.row + 0.95', as: 'y1' },
+  ],
+  encoding: {
+    x: { field: 'cx', type: 'quantitative', scale: { domain: [0, 3] }, axis: null },
+  },
+  layer: [
+    {
+      mark: { type: 'rect', cornerRadius: 8, fill: colours.heatLow },
+      encoding: {
+        x: { field: 'x0', type: 'quantitative', scale: { domain: [0, 3] }, axis: null },
+        x2: { field: 'x1' },
+        y: { field: 'y0', type: 'quantitative', scale: { domain: [0, 2], reverse: true }, axis: null },
+        y2: { field: 'y1' },
+        stroke: { field: 'colour', type: 'nominal', scale: null },
+      },
+    },
+    {
+      ...cardText('award', 16, { fontSize: 15, fontWeight: 'bold' }),
+      encoding: {
+        y: { field: 'row', type: 'quantitative', scale: { domain: [0, 2], reverse: true }, axis: null },
+        text: { field: 'award' },
+        color: { field: 'colour', type: 'nominal', scale: null },
+      },
+    },
+    cardText('winner', 42, { fontSize: 13, color: colours.text, fontWeight: 'bold' }),
+    cardText('line', 68, { fontSize: 11, color: colours.mutedText, lineHeight: 14 }),
+  ],
+};
+
 /** The vega-lite spec of each kind; data arrives later through the `table` dataset. */
 export const specs: Record<ChartKind, VegaLiteJson> = {
   'top-genres': rankedBar(false, true),
@@ -159,4 +218,5 @@ export const specs: Record<ChartKind, VegaLiteJson> = {
   'sort-preview': rankedBar(false, false),
   'listening-clock': listeningClock,
   'genre-mix': genreMix,
+  'award-cards': awardCards,
 };

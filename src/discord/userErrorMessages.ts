@@ -85,6 +85,9 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'wrapped.nothing': (c) =>
     `Encore has no plays of yours for ${c.period === 'all' ? 'any time yet' : c.period === 'year' ? 'the past year' : c.period === 'month' ? 'the past 30 days' : 'the past 7 days'}. It collects them as you listen (or bring your past with **/import**).`,
   'digest.serverOnly': () => 'The digest belongs to a server: use **/digest** in the server.',
+  'serverYear.yearOnly': () =>
+    'The server’s view is its year: use **/wrapped scope:server period:year** (the weekly digest has its week).',
+  'serverYear.serverOnly': () => 'The server’s year belongs to a server: use **/wrapped scope:server** in the server.',
   'suggest.answerGone': () => 'Those suggestions have expired. Run **/suggest** again for fresh ones.',
   'suggest.genreMissing': () => 'Pick a genre in the **genre** option (start typing: yours come first).',
   'suggest.unknownGenre': (c) =>

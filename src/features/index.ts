@@ -11,6 +11,7 @@ import { settingsFeature } from './settings.js';
 import { socialFeature } from './social/index.js';
 import { sourcesFeature } from './sources/index.js';
 import { sortFeature } from './sort/index.js';
+import { serverYearFeature } from './serverYear.js';
 import { streaksFeature } from './streaks.js';
 import { suggestFeature } from './suggest/index.js';
 
@@ -34,6 +35,8 @@ export const FEATURES: readonly FeatureFactory[] = [
   suggestFeature,
   streaksFeature,
   nowPlayingFeature,
+  // After digest: the year posts through its settings, channel and ledger.
+  serverYearFeature,
   linkedRolesFeature,
   maintenanceFeature,
 ];

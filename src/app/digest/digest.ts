@@ -12,6 +12,7 @@ import {
   type QuietWeek,
   type ServerDigest,
   type Weekday,
+  withMilestones,
 } from '../../core/digest/index.js';
 import type { MessageModel } from '../ports.js';
 import { DEFAULT_SCHEDULE, type DigestDeps, type DigestNotes, type DigestSettings } from './ports.js';
@@ -32,7 +33,9 @@ const namedIn = (digest: ServerDigest) => [
       ? [h.memberId]
       : h.kind === 'crown'
         ? [h.toId, ...(h.fromId ? [h.fromId] : [])]
-        : [],
+        : h.kind === 'milestone'
+          ? [h.memberId]
+          : [],
   ),
 ];
 
@@ -42,7 +45,7 @@ const namedIn = (digest: ServerDigest) => [
  * withdrawn and the digest computed again without them.
  */
 export async function computeDigest(
-  deps: Pick<DigestDeps, 'reader' | 'social'>,
+  deps: Pick<DigestDeps, 'reader' | 'social' | 'milestones'>,
   guildId: string,
   week: string,
   timeZone = 'UTC',
@@ -55,7 +58,7 @@ export async function computeDigest(
 }
 
 async function computeDigestOnce(
-  deps: Pick<DigestDeps, 'reader' | 'social'>,
+  deps: Pick<DigestDeps, 'reader' | 'social' | 'milestones'>,
   guildId: string,
   week: string,
   timeZone: string,
@@ -79,7 +82,7 @@ async function computeDigestOnce(
       deps.social?.crownChanges(guildId, p.from, p.to) ?? [],
     ]);
   const optedIn = new Set(members);
-  return buildServerDigest({
+  const digest = buildServerDigest({
     week,
     thisWeek,
     lastWeek,
@@ -94,6 +97,13 @@ async function computeDigestOnce(
       .filter((c) => optedIn.has(c.toId))
       .map((c) => (c.fromId && !optedIn.has(c.fromId) ? { ...c, fromId: null } : c)),
   });
+  if (digest.kind === 'quiet' || !deps.milestones) return digest;
+  // Only the leaderboard's members (opted in, at most ten) are asked: cheap at any server size.
+  const { milestones } = deps;
+  const crossed = await Promise.all(
+    digest.leaderboard.map(async (r) => [r.memberId, await milestones(r.memberId, week)] as const),
+  );
+  return withMilestones(digest, new Map(crossed));
 }
 
 const shiftWeek = (week: string, days: number) => utcDay(Date.parse(`${week}T00:00:00Z`) + days * DAY_MS);

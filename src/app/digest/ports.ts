@@ -10,6 +10,7 @@ import type {
   Weekday,
 } from '../../core/digest/index.js';
 import type { MessageModel } from '../ports.js';
+import type { Milestone } from '../../core/streaks/index.js';
 
 /** A server's digest settings. Not personal data, except `configuredBy`, which /unlink erases. */
 export interface DigestSettings {
@@ -25,6 +26,8 @@ export interface DigestSettings {
   configuredBy?: string;
   /** The channel whose lost permissions the admin was already told about (told once, not weekly). */
   warnedChannelId?: string;
+  /** The one-off post of the server's year in December (/digest year), in the same channel. */
+  serverYear?: boolean;
 }
 
 export const DEFAULT_SCHEDULE = { weekday: 1 as Weekday, hour: 9, timeZone: 'UTC' };
@@ -139,6 +142,8 @@ export interface DigestDeps {
     crownChanges(guildId: string, from: number, to: number): Promise<DigestCrownChange[]>;
     withdrawGone(guildId: string, memberIds: readonly string[]): Promise<string[]>;
   };
+  /** The milestones a member crossed in the digest week (streaks feature); the digest shows its leaderboard's. */
+  milestones?(memberId: string, week: string): Promise<Milestone[]>;
   instanceId: string;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }

@@ -2,6 +2,7 @@
  * A server's weekly digest as plain data, from the opted-in members' week (the caller has already
  * left everyone else out). Pure: the numbers in, the digest out.
  */
+import type { Milestone } from '../streaks/milestones.js';
 import { isUnclassified, unclassifiedLast } from '../taste/unclassified.js';
 
 export interface MemberWeek {
@@ -66,7 +67,8 @@ export type Highlight =
   | { kind: 'climber'; memberId: string; by: number }
   | { kind: 'genreShift'; genre: string; change: number }
   | { kind: 'diverse'; memberId: string; genres: number }
-  | { kind: 'crown'; artist: string; toId: string; fromId: string | null; plays: number };
+  | { kind: 'crown'; artist: string; toId: string; fromId: string | null; plays: number }
+  | { kind: 'milestone'; memberId: string; milestone: Milestone };
 
 /** Shannon entropy (bits) of a member's listening time over genres; "unclassified" left out. */
 export function genreEntropy(msByGenre: ReadonlyMap<string, number>): number {
@@ -205,4 +207,27 @@ export function buildServerDigest(input: DigestInput): ServerDigest | QuietWeek 
     ],
     clock: [...(input.clock ?? [])],
   };
+}
+
+/** At most this many members' milestones in one digest: a highlight, not a list. */
+export const DIGEST_MILESTONES = 2;
+const MILESTONE_ORDER: Record<Milestone['kind'], number> = { streakDays: 0, yearMinutes: 1, artistPlays: 2 };
+const milestoneSize = (m: Milestone) =>
+  m.kind === 'artistPlays' ? m.plays : m.kind === 'yearMinutes' ? m.minutes : m.days;
+
+/**
+ * The digest with the week's milestones of its leaderboard's members (opted in, by construction)
+ * as highlights: each member's biggest one, streaks first, then the year's minutes, then plays of
+ * an artist; at most DIGEST_MILESTONES members, in leaderboard order.
+ */
+export function withMilestones(digest: ServerDigest, crossed: ReadonlyMap<string, readonly Milestone[]>): ServerDigest {
+  const picked: Highlight[] = [];
+  for (const row of digest.leaderboard) {
+    const best = [...(crossed.get(row.memberId) ?? [])].sort(
+      (a, b) => MILESTONE_ORDER[a.kind] - MILESTONE_ORDER[b.kind] || milestoneSize(b) - milestoneSize(a),
+    )[0];
+    if (best) picked.push({ kind: 'milestone', memberId: row.memberId, milestone: best });
+    if (picked.length === DIGEST_MILESTONES) break;
+  }
+  return picked.length ? { ...digest, highlights: [...digest.highlights, ...picked] } : digest;
 }

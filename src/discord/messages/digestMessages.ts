@@ -146,6 +146,10 @@ export function digestMessage(
           : `👑 ${name(h.toId)} claimed the crown for ${safeName(h.artist)} (${plural(h.plays, 'play')})`;
       case 'genreShift':
         return `${h.change > 0 ? '📈' : '📉'} ${safeName(genreDisplayName(h.genre), 24)} ${h.change > 0 ? 'rose' : 'fell'} ${Math.round(Math.abs(h.change) * 100)} points`;
+      case 'milestone':
+        return `🏅 ${name(h.memberId)}: ${milestoneWords(h.milestone)
+          .replace(/^\S+\s/u, '')
+          .replace(/^Your /, 'their ')}`;
     }
   });
   const cover = coverOf(digest.topArtists[0]);

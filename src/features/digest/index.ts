@@ -42,6 +42,8 @@ export const digestFeature: FeatureFactory = ({ store, discord, charts, log, ser
     discord: channels,
     messages: { digest: digestMessage, permissionLost: digestPermissionLostMessage, wrapped: weeklyWrappedMessage },
     ...digestCharts(charts),
+    // Streaks come later in the feature list: looked up when a digest is computed.
+    milestones: async (memberId, week) => (await services?.streaks?.milestones(memberId, week)) ?? [],
     // Server social comes later in the feature list: looked up when a digest is computed.
     get social() {
       return socialForDigest(services?.social);

@@ -1,0 +1,2 @@
+export * from './awards.js';
+export * from './year.js';
