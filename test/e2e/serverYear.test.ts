@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EUser, RecordedMessage } from '../../emulators/discord/index.js';
+import { IS_COMPONENTS_V2 } from '../../emulators/discord/limits.js';
 import { listeningTime } from '../../src/core/time/listeningTime.js';
 import { serverYearFeature } from '../../src/features/serverYear.js';
 import type { FeatureContext } from '../../src/features/index.js';
 import { startJobs } from '../../src/jobs/scheduler.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
+import { galleryItems } from '../support/messages.js';
 import { manualTicks } from '../support/manualTicks.js';
 
 const at = (iso: string) => Date.parse(iso);
@@ -108,6 +110,11 @@ describe('the server’s year', () => {
     const card = seen.final!.files.find((f) => f.filename === 'server-year-awards.png')!;
     expect(card.bytes.subarray(1, 4).toString()).toBe('PNG');
     for (const [award, winner] of expectedAwards) expect(card.description).toContain(`${award}: ${winner}`);
+    // A component layout, its card in a gallery with the same alt text.
+    expect(seen.final!.flags & IS_COMPONENTS_V2).toBe(IS_COMPONENTS_V2);
+    expect(galleryItems(seen.final)).toEqual([
+      expect.objectContaining({ url: 'attachment://server-year-awards.png', description: card.description }),
+    ]);
   });
 
   it('in December, two instances post the year once in the digest channel; never again that year', async () => {
@@ -145,6 +152,7 @@ describe('the server’s year', () => {
     for (const [award] of expectedAwards) expect(text).toContain(award);
     expect(text).toContain('1 January to 30 November');
     expect(posts[0]!.files.map((f) => f.filename)).toEqual(['server-year-awards.png']);
+    expect(posts[0]!.flags & IS_COMPONENTS_V2).toBe(IS_COMPONENTS_V2);
   });
 });
 

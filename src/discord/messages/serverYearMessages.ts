@@ -5,6 +5,7 @@ import { genreDisplayName } from '../../core/taste/index.js';
 import { listeningTime } from '../../core/time/listeningTime.js';
 import { brandEmbed, pngAttachment } from '../replies.js';
 import { plural } from './format.js';
+import { layoutMessage } from './layout.js';
 import { fitAltText, safeName } from './digestMessages.js';
 
 export const AWARD_TITLES: Record<AwardKind, string> = {
@@ -72,7 +73,7 @@ export function awardCards(year: ServerYear, names: ReadonlyMap<string, string>)
   }));
 }
 
-/** The server's year: totals, tops, the busiest month, the awards (and their cards as one image). */
+/** The server's year as a layout: totals, tops, the busiest month, the awards (and their cards as one image). */
 export function serverYearMessage(
   year: ServerYear,
   context: { names: ReadonlyMap<string, string>; guildName: string; card?: ServerYearCard },
@@ -80,14 +81,14 @@ export function serverYearMessage(
 ) {
   const title = `${serverYearTitle(year, safeName(context.guildName, 60))} in music`;
   if (year.listeners === 0)
-    return {
-      embeds: [
-        brandEmbed({
-          title,
-          description: `No listening shared here in ${year.year} yet. Members choose to share theirs with **/privacy**.`,
-        }),
+    return layoutMessage({
+      blocks: [
+        {
+          kind: 'text',
+          text: `## ${title}\nNo listening shared here in ${year.year} yet. Members choose to share theirs with **/privacy**.`,
+        },
       ],
-    };
+    });
   const artists = year.topArtists
     .map((a, i) => `${i + 1}. ${safeName(a.name)} · ${plural(a.plays, 'play')}`)
     .join('\n');
@@ -100,30 +101,37 @@ export function serverYearMessage(
   const awards = year.awards
     .map((a) => `**${AWARD_TITLES[a.kind]}** · ${winnerNames(a, context.names)}\n${awardLine(a)}`)
     .join('\n');
-  const embed = brandEmbed({
-    title,
-    description: [
-      notes.posted &&
-        `Encore’s look back at the year, 1 January to ${year.toDay.slice(8, 10).replace(/^0/, '')} ${MONTHS[Number(year.toDay.slice(5, 7)) - 1]}.`,
-      `**${listeningTime(year.totalMs)}** listened by ${plural(year.listeners, 'member')} · ${plural(year.totalPlays, 'play')}`,
-      year.topMonth && `Busiest month: **${monthName(year.topMonth.month)}** (${listeningTime(year.topMonth.ms)})`,
-      genres && `Top genres: ${genres}`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    fields: [
-      { name: 'Top artists', value: artists || '—', inline: true },
-      { name: 'Top tracks', value: tracks || '—' },
-      { name: 'Awards', value: awards || 'No awards yet: too little listening.' },
-    ],
-    footer: 'Only members who share their listening here appear · /privacy',
-    ...(context.card ? { image: 'server-year-awards.png' } : {}),
-  });
+  const cardName = 'server-year-awards.png';
+  const altText = context.card ? fitAltText(context.card.altText) : '';
   return {
-    embeds: [embed],
-    ...(context.card
-      ? { files: [pngAttachment(context.card.png, 'server-year-awards.png', fitAltText(context.card.altText))] }
-      : {}),
+    ...layoutMessage({
+      blocks: [
+        {
+          kind: 'text',
+          text: [
+            `## ${title}`,
+            notes.posted &&
+              `Encore’s look back at the year, 1 January to ${year.toDay.slice(8, 10).replace(/^0/, '')} ${MONTHS[Number(year.toDay.slice(5, 7)) - 1]}.`,
+            `**${listeningTime(year.totalMs)}** listened by ${plural(year.listeners, 'member')} · ${plural(year.totalPlays, 'play')}`,
+            year.topMonth &&
+              `Busiest month: **${monthName(year.topMonth.month)}** (${listeningTime(year.topMonth.ms)})`,
+            genres && `Top genres: ${genres}`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        },
+        { kind: 'separator' },
+        { kind: 'text', text: `### Top artists\n${artists || '—'}` },
+        { kind: 'text', text: `### Top tracks\n${tracks || '—'}` },
+        { kind: 'separator' },
+        { kind: 'text', text: `### Awards\n${awards || 'No awards yet: too little listening.'}` },
+        // The award cards, with their alt text: one image of six cards.
+        { kind: 'gallery', items: context.card ? [{ name: cardName, altText }] : [] },
+        { kind: 'separator' },
+        { kind: 'text', text: '-# Only members who share their listening here appear · /privacy' },
+      ],
+    }),
+    files: context.card ? [pngAttachment(context.card.png, cardName, altText)] : [],
   };
 }
 
