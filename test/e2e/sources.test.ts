@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLastfmEmulator, type LastfmEmulator } from '../../emulators/lastfm/server.js';
-import { startListenBrainzEmulator, type ListenBrainzEmulator } from '../../emulators/listenbrainz/index.js';
-import { useEncoreHarness } from '../support/encoreHarness.js';
-import { manualTicks } from '../support/manualTicks.js';
+import { describe, expect, it } from 'vitest';
 import { buttons, contentAndEmbeds, text } from '../support/messages.js';
+import { useSourcesWorld } from '../support/sourcesWorld.js';
 
 /**
  * Issue 23 through the real bot: a member connects ListenBrainz with a token typed into a modal (checked
@@ -11,41 +8,17 @@ import { buttons, contentAndEmbeds, text } from '../support/messages.js';
  * claim someone else's account; the backfill brings each whole history in; /profile and /unlink
  * cover both.
  */
-const API_KEY = '0123456789abcdef0123456789abcdef';
-const SECRET = 'fedcba9876543210fedcba9876543210';
-let lb: ListenBrainzEmulator;
-let lfm: LastfmEmulator;
-const ticks = manualTicks();
-
-beforeAll(async () => {
-  lb = await startListenBrainzEmulator({
+const { h, lb, lfm, playsOf } = useSourcesWorld(() => ({
+  listenbrainz: {
     users: [
       { name: 'lena', years: 0.25, perDay: 30, seed: 11 },
       { name: 'otto', years: 0.1, perDay: 5, seed: 12 },
     ],
-  });
-  lfm = await startLastfmEmulator({ apiKey: API_KEY, sharedSecret: SECRET });
-});
-afterAll(async () => {
-  await lb?.close();
-  await lfm?.close();
-});
-
-const h = useEncoreHarness(() => ({
-  jobTicks: ticks.source,
-  config: {
-    LISTENBRAINZ_ENABLED: true,
-    LISTENBRAINZ_API_URL: lb.url,
-    LASTFM_API_KEY: API_KEY,
-    LASTFM_SHARED_SECRET: SECRET,
-    LASTFM_API_URL: lfm.apiUrl,
-    LASTFM_AUTH_URL: lfm.authUrl,
   },
 }));
 
 const count = async (sql: string, ...params: unknown[]) =>
   Number((await h.encore.store.pool.query<{ n: string }>(sql, params)).rows[0]!.n);
-const playsOf = (memberId: string) => count(`SELECT count(*) AS n FROM plays WHERE member_id = $1`, memberId);
 
 /** /link source:ListenBrainz, its button, then the modal with `token`. */
 async function connectListenBrainz(member: ReturnType<typeof h.member>, token: string) {

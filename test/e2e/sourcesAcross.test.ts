@@ -1,63 +1,37 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EUser } from '../../emulators/discord/index.js';
-import { startLastfmEmulator, type LastfmEmulator } from '../../emulators/lastfm/server.js';
-import { startListenBrainzEmulator, type ListenBrainzEmulator } from '../../emulators/listenbrainz/index.js';
-import { useEncoreHarness } from '../support/encoreHarness.js';
-import { manualTicks } from '../support/manualTicks.js';
 import { buttons, layoutTexts, text } from '../support/messages.js';
+import { useSourcesWorld } from '../support/sourcesWorld.js';
 
 /**
  * Issue 23's "Must show": a server with 2 Spotify, 3 ListenBrainz and 3 Last.fm members counts each
  * artist once across sources, and a member whose ListenBrainz reads the same Spotify is counted once.
  */
-const API_KEY = '0123456789abcdef0123456789abcdef';
-const SECRET = 'fedcba9876543210fedcba9876543210';
 const DAY = 86_400;
-let lb: ListenBrainzEmulator;
-let lfm: LastfmEmulator;
-const ticks = manualTicks();
 
-beforeAll(async () => {
-  lb = await startListenBrainzEmulator({
-    users: [
-      { name: 'lb1', years: 0.05, perDay: 25, seed: 21 },
-      { name: 'lb2', years: 0.05, perDay: 25, seed: 22 },
-      { name: 'lb3', years: 0.05, perDay: 25, seed: 23 },
-      { name: 'mirror', years: 0.2, perDay: 0, seed: 24 },
-    ],
-  });
+const { h, lb, playsOf } = useSourcesWorld(() => {
   const until = Math.floor(Date.now() / 1000) - DAY;
-  lfm = await startLastfmEmulator({
-    apiKey: API_KEY,
-    sharedSecret: SECRET,
-    users: [1, 2, 3].map((i) => ({
-      name: `fm${i}`,
-      history: { count: 400, since: until - 20 * DAY, until, seed: 30 + i },
-    })),
-  });
+  return {
+    listenbrainz: {
+      users: [
+        { name: 'lb1', years: 0.05, perDay: 25, seed: 21 },
+        { name: 'lb2', years: 0.05, perDay: 25, seed: 22 },
+        { name: 'lb3', years: 0.05, perDay: 25, seed: 23 },
+        { name: 'mirror', years: 0.2, perDay: 0, seed: 24 },
+      ],
+    },
+    lastfm: {
+      users: [1, 2, 3].map((i) => ({
+        name: `fm${i}`,
+        history: { count: 400, since: until - 20 * DAY, until, seed: 30 + i },
+      })),
+    },
+  };
 });
-afterAll(async () => {
-  await lb?.close();
-  await lfm?.close();
-});
-
-const h = useEncoreHarness(() => ({
-  jobTicks: ticks.source,
-  config: {
-    LISTENBRAINZ_ENABLED: true,
-    LISTENBRAINZ_API_URL: lb.url,
-    LASTFM_API_KEY: API_KEY,
-    LASTFM_SHARED_SECRET: SECRET,
-    LASTFM_API_URL: lfm.apiUrl,
-    LASTFM_AUTH_URL: lfm.authUrl,
-  },
-}));
 
 const query = async <T extends object>(sql: string, ...params: unknown[]) =>
   (await h.encore.store.pool.query<T & pg.QueryResultRow>(sql, params)).rows;
-const playsOf = async (memberId: string) =>
-  Number((await query<{ n: string }>(`SELECT count(*) AS n FROM plays WHERE member_id = $1`, memberId))[0]!.n);
 
 async function connectListenBrainz(member: EUser, user: string) {
   const prompt = await h.invoke('/link', { source: 'listenbrainz' }, member);
