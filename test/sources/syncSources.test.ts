@@ -72,18 +72,33 @@ const backfillDone =
   (deps: ReturnType<typeof syncDeps>['deps'], memberId: string, source: 'listenbrainz' | 'lastfm') => async () =>
     (await deps.sync.get(memberId, source))?.backfillDone === true;
 
+/** A sync over `sources` on the test clock, its plays kept in memory (`plays`) to compare with the truth. */
+function syncWith(
+  clock: TestClock,
+  sources: Parameters<typeof syncDeps>[0]['sources'],
+  options: Pick<Parameters<typeof syncDeps>[0], 'instanceId' | 'progressEvery'> = {},
+) {
+  const plays = memoryPlays();
+  return { plays, ...syncDeps({ store: store(), clock, sources, plays: plays.repo, ...options }) };
+}
+
+/** Ticks `syncTick` until the member's backfill of `source` is done; how many ticks it took. */
+const syncUntilBackfilled = (
+  clock: TestClock,
+  deps: ReturnType<typeof syncDeps>['deps'],
+  memberId: string,
+  source: 'listenbrainz' | 'lastfm',
+) => tickUntil(clock, () => syncTick(deps), backfillDone(deps, memberId, source));
+
 describe('backfill', () => {
   it('reads a 100,000-listen ListenBrainz history within a tick or two, each listen offered once, with progress by the pace', async () => {
     const clock = testClock(START);
     const em = await listenBrainz(clock, [{ name: 'rob', years: 3, perDay: 95, seed: 1 }]);
-    const plays = memoryPlays();
-    const { deps, calls, links } = syncDeps({
-      store: store(),
+    const { plays, deps, calls, links } = syncWith(
       clock,
-      sources: { listenbrainz: listenBrainzClient(em, clock) },
-      plays: plays.repo,
-      progressEvery: { pages: 10, ms: 5_000 },
-    });
+      { listenbrainz: listenBrainzClient(em, clock) },
+      { progressEvery: { pages: 10, ms: 5_000 } },
+    );
     await links.link('lb-1', 'listenbrainz', 'rob', clock.now());
     const truth = listenBrainzTruth(em, 'rob');
     expect(truth.length).toBeGreaterThan(95_000);
@@ -144,15 +159,9 @@ describe('backfill', () => {
         },
       ],
     });
-    const plays = memoryPlays();
-    const { deps, calls, links } = syncDeps({
-      store: store(),
-      clock,
-      sources: { lastfm: lastfmClient(em, clock) },
-      plays: plays.repo,
-    });
+    const { plays, deps, calls, links } = syncWith(clock, { lastfm: lastfmClient(em, clock) });
     await links.link('fm-1', 'lastfm', 'frankie', clock.now());
-    const used = await tickUntil(clock, () => syncTick(deps), backfillDone(deps, 'fm-1', 'lastfm'));
+    const used = await syncUntilBackfilled(clock, deps, 'fm-1', 'lastfm');
 
     const truth = lastfmTruth(em, 'frankie');
     // ~500 pages at 250 ms each is about two minutes of the source's pace: three ticks, not 500.
@@ -169,13 +178,7 @@ describe('backfill', () => {
   it('a step that could not store its page resumes on the same page: no gap, no duplicate', async () => {
     const clock = testClock(START);
     const em = await listenBrainz(clock, [{ name: 'ana', years: 1, perDay: 40, seed: 2 }]);
-    const plays = memoryPlays();
-    const { deps, links } = syncDeps({
-      store: store(),
-      clock,
-      sources: { listenbrainz: listenBrainzClient(em, clock) },
-      plays: plays.repo,
-    });
+    const { plays, deps, links } = syncWith(clock, { listenbrainz: listenBrainzClient(em, clock) });
     await links.link('lb-2', 'listenbrainz', 'ana', clock.now());
     let calls = 0;
     plays.hooks.before = () => {
@@ -186,7 +189,7 @@ describe('backfill', () => {
     const stuck = (await deps.sync.get('lb-2', 'listenbrainz'))!;
     expect(stuck).toMatchObject({ failures: 1, pages: 3, backfillDone: false });
 
-    await tickUntil(clock, () => syncTick(deps), backfillDone(deps, 'lb-2', 'listenbrainz'));
+    await syncUntilBackfilled(clock, deps, 'lb-2', 'listenbrainz');
     const truth = listenBrainzTruth(em, 'ana');
     expect(sorted(plays.offered('lb-2'))).toEqual(sorted(truth));
     expect(await deps.sync.get('lb-2', 'listenbrainz')).toMatchObject({ read: truth.length, failures: 0 });
@@ -199,14 +202,8 @@ describe('backfill', () => {
         { name: 'gwen', history: { count: 3_000, since: endS - 300 * 86_400, until: endS, sameSecond: 3, seed: 2 } },
       ],
     });
-    const plays = memoryPlays();
-    const dead = syncDeps({
-      store: store(),
-      clock,
-      sources: { lastfm: lastfmClient(em, clock) },
-      plays: plays.repo,
-      instanceId: 'instance-dead',
-    });
+    const dead = syncWith(clock, { lastfm: lastfmClient(em, clock) }, { instanceId: 'instance-dead' });
+    const { plays } = dead;
     await dead.links.link('fm-2', 'lastfm', 'gwen', clock.now());
     let pagesStored = 0;
     let killedPage: readonly string[] = [];
@@ -232,7 +229,7 @@ describe('backfill', () => {
     });
     expect(await syncDue(fresh.deps, clock.now())).toEqual([{ kind: 'busy', memberId: 'fm-2', source: 'lastfm' }]);
     clock.advance(SYNC_LEASE_MS);
-    await tickUntil(clock, () => syncTick(fresh.deps), backfillDone(fresh.deps, 'fm-2', 'lastfm'));
+    await syncUntilBackfilled(clock, fresh.deps, 'fm-2', 'lastfm');
 
     const truth = lastfmTruth(em, 'gwen');
     expect(sorted(plays.stored('fm-2'))).toEqual(sorted(new Set(truth)));
@@ -246,15 +243,9 @@ describe('polling after the backfill', () => {
   it('picks up new listens, and late ones dated just before the cursor, on the adaptive cadence', async () => {
     const clock = testClock(START);
     const em = await listenBrainz(clock, [{ name: 'ana', years: 1, perDay: 12, seed: 2 }]);
-    const plays = memoryPlays();
-    const { deps, links } = syncDeps({
-      store: store(),
-      clock,
-      sources: { listenbrainz: listenBrainzClient(em, clock) },
-      plays: plays.repo,
-    });
+    const { plays, deps, links } = syncWith(clock, { listenbrainz: listenBrainzClient(em, clock) });
     await links.link('lb-3', 'listenbrainz', 'ana', clock.now());
-    await tickUntil(clock, () => syncTick(deps), backfillDone(deps, 'lb-3', 'listenbrainz'));
+    await syncUntilBackfilled(clock, deps, 'lb-3', 'listenbrainz');
     // The first poll right after the backfill finds nothing new and waits at the quiet cadence.
     const [quiet] = await syncTick(deps);
     expect(quiet).toMatchObject({ kind: 'polled', fresh: 0 });
@@ -288,12 +279,9 @@ describe('failures end in a clear state', () => {
       ],
     });
     const lb = await listenBrainz(clock, [{ name: 'ana', years: 1, perDay: 5, seed: 2 }]);
-    const plays = memoryPlays();
-    const { deps, calls, links } = syncDeps({
-      store: store(),
-      clock,
-      sources: { lastfm: lastfmClient(em, clock), listenbrainz: listenBrainzClient(lb, clock) },
-      plays: plays.repo,
+    const { plays, deps, calls, links } = syncWith(clock, {
+      lastfm: lastfmClient(em, clock),
+      listenbrainz: listenBrainzClient(lb, clock),
     });
     await links.link('p-1', 'lastfm', 'iris', clock.now());
     await links.link('p-2', 'lastfm', 'gone-from-lastfm', clock.now());
@@ -331,13 +319,7 @@ describe('failures end in a clear state', () => {
       { name: 'ana', years: 1, perDay: 30, seed: 2 },
       { name: 'mia', years: 1, perDay: 20, seed: 7 },
     ]);
-    const plays = memoryPlays();
-    const { deps, links } = syncDeps({
-      store: store(),
-      clock,
-      sources: { listenbrainz: listenBrainzClient(em, clock) },
-      plays: plays.repo,
-    });
+    const { plays, deps, links } = syncWith(clock, { listenbrainz: listenBrainzClient(em, clock) });
     await links.link('s-1', 'listenbrainz', 'ana', clock.now());
     await links.link('s-2', 'listenbrainz', 'mia', clock.now());
     let pages = 0;
@@ -385,13 +367,7 @@ describe('failures end in a clear state', () => {
         { name: 'hugo', history: { count: 950, since: endS - 60 * 86_400, until: endS, sameSecond: 7, seed: 3 } },
       ],
     });
-    const plays = memoryPlays();
-    const { deps, links, logger } = syncDeps({
-      store: store(),
-      clock,
-      sources: { lastfm: lastfmClient(em, clock) },
-      plays: plays.repo,
-    });
+    const { plays, deps, links, logger } = syncWith(clock, { lastfm: lastfmClient(em, clock) });
     await links.link('t-1', 'lastfm', 'hugo', clock.now());
     em.control.failNext({ code: 16 }, 2);
     em.control.failNext({ code: 11 }, 1);
@@ -404,7 +380,7 @@ describe('failures end in a clear state', () => {
     }
     expect(delays).toEqual([BACKOFF.baseMs, 2 * BACKOFF.baseMs, 4 * BACKOFF.baseMs]);
     expect(logger.lines().filter((l) => l.msg === 'listening source sync failed; tried again later')).toHaveLength(1);
-    await tickUntil(clock, () => syncTick(deps), backfillDone(deps, 't-1', 'lastfm'));
+    await syncUntilBackfilled(clock, deps, 't-1', 'lastfm');
     expect(await deps.sync.get('t-1', 'lastfm')).toMatchObject({ failures: 0, read: 950 });
     expect(sorted(plays.offered('t-1'))).toEqual(sorted(lastfmTruth(em, 'hugo')));
   });
@@ -412,12 +388,8 @@ describe('failures end in a clear state', () => {
   it('a refused API key is logged once and waits hours for the operator, for every Last.fm member', async () => {
     const clock = testClock(START);
     const em = await lastfm(clock);
-    const plays = memoryPlays();
-    const { deps, links, logger } = syncDeps({
-      store: store(),
-      clock,
-      sources: { lastfm: lastfmClient(em, clock, 'not-the-operators-key-000000000000') },
-      plays: plays.repo,
+    const { deps, links, logger } = syncWith(clock, {
+      lastfm: lastfmClient(em, clock, 'not-the-operators-key-000000000000'),
     });
     await links.link('k-1', 'lastfm', 'gwen', clock.now());
     await links.link('k-2', 'lastfm', 'hugo', clock.now());
@@ -442,13 +414,7 @@ describe('failures end in a clear state', () => {
     const em = await lastfm(clock, {
       users: [{ name: 'frankie', history: { count: 40_000, since: endS - 365 * 86_400, until: endS, seed: 1 } }],
     });
-    const plays = memoryPlays();
-    const { deps, links } = syncDeps({
-      store: store(),
-      clock,
-      sources: { lastfm: lastfmClient(em, clock) },
-      plays: plays.repo,
-    });
+    const { deps, links } = syncWith(clock, { lastfm: lastfmClient(em, clock) });
     await links.link('b-1', 'lastfm', 'frankie', clock.now());
     const start = clock.now();
     const results = await syncTick(deps);
