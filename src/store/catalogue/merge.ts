@@ -37,6 +37,32 @@ async function tryLocks(db: Queryable, find: () => Promise<string[]>, locked: Se
   }
 }
 
+/**
+ * The alias table of each kind of identity: `table` maps an alias id to the `column` it stands for.
+ * Fixed names, never from input, so they may stand in the SQL.
+ */
+const ALIASES = {
+  artist: { table: 'artist_aliases', column: 'artist_id' },
+  track: { table: 'track_aliases', column: 'track_id' },
+} as const;
+
+/**
+ * Re-points every alias of each alias onto its target, then makes the alias itself one, so an id
+ * once seen still resolves after the merge (artists and tracks alike).
+ */
+async function pointAliasesAtTargets(db: Queryable, kind: keyof typeof ALIASES, params: unknown[]): Promise<void> {
+  const { table, column } = ALIASES[kind];
+  await db.query(
+    `WITH ${MERGES} UPDATE ${table} x SET ${column} = m.target_id FROM m WHERE x.${column} = m.alias_id`,
+    params,
+  );
+  await db.query(
+    `WITH ${MERGES} INSERT INTO ${table} (alias_id, ${column}) SELECT alias_id, target_id FROM m ORDER BY alias_id
+     ON CONFLICT (alias_id) DO UPDATE SET ${column} = EXCLUDED.${column}`,
+    params,
+  );
+}
+
 /** Members with rows under these artist ids (the totals list every artist of the rollups). */
 const artistMembers = async (db: Queryable, ids: readonly string[]) =>
   (
@@ -70,15 +96,7 @@ export async function moveArtists(
   const aliases = merges.map((m) => m.aliasId);
   if (!(await tryLocks(db, () => artistMembers(db, aliases), locked))) return undefined;
   const params = pairs(merges);
-  await db.query(
-    `WITH ${MERGES} UPDATE artist_aliases x SET artist_id = m.target_id FROM m WHERE x.artist_id = m.alias_id`,
-    params,
-  );
-  await db.query(
-    `WITH ${MERGES} INSERT INTO artist_aliases (alias_id, artist_id) SELECT alias_id, target_id FROM m ORDER BY alias_id
-     ON CONFLICT (alias_id) DO UPDATE SET artist_id = EXCLUDED.artist_id`,
-    params,
-  );
+  await pointAliasesAtTargets(db, 'artist', params);
   // What the alias knew and the target does not (an MBID from ListenBrainz or Last.fm).
   await db.query(
     `WITH ${MERGES} UPDATE artists s SET mbid = n.mbid FROM m JOIN artists n ON n.id = m.alias_id
@@ -137,15 +155,7 @@ export async function moveTracks(db: Queryable, merges: readonly Merge[], locked
   const aliases = merges.map((m) => m.aliasId);
   if (!(await tryLocks(db, () => trackMembers(db, aliases), locked))) return false;
   const params = pairs(merges);
-  await db.query(
-    `WITH ${MERGES} UPDATE track_aliases x SET track_id = m.target_id FROM m WHERE x.track_id = m.alias_id`,
-    params,
-  );
-  await db.query(
-    `WITH ${MERGES} INSERT INTO track_aliases (alias_id, track_id) SELECT alias_id, target_id FROM m ORDER BY alias_id
-     ON CONFLICT (alias_id) DO UPDATE SET track_id = EXCLUDED.track_id`,
-    params,
-  );
+  await pointAliasesAtTargets(db, 'track', params);
   await db.query(
     `WITH ${MERGES} UPDATE tracks s SET mbid = coalesce(s.mbid, n.mbid), isrc = coalesce(s.isrc, n.isrc),
        duration_ms = coalesce(s.duration_ms, n.duration_ms)
