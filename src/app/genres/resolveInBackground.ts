@@ -67,6 +67,19 @@ export interface BackgroundResolution {
   stoppedBy?: string;
 }
 
+/** A run that has found nothing yet: what each run starts from and adds to. */
+const noResolution = (): BackgroundResolution => ({
+  found: new Map(),
+  fromListenBrainz: 0,
+  fromMusicBrainz: 0,
+  fromLastfm: 0,
+  lookedUp: 0,
+  fromSpotify: 0,
+  musicbrainzMisses: 0,
+  spotifyRequests: 0,
+  left: 0,
+});
+
 /**
  * The genre resolver for work nobody waits for (the history's artists, a thrifty /sort), cheapest
  * first, none of it spending Spotify quota: ListenBrainz's metadata for every artist with an MBID or
@@ -92,17 +105,7 @@ export async function resolveGenresInBackground(
   const ids = unique.map((a) => a.id);
   const cached = await sources.cached(ids);
   const missed = await sources.musicbrainzMisses(ids);
-  const result: BackgroundResolution = {
-    found: new Map(),
-    fromListenBrainz: 0,
-    fromMusicBrainz: 0,
-    fromLastfm: 0,
-    lookedUp: 0,
-    fromSpotify: 0,
-    musicbrainzMisses: 0,
-    spotifyRequests: 0,
-    left: 0,
-  };
+  const result = noResolution();
   const wanted = unique.filter((a) => (cached.get(a.id)?.length ?? 0) === 0);
   const free = wanted.filter((a) => !missed.has(a.id));
   const keep = async (id: string, genres: readonly string[]) => {
@@ -236,17 +239,7 @@ export async function resolveHistoryGenres(
 ): Promise<BackgroundResolution> {
   let mbLeft = options.maxMusicBrainzArtists ?? GENRE_LOOKUP_CAPS.musicbrainzArtistsPerBackgroundRun;
   let spotifyLeft = options.maxSpotify ?? GENRE_LOOKUP_CAPS.spotifyPerBackgroundRun;
-  const total: BackgroundResolution = {
-    found: new Map(),
-    fromListenBrainz: 0,
-    fromMusicBrainz: 0,
-    fromLastfm: 0,
-    lookedUp: 0,
-    fromSpotify: 0,
-    musicbrainzMisses: 0,
-    spotifyRequests: 0,
-    left: 0,
-  };
+  const total = noResolution();
   let after = '';
   for (;;) {
     const page = await catalogue.artists(after, options.pageSize ?? 1_000);

@@ -183,6 +183,28 @@ async function alreadyStored(db: Queryable, memberId: string, plays: readonly Pl
   return new Set(rows.map((r) => Number(r.ord) - 1));
 }
 
+/** The per-day rollups kept by a key: fixed names, never from input, so they may stand in the SQL. */
+const DAILY_ROLLUPS = {
+  artists: { table: 'member_daily_artists', key: 'artist_id' },
+  genres: { table: 'member_daily_genres', key: 'genre' },
+} as const;
+
+/** Adds each day's plays and minutes of a key (an artist, a genre) to the member's rollup of them. */
+async function addToDailyRollup(
+  db: Queryable,
+  rollup: keyof typeof DAILY_ROLLUPS,
+  memberId: string,
+  rows: ReadonlyArray<{ day: string; key: string; plays: number; ms: number }>,
+): Promise<void> {
+  if (!rows.length) return;
+  const { table, key } = DAILY_ROLLUPS[rollup];
+  await db.query(
+    `INSERT INTO ${table} (member_id, day, ${key}, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
+     ON CONFLICT (member_id, day, ${key}) DO UPDATE SET plays = ${table}.plays + EXCLUDED.plays, ms = ${table}.ms + EXCLUDED.ms`,
+    [memberId, rows.map((r) => r.day), rows.map((r) => r.key), rows.map((r) => r.plays), rows.map((r) => r.ms)],
+  );
+}
+
 /**
  * Inserts the plays that are new and adds exactly those to the member's rollups, inside the
  * caller's transaction: a play already stored (an overlapping poll, a retry, the other instance,
@@ -248,30 +270,18 @@ export async function storePlays(db: Queryable, memberId: string, plays: readonl
        ON CONFLICT (member_id, day) DO UPDATE SET plays = member_daily.plays + EXCLUDED.plays, ms = member_daily.ms + EXCLUDED.ms`,
       [memberId, delta.daily.map((r) => r.day), delta.daily.map((r) => r.plays), delta.daily.map((r) => r.ms)],
     );
-  if (delta.artists.length)
-    await db.query(
-      `INSERT INTO member_daily_artists (member_id, day, artist_id, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
-       ON CONFLICT (member_id, day, artist_id) DO UPDATE SET plays = member_daily_artists.plays + EXCLUDED.plays, ms = member_daily_artists.ms + EXCLUDED.ms`,
-      [
-        memberId,
-        delta.artists.map((r) => r.day),
-        delta.artists.map((r) => r.artistId),
-        delta.artists.map((r) => r.plays),
-        delta.artists.map((r) => r.ms),
-      ],
-    );
-  if (delta.genres.length)
-    await db.query(
-      `INSERT INTO member_daily_genres (member_id, day, genre, plays, ms) SELECT $1, * FROM unnest($2::date[], $3::text[], $4::int[], $5::bigint[])
-       ON CONFLICT (member_id, day, genre) DO UPDATE SET plays = member_daily_genres.plays + EXCLUDED.plays, ms = member_daily_genres.ms + EXCLUDED.ms`,
-      [
-        memberId,
-        delta.genres.map((r) => r.day),
-        delta.genres.map((r) => r.genre),
-        delta.genres.map((r) => r.plays),
-        delta.genres.map((r) => r.ms),
-      ],
-    );
+  await addToDailyRollup(
+    db,
+    'artists',
+    memberId,
+    delta.artists.map((r) => ({ ...r, key: r.artistId })),
+  );
+  await addToDailyRollup(
+    db,
+    'genres',
+    memberId,
+    delta.genres.map((r) => ({ ...r, key: r.genre })),
+  );
   // The social totals count exactly the same fresh plays, in this transaction, under the same lock.
   await addToSocialTotals(
     db,
