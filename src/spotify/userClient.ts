@@ -4,11 +4,11 @@ import type { ArtistGenreCache } from './genreCache.js';
 import { AccessTokenRejected } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { OAuthClient } from './oauth.js';
+import { toPlaylistEntry, type RawItem } from './playlistEntry.js';
 import { send, type ApiRequest, type TransportDeps } from './transport.js';
 import type {
   Artist,
   CurrentlyPlaying,
-  Episode,
   Page,
   PlaylistEntry,
   Priority,
@@ -19,6 +19,8 @@ import type {
   Track,
   UserTokens,
 } from './types.js';
+
+export { toPlaylistEntry } from './playlistEntry.js';
 
 /** Refresh this long before expiry so a request never leaves with a token about to die. */
 const REFRESH_AHEAD_MS = 60_000;
@@ -32,35 +34,6 @@ export interface ClientShared {
   inFlightGets: Map<string, Promise<unknown>>;
   /** One refresh per refresh token, however many requests need it at once. */
   refreshes: Map<string, Promise<TokenSet>>;
-}
-
-type RawItem = { added_at?: string; is_local?: boolean; item?: Track | Episode | null; track?: Track | Episode | null };
-
-/** Reads a playlist item from `item` (2026) or `track` (older), normalised; undefined if Spotify lost it. */
-export function toPlaylistEntry(raw: RawItem): PlaylistEntry | undefined {
-  const content = raw.item ?? raw.track;
-  if (!content) return undefined;
-  if (content.type === 'episode')
-    return {
-      uri: content.uri,
-      type: 'episode',
-      isLocal: false,
-      addedAt: raw.added_at,
-      name: content.name,
-      durationMs: content.duration_ms,
-      artists: [],
-    };
-  return {
-    uri: content.uri,
-    type: 'track',
-    isLocal: raw.is_local === true || content.is_local === true,
-    addedAt: raw.added_at,
-    name: content.name,
-    durationMs: content.duration_ms,
-    artists: content.artists ?? [],
-    releaseDate: content.album?.release_date ?? undefined,
-    isrc: content.external_ids?.isrc,
-  };
 }
 
 /**
