@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { Routes } from 'discord.js';
 import type { EInteraction, EUser, RecordedMessage } from '../emulators/discord/index.js';
 import { connectLinkedRoles } from './support/linkedRolesConnect.js';
 import { followLinkPage } from './support/linkPage.js';
@@ -477,6 +478,20 @@ if (tour) {
     'Linked Roles: alice connects Encore from a role (Discord’s consent page, then the callback); Discord now holds her figures',
     rolePage.status === 200 && Number(roleValues?.metadata.hours_this_month) > 0,
     `Discord holds for alice: \`${JSON.stringify(roleValues)}\``,
+  );
+
+  // User install (issue 26): the personal commands follow the member into their DMs. A user install
+  // reaches global commands only, registered as `npm run deploy-commands` (no --guild) does.
+  await sandbox.encore.discord.client.rest.put(Routes.applicationCommands(sandbox.discord.applicationId), {
+    body: [...sandbox.encore.discord.commands.values()].map((c) => c.data.toJSON()),
+  });
+  const inDm = await sandbox.settled(
+    sandbox.discord.chatInput('wrapped', { period: 'week' }, m('alice'), { install: 'user' }),
+  );
+  step(
+    '/wrapped in alice’s DM with Encore, through her own install (no server): her week, as a layout',
+    inDm.context === 1 && (reply(inDm)?.flags ?? 0) & (1 << 15) ? true : false,
+    show([reply(inDm)]),
   );
 
   const nudgeBefore = sandbox.discord.dmsOf(m('bob')).length;
