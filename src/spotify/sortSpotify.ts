@@ -20,15 +20,34 @@ export function sortSpotifyFor(
   const artistNames = new Map<string, string>();
   /** The last playlist object read, whose embedded first page of items the next read reuses. */
   let lastPlaylist: Awaited<ReturnType<SpotifyUserClient['playlist']>> | undefined;
+  const findEarlier: NonNullable<SortSpotify['findEarlier']> = async (names, marker) => {
+    const [me, all] = await Promise.all([meId(), client.myPlaylists()]);
+    const own = all.filter((p) => p.owner.id === me);
+    const wanted = new Set(names);
+    const found = await Promise.all(
+      own
+        .filter((p) => wanted.has(p.name) && (p.description ?? '').includes(marker))
+        .map(async (p) => ({
+          name: p.name,
+          playlistId: p.id,
+          uris: (await client.playlistItems(p.id, undefined, p)).map((e) => e.uri),
+        })),
+    );
+    return { found, ownDescriptions: own.map((p) => p.description ?? '') };
+  };
   return {
     async playlist(id) {
-      const p = (lastPlaylist = await client.playlist(id).catch((error: unknown) => {
-        // An id or link of a playlist that doesn't exist (or isn't a valid id) is the member's typo, not our bug.
-        if (error instanceof SpotifyApiError && (error.status === 404 || error.status === 400))
-          throw new UserError('sort.playlistNotFound');
-        throw error;
-      }));
-      const me = await meId();
+      // Both at once: the member's id is usually remembered, and when it is not it costs no extra wait.
+      const [p, me] = await Promise.all([
+        client.playlist(id).catch((error: unknown) => {
+          // An id or link of a playlist that doesn't exist (or isn't a valid id) is the member's typo, not our bug.
+          if (error instanceof SpotifyApiError && (error.status === 404 || error.status === 400))
+            throw new UserError('sort.playlistNotFound');
+          throw error;
+        }),
+        meId(),
+      ]);
+      lastPlaylist = p;
       return {
         id: p.id,
         name: p.name,
@@ -67,19 +86,9 @@ export function sortSpotifyFor(
       return (await client.createPlaylist(name, description)).id;
     },
     async earlierPlaylists(names, marker) {
-      const me = await meId();
-      const wanted = new Set(names);
-      const mine = (await client.myPlaylists()).filter(
-        (p) => p.owner.id === me && wanted.has(p.name) && (p.description ?? '').includes(marker),
-      );
-      return Promise.all(
-        mine.map(async (p) => ({
-          name: p.name,
-          playlistId: p.id,
-          uris: (await client.playlistItems(p.id, undefined, p)).map((e) => e.uri),
-        })),
-      );
+      return (await findEarlier(names, marker)).found;
     },
+    findEarlier,
     appendItems: (playlistId, uris) => client.addItems(playlistId, uris),
     async countItems(playlistId) {
       const p = await client.playlist(playlistId);

@@ -82,6 +82,8 @@ function createJobRepository<R extends JobRecordBase>(
     return upgrade(plan.merge(record as unknown as R, parts));
   };
   return {
+    // The record, then its plan, not side by side: a save writes the plan first, so the plan read
+    // is never older than the record.
     get: async (id) => read(await jobs.get(id)),
     async save(job) {
       // A preview nobody confirms expires; a confirmed job stays until it finishes and a week after.
@@ -97,12 +99,14 @@ function createJobRepository<R extends JobRecordBase>(
         await plans.set(job.id, parts, ttl ?? 30 * PREVIEW_TTL_MS);
         for (const part of parts) storedPlans.add(part);
       }
-      await jobs.set(job.id, { ...plan.strip(job), planStored: true }, ttl);
-      if (!indexed.has(job.id)) {
+      const index = async () => {
+        if (indexed.has(job.id)) return;
         const ids = (await byUser.get(job.discordUserId)) ?? [];
         if (!ids.includes(job.id)) await byUser.set(job.discordUserId, [...ids.slice(-49), job.id]);
         indexed.add(job.id);
-      }
+      };
+      // The member's index beside the record: save resolves once both are in.
+      await Promise.all([jobs.set(job.id, { ...plan.strip(job), planStored: true }, ttl), index()]);
     },
     async listUnfinished() {
       const out: R[] = [];

@@ -17,16 +17,17 @@ export class StoreUnavailableError extends Error {}
 /**
  * Runs `body` as the job's only runner: takes the lease atomically (anyone else gets `busy`),
  * re-reads the job under it (the runner before may have moved it on), checks `accept`, and gives
- * the lease back at the end.
+ * the lease back at the end. `known`, the record the caller has just read, spares the read before
+ * the lease: then the job is read once, under it.
  */
 export async function underLease<R extends JobRecordBase, O>(
   jobs: JobRepository<R>,
   jobId: string,
-  options: { owner?: string; now: () => number; accept: (job: R) => boolean },
+  options: { owner?: string; now: () => number; accept: (job: R) => boolean; known?: R },
   body: (job: R, owner: string) => Promise<O>,
 ): Promise<O | LeaseRefusal<R>> {
   const owner = options.owner ?? randomUUID();
-  const found = await jobs.get(jobId);
+  const found = options.known?.id === jobId ? options.known : await jobs.get(jobId);
   if (!found) return { kind: 'missing' };
   // A job this caller may not run is turned away without touching the lease: holding it even
   // briefly would tell a Confirm click arriving meanwhile that the sort is "already running".

@@ -41,6 +41,14 @@ export interface SortSpotify {
   createPrivatePlaylist(name: string, description: string): Promise<string>;
   /** The member's own playlists with one of these names whose description carries `marker`, with their items. */
   earlierPlaylists(names: readonly string[], marker: string): Promise<EarlierPlaylist[]>;
+  /**
+   * earlierPlaylists, plus the descriptions of every playlist the member owns (the same one read):
+   * their markers name each source an earlier Encore sort made playlists from.
+   */
+  findEarlier?(
+    names: readonly string[],
+    marker: string,
+  ): Promise<{ found: EarlierPlaylist[]; ownDescriptions: string[] }>;
   /** Appends ≤ 100 items at the end; returns the new snapshot id. */
   appendItems(playlistId: string, uris: readonly string[]): Promise<string>;
   countItems(playlistId: string): Promise<number>;
@@ -105,6 +113,25 @@ export interface OrderJobRecord extends JobRecordBase {
 }
 
 export type SortJobRepository = JobRepository<SortJobRecord>;
+
+/**
+ * Which source playlists each member has split, kept for good (job records expire): only a source
+ * the member sorted before can have earlier playlists to adopt, so only then is GET /me/playlists read.
+ */
+export interface SortedSourcesRepository {
+  /**
+   * `known`: the member's record is complete (every source they ever split is in it, because a
+   * read of their playlists seeded it); `sorted`: this source is in it. A member from before the
+   * record existed has no complete record: every sort of theirs looks for earlier playlists.
+   */
+  lookup(discordUserId: string, sourcePlaylistId: string): Promise<{ known: boolean; sorted: boolean }>;
+  /** Records that the member split this source (before anything is created, so a crash still leaves it). */
+  mark(discordUserId: string, sourcePlaylistId: string): Promise<void>;
+  /** Records the sources a read of the member's playlists found, and that the record is now complete. */
+  seed(discordUserId: string, sourcePlaylistIds: readonly string[]): Promise<void>;
+  /** For /unlink: how many records went. */
+  deleteForUser(discordUserId: string): Promise<number>;
+}
 export type OrderJobRepository = JobRepository<OrderJobRecord>;
 
 export interface JobRepository<R extends JobRecordBase> {
@@ -134,6 +161,8 @@ export interface JobRepository<R extends JobRecordBase> {
  */
 export interface SortRunner {
   jobs: SortJobRepository;
+  /** The sources each member split, so a first sort of a playlist skips looking for earlier ones. */
+  sorted?: SortedSourcesRepository;
   /** Reorder jobs that replace a playlist's items (the member chose to reset "date added"). */
   orderJobs: OrderJobRepository;
   /** Large splits' "now or thrifty" choices; absent when MusicBrainz is off (there is no thrifty way then). */

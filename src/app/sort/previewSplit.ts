@@ -68,15 +68,18 @@ export async function previewSplit(
   if (analysis.playlists.length === 0) throw new UserError('sort.nothingToSort', { name: playlist.name });
 
   const jobId = randomUUID();
-  await deps.jobs.save({
-    id: jobId,
-    discordUserId: input.discordUserId,
-    sourcePlaylistId: playlist.id,
-    sourceName: playlist.name,
-    createdAt: now(),
-    status: 'previewed',
-    state: startSplitJob(jobId, playlist.id, analysis.playlists),
-  });
+  const [, remainingBudget] = await Promise.all([
+    deps.jobs.save({
+      id: jobId,
+      discordUserId: input.discordUserId,
+      sourcePlaylistId: playlist.id,
+      sourceName: playlist.name,
+      createdAt: now(),
+      status: 'previewed',
+      state: startSplitJob(jobId, playlist.id, analysis.playlists),
+    }),
+    deps.spotify.remainingBudget(),
+  ]);
   const { itemPages, artistLookups, playlistCreates, trackAdds } = analysis.requests;
   return {
     jobId,
@@ -84,6 +87,6 @@ export async function previewSplit(
     analysis,
     spentRequests: 1 + itemPages + artistLookups,
     writeRequests: playlistCreates + trackAdds,
-    remainingBudget: await deps.spotify.remainingBudget(),
+    remainingBudget,
   };
 }

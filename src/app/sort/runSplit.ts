@@ -4,6 +4,7 @@ import {
   nextSplitSteps,
   splitProgress,
   splitWritten,
+  skipEarlierCheck,
   startStep,
   type SplitStep,
   type SplitStepResult,
@@ -23,12 +24,18 @@ import type {
   SortJobRecord,
   SortJobRepository,
   SortSpotify,
+  SortedSourcesRepository,
   SplitProgress,
 } from './ports.js';
 
 export interface RunSplitDeps {
   spotify: SortSpotify;
   jobs: SortJobRepository;
+  /**
+   * The sources each member split. Without it every run looks for playlists an earlier run made
+   * (one GET /me/playlists and more); with it only a source the member sorted before is looked for.
+   */
+  sorted?: SortedSourcesRepository;
   now?: () => number;
   /** Waits between retries of a failed save; tests pass one that records the delays. */
   sleep?: (ms: number) => Promise<void>;
@@ -37,6 +44,8 @@ export interface RunSplitDeps {
   owner?: string;
   /** Writes to different playlists at once (order only matters within one playlist). */
   parallelWrites?: number;
+  /** The job as the caller has just read it: the run then reads it only once, under the lease. */
+  job?: SortJobRecord;
   /** Aborted at shutdown: the run stops after the steps under way and stays resumable. */
   signal?: AbortSignal;
   /** The member's message this run reports to, kept with the job for whoever finishes it. */
@@ -45,6 +54,11 @@ export interface RunSplitDeps {
 
 /** The marker in a created playlist's description that lets any later run find it again. */
 export const sourceMarker = (sourcePlaylistId: string) => `encore-src:${sourcePlaylistId}`;
+
+/** The sources named by the markers in these playlist descriptions. */
+export const markedSources = (descriptions: readonly string[]): string[] => [
+  ...new Set(descriptions.flatMap((d) => [...d.matchAll(/encore-src:([A-Za-z0-9]+)/g)].map((m) => m[1]!))),
+];
 
 const SPOTIFY_OUTAGE_RETRY_MS = 10 * 60_000;
 // As many as the gateway lets through at once by default; the pacer still governs the rate.
@@ -82,7 +96,9 @@ export async function runSplitJob(
   accept: (job: SortJobRecord) => boolean,
 ): Promise<RunOutcome> {
   const now = deps.now ?? Date.now;
-  return underLease(deps.jobs, jobId, { owner: deps.owner, now, accept }, (job, owner) => execute(job, deps, owner));
+  return underLease(deps.jobs, jobId, { owner: deps.owner, now, accept, known: deps.job }, (job, owner) =>
+    execute(job, deps, owner),
+  );
 }
 
 async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): Promise<RunOutcome> {
@@ -100,23 +116,38 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
     written: written(),
   });
 
-  try {
-    await saver.persist((j) => j);
-  } catch (error) {
-    return interrupted(error);
-  }
   const busy = new Map<string, Promise<void>>();
   let failure: unknown;
   let stop: 'cancel' | 'shutdown' | undefined;
+  let cancelRequested = false;
+  // Asked after every step, beside the save that records it rather than after it: the answer is
+  // in before the next steps are chosen, and no step waits for it alone. Like saves, steps that end
+  // while a check is under way share the next one (which starts after they ended).
+  let checking: Promise<void> | undefined;
+  let nextCheck: Promise<void> | undefined;
+  const checkCancel = (): Promise<void> =>
+    (nextCheck ??= (checking ?? Promise.resolve()).then(() => {
+      nextCheck = undefined;
+      return (checking = saver
+        .withStoreRetry(() => deps.jobs.cancelRequested(job.id))
+        .then(
+          (yes) => void (cancelRequested ||= yes),
+          (error: unknown) => void (failure ??= error),
+        ));
+    }));
+  try {
+    const [firstSort] = await Promise.all([
+      deps.sorted ? markSource(job, deps.sorted, saver.withStoreRetry) : false,
+      checkCancel(),
+    ]);
+    await saver.persist((j) => (firstSort ? { ...j, state: skipEarlierCheck(j.state) } : j));
+  } catch (error) {
+    return interrupted(error);
+  }
   for (;;) {
     if (failure === undefined && stop === undefined) {
       if (deps.signal?.aborted) stop = 'shutdown';
-      else if (
-        await saver
-          .withStoreRetry(() => deps.jobs.cancelRequested(job.id))
-          .catch((error: unknown) => ((failure = error), false))
-      )
-        stop = 'cancel';
+      else if (cancelRequested) stop = 'cancel';
     }
     const steps =
       failure === undefined && stop === undefined
@@ -126,8 +157,8 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
     for (const step of steps) {
       const lane = (async () => {
         await saver.persist((j) => ({ ...j, state: startStep(j.state, step) }));
-        const result = await perform(step, saver.current, deps.spotify);
-        await saver.persist((j) => ({ ...j, state: finishStep(j.state, step, result) }));
+        const result = await perform(step, saver.current, deps.spotify, deps.sorted);
+        await Promise.all([saver.persist((j) => ({ ...j, state: finishStep(j.state, step, result) })), checkCancel()]);
         deps.onProgress?.(splitProgress(saver.current.state));
       })()
         .catch((error: unknown) => void (failure ??= error))
@@ -174,11 +205,38 @@ async function execute(job: SortJobRecord, deps: RunSplitDeps, owner: string): P
   return finish(done, { kind: 'done', job: done, playlists: written() });
 }
 
-async function perform(step: SplitStep, job: SortJobRecord, spotify: SortSpotify): Promise<SplitStepResult> {
+/**
+ * Records the source as sorted before the save that starts the job (so a crash after any create
+ * still leaves the mark for the next sort), and answers whether this is surely the member's first
+ * sort of it: then no earlier run can have left playlists to look for.
+ */
+async function markSource(
+  job: SortJobRecord,
+  sorted: SortedSourcesRepository,
+  withStoreRetry: <T>(action: () => Promise<T>) => Promise<T>,
+): Promise<boolean> {
+  const seen = await withStoreRetry(() => sorted.lookup(job.discordUserId, job.sourcePlaylistId));
+  if (seen.sorted) return false;
+  await withStoreRetry(() => sorted.mark(job.discordUserId, job.sourcePlaylistId));
+  return seen.known;
+}
+
+async function perform(
+  step: SplitStep,
+  job: SortJobRecord,
+  spotify: SortSpotify,
+  sorted: SortedSourcesRepository | undefined,
+): Promise<SplitStepResult> {
   const marker = sourceMarker(job.sourcePlaylistId);
   switch (step.kind) {
-    case 'find-earlier':
-      return { kind: 'find-earlier', found: await spotify.earlierPlaylists(step.names, marker) };
+    case 'find-earlier': {
+      if (!sorted || !spotify.findEarlier)
+        return { kind: 'find-earlier', found: await spotify.earlierPlaylists(step.names, marker) };
+      const { found, ownDescriptions } = await spotify.findEarlier(step.names, marker);
+      // Every source the member's playlists name: from now on only those are looked for again.
+      await sorted.seed(job.discordUserId, markedSources(ownDescriptions)).catch(() => undefined);
+      return { kind: 'find-earlier', found };
+    }
     case 'create-playlist':
       return {
         kind: 'create-playlist',

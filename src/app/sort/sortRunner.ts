@@ -3,6 +3,7 @@ import type {
   OrderJobRepository,
   SortJobRepository,
   SortRunner,
+  SortedSourcesRepository,
   SplitGenreChoice,
 } from './ports.js';
 import { runOrderJob } from './runOrder.js';
@@ -15,6 +16,8 @@ import { runSplitJob } from './runSplit.js';
 export function createSortRunner(deps: {
   jobs: SortJobRepository;
   orderJobs: OrderJobRepository;
+  /** The sources each member split: a first sort of a playlist then skips looking for earlier ones. */
+  sorted?: SortedSourcesRepository;
   forMember: SortRunner['forMember'];
   playlistsFor: SortRunner['playlistsFor'];
   /** With MusicBrainz: the "now or thrifty" choices and the thrifty runs. */
@@ -31,6 +34,7 @@ export function createSortRunner(deps: {
   return {
     jobs,
     orderJobs,
+    sorted: deps.sorted,
     choices: deps.thrifty?.choices,
     startThrifty: deps.thrifty?.start,
     forMember,
@@ -44,6 +48,8 @@ export function createSortRunner(deps: {
             {
               spotify: await forMember(job.discordUserId, run.priority),
               jobs,
+              job,
+              sorted: deps.sorted,
               signal: shutdown.signal,
               onProgress: run.onProgress,
               reply: run.reply,

@@ -33,6 +33,7 @@ export {
 export {
   startSplitJob,
   upgradeSplitJob,
+  skipEarlierCheck,
   nextSplitStep,
   nextSplitSteps,
   startStep,

@@ -93,6 +93,14 @@ export function startSplitJob(
   };
 }
 
+/**
+ * The member never sorted this source before, so no earlier run can have left playlists to adopt:
+ * the job goes straight to its creates. Only for a job that has not started looking.
+ */
+export function skipEarlierCheck(state: SplitJobState): SplitJobState {
+  return state.checkedEarlier || state.inFlight.length > 0 ? state : { ...state, checkedEarlier: true };
+}
+
 /** Reads a job stored by any release: version 1 kept at most one step in flight. */
 export function upgradeSplitJob(
   state: SplitJobState | (Omit<SplitJobState, 'version' | 'inFlight'> & { version: 1; inFlight?: unknown }),

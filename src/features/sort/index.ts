@@ -3,6 +3,7 @@ import { resumeSortsJob } from '../../jobs/resumeSorts.js';
 import { accountsOf, type FeatureFactory } from '../feature.js';
 import { createGenreChoiceRepository } from '../../store/genreChoices.js';
 import { createOrderJobRepository, createSortJobRepository } from '../../store/sortJobs.js';
+import { createSortedSourcesRepository } from '../../store/sortedSources.js';
 import { createSortRunnerFor } from './sortService.js';
 import { createThriftySortsFor } from './thriftySort.js';
 import { erased } from '../../app/accounts/personalData.js';
@@ -15,6 +16,7 @@ export const sortFeature: FeatureFactory = (context) => {
   const { store, gateway, musicbrainz, discord, log, charts, instanceId } = context;
   const jobs = createSortJobRepository(store);
   const orderJobs = createOrderJobRepository(store);
+  const sorted = createSortedSourcesRepository(store);
   // Large splits may find their genres thriftily on MusicBrainz instead of Spotify's quota: only when it is configured.
   const choices = createGenreChoiceRepository(store);
   const thrifty = musicbrainz.isConfigured
@@ -26,6 +28,7 @@ export const sortFeature: FeatureFactory = (context) => {
     musicbrainz,
     jobs,
     orderJobs,
+    sorted,
     thrifty: thrifty && { choices, start: (choice) => void thrifty.start(choice) },
   });
   return {
@@ -40,7 +43,10 @@ export const sortFeature: FeatureFactory = (context) => {
         name: 'sort-jobs',
         async erase(id) {
           const n =
-            (await jobs.deleteForUser(id)) + (await orderJobs.deleteForUser(id)) + (await choices.deleteForUser(id));
+            (await jobs.deleteForUser(id)) +
+            (await orderJobs.deleteForUser(id)) +
+            (await choices.deleteForUser(id)) +
+            (await sorted.deleteForUser(id));
           return erased('sort-jobs', n);
         },
       },

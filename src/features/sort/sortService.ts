@@ -4,6 +4,7 @@ import {
   type OrderJobRepository,
   type SortJobRepository,
   type SortRunner,
+  type SortedSourcesRepository,
   type SplitGenreChoice,
 } from '../../app/sort/index.js';
 import type { MusicBrainzClient } from '../../musicbrainz/index.js';
@@ -20,6 +21,7 @@ export function createSortRunnerFor(options: {
   musicbrainz?: MusicBrainzClient;
   jobs: SortJobRepository;
   orderJobs: OrderJobRepository;
+  sorted?: SortedSourcesRepository;
   /** With MusicBrainz: the "now or thrifty" choices and the thrifty runs. */
   thrifty?: { choices: GenreChoiceRepository; start(choice: SplitGenreChoice): void };
 }): SortRunner {
@@ -28,6 +30,7 @@ export function createSortRunnerFor(options: {
   return createSortRunner({
     jobs: options.jobs,
     orderJobs: options.orderJobs,
+    sorted: options.sorted,
     thrifty: options.thrifty,
     async forMember(discordUserId, priority = 'interactive') {
       const client = await accounts.spotifyFor(discordUserId, priority);
