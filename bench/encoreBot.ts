@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -16,6 +18,9 @@ import { followLinkPage } from '../scripts/support/linkPage.js';
 import type { FromChild, LoopFigures, MemorySample, ToChild } from './encoreProcess.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** As the Dockerfile's CMD and ENV: keep these in step with it (the reasons are there). */
+const NODE_MEMORY_FLAGS = ['--max-semi-space-size=4'];
+const MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 export interface BenchMember {
   discord: EUser;
@@ -44,6 +49,11 @@ export interface EncoreBot {
   runJobs(offsetMs: number, jobs: string[]): Promise<string[]>;
   /** Heap and RSS of the bot process after two full garbage collections. */
   sample(): Promise<MemorySample>;
+  /**
+   * With the embedded store: the memory of its Postgres processes (the server and every backend),
+   * as the sum of their PSS, which counts shared_buffers and the binaries once, not once a process.
+   */
+  postgresMemory(): Promise<number | undefined>;
   query<T>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -54,7 +64,13 @@ export async function startEncoreBot(options: {
   spotifyLimits: { concurrency?: number; perSecond?: number; dailyBudget?: number };
   /** Extra playlists per member: [id suffix, tracks]. */
   playlists?: Array<[string, number]>;
+  /**
+   * 'embedded': no DATABASE_URL, so the bot spawns its own Postgres under a temporary DATA_DIR, as
+   * a single fly.io machine runs it. 'server' (the default): a fresh database on the test server.
+   */
+  store?: 'embedded' | 'server';
 }): Promise<EncoreBot> {
+  const embedded = options.store === 'embedded';
   const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `encore_bench_${randomBytes(4).toString('hex')}`;
   const adminQuery = async (sql: string) => {
@@ -62,9 +78,11 @@ export async function startEncoreBot(options: {
     await c.connect();
     await c.query(sql).finally(() => c.end());
   };
-  await adminQuery(`CREATE DATABASE ${name}`);
+  if (!embedded) await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
+  const dataDir = embedded ? await mkdtemp(path.join(tmpdir(), 'encore-bench-')) : '/nonexistent';
+  if (embedded) await chmod(dataDir, 0o755); // the embedded server runs as the postgres user when we are root
 
   let offset = 0;
   const now = () => Date.now() + offset;
@@ -107,8 +125,8 @@ export async function startEncoreBot(options: {
     SPOTIFY_CLIENT_ID: 'encorebenchclient001',
     SPOTIFY_CLIENT_SECRET: 'encorebenchsecret001',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: url.toString(),
-    DATA_DIR: '/nonexistent',
+    ...(embedded ? {} : { DATABASE_URL: url.toString() }),
+    DATA_DIR: dataDir,
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     PORT: String(port),
     LOG_LEVEL: 'silent',
@@ -119,7 +137,9 @@ export async function startEncoreBot(options: {
   };
   const child: ChildProcess = fork(path.join(here, 'encoreProcess.ts'), [], {
     // ENCORE_BENCH_CPU_PROF=<dir> writes the bot's CPU profile there when it stops (open it in Chrome's DevTools).
+    // The memory settings the Dockerfile runs the bot with, so its RSS here is what fly.io sees.
     execArgv: [
+      ...NODE_MEMORY_FLAGS,
       '--import',
       'tsx',
       '--expose-gc',
@@ -129,6 +149,7 @@ export async function startEncoreBot(options: {
     ],
     env: {
       ...process.env,
+      ...MALLOC_ENV,
       ENCORE_BENCH_ENV: JSON.stringify(env),
       ENCORE_BENCH_SPOTIFY_LIMITS: JSON.stringify(options.spotifyLimits),
       ENCORE_BENCH_GUILD: guild.id,
@@ -195,6 +216,7 @@ export async function startEncoreBot(options: {
       return (await ask({ type: 'run-jobs', offsetMs, jobs }, 'ran')).failed;
     },
     sample: async () => (await ask({ type: 'sample' }, 'sampled')).sample,
+    postgresMemory: async () => (embedded && child.pid ? postgresPss(child.pid) : undefined),
     query: async <T>(sql: string) => (await ask({ type: 'query', sql }, 'rows')).rows as T[],
     async close() {
       child.send({ type: 'stop' } satisfies ToChild);
@@ -203,7 +225,34 @@ export async function startEncoreBot(options: {
       clearTimeout(killer);
       await discord.close();
       await spotify.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (embedded) await rm(dataDir, { recursive: true, force: true });
+      else await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** Sum of the PSS of every `postgres` process descending from `root` (Linux /proc; 0 elsewhere). */
+async function postgresPss(root: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const names = new Map<number, string>();
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: comm may hold spaces, so read from the last ')'.
+    const close = stat.lastIndexOf(')');
+    if (close < 0) continue;
+    names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close));
+    parents.set(Number(entry), Number(stat.slice(close + 2).split(' ')[1]));
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === root) return true;
+    return false;
+  };
+  let bytes = 0;
+  for (const [pid, comm] of names) {
+    if (comm !== 'postgres' || !descends(pid)) continue;
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    bytes += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+  }
+  return bytes;
 }

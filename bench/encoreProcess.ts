@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
+import type { ChartRenderer } from '../src/charts/index.js';
 import { parseConfig } from '../src/config.js';
 import { startEncore, type Encore } from '../src/encore.js';
 import { createLogger } from '../src/log.js';
@@ -20,15 +21,27 @@ export type ToChild =
 
 export interface LoopFigures {
   eventLoop: { p50: number; p99: number; max: number };
-  rss: { start: number; peak: number; end: number };
+  rss: { start: number; peak: number; end: number; atPeak?: PeakBreakdown };
   /** CPU time the bot process used while measuring (user + system), in ms. */
   cpuMs: number;
   /** Queries waiting for one of the pool's connections, sampled every 250 ms: the most, and how often any waited. */
   pool: { max: number; maxWaiting: number; busySamples: number; samples: number };
 }
+/** The main thread's heap when RSS peaked, and how many chart workers were running then. */
+export interface PeakBreakdown {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  chartWorkers: number;
+}
 export interface MemorySample {
   heapUsed: number;
   rss: number;
+  /** The rest of process.memoryUsage(): where RSS goes besides the main thread's heap. */
+  heapTotal?: number;
+  external?: number;
+  arrayBuffers?: number;
 }
 
 export type FromChild =
@@ -72,7 +85,13 @@ await encore.discord.client.rest.put(`/applications/${parsed.config.DISCORD_APP_
 });
 
 const eld = monitorEventLoopDelay({ resolution: 10 });
-let rss = { start: 0, peak: 0, end: 0 };
+let rss: LoopFigures['rss'] = { start: 0, peak: 0, end: 0 };
+const breakdown = (): PeakBreakdown => {
+  const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  // services.charts is the ChartRenderer (src/encore.ts), typed there as only what features use.
+  const charts = encore.services.charts as Partial<ChartRenderer> | undefined;
+  return { heapUsed, heapTotal, external, arrayBuffers, chartWorkers: charts?.workers?.() ?? -1 };
+};
 let rssTimer: NodeJS.Timeout | undefined;
 let cpuAtStart = process.cpuUsage();
 let pool = { max: 0, maxWaiting: 0, busySamples: 0, samples: 0 };
@@ -88,7 +107,8 @@ process.on('message', (message: ToChild) => {
         cpuAtStart = process.cpuUsage();
         pool = { max: encore.store.pool.options.max, maxWaiting: 0, busySamples: 0, samples: 0 };
         rssTimer = setInterval(() => {
-          rss.peak = Math.max(rss.peak, process.memoryUsage.rss());
+          const now = process.memoryUsage.rss();
+          if (now > rss.peak) rss = { ...rss, peak: now, atPeak: breakdown() };
           const waiting = encore.store.pool.waitingCount;
           pool.samples++;
           pool.maxWaiting = Math.max(pool.maxWaiting, waiting);
@@ -121,8 +141,8 @@ process.on('message', (message: ToChild) => {
         globalThis.gc?.();
         await new Promise((r) => setImmediate(r));
         globalThis.gc?.();
-        const { heapUsed, rss: now } = process.memoryUsage();
-        return send({ type: 'sampled', sample: { heapUsed, rss: now } });
+        const { heapUsed, rss: now, heapTotal, external, arrayBuffers } = process.memoryUsage();
+        return send({ type: 'sampled', sample: { heapUsed, rss: now, heapTotal, external, arrayBuffers } });
       }
       case 'query':
         return send({ type: 'rows', rows: (await encore.store.pool.query(message.sql)).rows });

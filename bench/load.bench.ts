@@ -12,7 +12,8 @@ import { table } from './support.js';
  * registered command that takes no required option (the social and suggestion commands when they
  * exist). A collector pass over every member and the background genre resolver start with the
  * load, as their scheduled ticks would. Prints time to the first response (reply or defer) and to
- * the final answer, Discord's 10062s, the bot's event-loop delay and RSS, against the targets.
+ * the final answer, Discord's 10062s, the bot's event-loop delay, and the memory of the bot and of its
+ * embedded Postgres (what fly.toml's machine size comes from), against the targets.
  */
 const MEMBERS = 50;
 const INTERACTIONS = 300;
@@ -25,7 +26,20 @@ const LONG_SORTS = 8;
 const CONFIRMS = 4;
 /** How long answers still under way when the window closes are followed. */
 const DRAIN_MS = 240_000;
-const TARGETS = { firstP99Ms: 500, eventLoopP99Ms: 50, unknownInteractions: 0, historyChartP95Ms: 1_000 };
+const TARGETS = {
+  firstP99Ms: 500,
+  eventLoopP99Ms: 50,
+  unknownInteractions: 0,
+  historyChartP95Ms: 1_000,
+  // Issue 24 item 7: the bot and its embedded Postgres share fly.toml's machine.
+  botPeakRssMb: 250,
+};
+/**
+ * The store the bot runs on: by default the embedded Postgres it spawns itself, as the single
+ * fly.io machine of fly.toml runs it, so its memory is measured too; ENCORE_BENCH_STORE=server puts
+ * the bot on a fresh database of the test server instead.
+ */
+const STORE = process.env.ENCORE_BENCH_STORE === 'server' ? 'server' : 'embedded';
 /**
  * Members who uploaded 8 weeks of Spotify's Extended streaming history through /import before the
  * load (issue 24 item 2): their /chart top lists are counted from history, with no Spotify request.
@@ -52,6 +66,7 @@ export default async function bench(): Promise<void> {
       ['big', 1000],
       ['mid', 150],
     ],
+    store: STORE,
   });
   try {
     await run(bot);
@@ -62,6 +77,9 @@ export default async function bench(): Promise<void> {
 
 async function run(bot: EncoreBot): Promise<void> {
   const { discord, guild } = bot;
+  // At rest: started, every member linked, nothing drawn yet.
+  const idle = await bot.sample();
+  const postgresIdle = await bot.postgresMemory();
   // A little history for /wrapped, the listening clock and the digest: the collector's first pass.
   await bot.runJobs(0, ['collect-history']);
   const withHistory = new Set(bot.members.slice(0, WITH_HISTORY));
@@ -188,6 +206,10 @@ async function run(bot: EncoreBot): Promise<void> {
   const channelMessagesBefore = discord.state.channelMessages.length;
   const rejectedBefore = discord.state.rejected.length;
   bot.measureStart();
+  let postgresPeak = postgresIdle ?? 0;
+  const postgresTimer = setInterval(() => {
+    void bot.postgresMemory().then((bytes) => (postgresPeak = Math.max(postgresPeak, bytes ?? 0)));
+  }, 1_000);
   const benchCpu = process.cpuUsage();
   // The collector's next pass (every member due an hour later) and the genre resolver run alongside.
   const background = bot.runJobs(3_600_000, ['collect-history', 'resolve-genres']);
@@ -203,6 +225,7 @@ async function run(bot: EncoreBot): Promise<void> {
   const sendingMs = Date.now() - start;
   const settled = await Promise.all(sent.map(({ interaction }) => bot.settled(interaction, DRAIN_MS + WINDOW_MS)));
   const figures = await bot.measureStop();
+  clearInterval(postgresTimer);
   const emulatorCpu = process.cpuUsage(benchCpu);
   await background;
   const totalMs = Date.now() - start;
@@ -220,7 +243,7 @@ async function run(bot: EncoreBot): Promise<void> {
   const met = (ok: boolean) => (ok ? 'met' : 'missed');
 
   console.log(
-    `${sent.length} interactions from ${MEMBERS} linked members in ${(sendingMs / 1000).toFixed(1)} s (bot in its own process; both emulators in the bench process, Spotify latency ${LATENCY_MS} ms; pacer ${LIMITS.concurrency} in flight, ${LIMITS.perSecond}/s); a collector pass over all ${MEMBERS} members and the genre resolver ran alongside`,
+    `${sent.length} interactions from ${MEMBERS} linked members in ${(sendingMs / 1000).toFixed(1)} s (bot in its own process on the ${STORE === 'embedded' ? 'embedded Postgres' : 'test Postgres server'}; both emulators in the bench process, Spotify latency ${LATENCY_MS} ms; pacer ${LIMITS.concurrency} in flight, ${LIMITS.perSecond}/s); a collector pass over all ${MEMBERS} members and the genre resolver ran alongside`,
   );
   table([
     ['figure', 'p50', 'p95', 'p99', 'max', 'target', ''],
@@ -248,7 +271,23 @@ async function run(bot: EncoreBot): Promise<void> {
     `10062 Unknown interaction: ${unknown} (target ${TARGETS.unknownInteractions}: ${met(unknown === TARGETS.unknownInteractions)}); other Discord rejections: ${otherRejected.length}${otherRejected.length ? ` (${[...new Set(otherRejected.map((x) => x.code))].join(', ')})` : ''}; answers that were an apology: ${failed.length}; unfinished after ${(DRAIN_MS / 1000).toFixed(0)} s: ${finals.filter((x) => !Number.isFinite(x)).length}`,
   );
   console.log(
-    `bot RSS: start ${mb(figures.rss.start)}, peak ${mb(figures.rss.peak)}, end ${mb(figures.rss.end)}; Spotify requests: ${bot.spotify.requests.length - requestsBefore}; everything settled ${(totalMs / 1000).toFixed(0)} s after the first interaction`,
+    `bot RSS: idle ${mb(idle.rss)}, peak ${mb(figures.rss.peak)} (target ≤ ${TARGETS.botPeakRssMb} MB: ${met(figures.rss.peak <= TARGETS.botPeakRssMb * 2 ** 20)}); at the load's start ${mb(figures.rss.start)}, end ${mb(figures.rss.end)}`,
+  );
+  console.log(
+    `bot at rest (started, members linked, after GC): heap used ${mb(idle.heapUsed)} of ${mb(idle.heapTotal ?? 0)}, external ${mb(idle.external ?? 0)} (array buffers ${mb(idle.arrayBuffers ?? 0)}); the rest of RSS is code, V8's other spaces, native libraries and chart worker threads`,
+  );
+  const atPeak = figures.rss.atPeak;
+  if (atPeak)
+    console.log(
+      `bot at its peak: heap used ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)}, external ${mb(atPeak.external)} (array buffers ${mb(atPeak.arrayBuffers)}), ${atPeak.chartWorkers} chart worker(s) running`,
+    );
+  console.log(
+    postgresIdle === undefined
+      ? `embedded Postgres: not measured (ENCORE_BENCH_STORE=server: the bot used the test server)`
+      : `embedded Postgres (server and backends, PSS): idle ${mb(postgresIdle)}, peak ${mb(postgresPeak)}; bot + Postgres peak ≤ ${mb(figures.rss.peak + postgresPeak)}`,
+  );
+  console.log(
+    `Spotify requests: ${bot.spotify.requests.length - requestsBefore}; everything settled ${(totalMs / 1000).toFixed(0)} s after the first interaction`,
   );
   // What the bot wrote to Discord: interaction callbacks and edits, follow-ups, DMs and channel posts.
   const discordWrites =

@@ -112,6 +112,14 @@ const schema = z.object({
     .min(1, 'must be a whole number from 1 to 64, e.g. 2')
     .max(64, 'must be a whole number from 1 to 64, e.g. 2')
     .optional(),
+  // Unset: sized from the machine (src/charts/renderer.ts: 1 on a 512 MB or 2-core machine, at most 2).
+  // Each chart worker is about 110 MB once warm; it starts with the first chart and exits when idle.
+  CHART_WORKERS: z.coerce
+    .number({ message: 'must be a whole number from 1 to 8, e.g. 1' })
+    .int('must be a whole number from 1 to 8, e.g. 1')
+    .min(1, 'must be a whole number from 1 to 8, e.g. 1')
+    .max(8, 'must be a whole number from 1 to 8, e.g. 1')
+    .optional(),
   // Unset: off. The Guild Members intent is privileged: Discord refuses the login (4014) unless it is
   // enabled in the developer portal. With it, a member who leaves is taken off the boards at once;
   // without it, the membership sweep finds them within minutes.

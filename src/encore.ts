@@ -86,7 +86,7 @@ export async function startEncore({
       ...spotifyLimits,
       ...(clock ? { now: clock } : {}),
     });
-    const charts = createChartRenderer();
+    const charts = createChartRenderer({ workers: config.CHART_WORKERS });
     steps.push({ name: 'chart workers', run: () => charts.close() });
     if (charts.backendReason)
       log.info({ renderer: charts.backend, reason: charts.backendReason }, `charts render with ${charts.backend}`);

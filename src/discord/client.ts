@@ -28,6 +28,21 @@ export interface DiscordClientOptions {
  */
 export const CACHED_USERS = 5_000;
 export const CACHED_MEMBERS_PER_GUILD = 200;
+/** Caches Encore never reads; channels, roles and permission overwrites stay (permissionsFor needs them). */
+const UNUSED_CACHES = [
+  'GuildEmojiManager',
+  'GuildStickerManager',
+  'GuildScheduledEventManager',
+  'StageInstanceManager',
+  'ReactionManager',
+  'ReactionUserManager',
+  'ThreadMemberManager',
+  'GuildInviteManager',
+  'GuildBanManager',
+  'AutoModerationRuleManager',
+  'PresenceManager',
+  'VoiceStateManager',
+] as const;
 
 /**
  * A discord.js client that can be pointed at any Discord-compatible server. The Guilds intent, and
@@ -42,6 +57,9 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
     makeCache: Options.cacheWithLimits({
       ...Options.DefaultMakeCacheSettings,
       MessageManager: 0,
+      // Sent with every server (GUILD_CREATE) and never read by Encore: a bot in many servers would
+      // hold hundreds of emojis and stickers for each.
+      ...Object.fromEntries(UNUSED_CACHES.map((manager) => [manager, 0])),
       UserManager: { maxSize: CACHED_USERS, keepOverLimit: (user) => user.id === user.client.user.id },
       GuildMemberManager: {
         maxSize: CACHED_MEMBERS_PER_GUILD,
