@@ -18,7 +18,7 @@ import {
   type CommandInteraction,
   type ServicesWith,
 } from '../src/discord/command.js';
-import { digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
+import { digestAccentMessage, digestSettingsMessage } from '../src/discord/messages/digestMessages.js';
 import { serverYearSettingMessage } from '../src/discord/messages/serverYearMessages.js';
 import { setServerYearPost } from '../src/app/serverYear/serverYear.js';
 import { serverPlaylistOffMessage, serverPlaylistOnMessage } from '../src/discord/messages/suggestMessage.js';
@@ -91,6 +91,18 @@ export const data = new SlashCommandBuilder()
       .setDescription('In December, post the server’s year (top music and awards) once in the digest channel')
       .addBooleanOption((o) => o.setName('on').setDescription('On or off').setRequired(true)),
   )
+  .addSubcommand((s) =>
+    s
+      .setName('accent')
+      .setDescription('The colour of the digest and the server’s year (the edge of their cards)')
+      .addStringOption((o) =>
+        o
+          .setName('colour')
+          .setDescription('A hex colour like #1DB954, or "default" for Encore’s')
+          .setRequired(true)
+          .setMaxLength(16),
+      ),
+  )
   .addSubcommand((s) => s.setName('show').setDescription('The current digest settings'))
   .addSubcommand((s) => s.setName('preview').setDescription('The digest for the last 7 days, only to you, now'));
 
@@ -135,6 +147,11 @@ export async function execute(
     const on = interaction.options.getBoolean('on', true);
     const settings = await setServerYearPost(deps, guildId, interaction.user.id, on, now);
     return void (await interaction.editReply(serverYearSettingMessage(settings) as InteractionEditReplyOptions));
+  }
+  if (sub === 'accent') {
+    const colour = interaction.options.getString('colour', true);
+    const settings = await changeDigest(d, guildId, interaction.user.id, { what: 'accent', colour }, now);
+    return void (await interaction.editReply(digestAccentMessage(settings) as InteractionEditReplyOptions));
   }
   if (sub === 'show') {
     const settings = await settingsOf(d, guildId, now);

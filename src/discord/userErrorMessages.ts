@@ -81,6 +81,8 @@ const MESSAGES: Record<string, (context: Readonly<Record<string, unknown>>) => s
   'digest.unknownTimeZone': (c) =>
     `**${String(c.input ?? 'That')}** isn’t a time zone I know. Pick one from the list as you type (a city, like Europe/Berlin or America/New_York).`,
   'digest.badHour': () => 'The hour is a whole number from 0 to 23 (local time).',
+  'digest.badAccent': (c) =>
+    `**${String(c.input ?? 'That')}** isn’t a colour I can use. Give six hex digits, like **#1DB954**, or **default** for Encore’s own colour. Nothing was changed.`,
   'digest.noChannel': () => 'Pick a channel first with **/digest channel**, then turn the digest on.',
   'wrapped.nothing': (c) =>
     `Encore has no plays of yours for ${c.period === 'all' ? 'any time yet' : c.period === 'year' ? 'the past year' : c.period === 'month' ? 'the past 30 days' : 'the past 7 days'}. It collects them as you listen (or bring your past with **/import**).`,

@@ -9,7 +9,8 @@ import { startJobs } from '../../src/jobs/scheduler.js';
 import { createHistoryRepository } from '../../src/store/history/historyRepository.js';
 import { useEncoreHarness } from '../support/encoreHarness.js';
 import { manualTicks } from '../support/manualTicks.js';
-import { contentAndEmbeds } from '../support/messages.js';
+import { contentAndEmbeds, layoutTexts } from '../support/messages.js';
+import { BRAND_COLOUR } from '../../src/discord/replies.js';
 
 /** Discord's clock: each scenario sets it to the tick it plays, so nonce windows and timestamps follow. */
 let discordNow = Date.now();
@@ -410,6 +411,33 @@ describe('what a digest shows', () => {
     expect(seen.ephemeral).toBe(true);
     expect(contentAndEmbeds(seen.final)).toContain('Preview: the last seven days');
     expect(posts(0).filter((m) => m.at > Date.now() - HOUR && contentAndEmbeds(m).includes('Preview'))).toHaveLength(0);
+  });
+
+  it('/digest accent colours the server’s digest; "default" gives Encore’s back; a bad colour is refused and nothing stored', async () => {
+    const accentOf = (m?: { components?: readonly unknown[] }) =>
+      (m?.components?.[0] as { accent_color?: number } | undefined)?.accent_color;
+    const set = await h.invoke('/digest', { subcommand: 'accent', colour: '#1db954' }, admin);
+    expect(set.ephemeral).toBe(true);
+    expect(layoutTexts(set.final).join('\n')).toContain('#1DB954');
+    expect(accentOf(set.final)).toBe(0x1db954);
+    const preview = await h.invoke('/digest', { subcommand: 'preview' }, admin);
+    expect(layoutTexts(preview.final).join('\n')).toContain('Preview: the last seven days');
+    expect(accentOf(preview.final)).toBe(0x1db954);
+    const shown = await h.invoke('/digest', { subcommand: 'show' }, admin);
+    expect(contentAndEmbeds(shown.final)).toContain('Accent colour: **#1DB954**');
+
+    const bad = await h.invoke('/digest', { subcommand: 'accent', colour: 'green' }, admin);
+    expect(contentAndEmbeds(bad.final)).toContain('isn’t a colour I can use');
+    expect((await deps().settings.get(h.guild.id))?.accent).toBe(0x1db954);
+    const short = await h.invoke('/digest', { subcommand: 'accent', colour: '#fff' }, admin);
+    expect(contentAndEmbeds(short.final)).toContain('six hex digits');
+    expect((await deps().settings.get(h.guild.id))?.accent).toBe(0x1db954);
+
+    const reset = await h.invoke('/digest', { subcommand: 'accent', colour: 'default' }, admin);
+    expect(accentOf(reset.final)).toBe(BRAND_COLOUR);
+    expect((await deps().settings.get(h.guild.id))?.accent).toBeUndefined();
+    const again = await h.invoke('/digest', { subcommand: 'preview' }, admin);
+    expect(accentOf(again.final)).toBe(BRAND_COLOUR);
   });
 
   it('/unlink forgets the admin who configured the digest', async () => {

@@ -121,6 +121,8 @@ describe('the server’s year', () => {
     await h.invoke('/digest', { subcommand: 'channel', channel: channel.id }, admin);
     const on = await h.invoke('/digest', { subcommand: 'year', on: true }, admin);
     expect(payload(on.final!)).toContain('**On.**');
+    // The server's accent colours its year as it does its digest.
+    await h.invoke('/digest', { subcommand: 'accent', colour: '#E91E63' }, admin);
     const context = {
       store: h.encore.store,
       log: h.log.log,
@@ -153,6 +155,7 @@ describe('the server’s year', () => {
     expect(text).toContain('1 January to 30 November');
     expect(posts[0]!.files.map((f) => f.filename)).toEqual(['server-year-awards.png']);
     expect(posts[0]!.flags & IS_COMPONENTS_V2).toBe(IS_COMPONENTS_V2);
+    expect((posts[0]!.components?.[0] as { accent_color?: number } | undefined)?.accent_color).toBe(0xe91e63);
   });
 });
 

@@ -124,21 +124,25 @@ export async function digestMessage(
   guildId: string,
   digest: ServerDigest | QuietWeek,
   notes: DigestNotes,
+  accent?: number,
 ): Promise<MessageModel> {
   const guildName = deps.discord.guildName(guildId) ?? 'this server';
-  if (digest.kind === 'quiet') return deps.messages.digest(digest, { names: new Map(), guildName, charts: [] }, notes);
+  const tint = accent === undefined ? {} : { accent };
+  if (digest.kind === 'quiet')
+    return deps.messages.digest(digest, { names: new Map(), guildName, charts: [], ...tint }, notes);
   const [names, charts] = await Promise.all([
     deps.discord.memberNames(guildId, [...new Set(namedIn(digest))]),
     deps.charts(digest),
   ]);
-  return deps.messages.digest(digest, { names, guildName, charts }, notes);
+  return deps.messages.digest(digest, { names, guildName, charts, ...tint }, notes);
 }
 
 /** /digest preview: the last seven days (today included), right now, for the admin's eyes only. */
 export async function previewDigest(deps: DigestDeps, guildId: string, now: number): Promise<MessageModel> {
   const week = shiftWeek(utcDay(now), 1);
-  const { timeZone } = await settingsOf(deps, guildId, now);
-  return digestMessage(deps, guildId, await computeDigest(deps, guildId, week, timeZone), { preview: true });
+  const { timeZone, accent } = await settingsOf(deps, guildId, now);
+  const digest = await computeDigest(deps, guildId, week, timeZone);
+  return digestMessage(deps, guildId, digest, { preview: true }, accent);
 }
 
 /** Tells the configuring admin once that the channel can no longer be posted in (DM, else the server). */
@@ -198,7 +202,8 @@ export async function runGuildDigest(
     const missedPrevious =
       previous.postAt >= settings.enabledAt && (previousOutcome === undefined || previousOutcome === OUTCOME.skipped);
     const digest = await computeDigest(deps, settings.guildId, week, settings.timeZone);
-    const message = await digestMessage(deps, settings.guildId, digest, { late: decision.late, missedPrevious });
+    const notes = { late: decision.late, missedPrevious };
+    const message = await digestMessage(deps, settings.guildId, digest, notes, settings.accent);
     const posted = await deps.discord.post(settings.channelId, message, digestNonce(settings.guildId, week));
     if (!posted.ok) {
       await deps.ledger.record(settings.guildId, week, OUTCOME.noAccess, now);
@@ -248,7 +253,17 @@ export type DigestChange =
   | { what: 'weekday'; weekday: Weekday }
   | { what: 'hour'; hour: number }
   | { what: 'timezone'; timeZone: string }
-  | { what: 'enabled'; enabled: boolean };
+  | { what: 'enabled'; enabled: boolean }
+  /** "#RRGGBB" (the # optional), or "default" for Encore's own colour. */
+  | { what: 'accent'; colour: string };
+
+/** An accent as the admin typed it: the colour's integer, null for "default", undefined when it is no colour. */
+export function parseAccent(input: string): number | null | undefined {
+  const value = input.trim().toLowerCase();
+  if (value === 'default') return null;
+  const hex = /^#?([0-9a-f]{6})$/.exec(value)?.[1];
+  return hex === undefined ? undefined : parseInt(hex, 16);
+}
 
 /**
  * Applies one /digest setting for `adminId`. A channel Encore cannot post in is refused with what
@@ -289,6 +304,12 @@ export async function changeDigest(
       if (change.enabled && !next.channelId) throw new UserError('digest.noChannel');
       next = { ...next, enabled: change.enabled, enabledAt: change.enabled && !current.enabled ? now : next.enabledAt };
       break;
+    case 'accent': {
+      const accent = parseAccent(change.colour);
+      if (accent === undefined) throw new UserError('digest.badAccent', { input: change.colour });
+      next = { ...next, accent: accent ?? undefined };
+      break;
+    }
   }
   await deps.settings.save(next);
   return next;

@@ -28,6 +28,8 @@ export interface DigestSettings {
   warnedChannelId?: string;
   /** The one-off post of the server's year in December (/digest year), in the same channel. */
   serverYear?: boolean;
+  /** The server's accent colour (0xRRGGBB) for its digest and year layouts (/digest accent); unset: Encore's. */
+  accent?: number;
 }
 
 export const DEFAULT_SCHEDULE = { weekday: 1 as Weekday, hour: 9, timeZone: 'UTC' };
@@ -102,7 +104,12 @@ export interface DigestNotes {
 export interface DigestMessages {
   digest(
     digest: ServerDigest | QuietWeek,
-    context: { names: ReadonlyMap<string, string>; guildName: string; charts: readonly DigestChartImage[] },
+    context: {
+      names: ReadonlyMap<string, string>;
+      guildName: string;
+      charts: readonly DigestChartImage[];
+      accent?: number;
+    },
     notes: DigestNotes,
   ): MessageModel;
   permissionLost(guildName: string, channelId: string, missing: readonly string[] | 'unknown-channel'): MessageModel;

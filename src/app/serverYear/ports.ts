@@ -59,7 +59,7 @@ export interface ServerYearCard {
 export interface ServerYearMessages {
   year(
     year: ServerYear,
-    context: { names: ReadonlyMap<string, string>; guildName: string; card?: ServerYearCard },
+    context: { names: ReadonlyMap<string, string>; guildName: string; card?: ServerYearCard; accent?: number },
     notes: { posted?: boolean },
   ): MessageModel;
 }

@@ -89,11 +89,13 @@ async function yearMessage(
   guildId: string,
   year: ServerYear,
   notes: { posted?: boolean },
+  accent?: number,
 ): Promise<MessageModel> {
   const names = await deps.digest.discord.memberNames(guildId, namedIn(year));
   const guildName = deps.digest.discord.guildName(guildId) ?? 'this server';
   const card = await deps.card(year, names);
-  return deps.messages.year(year, { names, guildName, ...(card ? { card } : {}) }, notes);
+  const extra = { ...(card ? { card } : {}), ...(accent === undefined ? {} : { accent }) };
+  return deps.messages.year(year, { names, guildName, ...extra }, notes);
 }
 
 /** /wrapped scope:server period:year: the calendar year so far, today included. */
@@ -102,7 +104,7 @@ export async function showServerYear(deps: ServerYearDeps, guildId: string | nul
   const settings = await deps.digest.settings.get(guildId);
   const today = utcDay(now);
   const year = await computeServerYear(deps, guildId, Number(today.slice(0, 4)), today, settings?.timeZone);
-  return yearMessage(deps, guildId, year, {});
+  return yearMessage(deps, guildId, year, {}, settings?.accent);
 }
 
 /** Turns the one-off December post on or off (beside the weekly digest's settings; needs its channel). */
@@ -157,7 +159,7 @@ export async function runServerYearPost(
     // Whole days only: the year up to yesterday (UTC), the same for every instance that retries.
     const toDay = utcDay(now - DAY_MS);
     const year = await computeServerYear(deps, settings.guildId, local.year, toDay, settings.timeZone);
-    const message = await yearMessage(deps, settings.guildId, year, { posted: true });
+    const message = await yearMessage(deps, settings.guildId, year, { posted: true }, settings.accent);
     const posted = await discord.post(settings.channelId, message, digestNonce(settings.guildId, key));
     if (!posted.ok) {
       await ledger.record(settings.guildId, key, 'no-access', now);

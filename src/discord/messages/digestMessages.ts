@@ -7,7 +7,7 @@ import {
   type QuietWeek,
   type ServerDigest,
 } from '../../core/digest/index.js';
-import { brandEmbed, pngAttachment } from '../replies.js';
+import { BRAND_COLOUR, brandEmbed, pngAttachment } from '../replies.js';
 import type { Milestone } from '../../core/streaks/index.js';
 import { genreDisplayName, isUnclassified } from '../../core/taste/index.js';
 import { listeningTime } from '../../core/time/listeningTime.js';
@@ -95,14 +95,22 @@ function noteLines(notes: DigestNotes): string[] {
 /** The server's weekly digest (or the short note for a quiet week) as a layout, ready to post. */
 export function digestMessage(
   digest: ServerDigest | QuietWeek,
-  context: { names: ReadonlyMap<string, string>; guildName: string; charts: readonly DigestChartImage[] },
+  context: {
+    names: ReadonlyMap<string, string>;
+    guildName: string;
+    charts: readonly DigestChartImage[];
+    /** The server's accent (/digest accent); Encore's colour when unset. */
+    accent?: number;
+  },
   notes: DigestNotes,
 ) {
+  const accent = context.accent;
   const title = `${safeName(context.guildName, TITLE_MAX)}’s week in music · ${weekLabel(digest.week)}`;
   if (digest.kind === 'quiet')
     return {
       files: [],
       ...layoutMessage({
+        accent,
         blocks: [
           {
             kind: 'text',
@@ -155,6 +163,7 @@ export function digestMessage(
   const cover = coverOf(digest.topArtists[0]);
   return {
     ...layoutMessage({
+      accent,
       blocks: [
         {
           kind: 'text',
@@ -227,6 +236,7 @@ export function digestSettingsMessage(settings: DigestSettings, note?: string, n
           note,
           `**${settings.enabled ? 'On' : 'Off'}** · ${settings.channelId ? `<#${settings.channelId}>` : 'no channel yet (**/digest channel**)'}`,
           `Every ${WEEKDAY_NAMES[settings.weekday]} at ${hour} (${timeZoneLabel(settings.timeZone)})`,
+          settings.accent !== undefined && `Accent colour: **${accentHex(settings.accent)}**`,
           next,
         ]
           .filter(Boolean)
@@ -234,6 +244,30 @@ export function digestSettingsMessage(settings: DigestSettings, note?: string, n
       }),
     ],
   };
+}
+
+/** The colour as Discord's colour pickers write it: #RRGGBB. */
+export const accentHex = (accent: number) => `#${accent.toString(16).padStart(6, '0').toUpperCase()}`;
+
+/** /digest accent's answer: a card in the server's accent (or Encore's), so the admin sees it as members will. */
+export function digestAccentMessage(settings: DigestSettings) {
+  const colour =
+    settings.accent === undefined
+      ? `Encore’s own colour (**${accentHex(BRAND_COLOUR)}**)`
+      : `**${accentHex(settings.accent)}**`;
+  return layoutMessage({
+    accent: settings.accent,
+    blocks: [
+      {
+        kind: 'text',
+        text: [
+          '## Accent colour',
+          `Saved. The weekly digest and the server’s year now wear ${colour}, like the edge of this card.`,
+          '-# Back to Encore’s colour: **/digest accent colour:default**',
+        ].join('\n'),
+      },
+    ],
+  });
 }
 
 /** A milestone in one line (the weekly wrapped DM's "Milestones"). */

@@ -76,12 +76,14 @@ export function awardCards(year: ServerYear, names: ReadonlyMap<string, string>)
 /** The server's year as a layout: totals, tops, the busiest month, the awards (and their cards as one image). */
 export function serverYearMessage(
   year: ServerYear,
-  context: { names: ReadonlyMap<string, string>; guildName: string; card?: ServerYearCard },
+  context: { names: ReadonlyMap<string, string>; guildName: string; card?: ServerYearCard; accent?: number },
   notes: { posted?: boolean },
 ) {
+  const accent = context.accent;
   const title = `${serverYearTitle(year, safeName(context.guildName, 60))} in music`;
   if (year.listeners === 0)
     return layoutMessage({
+      accent,
       blocks: [
         {
           kind: 'text',
@@ -105,6 +107,7 @@ export function serverYearMessage(
   const altText = context.card ? fitAltText(context.card.altText) : '';
   return {
     ...layoutMessage({
+      accent,
       blocks: [
         {
           kind: 'text',
