@@ -9,7 +9,7 @@ import { createLogger } from '../src/log.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { createHistoryRepository } from '../src/store/history/historyRepository.js';
 import { createSocialRepository } from '../src/store/social/socialRepository.js';
-import { benchStore, table } from './support.js';
+import { benchStore, table, withoutIndexes } from './support.js';
 
 const MEMBERS = 500;
 /** Plays per member spread from 4,000 to 24,000 (a light and a heavy listener): 7 million in all. */
@@ -23,6 +23,18 @@ const RUNS = 20;
 const TARGET_MS = 100;
 /** Share of plays whose artists have no genre Encore could place. */
 const UNCLASSIFIED_SHARE = 0.15;
+
+/** How many members and how many plays each (from playsMin to playsMin + playsSpread). */
+export interface ServerShape {
+  members: number;
+  playsMin: number;
+  playsSpread: number;
+}
+const DEFAULT_SHAPE: ServerShape = { members: MEMBERS, playsMin: PLAYS_MIN, playsSpread: PLAYS_SPREAD };
+/** The guild every built member is visible in. */
+export const BENCH_GUILD = GUILD;
+/** The "today" the built year ends on. */
+export const BENCH_TODAY = TODAY;
 
 /** The migration's own backfill statements (between its "Backfill begin/end" markers). */
 export async function socialBackfillSql(): Promise<string> {
@@ -40,7 +52,7 @@ export async function socialBackfillSql(): Promise<string> {
  * curve; 10 % of tracks with a featured artist. Plays, then the rollups the collector would have
  * written, then the totals exactly as the migration backfills them.
  */
-async function buildServer(db: pg.PoolClient): Promise<number> {
+export async function buildServer(db: pg.PoolClient, shape: ServerShape = DEFAULT_SHAPE): Promise<number> {
   await db.query(`SET synchronous_commit = off`);
   await db.query(`SET work_mem = '256MB'`);
   await db.query(`SET maintenance_work_mem = '512MB'`);
@@ -91,11 +103,11 @@ async function buildServer(db: pg.PoolClient): Promise<number> {
      ) g`,
     [
       new Date(Date.parse(`${TODAY}T00:00:00Z`) - 364 * 86_400_000).toISOString(),
-      MEMBERS,
+      shape.members,
       ARTISTS,
       TRACKS_PER_ARTIST,
-      PLAYS_MIN,
-      PLAYS_SPREAD,
+      shape.playsMin,
+      shape.playsSpread,
     ],
   );
   await db.query(
@@ -134,25 +146,6 @@ const BULK_TABLES = [
   'member_genre_totals',
   'member_genre_cumulative',
 ];
-
-/** Drops the tables' indexes (primary keys included) and returns what rebuilds them, per table. */
-async function withoutIndexes(db: pg.PoolClient, tables: readonly string[]) {
-  const { rows } = await db.query<{ table: string; name: string; def: string; constraint: string | null }>(
-    `SELECT i.tablename AS table, i.indexname AS name, i.indexdef AS def,
-       (SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype = 'p') AS constraint
-     FROM pg_indexes i WHERE i.schemaname = 'public' AND i.tablename = ANY($1::text[])`,
-    [tables],
-  );
-  for (const r of rows)
-    await db.query(r.constraint ? `ALTER TABLE ${r.table} DROP CONSTRAINT ${r.name}` : `DROP INDEX ${r.name}`);
-  const pending = [...rows];
-  return async (only?: readonly string[]) => {
-    for (const r of pending.filter((x) => !only || only.includes(x.table))) {
-      await db.query(r.constraint ? `ALTER TABLE ${r.table} ADD CONSTRAINT ${r.name} ${r.constraint}` : r.def);
-      pending.splice(pending.indexOf(r), 1);
-    }
-  };
-}
 
 interface Timing {
   label: string;
