@@ -68,7 +68,11 @@ export async function execute(
     page: 0,
   });
   await interaction.editReply(
-    leaderboardMessage(view, { guildName: interaction.guild?.name ?? 'this server', callerId: interaction.user.id }),
+    leaderboardMessage(view, {
+      guildName: interaction.guild?.name ?? 'this server',
+      callerId: interaction.user.id,
+      accent: await accentOf(services, interaction.guildId),
+    }),
   );
   if (view.you.kind === 'hidden' && view.total > 0)
     await interaction.followUp({ ...optInHintMessage(), flags: MessageFlags.Ephemeral });
@@ -100,6 +104,15 @@ export async function handleComponent(
     page: Number(page),
   });
   await interaction.editReply(
-    leaderboardMessage(view, { guildName: interaction.guild?.name ?? 'this server', callerId: interaction.user.id }),
+    leaderboardMessage(view, {
+      guildName: interaction.guild?.name ?? 'this server',
+      callerId: interaction.user.id,
+      accent: await accentOf(services, interaction.guildId),
+    }),
   );
+}
+
+/** The server's accent colour (/digest accent), where the digest is set up; else Encore's own. */
+async function accentOf(services: CommandContext<'social'>['services'], guildId: string): Promise<number | undefined> {
+  return (await services.digest?.settings.get(guildId))?.accent;
 }

@@ -413,7 +413,7 @@ describe('what a digest shows', () => {
     expect(posts(0).filter((m) => m.at > Date.now() - HOUR && contentAndEmbeds(m).includes('Preview'))).toHaveLength(0);
   });
 
-  it('/digest accent colours the server’s digest; "default" gives Encore’s back; a bad colour is refused and nothing stored', async () => {
+  it('/digest accent colours the server’s digest and leaderboard; "default" gives Encore’s back; a bad colour is refused and nothing stored', async () => {
     const accentOf = (m?: { components?: readonly unknown[] }) =>
       (m?.components?.[0] as { accent_color?: number } | undefined)?.accent_color;
     const set = await h.invoke('/digest', { subcommand: 'accent', colour: '#1db954' }, admin);
@@ -423,6 +423,8 @@ describe('what a digest shows', () => {
     const preview = await h.invoke('/digest', { subcommand: 'preview' }, admin);
     expect(layoutTexts(preview.final).join('\n')).toContain('Preview: the last seven days');
     expect(accentOf(preview.final)).toBe(0x1db954);
+    const board = await h.invoke('/leaderboard', {}, admin);
+    expect(accentOf(board.final)).toBe(0x1db954);
     const shown = await h.invoke('/digest', { subcommand: 'show' }, admin);
     expect(contentAndEmbeds(shown.final)).toContain('Accent colour: **#1DB954**');
 
@@ -438,6 +440,7 @@ describe('what a digest shows', () => {
     expect((await deps().settings.get(h.guild.id))?.accent).toBeUndefined();
     const again = await h.invoke('/digest', { subcommand: 'preview' }, admin);
     expect(accentOf(again.final)).toBe(BRAND_COLOUR);
+    expect(accentOf((await h.invoke('/leaderboard', {}, admin)).final)).toBe(BRAND_COLOUR);
   });
 
   it('/unlink forgets the admin who configured the digest', async () => {

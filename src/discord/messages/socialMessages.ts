@@ -76,11 +76,19 @@ export const leaderboardPageId = (
 ) => leaderboardComponentIds.encode({ action: which, metric, period, page: String(page), ownerId });
 
 /** /leaderboard: ten members a page, the caller's own rank always, Previous/Next for the caller. */
-export function leaderboardMessage(view: LeaderboardView, context: { guildName: string; callerId: string }) {
+export function leaderboardMessage(
+  view: LeaderboardView,
+  context: {
+    guildName: string;
+    callerId: string;
+    /** The server's accent (/digest accent); unset: Encore's. */ accent?: number;
+  },
+) {
   const title = `${METRIC_LABELS[view.metric]} · ${SOCIAL_PERIOD_LABELS[view.period]} · ${safeName(context.guildName, 60)}`;
   if (view.total === 0)
     return {
       ...layoutMessage({
+        accent: context.accent,
         blocks: [
           {
             kind: 'text',
@@ -117,6 +125,7 @@ export function leaderboardMessage(view: LeaderboardView, context: { guildName: 
   // The page's lines are one text display (ten sections would spend 30 of Discord's 40 components).
   return {
     ...layoutMessage({
+      accent: context.accent,
       blocks: [
         { kind: 'text', text: `## ${title}` },
         { kind: 'text', text: [lines.join('\n'), you && `\n${you}`].filter(Boolean).join('\n') },
